@@ -1,0 +1,183 @@
+import { GalvanicError } from './base';
+
+/**
+ * An error whose text was already formed elsewhere (by a driver, by a remote conductor) and whose
+ * kind and status are known. Used to rebuild errors that crossed the RPC boundary.
+ */
+class PreformedError extends GalvanicError {
+  constructor(
+    readonly kind: string,
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = kind;
+  }
+}
+
+function kindOf(name: string, status: number) {
+  return class extends GalvanicError {
+    readonly kind = name;
+    readonly status = status;
+    constructor(message: string) {
+      super(message);
+      this.name = name;
+    }
+  };
+}
+
+// 400
+export class Invalid extends kindOf('Invalid', 400) {
+  constructor(message = 'Unacceptable parameters.') {
+    super(message);
+  }
+}
+export class InvalidParameterValue extends kindOf('InvalidParameterValue', 400) {}
+export class MissingParameterValue extends kindOf('MissingParameterValue', 400) {}
+export class BadRequest extends kindOf('BadRequest', 400) {}
+export class InvalidUuidOrName extends kindOf('InvalidUuidOrName', 400) {
+  constructor(name: string) {
+    super(`Expected a logical name or UUID but received ${name}.`);
+  }
+}
+export class InvalidStateRequested extends kindOf('InvalidStateRequested', 400) {
+  constructor(action: string, node: string, state: string) {
+    super(
+      `The requested action "${action}" can not be performed on node "${node}" while it is in state "${state}".`,
+    );
+  }
+}
+export class UnsupportedDriverExtension extends kindOf('UnsupportedDriverExtension', 400) {
+  constructor(driver: string, extension: string) {
+    super(`Driver ${driver} does not support ${extension} (disabled or not implemented).`);
+  }
+}
+export class PatchError extends kindOf('PatchError', 400) {
+  constructor(patch: string, reason: string) {
+    super(`Couldn't apply patch '${patch}'. Reason: ${reason}`);
+  }
+}
+export class NodeInMaintenance extends kindOf('NodeInMaintenance', 400) {
+  constructor(operation: string, node: string) {
+    super(
+      `The ${operation} operation can't be performed on node ${node} because it's in maintenance mode.`,
+    );
+  }
+}
+
+// 404
+export class NotFound extends kindOf('NotFound', 404) {
+  constructor(message = 'Resource could not be found.') {
+    super(message);
+  }
+}
+export class NodeNotFound extends kindOf('NodeNotFound', 404) {
+  constructor(node: string) {
+    super(`Node ${node} could not be found.`);
+  }
+}
+export class PortNotFound extends kindOf('PortNotFound', 404) {
+  constructor(port: string) {
+    super(`Port ${port} could not be found.`);
+  }
+}
+export class DriverNotFound extends kindOf('DriverNotFound', 404) {
+  constructor(driverName: string) {
+    super(`Could not find the following driver(s) or hardware type(s): ${driverName}.`);
+  }
+}
+export class ConductorNotFound extends kindOf('ConductorNotFound', 404) {
+  constructor(conductor: string) {
+    super(`Conductor ${conductor} could not be found.`);
+  }
+}
+
+// 406
+export class NotAcceptable extends kindOf('NotAcceptable', 406) {
+  constructor(message = 'Request not acceptable.') {
+    super(message);
+  }
+}
+
+// 409
+export class Conflict extends kindOf('Conflict', 409) {
+  constructor(message = 'Conflict.') {
+    super(message);
+  }
+}
+export class NodeLocked extends kindOf('NodeLocked', 409) {
+  constructor(node: string, host: string) {
+    super(
+      `Node ${node} is locked by host ${host}, please retry after the current operation is completed.`,
+    );
+  }
+}
+export class DuplicateName extends kindOf('DuplicateName', 409) {
+  constructor(name: string) {
+    super(`A node with name ${name} already exists.`);
+  }
+}
+export class MACAlreadyExists extends kindOf('MACAlreadyExists', 409) {
+  constructor(mac: string) {
+    super(`A port with MAC address ${mac} already exists.`);
+  }
+}
+export class InvalidState extends kindOf('InvalidState', 409) {
+  constructor(message = 'Invalid resource state.') {
+    super(message);
+  }
+}
+export class ConductorAlreadyRegistered extends kindOf('ConductorAlreadyRegistered', 409) {
+  constructor(conductor: string) {
+    super(`Conductor ${conductor} already registered.`);
+  }
+}
+
+// 413
+export class RequestEntityTooLarge extends kindOf('RequestEntityTooLarge', 413) {
+  constructor(limit: number) {
+    super(`Request is too large. The maximum allowed request body size is ${limit} bytes.`);
+  }
+}
+
+// 500
+export class InternalError extends kindOf('InternalError', 500) {
+  constructor(message = 'An unknown exception occurred.') {
+    super(message);
+  }
+}
+export class DriverLoadError extends kindOf('DriverLoadError', 500) {
+  constructor(driver: string, reason: string) {
+    super(
+      `Driver, hardware type or interface ${driver} could not be loaded. Reason: ${reason}.`,
+    );
+  }
+}
+
+// 503
+export class TemporaryFailure extends kindOf('TemporaryFailure', 503) {
+  constructor(message = 'Resource temporarily unavailable, please retry.') {
+    super(message);
+  }
+}
+export class NoFreeConductorWorker extends kindOf('NoFreeConductorWorker', 503) {
+  constructor() {
+    super('Requested action cannot be performed due to lack of free conductor workers.');
+  }
+}
+export class NoValidHost extends kindOf('NoValidHost', 503) {
+  constructor(reason: string) {
+    super(`No valid host was found. Reason: ${reason}`);
+  }
+}
+export class ServiceUnavailable extends kindOf('ServiceUnavailable', 503) {}
+
+// RPC failures seen by the caller. They are server-side faults from the client's point of view.
+export class RpcTimeout extends kindOf('RpcTimeout', 503) {}
+export class RpcUnreachable extends kindOf('RpcUnreachable', 503) {}
+export class RpcConnectionLost extends kindOf('RpcConnectionLost', 503) {}
+
+/** Rebuilds an error that crossed the wire, keeping its kind, status and text. */
+export function errorFromWire(wire: { kind: string; status: number; message: string }): GalvanicError {
+  return new PreformedError(wire.kind, wire.status, wire.message);
+}
