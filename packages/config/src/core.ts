@@ -1,0 +1,21 @@
+import { apiOptions, conductorOptions, databaseOptions, defaultOptions } from './groups';
+import type { GroupValues } from './options';
+import { resolveGroup } from './load';
+import type { RawConfig } from './sources';
+
+/** The options every Galvanic service reads. */
+export interface CoreConfig {
+  readonly DEFAULT: GroupValues<typeof defaultOptions.options>;
+  readonly api: GroupValues<typeof apiOptions.options>;
+  readonly conductor: GroupValues<typeof conductorOptions.options>;
+  readonly database: GroupValues<typeof databaseOptions.options>;
+}
+
+export function resolveCoreConfig(raw: RawConfig): CoreConfig {
+  return {
+    DEFAULT: resolveGroup(raw, defaultOptions),
+    api: resolveGroup(raw, apiOptions),
+    conductor: resolveGroup(raw, conductorOptions),
+    database: resolveGroup(raw, databaseOptions),
+  };
+}

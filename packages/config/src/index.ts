@@ -1,0 +1,26 @@
+export {
+  defineOptionGroup,
+  opt,
+  type OptionSpec,
+  type OptionGroup,
+  type OptionGroupSpec,
+  type GroupValues,
+} from './options';
+export { readConfigFile, readEnvironment, type RawConfig } from './sources';
+export {
+  ConfigError,
+  findConfigFile,
+  readSources,
+  resolveGroup,
+  checkForUnknownOptions,
+  type ConfigSources,
+} from './load';
+export {
+  defaultOptions,
+  apiOptions,
+  conductorOptions,
+  databaseOptions,
+  coreOptionGroups,
+} from './groups';
+export { resolveCoreConfig, type CoreConfig } from './core';
+export { maskUrlPassword } from './mask';

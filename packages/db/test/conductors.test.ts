@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DataSource } from 'typeorm';
+import { createTestDatabase, type TestDatabase } from '@galvanic/testing';
+import { ConductorStore, createDataSource, migrate } from '../src';
+
+describe('conductor membership in PostgreSQL', () => {
+  let database: TestDatabase;
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    dataSource = createDataSource({ url: database.url });
+    await dataSource.initialize();
+    expect(await migrate(dataSource)).toEqual(['Conductors1763700000000']);
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+
+  it('migrations are idempotent', async () => {
+    expect(await migrate(dataSource)).toEqual([]);
+  });
+
+  it('registers a conductor with its hardware types and interfaces', async () => {
+    const store = new ConductorStore(dataSource, 60);
+    await store.register({
+      hostname: 'c1',
+      conductorGroup: 'rack1',
+      hardwareTypes: ['fake-hardware'],
+      interfaces: [
+        { hardwareType: 'fake-hardware', interfaceType: 'power', interfaceName: 'fake', isDefault: true },
+      ],
+    });
+    const conductor = await store.get('c1');
+    expect(conductor).toMatchObject({ hostname: 'c1', conductorGroup: 'rack1', drivers: ['fake-hardware'], alive: true });
+    expect(await store.listAliveInterfaces()).toEqual([
+      { hostname: 'c1', hardwareType: 'fake-hardware', interfaceType: 'power', interfaceName: 'fake', isDefault: true },
+    ]);
+  });
+
+  it('refuses a second live conductor with the same hostname', async () => {
+    const store = new ConductorStore(dataSource, 60);
+    await expect(
+      store.register({ hostname: 'c1', conductorGroup: '', hardwareTypes: [], interfaces: [] }),
+    ).rejects.toThrow('Conductor c1 already registered.');
+  });
+
+  it('counts a conductor dead after the heartbeat timeout, by the database clock', async () => {
+    const store = new ConductorStore(dataSource, 0.5);
+    await store.register({ hostname: 'c2', conductorGroup: '', hardwareTypes: [], interfaces: [] });
+    expect((await store.get('c2'))?.alive).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect((await store.get('c2'))?.alive).toBe(false);
+    expect(await store.heartbeat('c2')).toBe(true);
+    expect((await store.get('c2'))?.alive).toBe(true);
+    // a dead conductor's hostname can be taken over
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    await store.register({ hostname: 'c2', conductorGroup: 'g', hardwareTypes: [], interfaces: [] });
+    expect((await store.get('c2'))?.conductorGroup).toBe('g');
+  });
+
+  it('keeps an unregistered conductor listed as dead', async () => {
+    const store = new ConductorStore(dataSource, 60);
+    await store.register({ hostname: 'c3', conductorGroup: '', hardwareTypes: [], interfaces: [] });
+    await store.unregister('c3');
+    expect((await store.get('c3'))?.alive).toBe(false);
+    expect(await store.heartbeat('c3')).toBe(false);
+    expect((await store.listAlive()).map((c) => c.hostname)).not.toContain('c3');
+  });
+});

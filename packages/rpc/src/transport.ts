@@ -1,0 +1,54 @@
+/**
+ * What RpcClient and RpcServer need from a transport. Bodies are JSON text so every transport,
+ * including the in-process one, serializes exactly as the wire does.
+ */
+
+/** One call as the client hands it to its transport. */
+export interface OutgoingCall {
+  target: string;
+  /** Method name, for error messages and logs; the body carries it too. */
+  method: string;
+  body: string;
+  requestId: string;
+  caller: string;
+  /** Absolute deadline, epoch ms. */
+  deadline: number;
+}
+
+export interface RpcClientTransport {
+  /**
+   * Delivers the call and resolves with the reply body. Rejects with RpcUnreachable when no server
+   * consumes for `target`, RpcConnectionLost when the link drops while waiting, and with
+   * `signal.reason` when the signal aborts (the caller's deadline).
+   */
+  send(call: OutgoingCall, signal: AbortSignal): Promise<string>;
+  readonly connected: boolean;
+  close(): Promise<void>;
+}
+
+/** Metadata of a received call; absent fields were missing or unreadable on the wire. */
+export interface IncomingHeaders {
+  requestId?: string;
+  caller?: string;
+  deadline?: number;
+}
+
+export interface IncomingCall {
+  body: string;
+  headers: IncomingHeaders;
+  /** Whether the sender gave an address to reply to. */
+  readonly replyable: boolean;
+  /** Sends the reply body; a no-op when not replyable or when the link is gone. */
+  reply(body: string): void;
+  /** Acknowledges the message: call once, after replying. */
+  settle(): void;
+}
+
+export interface RpcServerTransport {
+  /** Starts delivering calls to `onCall`; resolves once the transport is consuming. */
+  listen(onCall: (call: IncomingCall) => void): Promise<void>;
+  /** Stops taking new calls; calls already delivered can still reply and settle. */
+  stopListening(): Promise<void>;
+  readonly connected: boolean;
+  close(): Promise<void>;
+}

@@ -1,0 +1,4 @@
+export { createTestDatabase, TEST_POSTGRES_ADMIN_URL, type TestDatabase } from './database';
+export { uniqueNamespace, TEST_AMQP_URL } from './names';
+export { freePort } from './ports';
+export { startService, REPO_ROOT, type ServiceProcess } from './process';
