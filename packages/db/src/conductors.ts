@@ -1,5 +1,4 @@
 import type { DataSource } from 'typeorm';
-import { ConductorAlreadyRegistered } from '@galvanic/errors';
 
 export interface EnabledInterface {
   hardwareType: string;
@@ -61,17 +60,18 @@ export class ConductorStore {
   ) {}
 
   /**
-   * Registers (or re-registers) a conductor. Refuses when a live conductor already holds the
-   * hostname, as Ironic does, so two processes never share one RPC queue name.
+   * Registers a conductor, taking over an earlier registration of the same hostname as Ironic
+   * does (a conductor restarted after a crash must not wait for its old heartbeat to expire).
+   * Resolves with whether that earlier registration still counted as alive. Two live processes
+   * never share a hostname: each conductor's RPC queue is exclusive to one connection.
    */
-  async register(registration: ConductorRegistration): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+  async register(registration: ConductorRegistration): Promise<{ tookOverLive: boolean }> {
+    return this.dataSource.transaction(async (manager) => {
       const existing: { id: number; alive: boolean }[] = await manager.query(
         `SELECT id, online AND updated_at > now() - make_interval(secs => $2) AS alive
          FROM conductors WHERE hostname = $1 FOR UPDATE`,
         [registration.hostname, this.heartbeatTimeoutSeconds],
       );
-      if (existing[0]?.alive) throw new ConductorAlreadyRegistered(registration.hostname);
       const rows: { id: number }[] = await manager.query(
         `INSERT INTO conductors (hostname, conductor_group, drivers, online, created_at, updated_at)
          VALUES ($1, $2, $3, true, now(), now())
@@ -90,6 +90,7 @@ export class ConductorStore {
           [id, iface.hardwareType, iface.interfaceType, iface.interfaceName, iface.isDefault],
         );
       }
+      return { tookOverLive: existing[0]?.alive ?? false };
     });
   }
 

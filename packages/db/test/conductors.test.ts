@@ -40,11 +40,18 @@ describe('conductor membership in PostgreSQL', () => {
     ]);
   });
 
-  it('refuses a second live conductor with the same hostname', async () => {
+  it('takes over a registration that still counts as alive, and says so', async () => {
     const store = new ConductorStore(dataSource, 60);
-    await expect(
-      store.register({ hostname: 'c1', conductorGroup: '', hardwareTypes: [], interfaces: [] }),
-    ).rejects.toThrow('Conductor c1 already registered.');
+    const outcome = await store.register({
+      hostname: 'c1',
+      conductorGroup: 'rack1',
+      hardwareTypes: ['fake-hardware'],
+      interfaces: [
+        { hardwareType: 'fake-hardware', interfaceType: 'power', interfaceName: 'fake', isDefault: true },
+      ],
+    });
+    expect(outcome).toEqual({ tookOverLive: true });
+    expect((await store.list()).filter((c) => c.hostname === 'c1')).toHaveLength(1);
   });
 
   it('counts a conductor dead after the heartbeat timeout, by the database clock', async () => {

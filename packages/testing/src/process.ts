@@ -4,7 +4,6 @@ import { dirname, resolve } from 'node:path';
 
 /** The repository root, found from this file's place in packages/testing/src. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const TSX = resolve(REPO_ROOT, 'node_modules/.bin/tsx');
 
 export interface ServiceProcess {
   readonly child: ChildProcess;
@@ -22,7 +21,7 @@ export function startService(
   entry: string,
   options: { env?: Record<string, string>; args?: string[] } = {},
 ): ServiceProcess {
-  const child = spawn(TSX, [resolve(REPO_ROOT, entry), ...(options.args ?? [])], {
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve(REPO_ROOT, entry), ...(options.args ?? [])], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

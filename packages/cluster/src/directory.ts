@@ -1,0 +1,92 @@
+import type { ConductorRecord, ConductorStore } from '@galvanic/db';
+import { NoValidHost } from '@galvanic/errors';
+import type { Logger } from '@galvanic/logging';
+import { HashRing } from '@galvanic/rpc';
+
+/**
+ * The live conductors as last read from the database, and the routing built on them: a
+ * consistent hash ring per (hardware type, conductor group), as Ironic keeps. Refreshed on an
+ * interval, so a conductor that joins takes its share of nodes and a dead one leaves routing.
+ */
+export class ConductorDirectory {
+  private conductors: readonly ConductorRecord[] = [];
+  private rings = new Map<string, HashRing>();
+  private roundRobin = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly store: ConductorStore,
+    private readonly refreshIntervalMs: number,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.refresh();
+    this.timer = setInterval(() => {
+      this.refresh().catch((error: unknown) =>
+        this.logger.error('could not refresh the conductor list', { error }),
+      );
+    }, this.refreshIntervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  async refresh(): Promise<void> {
+    const alive = await this.store.listAlive();
+    const before = this.conductors.map((c) => c.hostname).join(',');
+    const after = alive.map((c) => c.hostname).join(',');
+    if (before !== after) this.logger.info('live conductors changed', { conductors: after });
+    this.conductors = alive;
+    this.rings = new Map();
+  }
+
+  alive(): readonly ConductorRecord[] {
+    return this.conductors;
+  }
+
+  /** The conductor that owns a node: the ring of its hardware type and group, keyed by node uuid. */
+  hostForNode(nodeUuid: string, hardwareType: string, conductorGroup = ''): string {
+    return this.ring(hardwareType, conductorGroup).get(nodeUuid);
+  }
+
+  /** Any live conductor with the hardware type, taken in turn so driver calls spread out. */
+  hostForDriver(hardwareType: string): string {
+    const hosts = this.conductors.filter((c) => c.drivers.includes(hardwareType));
+    if (hosts.length === 0) throw noConductorFor(hardwareType);
+    this.roundRobin = (this.roundRobin + 1) % hosts.length;
+    return hosts[this.roundRobin]!.hostname;
+  }
+
+  /** Any live conductor at all, in turn. */
+  anyHost(): string {
+    if (this.conductors.length === 0) throw new NoValidHost('No conductor service is alive.');
+    this.roundRobin = (this.roundRobin + 1) % this.conductors.length;
+    return this.conductors[this.roundRobin]!.hostname;
+  }
+
+  private ring(hardwareType: string, conductorGroup: string): HashRing {
+    const group = conductorGroup.toLowerCase();
+    const key = `${hardwareType}\u0000${group}`;
+    let ring = this.rings.get(key);
+    if (!ring) {
+      const hosts = this.conductors
+        .filter((c) => c.drivers.includes(hardwareType) && c.conductorGroup.toLowerCase() === group)
+        .map((c) => c.hostname);
+      if (hosts.length === 0) throw noConductorFor(hardwareType, group);
+      ring = new HashRing(hosts);
+      this.rings.set(key, ring);
+    }
+    return ring;
+  }
+}
+
+function noConductorFor(hardwareType: string, group?: string): NoValidHost {
+  const where = group === undefined ? '' : ` for conductor group "${group}"`;
+  return new NoValidHost(
+    `No conductor service registered which supports driver ${hardwareType}${where}.`,
+  );
+}

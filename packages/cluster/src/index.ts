@@ -1,0 +1,2 @@
+export { ConductorMembership } from './membership';
+export { ConductorDirectory } from './directory';

@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import type { Channel, ChannelModel, ConsumeMessage, Message } from 'amqplib';
+import { RpcConnectionLost, RpcUnreachable } from '@galvanic/errors';
+import type { Logger } from '@galvanic/logging';
+import type { OutgoingCall, RpcClientTransport } from '../transport';
+import { conductorQueueName, HEADER_CALLER, HEADER_DEADLINE, HEADER_REQUEST_ID } from '../wire';
+import type { ConnectionManager, ConnectionUser } from './connection';
+
+const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';
+
+interface Pending {
+  call: OutgoingCall;
+  resolve(body: string): void;
+  reject(error: Error): void;
+}
+
+/**
+ * Publishes calls to `${namespace}.conductor.${host}` and takes replies through direct reply-to.
+ * RabbitMQ requires the publish and the reply-to consumer to share a channel, so there is one.
+ */
+export class AmqpClientTransport implements RpcClientTransport, ConnectionUser {
+  private channel: Channel | undefined;
+  private readonly pending = new Map<string, Pending>();
+  private readonly channelWaiters = new Set<() => void>();
+  private closed = false;
+
+  constructor(
+    private readonly manager: ConnectionManager,
+    private readonly namespace: string,
+    private readonly logger: Logger,
+  ) {}
+
+  get connected(): boolean {
+    return this.channel !== undefined;
+  }
+
+  async attach(model: ChannelModel): Promise<void> {
+    const channel = await model.createChannel();
+    channel.on('error', (error: unknown) => this.logger.warn('AMQP client channel error', { error }));
+    channel.on('return', (message: Message) => this.onReturn(message));
+    channel.once('close', () => {
+      if (this.channel !== channel) return;
+      // The channel died under a live connection: start over with a fresh connection.
+      this.manager.reset(new Error('RPC client channel closed'));
+    });
+    await channel.consume(DIRECT_REPLY_TO, (message) => this.onReply(message), { noAck: true });
+    this.channel = channel;
+    for (const wake of this.channelWaiters) wake();
+  }
+
+  detach(reason: Error): void {
+    this.channel = undefined;
+    const inFlight = [...this.pending.values()];
+    this.pending.clear();
+    for (const entry of inFlight) {
+      entry.reject(
+        new RpcConnectionLost(
+          `${reason.message} RPC call ${entry.call.method} to conductor ${entry.call.target} ` +
+            'may or may not have run.',
+        ),
+      );
+    }
+  }
+
+  async send(call: OutgoingCall, signal: AbortSignal): Promise<string> {
+    const channel = await this.waitForChannel(signal);
+    const correlationId = randomUUID();
+    return new Promise<string>((resolve, reject) => {
+      const cleanup = () => {
+        signal.removeEventListener('abort', onAbort);
+        this.pending.delete(correlationId);
+      };
+      const onAbort = () => {
+        cleanup();
+        reject(signal.reason as Error);
+      };
+      if (signal.aborted) return reject(signal.reason as Error);
+      signal.addEventListener('abort', onAbort);
+      this.pending.set(correlationId, {
+        call,
+        resolve: (body) => (cleanup(), resolve(body)),
+        reject: (error) => (cleanup(), reject(error)),
+      });
+      const remaining = Math.max(1, Math.ceil(call.deadline - Date.now()));
+      try {
+        channel.publish('', conductorQueueName(this.namespace, call.target), Buffer.from(call.body), {
+          mandatory: true,
+          replyTo: DIRECT_REPLY_TO,
+          correlationId,
+          expiration: String(remaining),
+          contentType: 'application/json',
+          headers: {
+            [HEADER_REQUEST_ID]: call.requestId,
+            [HEADER_CALLER]: call.caller,
+            [HEADER_DEADLINE]: call.deadline,
+          },
+        });
+      } catch (error) {
+        cleanup();
+        reject(
+          new RpcConnectionLost(
+            `Could not publish RPC call ${call.method} to conductor ${call.target}: ` +
+              `${(error as Error).message}.`,
+          ),
+        );
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.manager.removeUser(this);
+    const channel = this.channel;
+    this.detach(new RpcConnectionLost('The RPC client was closed.'));
+    for (const wake of this.channelWaiters) wake();
+    await channel?.close().catch(() => undefined);
+  }
+
+  private waitForChannel(signal: AbortSignal): Promise<Channel> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (this.closed) finish(() => reject(new RpcConnectionLost('The RPC client is closed.')));
+        else if (signal.aborted) finish(() => reject(signal.reason as Error));
+        else if (this.channel) finish(() => resolve(this.channel as Channel));
+      };
+      const finish = (fn: () => void) => {
+        this.channelWaiters.delete(check);
+        signal.removeEventListener('abort', check);
+        fn();
+      };
+      this.channelWaiters.add(check);
+      signal.addEventListener('abort', check);
+      check();
+    });
+  }
+
+  private onReply(message: ConsumeMessage | null): void {
+    if (!message) return;
+    const entry = this.pending.get(String(message.properties.correlationId));
+    if (!entry) return; // The caller already gave up.
+    entry.resolve(message.content.toString('utf8'));
+  }
+
+  private onReturn(message: Message): void {
+    const entry = this.pending.get(String(message.properties.correlationId));
+    if (!entry) return;
+    entry.reject(
+      new RpcUnreachable(`Conductor ${entry.call.target} is not reachable over the message bus.`),
+    );
+  }
+}

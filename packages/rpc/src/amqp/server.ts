@@ -1,0 +1,198 @@
+import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
+import { RpcConnectionLost } from '@galvanic/errors';
+import type { Logger } from '@galvanic/logging';
+import type { IncomingCall, IncomingHeaders, RpcServerTransport } from '../transport';
+import { conductorQueueName, HEADER_CALLER, HEADER_DEADLINE, HEADER_REQUEST_ID } from '../wire';
+import type { ConnectionManager, ConnectionUser } from './connection';
+
+export interface AmqpServerOptions {
+  /** Unacknowledged calls the broker may hand this server at once; default 64. */
+  prefetch?: number;
+}
+
+interface Channels {
+  consume: Channel;
+  publish: Channel;
+}
+
+/**
+ * Consumes `${namespace}.conductor.${host}`: exclusive and auto-delete, so the queue dies with
+ * this connection (or when the consumer is cancelled) and no call is ever redelivered to another
+ * process. Acks manually once the handler has replied.
+ */
+export class AmqpServerTransport implements RpcServerTransport, ConnectionUser {
+  private channels: Channels | undefined;
+  private onCall: ((call: IncomingCall) => void) | undefined;
+  private listening = false;
+  private consumerTag: string | undefined;
+  private consuming: Promise<void> | undefined;
+  private readonly consumingWaiters = new Set<{ resolve(): void; reject(e: Error): void }>();
+  private closed = false;
+  private readonly queue: string;
+  private readonly prefetch: number;
+
+  constructor(
+    private readonly manager: ConnectionManager,
+    namespace: string,
+    private readonly host: string,
+    private readonly logger: Logger,
+    options: AmqpServerOptions = {},
+  ) {
+    this.queue = conductorQueueName(namespace, host);
+    this.prefetch = options.prefetch ?? 64;
+  }
+
+  get connected(): boolean {
+    return this.channels !== undefined;
+  }
+
+  async attach(model: ChannelModel): Promise<void> {
+    const consume = await model.createChannel();
+    const publish = await model.createChannel();
+    const channels = { consume, publish };
+    for (const channel of [consume, publish]) {
+      channel.on('error', (error: unknown) =>
+        this.logger.warn('AMQP server channel error', { error, queue: this.queue }),
+      );
+      channel.once('close', () => {
+        if (this.channels !== channels) return;
+        this.manager.reset(new Error('RPC server channel closed'));
+      });
+    }
+    await consume.prefetch(this.prefetch);
+    this.channels = channels;
+    this.consuming = undefined;
+    this.consumerTag = undefined;
+    if (this.listening) await this.ensureConsuming();
+  }
+
+  detach(): void {
+    this.channels = undefined;
+    this.consuming = undefined;
+    this.consumerTag = undefined;
+  }
+
+  async listen(onCall: (call: IncomingCall) => void): Promise<void> {
+    if (this.closed) throw new Error('The RPC server transport is closed');
+    this.onCall = onCall;
+    this.listening = true;
+    if (this.channels) {
+      try {
+        return await this.ensureConsuming();
+      } catch {
+        // The failed declare closed the channel; the reconnect that follows retries it.
+      }
+    }
+    // Not consuming yet: the next successful attach starts the consumer and wakes us.
+    return new Promise((resolve, reject) => this.consumingWaiters.add({ resolve, reject }));
+  }
+
+  async stopListening(): Promise<void> {
+    // The handler stays: deliveries already on their way still reach the server, which refuses
+    // them with an error reply rather than leaving their callers to time out.
+    this.listening = false;
+    const tag = this.consumerTag;
+    const channel = this.channels?.consume;
+    this.consumerTag = undefined;
+    this.consuming = undefined;
+    // Cancelling the only consumer deletes the auto-delete queue: later calls fail fast as
+    // unreachable instead of waiting in a queue nobody reads.
+    if (tag && channel) await channel.cancel(tag).catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.stopListening();
+    this.onCall = undefined;
+    this.manager.removeUser(this);
+    const channels = this.channels;
+    this.detach();
+    for (const waiter of this.consumingWaiters) {
+      waiter.reject(new RpcConnectionLost('The RPC server transport was closed.'));
+    }
+    this.consumingWaiters.clear();
+    await channels?.consume.close().catch(() => undefined);
+    await channels?.publish.close().catch(() => undefined);
+  }
+
+  private ensureConsuming(): Promise<void> {
+    const channels = this.channels;
+    if (!channels) return Promise.resolve();
+    this.consuming ??= this.startConsumer(channels);
+    return this.consuming;
+  }
+
+  private async startConsumer(channels: Channels): Promise<void> {
+    try {
+      await channels.consume.assertQueue(this.queue, {
+        exclusive: true,
+        autoDelete: true,
+        durable: false,
+      });
+    } catch (error) {
+      if (String(error).includes('RESOURCE_LOCKED')) {
+        this.logger.error(
+          'Another process holds the RPC queue of this host; is a second conductor running with the same host name?',
+          { queue: this.queue },
+        );
+      }
+      throw error;
+    }
+    const { consumerTag } = await channels.consume.consume(
+      this.queue,
+      (message) => this.receive(channels, message),
+      { noAck: false },
+    );
+    this.consumerTag = consumerTag;
+    this.logger.info('Consuming RPC calls', { queue: this.queue, host: this.host });
+    for (const waiter of this.consumingWaiters) waiter.resolve();
+    this.consumingWaiters.clear();
+  }
+
+  private receive(channels: Channels, message: ConsumeMessage | null): void {
+    if (!message) {
+      // The broker cancelled us (queue deleted behind our back): rebuild from scratch.
+      if (this.listening) this.manager.reset(new Error(`consumer of ${this.queue} was cancelled`));
+      return;
+    }
+    const call = this.toIncoming(channels, message);
+    if (this.onCall) this.onCall(call);
+    else call.settle();
+  }
+
+  private toIncoming(channels: Channels, message: ConsumeMessage): IncomingCall {
+    const { replyTo, correlationId } = message.properties;
+    let settled = false;
+    return {
+      body: message.content.toString('utf8'),
+      headers: readHeaders(message.properties.headers),
+      replyable: typeof replyTo === 'string' && replyTo.length > 0,
+      reply: (body) => {
+        const publish = this.channels?.publish;
+        if (!replyTo || !publish) return;
+        publish.sendToQueue(replyTo, Buffer.from(body), {
+          correlationId,
+          contentType: 'application/json',
+        });
+      },
+      settle: () => {
+        // A message can only be acked on the channel that delivered it, and only while it lives.
+        if (settled || this.channels !== channels) return;
+        settled = true;
+        channels.consume.ack(message);
+      },
+    };
+  }
+}
+
+function readHeaders(raw: unknown): IncomingHeaders {
+  const headers = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  const text = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
+  const deadline = Number(headers[HEADER_DEADLINE]);
+  return {
+    requestId: text(headers[HEADER_REQUEST_ID]),
+    caller: text(headers[HEADER_CALLER]),
+    deadline: headers[HEADER_DEADLINE] !== undefined && Number.isFinite(deadline) ? deadline : undefined,
+  };
+}

@@ -1,0 +1,38 @@
+export { defineRpcMethod, pingMethod, type RpcMethod, type PingResult } from './method';
+export { RpcClient, type CallOptions, type RpcClientOptions } from './client';
+export {
+  RpcServer,
+  type RpcCallContext,
+  type RpcHandler,
+  type RpcServerOptions,
+  type DrainOutcome,
+} from './server';
+export type {
+  RpcClientTransport,
+  RpcServerTransport,
+  OutgoingCall,
+  IncomingCall,
+  IncomingHeaders,
+} from './transport';
+export {
+  AmqpTransport,
+  type AmqpTransportOptions,
+  type AmqpTransportMetrics,
+} from './amqp/transport';
+export type { AmqpServerOptions } from './amqp/server';
+export type { BackoffOptions } from './amqp/backoff';
+export { InProcessTransport } from './in-process';
+export { HashRing, type HashRingOptions } from './hash-ring';
+export {
+  LATENCY_BUCKETS_MS,
+  type LatencySnapshot,
+  type RpcCallEvent,
+  type RpcClientMetrics,
+  type RpcServerMetrics,
+} from './metrics';
+export {
+  conductorQueueName,
+  HEADER_CALLER,
+  HEADER_DEADLINE,
+  HEADER_REQUEST_ID,
+} from './wire';

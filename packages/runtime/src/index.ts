@@ -1,0 +1,6 @@
+export { loadServiceConfig, type LoadedConfig } from './config';
+export { runMain, onShutdownSignal } from './main';
+export { connectDatabase } from './database';
+export { exportRpcMetrics, exportGauge } from './metrics';
+export { startStatusServer, type StatusServerOptions, type RunningStatusServer } from './status-server';
+export { freeLocalPort } from './free-port';

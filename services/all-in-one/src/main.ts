@@ -1,0 +1,66 @@
+import { ConductorDirectory } from '@galvanic/cluster';
+import { ConductorStore } from '@galvanic/db';
+import { createLogger } from '@galvanic/logging';
+import { InProcessTransport, RpcClient } from '@galvanic/rpc';
+import { startApi } from '@galvanic/api';
+import { startConductor } from '@galvanic/conductor';
+import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from './embedded-postgres';
+import {
+  connectDatabase,
+  freeLocalPort,
+  loadServiceConfig,
+  onShutdownSignal,
+  runMain,
+} from '@galvanic/runtime';
+
+/**
+ * All-in-one: the api and one conductor in one process, RPC in process, and an embedded
+ * PostgreSQL unless `[database] connection` names one. The same code paths as split mode.
+ */
+runMain('galvanic', async () => {
+  const { config } = loadServiceConfig();
+  const host = config.DEFAULT.host;
+  const logger = createLogger({ service: 'all-in-one', host, level: config.DEFAULT.debug ? 'debug' : undefined });
+
+  let embedded: RunningEmbeddedPostgres | undefined;
+  if (!config.database.connection) {
+    embedded = await startEmbeddedPostgres(config.database.embedded_data_dir, await freeLocalPort(), logger);
+  }
+  const dataSource = await connectDatabase(config, `galvanic:${host}`, {
+    url: embedded?.url,
+    runMigrations: true,
+  });
+
+  const transport = new InProcessTransport();
+  const conductor = await startConductor({
+    config,
+    logger,
+    dataSource,
+    transport: transport.server(host),
+    statusServer: false,
+  });
+  const rpc = new RpcClient({
+    transport: transport.client(),
+    caller: `api:${host}`,
+    logger,
+    defaultTimeoutMs: config.DEFAULT.rpc_response_timeout * 1000,
+  });
+  const directory = new ConductorDirectory(
+    new ConductorStore(dataSource, config.conductor.heartbeat_timeout),
+    config.api.conductor_refresh_interval * 1000,
+    logger,
+  );
+  await directory.start();
+  const api = await startApi({ config, logger, dataSource, rpc, directory });
+  process.stdout.write(`Galvanic is serving Ironic's API at ${api.url}\n`);
+
+  onShutdownSignal(async (signal) => {
+    logger.info('stopping', { signal });
+    await api.close();
+    directory.stop();
+    await conductor.stop();
+    await rpc.close();
+    await dataSource.destroy();
+    await embedded?.stop();
+  });
+});

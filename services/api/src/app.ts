@@ -1,0 +1,49 @@
+import express, { type Express } from 'express';
+import type { Registry } from 'prom-client';
+import type { ConductorStore } from '@galvanic/db';
+import type { Logger } from '@galvanic/logging';
+import { jsonBody } from './http/body';
+import { errorHandler, methodNotAllowed, notFound } from './http/errors';
+import { requestMetrics } from './http/metrics';
+import { microversion } from './http/microversion';
+import { requestId } from './http/request-id';
+import { conductorsRouter } from './controllers/conductors';
+import { healthRouter, type ReadinessCheck } from './controllers/health';
+import { rootRouter, v1Document } from './controllers/root';
+
+export interface ApiDependencies {
+  logger: Logger;
+  conductors: ConductorStore;
+  readiness: readonly ReadinessCheck[];
+  registry: Registry;
+  publicEndpoint?: string | undefined;
+  maxRequestBodySize: number;
+}
+
+/** The HTTP application: Ironic's REST API v1 plus health and metrics endpoints. */
+export function createApp(deps: ApiDependencies): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('json spaces', 0);
+  app.use(requestId);
+  app.use(requestMetrics(deps.registry));
+  app.use(healthRouter(deps.readiness, deps.registry));
+  app.use(rootRouter(deps.publicEndpoint));
+
+  const v1 = express.Router();
+  v1.use(microversion);
+  v1.use(jsonBody(deps.maxRequestBodySize));
+  v1.route('/')
+    .get((req, res) => {
+      res.json(v1Document(req, deps.publicEndpoint));
+    })
+    .all(methodNotAllowed(['GET']));
+  v1.use('/conductors', conductorsRouter(deps.conductors, deps.publicEndpoint));
+  v1.use(notFound);
+  app.use('/v1', v1);
+
+  app.use(notFound);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,50 @@
+import type { NextFunction, Request, Response } from 'express';
+import { BadRequest, RequestEntityTooLarge } from '@galvanic/errors';
+
+const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
+
+/**
+ * Reads and parses a JSON body. Unlike Ironic, malformed JSON is the client's fault (400), not a
+ * 500; a body over the limit is refused with 413 as soon as the limit is crossed.
+ */
+export function jsonBody(limit: number) {
+  return (req: Request, _res: Response, next: NextFunction): void => {
+    if (!METHODS_WITH_BODY.has(req.method)) return next();
+    const declared = Number(req.get('content-length') ?? 0);
+    if (declared > limit) return next(new RequestEntityTooLarge(limit));
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    req.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      size += chunk.length;
+      if (size > limit) {
+        failed = true;
+        req.resume();
+        next(new RequestEntityTooLarge(limit));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('error', (error) => {
+      if (!failed) {
+        failed = true;
+        next(new BadRequest(`Could not read the request body: ${error.message}`));
+      }
+    });
+    req.on('end', () => {
+      if (failed) return;
+      const text = Buffer.concat(chunks).toString('utf8');
+      if (text.trim() === '') {
+        req.body = undefined;
+        return next();
+      }
+      try {
+        req.body = JSON.parse(text) as unknown;
+        next();
+      } catch (error) {
+        next(new BadRequest(`Malformed JSON body: ${(error as Error).message}`));
+      }
+    });
+  };
+}

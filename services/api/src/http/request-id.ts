@@ -1,0 +1,22 @@
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import { runWithLogContext } from '@galvanic/logging';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      requestId: string;
+    }
+  }
+}
+
+/**
+ * Gives every request Ironic's `req-<uuid>` id, answers it in `Openstack-Request-Id`, and runs the
+ * rest of the request in a log context carrying it, so every line it causes names it.
+ */
+export function requestId(req: Request, res: Response, next: NextFunction): void {
+  req.requestId = `req-${randomUUID()}`;
+  res.setHeader('Openstack-Request-Id', req.requestId);
+  runWithLogContext({ requestId: req.requestId }, next);
+}

@@ -1,0 +1,2 @@
+export { startApi, type ApiServiceDependencies, type RunningApi } from './service';
+export { createApp, type ApiDependencies } from './app';

@@ -1,0 +1,79 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { DataSource } from 'typeorm';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import type { ConductorDirectory } from '@galvanic/cluster';
+import type { CoreConfig } from '@galvanic/config';
+import { ConductorStore } from '@galvanic/db';
+import type { Logger } from '@galvanic/logging';
+import { pingMethod, type RpcClient } from '@galvanic/rpc';
+import { createApp } from './app';
+import type { ReadinessCheck } from './controllers/health';
+
+export interface ApiServiceDependencies {
+  config: CoreConfig;
+  logger: Logger;
+  dataSource: DataSource;
+  rpc: RpcClient;
+  directory: ConductorDirectory;
+}
+
+export interface RunningApi {
+  readonly server: Server;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+const READINESS_PING_TIMEOUT_MS = 2000;
+
+/** Readiness: the database answers, and at least one live conductor answers an RPC ping. */
+function readinessChecks(deps: ApiServiceDependencies): ReadinessCheck[] {
+  return [
+    { name: 'database', check: async () => void (await deps.dataSource.query('SELECT 1')) },
+    {
+      name: 'conductor',
+      check: async () => {
+        await deps.directory.refresh();
+        const hosts = deps.directory.alive().map((conductor) => conductor.hostname);
+        if (hosts.length === 0) throw new Error('no conductor is alive');
+        await Promise.any(
+          hosts.map((host) => deps.rpc.call(host, pingMethod, {}, { timeoutMs: READINESS_PING_TIMEOUT_MS })),
+        ).catch(() => {
+          throw new Error(`no conductor answered a ping (tried ${hosts.join(', ')})`);
+        });
+      },
+    },
+  ];
+}
+
+/** Starts the HTTP API on `[api] host_ip`:`[api] port`. */
+export async function startApi(deps: ApiServiceDependencies): Promise<RunningApi> {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'galvanic_api_' });
+  const app = createApp({
+    logger: deps.logger,
+    conductors: new ConductorStore(deps.dataSource, deps.config.conductor.heartbeat_timeout),
+    readiness: readinessChecks(deps),
+    registry,
+    publicEndpoint: deps.config.api.public_endpoint,
+    maxRequestBodySize: deps.config.api.max_request_body_size,
+  });
+  const server = createServer(app);
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(deps.config.api.port, deps.config.api.host_ip, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const url = `http://${address.address}:${address.port}`;
+  deps.logger.info('api listening', { url });
+  return {
+    server,
+    url,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

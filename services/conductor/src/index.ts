@@ -1,0 +1,1 @@
+export { startConductor, type ConductorDependencies, type RunningConductor } from './service';

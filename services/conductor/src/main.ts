@@ -1,0 +1,29 @@
+import { createLogger } from '@galvanic/logging';
+import { AmqpTransport } from '@galvanic/rpc';
+import { connectDatabase, loadServiceConfig, onShutdownSignal, runMain } from '@galvanic/runtime';
+import { startConductor } from './service';
+
+/** Split mode: one conductor, serving RPC from RabbitMQ. */
+runMain('galvanic-conductor', async () => {
+  const { config } = loadServiceConfig();
+  const host = config.DEFAULT.host;
+  const logger = createLogger({ service: 'conductor', host, level: config.DEFAULT.debug ? 'debug' : undefined });
+  const dataSource = await connectDatabase(config, `galvanic-conductor:${host}`);
+  const transport = new AmqpTransport({
+    url: config.DEFAULT.transport_url,
+    namespace: config.DEFAULT.control_exchange,
+    logger,
+    connectionName: `galvanic-conductor:${host}`,
+  });
+  const conductor = await startConductor({
+    config,
+    logger,
+    dataSource,
+    transport: transport.server(host, { prefetch: config.conductor.workers_pool_size }),
+  });
+  onShutdownSignal(async () => {
+    await conductor.stop();
+    await transport.close();
+    await dataSource.destroy();
+  });
+});

@@ -1,0 +1,101 @@
+import type { DataSource } from 'typeorm';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { ConductorMembership } from '@galvanic/cluster';
+import type { CoreConfig } from '@galvanic/config';
+import { ConductorStore } from '@galvanic/db';
+import type { Logger } from '@galvanic/logging';
+import { RpcServer, type RpcServerTransport } from '@galvanic/rpc';
+import {
+  exportGauge,
+  exportRpcMetrics,
+  startStatusServer,
+  type RunningStatusServer,
+} from '@galvanic/runtime';
+
+export interface ConductorDependencies {
+  config: CoreConfig;
+  logger: Logger;
+  dataSource: DataSource;
+  transport: RpcServerTransport;
+  /** Start the /healthz, /readyz, /metrics server (off in all-in-one, where the api serves them). */
+  statusServer?: boolean;
+}
+
+export interface RunningConductor {
+  readonly hostname: string;
+  readonly rpc: RpcServer;
+  readonly statusPort: number | undefined;
+  /** Finishes in-flight work within `[conductor] graceful_shutdown_timeout`, then deregisters. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A conductor: it registers in the database, heartbeats, and serves RPC from its own queue.
+ */
+export async function startConductor(deps: ConductorDependencies): Promise<RunningConductor> {
+  const { config, logger } = deps;
+  const hostname = config.DEFAULT.host;
+  const store = new ConductorStore(deps.dataSource, config.conductor.heartbeat_timeout);
+  const rpc = new RpcServer({ transport: deps.transport, host: hostname, logger });
+  const membership = new ConductorMembership(
+    store,
+    {
+      hostname,
+      conductorGroup: config.conductor.conductor_group.toLowerCase(),
+      hardwareTypes: config.DEFAULT.enabled_hardware_types,
+      interfaces: [],
+    },
+    config.conductor.heartbeat_interval * 1000,
+    logger,
+  );
+
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'galvanic_conductor_' });
+  exportRpcMetrics(registry, 'server', rpc);
+  exportGauge(registry, 'galvanic_rpc_server_in_flight', 'RPC calls being worked on now.', () => rpc.inFlight);
+  exportGauge(
+    registry,
+    'galvanic_rpc_server_expired_dropped',
+    'RPC requests dropped unexecuted because their caller had given up.',
+    () => rpc.metrics.expiredDropped,
+  );
+  exportGauge(
+    registry,
+    'galvanic_rpc_server_malformed_rejected',
+    'RPC requests rejected as malformed.',
+    () => rpc.metrics.malformedRejected,
+  );
+
+  // The queue is exclusive to one connection: taking it first means a second live process with
+  // this hostname fails here, before it could touch the first one's registration.
+  await rpc.start();
+  await membership.join();
+  let status: RunningStatusServer | undefined;
+  if (deps.statusServer ?? true) {
+    status = await startStatusServer({
+      host: config.conductor.status_host,
+      port: config.conductor.status_port,
+      registry,
+      ready: async () => {
+        await deps.dataSource.query('SELECT 1');
+        if (!rpc.connected) throw new Error('not connected to the message bus');
+      },
+    });
+  }
+  logger.info('conductor started', { status_port: status?.port });
+
+  return {
+    hostname,
+    rpc,
+    statusPort: status?.port,
+    async stop() {
+      const timeoutMs = config.conductor.graceful_shutdown_timeout * 1000;
+      logger.info('conductor stopping', { in_flight: rpc.inFlight, timeout_ms: timeoutMs });
+      const outcome = await rpc.drain(timeoutMs);
+      if (!outcome.completed) logger.warn('abandoned in-flight work at shutdown', { abandoned: outcome.abandoned });
+      await membership.leave();
+      await rpc.close();
+      await status?.close();
+    },
+  };
+}
