@@ -7,9 +7,13 @@ export const defaultOptions = defineOptionGroup('DEFAULT', {
     hostname(),
     'Name of this service host. Conductors register and receive RPC under it; it must be unique among live conductors.',
   ),
-  transport_url: opt.string('amqp://guest:guest@127.0.0.1:5672/', 'Message broker URL (AMQP_URL).', {
-    secret: true,
-  }),
+  transport_url: opt.string(
+    'amqp://guest:guest@127.0.0.1:5672/',
+    'Message broker URL (AMQP_URL).',
+    {
+      secret: true,
+    },
+  ),
   control_exchange: opt.string(
     'galvanic',
     'Namespace of every queue this deployment uses; two deployments on one broker need different values.',
@@ -25,9 +29,13 @@ export const apiOptions = defineOptionGroup('api', {
   public_endpoint: opt.optionalString(
     'Base URL used in links of API documents; the request host when unset.',
   ),
-  max_request_body_size: opt.integer(114688, 'Largest request body accepted, in bytes; a larger one is a 413.', {
-    min: 1,
-  }),
+  max_request_body_size: opt.integer(
+    114688,
+    'Largest request body accepted, in bytes; a larger one is a 413.',
+    {
+      min: 1,
+    },
+  ),
   conductor_refresh_interval: opt.number(
     2,
     'Seconds between refreshes of the live conductor list used for routing RPC.',
@@ -48,17 +56,33 @@ export const conductorOptions = defineOptionGroup('conductor', {
     'Seconds a stopping conductor waits for in-flight work before abandoning it.',
     { min: 0 },
   ),
-  workers_pool_size: opt.integer(100, 'Most RPC requests a conductor works on at once.', { min: 1 }),
-  status_host: opt.string('127.0.0.1', 'Address of the conductor status server (/healthz, /readyz, /metrics).'),
+  workers_pool_size: opt.integer(100, 'Most RPC requests a conductor works on at once.', {
+    min: 1,
+  }),
+  status_host: opt.string(
+    '127.0.0.1',
+    'Address of the conductor status server (/healthz, /readyz, /metrics).',
+  ),
   status_port: opt.port(6386, 'Port of the conductor status server; 0 picks a free one.'),
 });
 
 export const databaseOptions = defineOptionGroup('database', {
-  connection: opt.optionalString('PostgreSQL URL (DATABASE_URL). All-in-one mode embeds its own when unset.', {
-    secret: true,
-  }),
+  connection: opt.optionalString(
+    'PostgreSQL URL (DATABASE_URL). All-in-one mode embeds its own when unset.',
+    {
+      secret: true,
+    },
+  ),
   max_pool_size: opt.integer(10, 'Most database connections per process for queries.', { min: 1 }),
-  embedded_data_dir: opt.string('.galvanic/pgdata', 'Where all-in-one mode keeps its embedded PostgreSQL data.'),
+  embedded_data_dir: opt.string(
+    '.galvanic/pgdata',
+    'Where all-in-one mode keeps its embedded PostgreSQL data.',
+  ),
 });
 
-export const coreOptionGroups = [defaultOptions, apiOptions, conductorOptions, databaseOptions] as const;
+export const coreOptionGroups = [
+  defaultOptions,
+  apiOptions,
+  conductorOptions,
+  databaseOptions,
+] as const;

@@ -19,7 +19,10 @@ export interface ConfigSources {
 const DEFAULT_FILES = ['galvanic.yaml', 'galvanic.conf', '/etc/galvanic/galvanic.conf'];
 
 /** The config file named by `--config-file`, `GALVANIC_CONFIG_FILE`, or a default location. */
-export function findConfigFile(argv: readonly string[], env: NodeJS.ProcessEnv): string | undefined {
+export function findConfigFile(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): string | undefined {
   const flag = argv.indexOf('--config-file');
   if (flag >= 0) {
     const path = argv[flag + 1];
@@ -34,7 +37,8 @@ export function findConfigFile(argv: readonly string[], env: NodeJS.ProcessEnv):
 export function readSources(sources: ConfigSources): RawConfig {
   const raw: RawConfig = new Map();
   if (sources.file) {
-    if (!existsSync(sources.file)) throw new ConfigError(`config file ${sources.file} does not exist`);
+    if (!existsSync(sources.file))
+      throw new ConfigError(`config file ${sources.file} does not exist`);
     try {
       readConfigFile(sources.file, raw);
     } catch (error) {
@@ -88,7 +92,9 @@ export function checkForUnknownOptions(raw: RawConfig, groups: readonly OptionGr
     const names = known.get(section);
     for (const [option, entry] of options) {
       if (!names) {
-        throw new ConfigError(`unknown config section [${section}] (option ${option} from ${entry.source})`);
+        throw new ConfigError(
+          `unknown config section [${section}] (option ${option} from ${entry.source})`,
+        );
       }
       if (!names.has(option)) {
         throw new ConfigError(`unknown option [${section}] ${option} from ${entry.source}`);

@@ -23,7 +23,10 @@ export interface OptionGroup<G extends OptionGroupSpec = OptionGroupSpec> {
   readonly options: G;
 }
 
-export function defineOptionGroup<G extends OptionGroupSpec>(name: string, options: G): OptionGroup<G> {
+export function defineOptionGroup<G extends OptionGroupSpec>(
+  name: string,
+  options: G,
+): OptionGroup<G> {
   return { name, options };
 }
 
@@ -33,8 +36,10 @@ interface NumberBounds {
 }
 
 function checkBounds(value: number, bounds: NumberBounds): number {
-  if (bounds.min !== undefined && value < bounds.min) throw new Error(`must be at least ${bounds.min}`);
-  if (bounds.max !== undefined && value > bounds.max) throw new Error(`must be at most ${bounds.max}`);
+  if (bounds.min !== undefined && value < bounds.min)
+    throw new Error(`must be at least ${bounds.min}`);
+  if (bounds.max !== undefined && value > bounds.max)
+    throw new Error(`must be at most ${bounds.max}`);
   return value;
 }
 
@@ -60,7 +65,8 @@ export const opt = {
       ...extra,
       parse(raw) {
         if (typeof raw === 'number' || typeof raw === 'boolean') return String(raw);
-        if (typeof raw !== 'string') throw new Error(`expected a string, got ${JSON.stringify(raw)}`);
+        if (typeof raw !== 'string')
+          throw new Error(`expected a string, got ${JSON.stringify(raw)}`);
         return raw;
       },
     };
@@ -73,7 +79,8 @@ export const opt = {
       ...extra,
       parse(raw) {
         if (raw === undefined || raw === null || raw === '') return undefined;
-        if (typeof raw !== 'string') throw new Error(`expected a string, got ${JSON.stringify(raw)}`);
+        if (typeof raw !== 'string')
+          throw new Error(`expected a string, got ${JSON.stringify(raw)}`);
         return raw;
       },
     };
@@ -127,12 +134,17 @@ export const opt = {
       help,
       parse(raw) {
         const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : null;
-        if (items === null) throw new Error(`expected a comma-separated list, got ${JSON.stringify(raw)}`);
+        if (items === null)
+          throw new Error(`expected a comma-separated list, got ${JSON.stringify(raw)}`);
         return items.map((item) => String(item).trim()).filter((item) => item !== '');
       },
     };
   },
-  enumeration<C extends string>(defaultValue: C, choices: readonly C[], help: string): OptionSpec<C> {
+  enumeration<C extends string>(
+    defaultValue: C,
+    choices: readonly C[],
+    help: string,
+  ): OptionSpec<C> {
     return {
       type: 'enum',
       default: defaultValue,

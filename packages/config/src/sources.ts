@@ -6,7 +6,13 @@ import { parse as parseYaml } from 'yaml';
 /** Raw option values by section and option, before parsing; section names are lower case. */
 export type RawConfig = Map<string, Map<string, { value: unknown; source: string }>>;
 
-function put(raw: RawConfig, section: string, option: string, value: unknown, source: string): void {
+function put(
+  raw: RawConfig,
+  section: string,
+  option: string,
+  value: unknown,
+  source: string,
+): void {
   const key = section.toLowerCase();
   let options = raw.get(key);
   if (!options) {

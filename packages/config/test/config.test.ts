@@ -83,14 +83,20 @@ describe('configuration', () => {
       /unknown option \[conductor\] heartbeat_intervall from GALVANIC_CONDUCTOR__HEARTBEAT_INTERVALL/,
     );
     const section = readSources({ env: { GALVANIC_NOPE__X: '3' } });
-    expect(() => checkForUnknownOptions(section, coreOptionGroups)).toThrow(/unknown config section \[nope\]/);
+    expect(() => checkForUnknownOptions(section, coreOptionGroups)).toThrow(
+      /unknown config section \[nope\]/,
+    );
   });
 
   it('refuses a missing config file', () => {
-    expect(() => readSources({ file: '/nonexistent/galvanic.yaml', env: {} })).toThrow(/does not exist/);
+    expect(() => readSources({ file: '/nonexistent/galvanic.yaml', env: {} })).toThrow(
+      /does not exist/,
+    );
   });
 
   it('masks passwords in URLs', () => {
-    expect(maskUrlPassword('amqp://guest:secret@127.0.0.1:5672/')).toBe('amqp://guest:***@127.0.0.1:5672/');
+    expect(maskUrlPassword('amqp://guest:secret@127.0.0.1:5672/')).toBe(
+      'amqp://guest:***@127.0.0.1:5672/',
+    );
   });
 });

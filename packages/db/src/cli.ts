@@ -12,7 +12,10 @@ async function main(): Promise<void> {
   if (!config.database.connection) {
     throw new ConfigError('[database] connection (or DATABASE_URL) must be set to run migrations');
   }
-  const dataSource = createDataSource({ url: config.database.connection, applicationName: 'galvanic-migrate' });
+  const dataSource = createDataSource({
+    url: config.database.connection,
+    applicationName: 'galvanic-migrate',
+  });
   await dataSource.initialize();
   try {
     const applied = await migrate(dataSource);

@@ -78,10 +78,16 @@ export class ConductorStore {
          ON CONFLICT (hostname) DO UPDATE SET conductor_group = EXCLUDED.conductor_group,
            drivers = EXCLUDED.drivers, online = true, created_at = now(), updated_at = now()
          RETURNING id`,
-        [registration.hostname, registration.conductorGroup, JSON.stringify(registration.hardwareTypes)],
+        [
+          registration.hostname,
+          registration.conductorGroup,
+          JSON.stringify(registration.hardwareTypes),
+        ],
       );
       const id = rows[0]!.id;
-      await manager.query('DELETE FROM conductor_hardware_interfaces WHERE conductor_id = $1', [id]);
+      await manager.query('DELETE FROM conductor_hardware_interfaces WHERE conductor_id = $1', [
+        id,
+      ]);
       for (const iface of registration.interfaces) {
         await manager.query(
           `INSERT INTO conductor_hardware_interfaces
@@ -105,7 +111,9 @@ export class ConductorStore {
 
   /** Marks a conductor offline; it stays listed as dead, as Ironic keeps it. */
   async unregister(hostname: string): Promise<void> {
-    await this.dataSource.query('UPDATE conductors SET online = false WHERE hostname = $1', [hostname]);
+    await this.dataSource.query('UPDATE conductors SET online = false WHERE hostname = $1', [
+      hostname,
+    ]);
   }
 
   async list(): Promise<ConductorRecord[]> {

@@ -30,13 +30,29 @@ describe('conductor membership in PostgreSQL', () => {
       conductorGroup: 'rack1',
       hardwareTypes: ['fake-hardware'],
       interfaces: [
-        { hardwareType: 'fake-hardware', interfaceType: 'power', interfaceName: 'fake', isDefault: true },
+        {
+          hardwareType: 'fake-hardware',
+          interfaceType: 'power',
+          interfaceName: 'fake',
+          isDefault: true,
+        },
       ],
     });
     const conductor = await store.get('c1');
-    expect(conductor).toMatchObject({ hostname: 'c1', conductorGroup: 'rack1', drivers: ['fake-hardware'], alive: true });
+    expect(conductor).toMatchObject({
+      hostname: 'c1',
+      conductorGroup: 'rack1',
+      drivers: ['fake-hardware'],
+      alive: true,
+    });
     expect(await store.listAliveInterfaces()).toEqual([
-      { hostname: 'c1', hardwareType: 'fake-hardware', interfaceType: 'power', interfaceName: 'fake', isDefault: true },
+      {
+        hostname: 'c1',
+        hardwareType: 'fake-hardware',
+        interfaceType: 'power',
+        interfaceName: 'fake',
+        isDefault: true,
+      },
     ]);
   });
 
@@ -47,7 +63,12 @@ describe('conductor membership in PostgreSQL', () => {
       conductorGroup: 'rack1',
       hardwareTypes: ['fake-hardware'],
       interfaces: [
-        { hardwareType: 'fake-hardware', interfaceType: 'power', interfaceName: 'fake', isDefault: true },
+        {
+          hardwareType: 'fake-hardware',
+          interfaceType: 'power',
+          interfaceName: 'fake',
+          isDefault: true,
+        },
       ],
     });
     expect(outcome).toEqual({ tookOverLive: true });
@@ -64,7 +85,12 @@ describe('conductor membership in PostgreSQL', () => {
     expect((await store.get('c2'))?.alive).toBe(true);
     // a dead conductor's hostname can be taken over
     await new Promise((resolve) => setTimeout(resolve, 700));
-    await store.register({ hostname: 'c2', conductorGroup: 'g', hardwareTypes: [], interfaces: [] });
+    await store.register({
+      hostname: 'c2',
+      conductorGroup: 'g',
+      hardwareTypes: [],
+      interfaces: [],
+    });
     expect((await store.get('c2'))?.conductorGroup).toBe('g');
   });
 

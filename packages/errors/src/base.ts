@@ -27,5 +27,7 @@ export interface WireError {
 export function isWireError(value: unknown): value is WireError {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return typeof v.kind === 'string' && typeof v.status === 'number' && typeof v.message === 'string';
+  return (
+    typeof v.kind === 'string' && typeof v.status === 'number' && typeof v.message === 'string'
+  );
 }

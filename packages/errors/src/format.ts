@@ -1,4 +1,4 @@
-import { GalvanicError } from './base';
+import type { GalvanicError } from './base';
 
 /**
  * Ironic's error body: `{"error_message": "<JSON text>"}` where the inner text is a JSON object with

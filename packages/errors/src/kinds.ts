@@ -148,9 +148,7 @@ export class InternalError extends kindOf('InternalError', 500) {
 }
 export class DriverLoadError extends kindOf('DriverLoadError', 500) {
   constructor(driver: string, reason: string) {
-    super(
-      `Driver, hardware type or interface ${driver} could not be loaded. Reason: ${reason}.`,
-    );
+    super(`Driver, hardware type or interface ${driver} could not be loaded. Reason: ${reason}.`);
   }
 }
 
@@ -178,6 +176,10 @@ export class RpcUnreachable extends kindOf('RpcUnreachable', 503) {}
 export class RpcConnectionLost extends kindOf('RpcConnectionLost', 503) {}
 
 /** Rebuilds an error that crossed the wire, keeping its kind, status and text. */
-export function errorFromWire(wire: { kind: string; status: number; message: string }): GalvanicError {
+export function errorFromWire(wire: {
+  kind: string;
+  status: number;
+  message: string;
+}): GalvanicError {
   return new PreformedError(wire.kind, wire.status, wire.message);
 }

@@ -13,9 +13,10 @@ export function redactSecrets(value: unknown, depth = 0): unknown {
   if (value instanceof Error) return value;
   const out: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
-    out[key] = isSecretKey(key) && inner !== null && inner !== undefined
-      ? MASK
-      : redactSecrets(inner, depth + 1);
+    out[key] =
+      isSecretKey(key) && inner !== null && inner !== undefined
+        ? MASK
+        : redactSecrets(inner, depth + 1);
   }
   return out;
 }

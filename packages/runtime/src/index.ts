@@ -2,5 +2,9 @@ export { loadServiceConfig, type LoadedConfig } from './config';
 export { runMain, onShutdownSignal } from './main';
 export { connectDatabase } from './database';
 export { exportRpcMetrics, exportGauge } from './metrics';
-export { startStatusServer, type StatusServerOptions, type RunningStatusServer } from './status-server';
+export {
+  startStatusServer,
+  type StatusServerOptions,
+  type RunningStatusServer,
+} from './status-server';
 export { freeLocalPort } from './free-port';

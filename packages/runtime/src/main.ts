@@ -11,7 +11,9 @@ export function runMain(name: string, main: () => Promise<void>): void {
     } else if (error instanceof Error && 'status' in error) {
       process.stderr.write(`${name}: cannot start: ${error.message}\n`);
     } else {
-      process.stderr.write(`${name}: cannot start: ${error instanceof Error ? error.stack : String(error)}\n`);
+      process.stderr.write(
+        `${name}: cannot start: ${error instanceof Error ? error.stack : String(error)}\n`,
+      );
     }
     process.exit(1);
   });
@@ -26,7 +28,9 @@ export function onShutdownSignal(stop: (signal: NodeJS.Signals) => Promise<void>
     stop(signal).then(
       () => process.exit(0),
       (error: unknown) => {
-        process.stderr.write(`shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.stderr.write(
+          `shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`,
+        );
         process.exit(1);
       },
     );

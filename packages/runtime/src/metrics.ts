@@ -9,7 +9,11 @@ interface CallSource {
  * Exports RPC calls to Prometheus, by method, conductor host and outcome (`ok` or the error kind),
  * so dashboards can show rates, errors and latency per conductor queue.
  */
-export function exportRpcMetrics(registry: Registry, side: 'client' | 'server', source: CallSource): void {
+export function exportRpcMetrics(
+  registry: Registry,
+  side: 'client' | 'server',
+  source: CallSource,
+): void {
   const calls = new Counter({
     name: `galvanic_rpc_${side}_calls_total`,
     help: `RPC calls finished on the ${side} side, by method, host and outcome.`,
@@ -30,7 +34,12 @@ export function exportRpcMetrics(registry: Registry, side: 'client' | 'server', 
 }
 
 /** A gauge read at scrape time, for values such as in-flight calls or dropped messages. */
-export function exportGauge(registry: Registry, name: string, help: string, read: () => number): void {
+export function exportGauge(
+  registry: Registry,
+  name: string,
+  help: string,
+  read: () => number,
+): void {
   new Gauge({
     name,
     help,

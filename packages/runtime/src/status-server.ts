@@ -16,7 +16,9 @@ export interface RunningStatusServer {
 }
 
 /** A small HTTP server for Kubernetes probes and Prometheus: /healthz, /readyz, /metrics. */
-export async function startStatusServer(options: StatusServerOptions): Promise<RunningStatusServer> {
+export async function startStatusServer(
+  options: StatusServerOptions,
+): Promise<RunningStatusServer> {
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const send = (status: number, body: unknown) => {
@@ -28,7 +30,10 @@ export async function startStatusServer(options: StatusServerOptions): Promise<R
       options.ready().then(
         () => send(200, { status: 'ready' }),
         (error: unknown) =>
-          send(503, { status: 'not ready', reason: error instanceof Error ? error.message : String(error) }),
+          send(503, {
+            status: 'not ready',
+            reason: error instanceof Error ? error.message : String(error),
+          }),
       );
       return;
     }

@@ -2,3 +2,12 @@ export { createTestDatabase, TEST_POSTGRES_ADMIN_URL, type TestDatabase } from '
 export { uniqueNamespace, TEST_AMQP_URL } from './names';
 export { freePort } from './ports';
 export { startService, REPO_ROOT, type ServiceProcess } from './process';
+export {
+  loadSample,
+  replaySample,
+  sendHttp,
+  innerError,
+  SAMPLES_DIR,
+  type Sample,
+  type HttpResult,
+} from './samples';

@@ -21,11 +21,15 @@ export function startService(
   entry: string,
   options: { env?: Record<string, string>; args?: string[] } = {},
 ): ServiceProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(REPO_ROOT, entry), ...(options.args ?? [])], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', resolve(REPO_ROOT, entry), ...(options.args ?? [])],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let text = '';
   const listeners = new Set<() => void>();
   const onData = (chunk: Buffer) => {

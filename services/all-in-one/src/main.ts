@@ -20,11 +20,19 @@ import {
 runMain('galvanic', async () => {
   const { config } = loadServiceConfig();
   const host = config.DEFAULT.host;
-  const logger = createLogger({ service: 'all-in-one', host, level: config.DEFAULT.debug ? 'debug' : undefined });
+  const logger = createLogger({
+    service: 'all-in-one',
+    host,
+    level: config.DEFAULT.debug ? 'debug' : undefined,
+  });
 
   let embedded: RunningEmbeddedPostgres | undefined;
   if (!config.database.connection) {
-    embedded = await startEmbeddedPostgres(config.database.embedded_data_dir, await freeLocalPort(), logger);
+    embedded = await startEmbeddedPostgres(
+      config.database.embedded_data_dir,
+      await freeLocalPort(),
+      logger,
+    );
   }
   const dataSource = await connectDatabase(config, `galvanic:${host}`, {
     url: embedded?.url,

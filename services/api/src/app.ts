@@ -20,6 +20,13 @@ export interface ApiDependencies {
   maxRequestBodySize: number;
 }
 
+/** The methods Ironic's collections take, so other methods get its 405 and `Allow` header. */
+const IRONIC_RESOURCE_METHODS: readonly [string, string[]][] = [
+  ['/nodes', ['DELETE', 'GET', 'PATCH', 'POST']],
+  ['/ports', ['DELETE', 'GET', 'PATCH', 'POST']],
+  ['/drivers', ['GET']],
+];
+
 /** The HTTP application: Ironic's REST API v1 plus health and metrics endpoints. */
 export function createApp(deps: ApiDependencies): Express {
   const app = express();
@@ -32,6 +39,8 @@ export function createApp(deps: ApiDependencies): Express {
   app.use(rootRouter(deps.publicEndpoint));
 
   const v1 = express.Router();
+  // Ironic refuses a method before it negotiates a version, so its 405s carry no version headers.
+  for (const [path, methods] of IRONIC_RESOURCE_METHODS) v1.all(path, methodNotAllowed(methods));
   v1.use(microversion);
   v1.use(jsonBody(deps.maxRequestBodySize));
   v1.route('/')

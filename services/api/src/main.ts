@@ -9,7 +9,11 @@ import { startApi } from './service';
 runMain('galvanic-api', async () => {
   const { config } = loadServiceConfig();
   const host = config.DEFAULT.host;
-  const logger = createLogger({ service: 'api', host, level: config.DEFAULT.debug ? 'debug' : undefined });
+  const logger = createLogger({
+    service: 'api',
+    host,
+    level: config.DEFAULT.debug ? 'debug' : undefined,
+  });
   const dataSource = await connectDatabase(config, `galvanic-api:${host}`);
   const transport = new AmqpTransport({
     url: config.DEFAULT.transport_url,

@@ -37,7 +37,9 @@ function readinessChecks(deps: ApiServiceDependencies): ReadinessCheck[] {
         const hosts = deps.directory.alive().map((conductor) => conductor.hostname);
         if (hosts.length === 0) throw new Error('no conductor is alive');
         await Promise.any(
-          hosts.map((host) => deps.rpc.call(host, pingMethod, {}, { timeoutMs: READINESS_PING_TIMEOUT_MS })),
+          hosts.map((host) =>
+            deps.rpc.call(host, pingMethod, {}, { timeoutMs: READINESS_PING_TIMEOUT_MS }),
+          ),
         ).catch(() => {
           throw new Error(`no conductor answered a ping (tried ${hosts.join(', ')})`);
         });

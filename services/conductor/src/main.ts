@@ -7,7 +7,11 @@ import { startConductor } from './service';
 runMain('galvanic-conductor', async () => {
   const { config } = loadServiceConfig();
   const host = config.DEFAULT.host;
-  const logger = createLogger({ service: 'conductor', host, level: config.DEFAULT.debug ? 'debug' : undefined });
+  const logger = createLogger({
+    service: 'conductor',
+    host,
+    level: config.DEFAULT.debug ? 'debug' : undefined,
+  });
   const dataSource = await connectDatabase(config, `galvanic-conductor:${host}`);
   const transport = new AmqpTransport({
     url: config.DEFAULT.transport_url,

@@ -52,7 +52,12 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'galvanic_conductor_' });
   exportRpcMetrics(registry, 'server', rpc);
-  exportGauge(registry, 'galvanic_rpc_server_in_flight', 'RPC calls being worked on now.', () => rpc.inFlight);
+  exportGauge(
+    registry,
+    'galvanic_rpc_server_in_flight',
+    'RPC calls being worked on now.',
+    () => rpc.inFlight,
+  );
   exportGauge(
     registry,
     'galvanic_rpc_server_expired_dropped',
@@ -92,7 +97,8 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
       const timeoutMs = config.conductor.graceful_shutdown_timeout * 1000;
       logger.info('conductor stopping', { in_flight: rpc.inFlight, timeout_ms: timeoutMs });
       const outcome = await rpc.drain(timeoutMs);
-      if (!outcome.completed) logger.warn('abandoned in-flight work at shutdown', { abandoned: outcome.abandoned });
+      if (!outcome.completed)
+        logger.warn('abandoned in-flight work at shutdown', { abandoned: outcome.abandoned });
       await membership.leave();
       await rpc.close();
       await status?.close();

@@ -8,7 +8,15 @@ import { methodNotAllowed } from '../http/errors';
 import { collectionQuery, nextLink, selectFields } from '../http/collection';
 
 const DEFAULT_FIELDS = ['hostname', 'conductor_group', 'alive'];
-const ALL_FIELDS = ['hostname', 'conductor_group', 'alive', 'drivers', 'created_at', 'updated_at', 'links'];
+const ALL_FIELDS = [
+  'hostname',
+  'conductor_group',
+  'alive',
+  'drivers',
+  'created_at',
+  'updated_at',
+  'links',
+];
 const SORT_KEYS = ['hostname', 'conductor_group', 'created_at', 'updated_at', 'id'];
 
 function toApi(record: ConductorRecord, base: string): Record<string, unknown> {
@@ -30,13 +38,20 @@ function requireConductorsApi(req: Request): void {
 const fieldsQuery = Joi.object({ fields: Joi.string() }).unknown(false);
 
 /** `/v1/conductors` (microversion 1.49 and up), as `baremetal conductor list/show` read it. */
-export function conductorsRouter(store: ConductorStore, publicEndpoint: string | undefined): Router {
+export function conductorsRouter(
+  store: ConductorStore,
+  publicEndpoint: string | undefined,
+): Router {
   const router = Router();
   router
     .route('/')
     .get(async (req, res) => {
       requireConductorsApi(req);
-      const query = collectionQuery(req, { sortKeys: SORT_KEYS, defaultSortKey: 'hostname', fields: ALL_FIELDS });
+      const query = collectionQuery(req, {
+        sortKeys: SORT_KEYS,
+        defaultSortKey: 'hostname',
+        fields: ALL_FIELDS,
+      });
       const base = baseUrl(req, publicEndpoint);
       let conductors = await store.list();
       conductors = sortConductors(conductors, query.sortKey, query.sortDir);
@@ -65,7 +80,9 @@ export function conductorsRouter(store: ConductorStore, publicEndpoint: string |
       if (error) throw new InvalidParameterValue(error.message);
       const record = await store.get(req.params.hostname!);
       if (!record) throw new ConductorNotFound(req.params.hostname!);
-      const fields = value.fields ? parseFieldList(value.fields, ALL_FIELDS).concat('links') : ALL_FIELDS;
+      const fields = value.fields
+        ? parseFieldList(value.fields, ALL_FIELDS).concat('links')
+        : ALL_FIELDS;
       res.json(selectFields(toApi(record, baseUrl(req, publicEndpoint)), fields));
     })
     .all(methodNotAllowed(['GET']));
@@ -73,7 +90,10 @@ export function conductorsRouter(store: ConductorStore, publicEndpoint: string |
 }
 
 function parseFieldList(text: string, allowed: readonly string[]): string[] {
-  const fields = text.split(',').map((f) => f.trim()).filter(Boolean);
+  const fields = text
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
   const bad = fields.filter((f) => !allowed.includes(f));
   if (bad.length) throw new InvalidParameterValue(`Field(s) "${bad.join(', ')}" are not valid`);
   return fields;

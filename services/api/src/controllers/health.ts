@@ -22,7 +22,11 @@ export function healthRouter(checks: readonly ReadinessCheck[], registry: Regist
           await check();
           return { name, ok: true };
         } catch (error) {
-          return { name, ok: false, reason: error instanceof Error ? error.message : String(error) };
+          return {
+            name,
+            ok: false,
+            reason: error instanceof Error ? error.message : String(error),
+          };
         }
       }),
     );

@@ -50,7 +50,10 @@ const V1_RESOURCES: readonly [string, number][] = [
 ];
 
 /** `GET /v1`: the resources the negotiated microversion offers. */
-export function v1Document(req: Request, publicEndpoint: string | undefined): Record<string, unknown> {
+export function v1Document(
+  req: Request,
+  publicEndpoint: string | undefined,
+): Record<string, unknown> {
   const base = baseUrl(req, publicEndpoint);
   const document: Record<string, unknown> = {
     id: 'v1',

@@ -29,25 +29,37 @@ export function collectionQuery(
   let limit = MAX_LIMIT;
   if (limitText !== undefined) {
     const parsed = Number(limitText);
-    if (!Number.isInteger(parsed)) throw new InvalidParameterValue(`Invalid value for limit: ${limitText}`);
+    if (!Number.isInteger(parsed))
+      throw new InvalidParameterValue(`Invalid value for limit: ${limitText}`);
     if (parsed < 0) throw new InvalidParameterValue('Limit must be positive');
     limit = parsed === 0 ? MAX_LIMIT : Math.min(parsed, MAX_LIMIT);
   }
   const sortDir = (single(req, 'sort_dir') ?? 'asc').toLowerCase();
   if (sortDir !== 'asc' && sortDir !== 'desc') {
-    throw new InvalidParameterValue(`Invalid sort direction: ${sortDir}. Acceptable values are 'asc' or 'desc'`);
+    throw new InvalidParameterValue(
+      `Invalid sort direction: ${sortDir}. Acceptable values are 'asc' or 'desc'`,
+    );
   }
   const sortKey = single(req, 'sort_key') ?? options.defaultSortKey;
   if (!options.sortKeys.includes(sortKey)) {
-    throw new InvalidParameterValue(`The sort_key value "${sortKey}" is an invalid field for sorting`);
+    throw new InvalidParameterValue(
+      `The sort_key value "${sortKey}" is an invalid field for sorting`,
+    );
   }
   const fieldsText = single(req, 'fields');
   const detailText = single(req, 'detail');
-  const detail = detailText !== undefined && ['true', '1', 'yes', 'on'].includes(detailText.toLowerCase());
+  const detail =
+    detailText !== undefined && ['true', '1', 'yes', 'on'].includes(detailText.toLowerCase());
   let fields: string[] | undefined;
   if (fieldsText !== undefined) {
-    if (detail) throw new InvalidParameterValue("Can not specify ?detail=True and fields in the same request.");
-    fields = fieldsText.split(',').map((f) => f.trim()).filter(Boolean);
+    if (detail)
+      throw new InvalidParameterValue(
+        'Can not specify ?detail=True and fields in the same request.',
+      );
+    fields = fieldsText
+      .split(',')
+      .map((f) => f.trim())
+      .filter(Boolean);
     const bad = fields.filter((f) => !options.fields.includes(f));
     if (bad.length) throw new InvalidParameterValue(`Field(s) "${bad.join(', ')}" are not valid`);
   }

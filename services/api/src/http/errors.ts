@@ -7,9 +7,16 @@ export function notFound(_req: Request, res: Response): void {
   res.status(404).json(httpErrorBody(404, 'Not Found', 'The resource could not be found.'));
 }
 
+/**
+ * Answers 405 with the `Allow` header for methods a resource does not take. Methods it does
+ * take but that no handler answered fall through to the next handler (a 404).
+ */
 export function methodNotAllowed(allowed: readonly string[]) {
   const allow = [...allowed].sort().join(', ');
-  return (_req: Request, res: Response): void => {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (allowed.includes(req.method) || (req.method === 'HEAD' && allowed.includes('GET'))) {
+      return next();
+    }
     res.setHeader('Allow', allow);
     res.status(405).json(httpErrorBody(405, 'Method Not Allowed'));
   };
@@ -27,7 +34,10 @@ export function errorHandler(logger: Logger) {
       logger.error('request failed', {
         method: req.method,
         path: req.path,
-        error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : error,
+        error:
+          error instanceof Error
+            ? { name: error.name, message: error.message, stack: error.stack }
+            : error,
       });
     }
     if (res.headersSent) return;

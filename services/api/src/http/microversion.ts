@@ -22,13 +22,18 @@ export function formatVersion(version: ApiVersion): string {
 const RANGE = `[${formatVersion(MIN_VERSION)}, ${formatVersion(MAX_VERSION)}]`;
 
 /** Parses the version header as Ironic does: absent means the minimum, `latest` the maximum. */
-export function negotiateVersion(header: string | undefined): ApiVersion {
+export function parseVersionHeader(header: string | undefined): ApiVersion {
   if (header === undefined || header.trim() === '') return MIN_VERSION;
   const text = header.trim();
   if (text.toLowerCase() === 'latest') return MAX_VERSION;
   const match = /^(\d+)\.(\d+)$/.exec(text);
   if (!match) throw new NotAcceptable(`Invalid value for ${VERSION_HEADER} header`);
-  const version = { major: Number(match[1]), minor: Number(match[2]) };
+  return { major: Number(match[1]), minor: Number(match[2]) };
+}
+
+/** Checks a requested version against the range this service implements. */
+export function checkVersionSupported(version: ApiVersion): ApiVersion {
+  const text = formatVersion(version);
   if (version.major !== MAX_VERSION.major) {
     throw new NotAcceptable(
       `Version ${text} was requested but the major version is not supported by this service. The supported version range is: ${RANGE}.`,
@@ -58,12 +63,13 @@ export function atLeast(req: Request, minor: number): boolean {
 
 /**
  * Negotiates the microversion of every /v1 request and adds the version headers Ironic sends:
- * minimum and maximum always, the negotiated version when negotiation succeeded.
+ * minimum and maximum once the header parsed, the negotiated version once it is supported.
  */
 export function microversion(req: Request, res: Response, next: NextFunction): void {
+  const requested = parseVersionHeader(req.get(VERSION_HEADER));
   res.setHeader(MIN_HEADER, formatVersion(MIN_VERSION));
   res.setHeader(MAX_HEADER, formatVersion(MAX_VERSION));
-  req.apiVersion = negotiateVersion(req.get(VERSION_HEADER));
+  req.apiVersion = checkVersionSupported(requested);
   res.setHeader(VERSION_HEADER, formatVersion(req.apiVersion));
   next();
 }
