@@ -1,0 +1,12 @@
+import { cpus } from 'node:os';
+import { platformBenchmarks } from './platform';
+
+/** `pnpm bench`: runs every workload and prints one JSON document. */
+const started = Date.now();
+const results: Record<string, unknown> = {
+  machine: { cpus: cpus().length, node: process.version },
+  platform: await platformBenchmarks(),
+};
+results.total_seconds = Number(((Date.now() - started) / 1000).toFixed(1));
+process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+process.exit(0);

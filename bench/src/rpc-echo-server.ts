@@ -1,0 +1,22 @@
+import { silentLogger } from '@galvanic/logging';
+import { AmqpTransport, RpcServer } from '@galvanic/rpc';
+import { echoMethod } from './echo-method';
+
+/** Child process: a Galvanic RpcServer answering the echo method over RabbitMQ. */
+const [url, namespace, host] = process.argv.slice(2) as [string, string, string];
+const logger = silentLogger();
+const transport = new AmqpTransport({ url, namespace, logger });
+const server = new RpcServer({
+  transport: transport.server(host, { prefetch: 256 }),
+  host,
+  logger,
+});
+server.register(echoMethod, async (args) => args);
+await server.start();
+process.stdout.write('ready\n');
+process.on('SIGTERM', () => {
+  void server
+    .close()
+    .then(() => transport.close())
+    .then(() => process.exit(0));
+});

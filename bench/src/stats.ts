@@ -1,0 +1,64 @@
+/** Throughput and latency of one workload, as the benchmark prints it. */
+export interface WorkloadResult {
+  requests: number;
+  seconds: number;
+  per_second: number;
+  p50_ms: number;
+  p95_ms: number;
+  p99_ms: number;
+  errors: number;
+}
+
+function percentile(sorted: readonly number[], fraction: number): number {
+  if (sorted.length === 0) return 0;
+  const index = Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1);
+  return sorted[Math.max(0, index)]!;
+}
+
+const round = (value: number, places = 3) => Number(value.toFixed(places));
+
+/**
+ * Runs `call` from `concurrency` workers for `durationMs` (after a short warm-up) and reports
+ * calls per second and latency percentiles.
+ */
+export async function measure(
+  call: () => Promise<unknown>,
+  concurrency: number,
+  durationMs: number,
+  warmupMs = 300,
+): Promise<WorkloadResult> {
+  const warmupEnd = Date.now() + warmupMs;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < warmupEnd) await call().catch(() => undefined);
+    }),
+  );
+  const latencies: number[] = [];
+  let errors = 0;
+  const started = performance.now();
+  const end = started + durationMs;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        const t0 = performance.now();
+        try {
+          await call();
+          latencies.push(performance.now() - t0);
+        } catch {
+          errors += 1;
+        }
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    requests: latencies.length,
+    seconds: round(seconds, 2),
+    per_second: Math.round(latencies.length / seconds),
+    p50_ms: round(percentile(latencies, 0.5)),
+    p95_ms: round(percentile(latencies, 0.95)),
+    p99_ms: round(percentile(latencies, 0.99)),
+    errors,
+  };
+}
