@@ -2,9 +2,13 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{services,packages,examples,bench}/*/{src,test}/**/*.test.ts'],
+    include: [
+      '{services,packages,examples,bench}/*/{src,test}/**/*.test.ts',
+      'deploy/test/**/*.test.ts',
+    ],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    reporters: ['default', './scripts/summary-reporter.ts'],
   },
 });
