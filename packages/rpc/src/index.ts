@@ -30,9 +30,4 @@ export {
   type RpcClientMetrics,
   type RpcServerMetrics,
 } from './metrics';
-export {
-  conductorQueueName,
-  HEADER_CALLER,
-  HEADER_DEADLINE,
-  HEADER_REQUEST_ID,
-} from './wire';
+export { conductorQueueName, HEADER_CALLER, HEADER_DEADLINE, HEADER_REQUEST_ID } from './wire';

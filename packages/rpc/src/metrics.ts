@@ -1,5 +1,7 @@
 /** Upper bounds (ms) of the latency buckets, chosen to map onto a Prometheus histogram later. */
-export const LATENCY_BUCKETS_MS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000];
+export const LATENCY_BUCKETS_MS = [
+  1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000,
+];
 
 export interface LatencySnapshot {
   count: number;

@@ -203,7 +203,9 @@ export class RpcServer {
         const result = await entry.handler(args, ctx);
         const checked = validate(entry.method.result, result);
         if (!checked.ok) {
-          throw new InternalError(`RPC method ${name} produced an invalid result: ${checked.message}`);
+          throw new InternalError(
+            `RPC method ${name} produced an invalid result: ${checked.message}`,
+          );
         }
         this.safely(() => call.reply(encodeResult(checked.value)));
       } catch (error) {

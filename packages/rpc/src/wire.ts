@@ -43,7 +43,9 @@ export function encodeResult(result: unknown): string {
 }
 
 export function encodeError(error: WireError): string {
-  return JSON.stringify({ error: { kind: error.kind, status: error.status, message: error.message } });
+  return JSON.stringify({
+    error: { kind: error.kind, status: error.status, message: error.message },
+  });
 }
 
 export function decodeReply(text: string): Decoded<ReplyBody> {

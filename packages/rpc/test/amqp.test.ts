@@ -3,13 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { connect, type ChannelModel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '@galvanic/logging';
-import {
-  AmqpTransport,
-  conductorQueueName,
-  pingMethod,
-  RpcClient,
-  RpcServer,
-} from '../src/index';
+import { AmqpTransport, conductorQueueName, pingMethod, RpcClient, RpcServer } from '../src/index';
 import { registerTestHandlers } from './fixtures/handlers';
 import { echoMethod, failMethod, sleepMethod } from './fixtures/methods';
 import { AMQP_URL, randomNamespace, rejectionOf, waitFor } from './helpers';
@@ -75,7 +69,9 @@ describe('AmqpTransport, same process', () => {
       const replies = new Map<string, unknown>();
       await channel.consume(
         'amq.rabbitmq.reply-to',
-        (msg) => msg && replies.set(String(msg.properties.correlationId), JSON.parse(msg.content.toString())),
+        (msg) =>
+          msg &&
+          replies.set(String(msg.properties.correlationId), JSON.parse(msg.content.toString())),
         { noAck: true },
       );
       const queue = conductorQueueName(namespace, host);

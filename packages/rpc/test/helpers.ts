@@ -18,7 +18,9 @@ export async function waitFor(check: () => boolean, timeoutMs = 10_000): Promise
 }
 
 /** Runs `promise` and returns what it rejected with (fails the test if it resolved). */
-export async function rejectionOf(promise: Promise<unknown>): Promise<Error & { kind?: string; status?: number }> {
+export async function rejectionOf(
+  promise: Promise<unknown>,
+): Promise<Error & { kind?: string; status?: number }> {
   try {
     await promise;
   } catch (error) {

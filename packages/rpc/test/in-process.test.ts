@@ -2,9 +2,15 @@ import Joi from 'joi';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '@galvanic/logging';
 import { InvalidParameterValue } from '@galvanic/errors';
-import { defineRpcMethod, InProcessTransport, pingMethod, RpcClient, RpcServer } from '../src/index';
+import {
+  defineRpcMethod,
+  InProcessTransport,
+  pingMethod,
+  RpcClient,
+  RpcServer,
+} from '../src/index';
 import { registerTestHandlers } from './fixtures/handlers';
-import { echoMethod, failMethod, sleepMethod } from './fixtures/methods';
+import { blockMethod, echoMethod, failMethod, sleepMethod } from './fixtures/methods';
 import { rejectionOf, waitFor } from './helpers';
 
 const logger = silentLogger();
@@ -36,7 +42,12 @@ async function started(host?: string) {
 describe('InProcessTransport', () => {
   it('round-trips a call with request id and caller', async () => {
     const { client } = await started();
-    const reply = await client.call('conductor-1', echoMethod, { text: 'hi' }, { requestId: 'req-1' });
+    const reply = await client.call(
+      'conductor-1',
+      echoMethod,
+      { text: 'hi' },
+      { requestId: 'req-1' },
+    );
     expect(reply).toEqual({ text: 'hi', requestId: 'req-1', caller: 'api test' });
     const ping = await client.call('conductor-1', pingMethod, {});
     expect(ping.host).toBe('conductor-1');
@@ -52,7 +63,9 @@ describe('InProcessTransport', () => {
 
   it('rethrows remote errors with kind, status and message; hides plain errors stacks', async () => {
     const { client } = await started();
-    const locked = await rejectionOf(client.call('conductor-1', failMethod, { kind: 'NodeLocked' }));
+    const locked = await rejectionOf(
+      client.call('conductor-1', failMethod, { kind: 'NodeLocked' }),
+    );
     expect(locked).toMatchObject({ kind: 'NodeLocked', status: 409 });
     expect(locked.message).toBe(
       'Node node-1 is locked by host conductor-a, please retry after the current operation is completed.',
@@ -80,13 +93,14 @@ describe('InProcessTransport', () => {
 
   it('times out and does not execute requests whose deadline passed', async () => {
     const { client, server, seen } = await started();
-    const slow = client.call('conductor-1', sleepMethod, { ms: 200 });
+    // The first handler stalls the process past the second call's deadline before it is handled.
+    const stall = client.call('conductor-1', blockMethod, { ms: 100 });
     const error = await rejectionOf(
-      client.call('conductor-1', sleepMethod, { ms: 0, tag: 'late' }, { timeoutMs: 0 }),
+      client.call('conductor-1', sleepMethod, { ms: 0, tag: 'late' }, { timeoutMs: 20 }),
     );
     expect(error).toMatchObject({ kind: 'RpcTimeout' });
-    expect(error.message).toBe('RPC call sleep to conductor conductor-1 timed out after 0 ms.');
-    await slow;
+    expect(error.message).toBe('RPC call sleep to conductor conductor-1 timed out after 20 ms.');
+    await stall;
     expect(seen.slept).not.toContain('late');
     expect(server.metrics.expiredDropped).toBe(1);
   });

@@ -36,13 +36,17 @@ export class AmqpClientTransport implements RpcClientTransport, ConnectionUser {
 
   async attach(model: ChannelModel): Promise<void> {
     const channel = await model.createChannel();
-    channel.on('error', (error: unknown) => this.logger.warn('AMQP client channel error', { error }));
+    channel.on('error', (error: unknown) =>
+      this.logger.warn('AMQP client channel error', { error }),
+    );
     channel.on('return', (message: Message) => this.onReturn(message));
-    channel.once('close', () => {
-      if (this.channel !== channel) return;
-      // The channel died under a live connection: start over with a fresh connection.
-      this.manager.reset(new Error('RPC client channel closed'));
-    });
+    // Deferred: when the whole connection drops, channels close first and detach follows in the
+    // same turn, so only a channel that died under a live connection is still current here.
+    channel.once('close', () =>
+      setImmediate(() => {
+        if (this.channel === channel) this.manager.reset(new Error('RPC client channel closed'));
+      }),
+    );
     await channel.consume(DIRECT_REPLY_TO, (message) => this.onReply(message), { noAck: true });
     this.channel = channel;
     for (const wake of this.channelWaiters) wake();
@@ -83,18 +87,23 @@ export class AmqpClientTransport implements RpcClientTransport, ConnectionUser {
       });
       const remaining = Math.max(1, Math.ceil(call.deadline - Date.now()));
       try {
-        channel.publish('', conductorQueueName(this.namespace, call.target), Buffer.from(call.body), {
-          mandatory: true,
-          replyTo: DIRECT_REPLY_TO,
-          correlationId,
-          expiration: String(remaining),
-          contentType: 'application/json',
-          headers: {
-            [HEADER_REQUEST_ID]: call.requestId,
-            [HEADER_CALLER]: call.caller,
-            [HEADER_DEADLINE]: call.deadline,
+        channel.publish(
+          '',
+          conductorQueueName(this.namespace, call.target),
+          Buffer.from(call.body),
+          {
+            mandatory: true,
+            replyTo: DIRECT_REPLY_TO,
+            correlationId,
+            expiration: String(remaining),
+            contentType: 'application/json',
+            headers: {
+              [HEADER_REQUEST_ID]: call.requestId,
+              [HEADER_CALLER]: call.caller,
+              [HEADER_DEADLINE]: call.deadline,
+            },
           },
-        });
+        );
       } catch (error) {
         cleanup();
         reject(

@@ -140,11 +140,13 @@ export class ConnectionManager {
       });
     });
     this.model = model;
-    const attached: ConnectionUser[] = [];
+    const attached = new Set<ConnectionUser>();
     try {
       if (this.closing) throw new Error('transport closing');
-      for (const user of [...this.users]) {
-        attached.push(user);
+      // Users added while we attach the others are picked up too: addUser leaves them to us.
+      let user: ConnectionUser | undefined;
+      while ((user = [...this.users].find((u) => !attached.has(u)))) {
+        attached.add(user);
         await user.attach(model);
       }
     } catch (error) {

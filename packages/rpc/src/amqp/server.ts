@@ -54,10 +54,14 @@ export class AmqpServerTransport implements RpcServerTransport, ConnectionUser {
       channel.on('error', (error: unknown) =>
         this.logger.warn('AMQP server channel error', { error, queue: this.queue }),
       );
-      channel.once('close', () => {
-        if (this.channels !== channels) return;
-        this.manager.reset(new Error('RPC server channel closed'));
-      });
+      // Deferred: when the whole connection drops, channels close first and detach follows in
+      // the same turn, so only a channel that died on its own is still current here.
+      channel.once('close', () =>
+        setImmediate(() => {
+          if (this.channels === channels)
+            this.manager.reset(new Error('RPC server channel closed'));
+        }),
+      );
     }
     await consume.prefetch(this.prefetch);
     this.channels = channels;
@@ -193,6 +197,7 @@ function readHeaders(raw: unknown): IncomingHeaders {
   return {
     requestId: text(headers[HEADER_REQUEST_ID]),
     caller: text(headers[HEADER_CALLER]),
-    deadline: headers[HEADER_DEADLINE] !== undefined && Number.isFinite(deadline) ? deadline : undefined,
+    deadline:
+      headers[HEADER_DEADLINE] !== undefined && Number.isFinite(deadline) ? deadline : undefined,
   };
 }
