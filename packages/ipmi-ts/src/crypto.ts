@@ -1,10 +1,22 @@
 /** RMCP+ cipher suites, RAKP key derivation, integrity and confidentiality algorithms. */
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
 
 export type HashName = 'sha1' | 'sha256' | 'md5';
 
 export const AuthAlgorithm = { None: 0, HmacSha1: 1, HmacMd5: 2, HmacSha256: 3 } as const;
-export const IntegrityAlgorithm = { None: 0, HmacSha1_96: 1, HmacMd5_128: 2, HmacSha256_128: 4 } as const;
+export const IntegrityAlgorithm = {
+  None: 0,
+  HmacSha1_96: 1,
+  HmacMd5_128: 2,
+  HmacSha256_128: 4,
+} as const;
 export const ConfidentialityAlgorithm = { None: 0, AesCbc128: 1 } as const;
 
 export interface CipherSuite {
@@ -23,12 +35,7 @@ export interface CipherSuite {
   readonly integrityLength: number;
 }
 
-function suite(
-  id: number,
-  auth: number,
-  integrity: number,
-  confidentiality: number,
-): CipherSuite {
+function suite(id: number, auth: number, integrity: number, confidentiality: number): CipherSuite {
   const authHash: HashName | undefined =
     auth === AuthAlgorithm.HmacSha1
       ? 'sha1'
@@ -192,7 +199,11 @@ export function packetAuthCode(cs: CipherSuite, k1: Buffer, data: Buffer): Buffe
  * AES-CBC-128 payload encryption (IPMI 2.0 spec 13.29): IV || E(data || 1,2,..,n || n) with the
  * pad making the plaintext a multiple of 16 bytes. Key is the first 16 bytes of K2.
  */
-export function aesEncrypt(k2: Buffer, plaintext: Uint8Array, iv: Buffer = randomBytes(16)): Buffer {
+export function aesEncrypt(
+  k2: Buffer,
+  plaintext: Uint8Array,
+  iv: Buffer = randomBytes(16),
+): Buffer {
   const padLen = (16 - ((plaintext.length + 1) % 16)) % 16;
   const block = Buffer.alloc(plaintext.length + padLen + 1);
   block.set(plaintext);

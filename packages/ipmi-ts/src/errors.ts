@@ -61,7 +61,10 @@ export class IpmiCompletionCodeError extends IpmiError {
 export class IpmiSessionError extends IpmiError {
   override readonly name = 'IpmiSessionError';
   readonly statusCode: number | undefined;
-  constructor(message: string, options?: { target?: string; statusCode?: number; cause?: unknown }) {
+  constructor(
+    message: string,
+    options?: { target?: string; statusCode?: number; cause?: unknown },
+  ) {
     super(message, options);
     this.statusCode = options?.statusCode;
   }

@@ -97,7 +97,14 @@ export function decodeRakp2(b: Buffer, codeLength: number): Rakp2 | undefined {
   const consoleSessionId = b.readUInt32LE(4);
   if (status !== 0) {
     const empty = Buffer.alloc(0);
-    return { tag: b[0] ?? 0, status, consoleSessionId, bmcRandom: empty, bmcGuid: empty, authCode: empty };
+    return {
+      tag: b[0] ?? 0,
+      status,
+      consoleSessionId,
+      bmcRandom: empty,
+      bmcGuid: empty,
+      authCode: empty,
+    };
   }
   if (b.length !== 40 + codeLength) return undefined;
   return {
@@ -110,7 +117,12 @@ export function decodeRakp2(b: Buffer, codeLength: number): Rakp2 | undefined {
   };
 }
 
-export function encodeRakp3(tag: number, status: number, bmcSessionId: number, authCode: Buffer): Buffer {
+export function encodeRakp3(
+  tag: number,
+  status: number,
+  bmcSessionId: number,
+  authCode: Buffer,
+): Buffer {
   const b = Buffer.alloc(8 + authCode.length);
   b[0] = tag;
   b[1] = status;

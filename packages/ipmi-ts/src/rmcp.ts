@@ -121,8 +121,7 @@ export function encodeV20(
   rmcpHeader(buf);
   let o = RMCP_HEADER_LEN;
   buf[o++] = AuthType.RmcpPlus;
-  buf[o++] =
-    (header.encrypted ? 0x80 : 0) | (integrity ? 0x40 : 0) | (header.payloadType & 0x3f);
+  buf[o++] = (header.encrypted ? 0x80 : 0) | (integrity ? 0x40 : 0) | (header.payloadType & 0x3f);
   buf.writeUInt32LE(header.sessionId >>> 0, o);
   o += 4;
   buf.writeUInt32LE(header.sessionSeq >>> 0, o);

@@ -110,7 +110,12 @@ export class RmcpPlusSession implements Session {
     const open = await link.exchange<OpenSessionResponse>(
       () =>
         encodeV20(
-          { payloadType: PayloadType.OpenSessionRequest, encrypted: false, sessionId: 0, sessionSeq: 0 },
+          {
+            payloadType: PayloadType.OpenSessionRequest,
+            encrypted: false,
+            sessionId: 0,
+            sessionSeq: 0,
+          },
           encodeOpenSessionRequest(tag, consoleId, cs, this.#cred.privilege),
         ),
       (f) => {
@@ -141,7 +146,8 @@ export class RmcpPlusSession implements Session {
         { target },
       );
     }
-    if (open.bmcSessionId === 0) throw new IpmiProtocolError('BMC returned session id 0', { target });
+    if (open.bmcSessionId === 0)
+      throw new IpmiProtocolError('BMC returned session id 0', { target });
 
     const role = this.#cred.privilege | NAME_ONLY_LOOKUP;
     const consoleRandom = randomBytes(16);
@@ -268,7 +274,12 @@ export class RmcpPlusSession implements Session {
           }
         : undefined;
     return encodeV20(
-      { payloadType: PayloadType.Ipmi, encrypted: encrypt, sessionId: this.#bmcId, sessionSeq: this.#seq },
+      {
+        payloadType: PayloadType.Ipmi,
+        encrypted: encrypt,
+        sessionId: this.#bmcId,
+        sessionSeq: this.#seq,
+      },
       payload,
       integrity,
     );

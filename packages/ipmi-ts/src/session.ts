@@ -1,4 +1,5 @@
 /** Behaviour shared by IPMI 1.5 and RMCP+ sessions. */
+import { randomInt } from 'node:crypto';
 import { IpmiCompletionCodeError } from './errors';
 import type { Link, MatchResult, RetryPolicy } from './link';
 import { decodeResponse, encodeRequest } from './message';
@@ -31,18 +32,15 @@ export interface Session {
 
 /** Rolling 6-bit requester sequence number. */
 export class RqSeq {
-  #n = 0;
+  // Random start so concurrent handshakes to one address do not collide on pre-session replies.
+  #n = randomInt(0, 64);
   next(): number {
     this.#n = (this.#n + 1) & 0x3f;
     return this.#n;
   }
 }
 
-export function matchesRequest(
-  resp: IpmiResponse,
-  req: IpmiRequest,
-  rqSeq: number,
-): boolean {
+export function matchesRequest(resp: IpmiResponse, req: IpmiRequest, rqSeq: number): boolean {
   return resp.rqSeq === rqSeq && resp.command === req.command && resp.netFn === req.netFn + 1;
 }
 
@@ -54,7 +52,12 @@ export function sessionlessRequest(
   policy: RetryPolicy,
 ): Promise<IpmiResponse> {
   const msg = encodeRequest(req, rqSeq);
-  const datagram = encodeV15({ authType: AuthType.None, sessionSeq: 0, sessionId: 0, payload: msg });
+  const datagram = encodeV15({
+    authType: AuthType.None,
+    sessionSeq: 0,
+    sessionId: 0,
+    payload: msg,
+  });
   return link.exchange(
     () => datagram,
     (frame): MatchResult<IpmiResponse> => {

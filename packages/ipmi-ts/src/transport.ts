@@ -113,6 +113,17 @@ export class SocketPool {
     }
   }
 
+  /**
+   * @internal Delivers a datagram as if it had arrived from `rinfo` on the socket that serves
+   * that peer (tests use it to inject hostile packets into live sessions).
+   */
+  inject(msg: Buffer, rinfo: { address: string; port: number }): void {
+    const key = `${rinfo.address}:${rinfo.port}`;
+    const family = isIPv6(rinfo.address) ? 'udp6' : 'udp4';
+    const pooled = this.#sockets[family].find((p) => p.listeners.has(key));
+    this.handleDatagram(pooled?.listeners ?? new Map(), msg, rinfo);
+  }
+
   get socketCount(): number {
     return this.#sockets.udp4.length + this.#sockets.udp6.length;
   }

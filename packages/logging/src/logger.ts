@@ -44,12 +44,37 @@ const errorsToText = winston.format((info) => {
   return info;
 });
 
+/**
+ * Skips disabled levels before winston formats the line: winston runs its formats (context,
+ * redaction, JSON) for every call and filters by level only afterwards, which made debug lines on
+ * hot paths cost as much as written ones.
+ */
+class LevelGatedLogger implements Logger {
+  constructor(private readonly inner: winston.Logger) {}
+
+  error(message: string, meta?: Record<string, unknown>): void {
+    if (this.inner.isErrorEnabled()) this.inner.error(message, meta);
+  }
+  warn(message: string, meta?: Record<string, unknown>): void {
+    if (this.inner.isWarnEnabled()) this.inner.warn(message, meta);
+  }
+  info(message: string, meta?: Record<string, unknown>): void {
+    if (this.inner.isInfoEnabled()) this.inner.info(message, meta);
+  }
+  debug(message: string, meta?: Record<string, unknown>): void {
+    if (this.inner.isDebugEnabled()) this.inner.debug(message, meta);
+  }
+  child(meta: Record<string, unknown>): Logger {
+    return new LevelGatedLogger(this.inner.child(meta));
+  }
+}
+
 /** A winston logger writing one JSON object per line, with request id and host on each line. */
 export function createLogger(options: LoggerOptions): Logger {
   const transport = options.stream
     ? new winston.transports.Stream({ stream: options.stream })
     : new winston.transports.Console();
-  return winston.createLogger({
+  const logger = winston.createLogger({
     level: options.level ?? process.env.GALVANIC_LOG_LEVEL ?? 'info',
     defaultMeta: { service: options.service, host: options.host },
     format: winston.format.combine(
@@ -61,9 +86,12 @@ export function createLogger(options: LoggerOptions): Logger {
     ),
     transports: [transport],
   });
+  return new LevelGatedLogger(logger);
 }
 
 /** A logger that drops everything: for unit tests and libraries used without logging. */
 export function silentLogger(): Logger {
-  return winston.createLogger({ silent: true, transports: [new winston.transports.Console()] });
+  return new LevelGatedLogger(
+    winston.createLogger({ level: 'error', silent: true, transports: [new winston.transports.Console()] }),
+  );
 }
