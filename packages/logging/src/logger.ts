@@ -92,6 +92,10 @@ export function createLogger(options: LoggerOptions): Logger {
 /** A logger that drops everything: for unit tests and libraries used without logging. */
 export function silentLogger(): Logger {
   return new LevelGatedLogger(
-    winston.createLogger({ level: 'error', silent: true, transports: [new winston.transports.Console()] }),
+    winston.createLogger({
+      level: 'error',
+      silent: true,
+      transports: [new winston.transports.Console()],
+    }),
   );
 }
