@@ -5,6 +5,7 @@ import type { Logger } from '@galvanic/logging';
 import { Listeners } from '../listeners';
 import { backoffDelay, type BackoffOptions } from './backoff';
 import { maskUrl } from './mask-url';
+import { coalesceWritesPerTick } from './coalesce-writes';
 
 /** Something that opens channels on each new connection and forgets them when it drops. */
 export interface ConnectionUser {
@@ -139,6 +140,7 @@ export class ConnectionManager {
         resolve();
       });
     });
+    coalesceWritesPerTick(model);
     this.model = model;
     const attached = new Set<ConnectionUser>();
     try {
