@@ -60,15 +60,32 @@ describe('docker-compose.yml', () => {
   });
 });
 
+interface Container {
+  args: string[];
+  env?: { name: string; value?: string }[];
+  livenessProbe?: { httpGet: { path: string } };
+  readinessProbe?: { httpGet: { path: string } };
+}
+
+interface K8sObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string };
+  data?: Record<string, string>;
+  spec?: {
+    template?: { spec: { containers: Container[]; terminationGracePeriodSeconds?: number } };
+  };
+}
+
 describe('Kubernetes manifests', () => {
   const dir = join(ROOT, 'deploy/kubernetes');
   const documents = readdirSync(dir)
     .filter((file) => file.endsWith('.yaml'))
     .flatMap((file) =>
       parseAllDocuments(readFileSync(join(dir, file), 'utf8')).map(
-        (doc) => doc.toJS() as Record<string, any>,
+        (doc) => doc.toJS() as K8sObject,
       ),
-    ); // eslint-disable-line @typescript-eslint/no-explicit-any
+    );
 
   it('are well-formed objects with a kind and a name', () => {
     for (const document of documents) {
@@ -80,35 +97,32 @@ describe('Kubernetes manifests', () => {
 
   it('run real entry points with known options and Kubernetes probes', () => {
     const workloads = documents.filter((d) => d.kind === 'Deployment' || d.kind === 'Job');
-    expect(workloads.map((d) => d.metadata.name).sort()).toEqual([
+    expect(workloads.map((d) => d.metadata?.name).sort()).toEqual([
       'galvanic-api',
       'galvanic-conductor',
       'galvanic-db-migrate',
     ]);
     for (const workload of workloads) {
-      for (const container of workload.spec.template.spec.containers) {
-        expect(existsSync(join(ROOT, container.args[0])), container.args[0]).toBe(true);
+      for (const container of workload.spec!.template!.spec.containers) {
+        expect(existsSync(join(ROOT, container.args[0]!)), container.args[0]).toBe(true);
         const env = Object.fromEntries(
-          (container.env ?? []).map((e: { name: string; value?: string }) => [
-            e.name,
-            e.value ?? 'from-field',
-          ]),
+          (container.env ?? []).map((e) => [e.name, e.value ?? 'from-field']),
         );
         expectKnownOptions(env);
         if (workload.kind === 'Deployment') {
-          expect(container.livenessProbe.httpGet.path).toBe('/healthz');
-          expect(container.readinessProbe.httpGet.path).toBe('/readyz');
+          expect(container.livenessProbe?.httpGet.path).toBe('/healthz');
+          expect(container.readinessProbe?.httpGet.path).toBe('/readyz');
         }
       }
     }
   });
 
   it('give conductors more time to stop than their graceful shutdown timeout', () => {
-    const conductor = documents.find((d) => d.metadata.name === 'galvanic-conductor')!;
+    const conductor = documents.find((d) => d.metadata?.name === 'galvanic-conductor')!;
     const config = documents.find((d) => d.kind === 'ConfigMap')!;
     const timeout = Number(
-      /graceful_shutdown_timeout = (\d+)/.exec(config.data['galvanic.conf'])![1],
+      /graceful_shutdown_timeout = (\d+)/.exec(config.data!['galvanic.conf']!)![1],
     );
-    expect(conductor.spec.template.spec.terminationGracePeriodSeconds).toBeGreaterThan(timeout);
+    expect(conductor.spec!.template!.spec.terminationGracePeriodSeconds).toBeGreaterThan(timeout);
   });
 });
