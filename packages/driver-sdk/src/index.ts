@@ -1,0 +1,72 @@
+export { INTERFACE_KINDS, isInterfaceKind, type InterfaceKind } from './kinds';
+export {
+  describeProperty,
+  missingRequiredProperties,
+  type PropertySpec,
+  type PropertyTable,
+} from './properties';
+export {
+  POWER_ON,
+  POWER_OFF,
+  REBOOT,
+  SOFT_POWER_OFF,
+  SOFT_REBOOT,
+  type PowerState,
+  type BootDevice,
+  type BootDeviceState,
+  type NodeView,
+  type PortView,
+} from './node';
+export {
+  sleepUnlessAborted,
+  type TaskContext,
+  type DriverView,
+  type DriverLogger,
+  type DriverEnvironment,
+  type ConfigReader,
+} from './task';
+export { HardwareInterface, REQUIRED_METHODS } from './interfaces/base';
+export {
+  PowerInterface,
+  ManagementInterface,
+  BootInterface,
+  DeployInterface,
+  InspectInterface,
+  VendorInterface,
+  ConsoleInterface,
+  RescueInterface,
+  RaidInterface,
+  BiosInterface,
+  FirmwareInterface,
+  StorageInterface,
+  NetworkInterface,
+  type PowerOptions,
+} from './interfaces/kinds';
+export { HardwareType, GenericHardware } from './hardware-type';
+export {
+  passthru,
+  driverPassthru,
+  deployStep,
+  cleanStep,
+  passthruMethodsOf,
+  stepsOf,
+  type PassthruOptions,
+  type PassthruMethodInfo,
+  type StepOptions,
+  type StepInfo,
+  type StepKind,
+  type HttpMethod,
+  type MethodDecorator,
+  type NodePassthruMethod,
+  type DriverPassthruMethod,
+  type StepMethod,
+} from './decorators';
+export { SDK_API_VERSION, checkManifest, type DriverManifest } from './manifest';
+export {
+  defineOptionGroup,
+  opt,
+  type OptionGroup,
+  type OptionGroupSpec,
+  type GroupValues,
+} from './options';
+export * from './errors';

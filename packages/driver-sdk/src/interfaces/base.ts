@@ -1,0 +1,56 @@
+import type { OptionGroup } from '@galvanic/config';
+import type { InterfaceKind } from '../kinds';
+import type { PropertyTable } from '../properties';
+import type { DriverEnvironment, TaskContext } from '../task';
+
+/**
+ * The root of every hardware interface. The conductor builds each enabled implementation once,
+ * at start, with its environment (its options and a logger), and shares it across nodes: keep
+ * per-node state on the node, not on the instance.
+ */
+export abstract class HardwareInterface {
+  /** The kind this class implements; set by each kind's base class. */
+  static readonly interfaceKind: InterfaceKind;
+  /** Option groups this implementation reads, validated when the conductor starts. */
+  static readonly optionGroups: readonly OptionGroup[] = [];
+
+  constructor(protected readonly env: DriverEnvironment) {}
+
+  /** The `driver_info` fields this interface reads. */
+  getProperties(): PropertyTable {
+    return {};
+  }
+
+  /** Checks the node has what this interface needs; throws InvalidParameterValue or MissingParameterValue. */
+  abstract validate(task: TaskContext): void | Promise<void>;
+}
+
+/** The methods each kind must implement, checked when a package is loaded. */
+export const REQUIRED_METHODS: Readonly<Record<InterfaceKind, readonly string[]>> = {
+  bios: ['validate', 'getProperties'],
+  boot: [
+    'validate',
+    'getProperties',
+    'prepareRamdisk',
+    'cleanUpRamdisk',
+    'prepareInstance',
+    'cleanUpInstance',
+  ],
+  console: ['validate', 'getProperties', 'startConsole', 'stopConsole', 'getConsole'],
+  deploy: ['validate', 'getProperties', 'deploy', 'tearDown', 'prepare', 'cleanUp', 'takeOver'],
+  firmware: ['validate', 'getProperties'],
+  inspect: ['validate', 'getProperties', 'inspectHardware'],
+  management: [
+    'validate',
+    'getProperties',
+    'getSupportedBootDevices',
+    'setBootDevice',
+    'getBootDevice',
+  ],
+  network: ['validate', 'getProperties'],
+  power: ['validate', 'getProperties', 'getPowerState', 'setPowerState', 'reboot'],
+  raid: ['validate', 'getProperties'],
+  rescue: ['validate', 'getProperties', 'rescue', 'unrescue'],
+  storage: ['validate', 'getProperties'],
+  vendor: ['validate', 'getProperties', 'validateCall'],
+};

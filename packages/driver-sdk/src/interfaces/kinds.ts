@@ -1,0 +1,112 @@
+import type { BootDevice, BootDeviceState, PowerState } from '../node';
+import { POWER_OFF, POWER_ON, REBOOT } from '../node';
+import type { TaskContext } from '../task';
+import { HardwareInterface } from './base';
+
+export interface PowerOptions {
+  /** Seconds to wait for the BMC to reach the state; `[conductor] power_state_change_timeout` when absent. */
+  timeout?: number;
+}
+
+/** Turns the node on and off. Actions resolve once the BMC reached the state, or throw. */
+export abstract class PowerInterface extends HardwareInterface {
+  static override readonly interfaceKind = 'power' as const;
+  abstract getPowerState(task: TaskContext): Promise<PowerState>;
+  abstract setPowerState(
+    task: TaskContext,
+    state: PowerState,
+    options?: PowerOptions,
+  ): Promise<void>;
+  abstract reboot(task: TaskContext, options?: PowerOptions): Promise<void>;
+  getSupportedPowerStates(_task: TaskContext): PowerState[] {
+    return [POWER_ON, POWER_OFF, REBOOT];
+  }
+}
+
+/** Boot device and other out-of-band management. */
+export abstract class ManagementInterface extends HardwareInterface {
+  static override readonly interfaceKind = 'management' as const;
+  abstract getSupportedBootDevices(task: TaskContext): BootDevice[] | Promise<BootDevice[]>;
+  abstract setBootDevice(task: TaskContext, device: BootDevice, persistent: boolean): Promise<void>;
+  abstract getBootDevice(task: TaskContext): Promise<BootDeviceState>;
+}
+
+/** Prepares what the node boots: the deploy ramdisk, then the instance. */
+export abstract class BootInterface extends HardwareInterface {
+  static override readonly interfaceKind = 'boot' as const;
+  abstract prepareRamdisk(task: TaskContext, ramdiskParams: Record<string, string>): Promise<void>;
+  abstract cleanUpRamdisk(task: TaskContext): Promise<void>;
+  abstract prepareInstance(task: TaskContext): Promise<void>;
+  abstract cleanUpInstance(task: TaskContext): Promise<void>;
+}
+
+/**
+ * Puts an instance on the node. `deploy` is the main deploy step (declare it with
+ * `@deployStep({ priority: 100 })`); `tearDown` undoes it.
+ */
+export abstract class DeployInterface extends HardwareInterface {
+  static override readonly interfaceKind = 'deploy' as const;
+  abstract deploy(task: TaskContext, args: Record<string, unknown>): Promise<unknown>;
+  abstract tearDown(task: TaskContext): Promise<void>;
+  abstract prepare(task: TaskContext): Promise<void>;
+  abstract cleanUp(task: TaskContext): Promise<void>;
+  abstract takeOver(task: TaskContext): Promise<void>;
+}
+
+/** Discovers the node's hardware properties. */
+export abstract class InspectInterface extends HardwareInterface {
+  static override readonly interfaceKind = 'inspect' as const;
+  abstract inspectHardware(task: TaskContext): Promise<void>;
+}
+
+/** Driver- and node-specific methods, declared with `@passthru` and `@driverPassthru`. */
+export abstract class VendorInterface extends HardwareInterface {
+  static override readonly interfaceKind = 'vendor' as const;
+  /** Checks a passthru call's body before it runs; throw MissingParameterValue for a missing argument. */
+  validateCall(
+    _task: TaskContext | undefined,
+    _method: string,
+    _body: unknown,
+  ): void | Promise<void> {}
+}
+
+export abstract class ConsoleInterface extends HardwareInterface {
+  static override readonly interfaceKind = 'console' as const;
+  abstract startConsole(task: TaskContext): Promise<void>;
+  abstract stopConsole(task: TaskContext): Promise<void>;
+  abstract getConsole(task: TaskContext): Promise<{ type: string; url: string } | null>;
+}
+
+export abstract class RescueInterface extends HardwareInterface {
+  static override readonly interfaceKind = 'rescue' as const;
+  abstract rescue(task: TaskContext): Promise<void>;
+  abstract unrescue(task: TaskContext): Promise<void>;
+}
+
+/** RAID configuration; its work is done in clean and deploy steps. */
+export abstract class RaidInterface extends HardwareInterface {
+  static override readonly interfaceKind = 'raid' as const;
+}
+
+/** BIOS settings; its work is done in clean and deploy steps. */
+export abstract class BiosInterface extends HardwareInterface {
+  static override readonly interfaceKind = 'bios' as const;
+}
+
+/** Firmware updates; its work is done in clean and deploy steps. */
+export abstract class FirmwareInterface extends HardwareInterface {
+  static override readonly interfaceKind = 'firmware' as const;
+}
+
+/** Attaches remote volumes. */
+export abstract class StorageInterface extends HardwareInterface {
+  static override readonly interfaceKind = 'storage' as const;
+  shouldWriteImage(_task: TaskContext): boolean {
+    return true;
+  }
+}
+
+/** Wires the node's ports into provisioning, cleaning and tenant networks. */
+export abstract class NetworkInterface extends HardwareInterface {
+  static override readonly interfaceKind = 'network' as const;
+}

@@ -1,0 +1,44 @@
+/** Power states as Ironic names them. */
+export type PowerState =
+  'power on' | 'power off' | 'rebooting' | 'soft power off' | 'soft rebooting' | 'error';
+
+export const POWER_ON: PowerState = 'power on';
+export const POWER_OFF: PowerState = 'power off';
+export const REBOOT: PowerState = 'rebooting';
+export const SOFT_POWER_OFF: PowerState = 'soft power off';
+export const SOFT_REBOOT: PowerState = 'soft rebooting';
+
+/** Boot devices as Ironic names them. */
+export type BootDevice =
+  'pxe' | 'disk' | 'cdrom' | 'bios' | 'safe' | 'wanboot' | 'uefi http' | 'usb' | 'floppy';
+
+export interface BootDeviceState {
+  boot_device: BootDevice | null;
+  persistent: boolean | null;
+}
+
+/** A network port of the node, as drivers see it. */
+export interface PortView {
+  readonly uuid: string;
+  readonly address: string;
+  readonly pxeEnabled: boolean;
+}
+
+/**
+ * What a driver sees of the node it works on. The `*Info` maps are the node's own fields; a
+ * driver may change `driverInternalInfo`, which is saved when the task ends.
+ */
+export interface NodeView {
+  readonly id: number;
+  readonly uuid: string;
+  readonly name: string | null;
+  readonly driver: string;
+  readonly driverInfo: Readonly<Record<string, unknown>>;
+  driverInternalInfo: Record<string, unknown>;
+  readonly instanceInfo: Readonly<Record<string, unknown>>;
+  readonly properties: Readonly<Record<string, unknown>>;
+  readonly extra: Readonly<Record<string, unknown>>;
+  readonly provisionState: string;
+  readonly powerState: PowerState | null;
+  readonly ports: readonly PortView[];
+}

@@ -1,0 +1,108 @@
+/**
+ * The driver author's test kit: build an interface with its options, make a node and a task, and
+ * call the interface as the conductor would, with no database or message bus.
+ */
+import { randomUUID } from 'node:crypto';
+import { resolveGroup, type RawConfig } from '@galvanic/config';
+import type { HardwareInterface } from '../interfaces/base';
+import { INTERFACE_KINDS, type InterfaceKind } from '../kinds';
+import type { NodeView } from '../node';
+import type { ConfigReader, DriverEnvironment, DriverLogger, TaskContext } from '../task';
+
+export interface LogRecord {
+  level: 'error' | 'warn' | 'info' | 'debug';
+  message: string;
+  meta?: Record<string, unknown>;
+}
+
+/** A logger that keeps what it is told, for assertions. */
+export function recordingLogger(): DriverLogger & { records: LogRecord[] } {
+  const records: LogRecord[] = [];
+  const at = (level: LogRecord['level']) => (message: string, meta?: Record<string, unknown>) => {
+    records.push({ level, message, meta });
+  };
+  return { records, error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug') };
+}
+
+/** Option values by section and option, as they would appear in the config file. */
+export type TestOptions = Record<string, Record<string, unknown>>;
+
+export function configReader(options: TestOptions = {}): ConfigReader {
+  const raw: RawConfig = new Map();
+  for (const [section, values] of Object.entries(options)) {
+    raw.set(
+      section.toLowerCase(),
+      new Map(
+        Object.entries(values).map(([name, value]) => [
+          name.toLowerCase(),
+          { value, source: 'test' },
+        ]),
+      ),
+    );
+  }
+  return { get: (group) => resolveGroup(raw, group) };
+}
+
+export function makeEnvironment(
+  options: TestOptions = {},
+): DriverEnvironment & { logger: ReturnType<typeof recordingLogger> } {
+  return { config: configReader(options), logger: recordingLogger() };
+}
+
+type InterfaceClass<T extends HardwareInterface> = new (env: DriverEnvironment) => T;
+
+/** Builds an interface as the conductor does at start, with the given options. */
+export function buildInterface<T extends HardwareInterface>(
+  cls: InterfaceClass<T>,
+  options: TestOptions = {},
+): T {
+  return new cls(makeEnvironment(options));
+}
+
+export function makeNode(overrides: Partial<NodeView> = {}): NodeView {
+  return {
+    id: 1,
+    uuid: randomUUID(),
+    name: null,
+    driver: 'fake-hardware',
+    driverInfo: {},
+    driverInternalInfo: {},
+    instanceInfo: {},
+    properties: {},
+    extra: {},
+    provisionState: 'enroll',
+    powerState: null,
+    ports: [],
+    ...overrides,
+  };
+}
+
+export interface TestTaskOptions {
+  node?: Partial<NodeView>;
+  driverName?: string;
+  interfaces?: Partial<Record<InterfaceKind, HardwareInterface>>;
+  shared?: boolean;
+  signal?: AbortSignal;
+}
+
+/** A task as the conductor hands it to a driver method. */
+export function makeTask(
+  options: TestTaskOptions = {},
+): TaskContext & { logger: ReturnType<typeof recordingLogger> } {
+  const interfaces = options.interfaces ?? {};
+  const names = Object.fromEntries(
+    INTERFACE_KINDS.map((kind) => [kind, interfaces[kind] ? 'test' : 'none']),
+  ) as Record<InterfaceKind, string>;
+  return {
+    node: makeNode({ driver: options.driverName ?? 'fake-hardware', ...options.node }),
+    driver: {
+      name: options.driverName ?? 'fake-hardware',
+      interfaceNames: names,
+      interfaceOf: (kind) => interfaces[kind],
+    },
+    logger: recordingLogger(),
+    signal: options.signal ?? new AbortController().signal,
+    shared: options.shared ?? false,
+    requestId: `req-${randomUUID()}`,
+  };
+}
