@@ -1,5 +1,61 @@
 import { hostname } from 'node:os';
-import { defineOptionGroup, opt } from './options';
+import { defineOptionGroup, opt, type OptionSpec } from './options';
+
+/** Interface kinds, as in the driver SDK; listed here so the options exist before any driver loads. */
+const INTERFACE_KINDS = [
+  'bios',
+  'boot',
+  'console',
+  'deploy',
+  'firmware',
+  'inspect',
+  'management',
+  'network',
+  'power',
+  'raid',
+  'rescue',
+  'storage',
+  'vendor',
+] as const;
+type Kind = (typeof INTERFACE_KINDS)[number];
+
+/** What a fresh install enables: the built-in implementations, as Ironic enables its own. */
+const DEFAULT_ENABLED: Record<Kind, readonly string[]> = {
+  bios: ['no-bios', 'fake'],
+  boot: ['pxe', 'fake'],
+  console: ['no-console', 'fake'],
+  deploy: ['ramdisk', 'fake'],
+  firmware: ['no-firmware', 'fake'],
+  inspect: ['no-inspect', 'fake'],
+  management: ['fake', 'noop'],
+  network: ['noop'],
+  power: ['fake'],
+  raid: ['no-raid', 'fake'],
+  rescue: ['no-rescue', 'fake'],
+  storage: ['noop', 'fake'],
+  vendor: ['no-vendor', 'fake'],
+};
+
+type InterfaceOptionSpecs = {
+  [K in Kind as `enabled_${K}_interfaces`]: OptionSpec<readonly string[]>;
+} & {
+  [K in Kind as `default_${K}_interface`]: OptionSpec<string | undefined>;
+};
+
+/** `enabled_<kind>_interfaces` and `default_<kind>_interface`, Ironic's names, for every kind. */
+function interfaceOptions(): InterfaceOptionSpecs {
+  const options: Record<string, OptionSpec<unknown>> = {};
+  for (const kind of INTERFACE_KINDS) {
+    options[`enabled_${kind}_interfaces`] = opt.list(
+      DEFAULT_ENABLED[kind],
+      `${kind} interface implementations a conductor loads.`,
+    );
+    options[`default_${kind}_interface`] = opt.optionalString(
+      `${kind} interface a new node gets when it names none; when unset, the first of its hardware type's supported list that is enabled.`,
+    );
+  }
+  return options as InterfaceOptionSpecs;
+}
 
 /** Options Ironic keeps in `[DEFAULT]`. */
 export const defaultOptions = defineOptionGroup('DEFAULT', {
@@ -19,8 +75,16 @@ export const defaultOptions = defineOptionGroup('DEFAULT', {
     'Namespace of every queue this deployment uses; two deployments on one broker need different values.',
   ),
   rpc_response_timeout: opt.number(60, 'Seconds an RPC caller waits for a reply.', { min: 0.001 }),
-  enabled_hardware_types: opt.list(['fake-hardware'], 'Hardware types a conductor loads.'),
+  enabled_hardware_types: opt.list(
+    ['fake-hardware', 'manual-management'],
+    'Hardware types a conductor loads.',
+  ),
+  driver_packages: opt.list(
+    [],
+    'npm packages, besides the built-in ones, whose hardware types and interfaces a conductor may load (declared under "galvanic" in their package.json).',
+  ),
   debug: opt.boolean(false, 'Log at debug level.'),
+  ...interfaceOptions(),
 });
 
 export const apiOptions = defineOptionGroup('api', {
