@@ -1,5 +1,6 @@
+import type {
+  HardwareType} from '@galvanic/driver-sdk';
 import {
-  HardwareType,
   INTERFACE_KINDS,
   REQUIRED_METHODS,
   type DriverEnvironment,
