@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '@galvanic/logging';
 import { AmqpTransport, pingMethod, RpcClient } from '../src/index';
-import { blockMethod, echoMethod, failMethod, statsMethod } from './fixtures/methods';
+import { blockMethod, echoMethod, failMethod, sleepMethod, statsMethod } from './fixtures/methods';
 import { AMQP_URL, randomNamespace, rejectionOf } from './helpers';
 
 const logger = silentLogger();
@@ -17,14 +17,14 @@ let child: ChildProcess;
 let transport: AmqpTransport;
 let client: RpcClient;
 
-async function startChild(): Promise<ChildProcess> {
+async function startChild(childHost = host): Promise<ChildProcess> {
   const proc = spawn(process.execPath, ['--import', 'tsx', childScript], {
     cwd: repoRoot,
     env: {
       ...process.env,
       RPC_TEST_URL: AMQP_URL,
       RPC_TEST_NAMESPACE: namespace,
-      RPC_TEST_HOST: host,
+      RPC_TEST_HOST: childHost,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -82,6 +82,26 @@ describe('AmqpTransport between two processes', () => {
     const stats = await client.call(host, statsMethod, {});
     expect(stats.echoed).not.toContain('expired-while-stalled');
     expect(stats.expiredDropped).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a call in flight when its server is killed fails as unreachable, long before its deadline', async () => {
+    const doomed = await startChild('doomed-conductor');
+    const started = Date.now();
+    const pending = rejectionOf(
+      client.call(
+        'doomed-conductor',
+        sleepMethod,
+        { ms: 30_000, tag: 'doomed' },
+        { timeoutMs: 20_000 },
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    doomed.kill('SIGKILL');
+    await once(doomed, 'exit');
+    const error = await pending;
+    expect(error).toMatchObject({ kind: 'RpcUnreachable' });
+    expect(error.message).toMatch(/stopped consuming .* may or may not have run/);
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('a killed server becomes unreachable at once, not after the deadline', async () => {

@@ -10,9 +10,13 @@ const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';
 
 interface Pending {
   call: OutgoingCall;
+  sentAt: number;
   resolve(body: string): void;
   reject(error: Error): void;
 }
+
+/** How long a call waits for its reply before the client checks its conductor is still there. */
+const PROBE_AFTER_MS = 1000;
 
 /**
  * Publishes calls to `${namespace}.conductor.${host}` and takes replies through direct reply-to.
@@ -20,6 +24,9 @@ interface Pending {
  */
 export class AmqpClientTransport implements RpcClientTransport, ConnectionUser {
   private channel: Channel | undefined;
+  private model: ChannelModel | undefined;
+  private probeTimer: NodeJS.Timeout | undefined;
+  private probing = false;
   private readonly pending = new Map<string, Pending>();
   private readonly channelWaiters = new Set<() => void>();
   private closed = false;
@@ -49,11 +56,13 @@ export class AmqpClientTransport implements RpcClientTransport, ConnectionUser {
     );
     await channel.consume(DIRECT_REPLY_TO, (message) => this.onReply(message), { noAck: true });
     this.channel = channel;
+    this.model = model;
     for (const wake of this.channelWaiters) wake();
   }
 
   detach(reason: Error): void {
     this.channel = undefined;
+    this.model = undefined;
     const inFlight = [...this.pending.values()];
     this.pending.clear();
     for (const entry of inFlight) {
@@ -79,9 +88,11 @@ export class AmqpClientTransport implements RpcClientTransport, ConnectionUser {
         reject(signal.reason as Error);
       };
       if (signal.aborted) return reject(signal.reason as Error);
+      this.scheduleProbe();
       signal.addEventListener('abort', onAbort);
       this.pending.set(correlationId, {
         call,
+        sentAt: Date.now(),
         resolve: (body) => (cleanup(), resolve(body)),
         reject: (error) => (cleanup(), reject(error)),
       });
@@ -119,6 +130,7 @@ export class AmqpClientTransport implements RpcClientTransport, ConnectionUser {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.probeTimer) clearTimeout(this.probeTimer);
     this.manager.removeUser(this);
     const channel = this.channel;
     this.detach(new RpcConnectionLost('The RPC client was closed.'));
@@ -149,6 +161,68 @@ export class AmqpClientTransport implements RpcClientTransport, ConnectionUser {
     const entry = this.pending.get(String(message.properties.correlationId));
     if (!entry) return; // The caller already gave up.
     entry.resolve(message.content.toString('utf8'));
+  }
+
+  private scheduleProbe(): void {
+    if (this.probeTimer || this.closed) return;
+    this.probeTimer = setTimeout(() => {
+      this.probeTimer = undefined;
+      void this.probeStalledTargets().finally(() => {
+        if (this.pending.size > 0) this.scheduleProbe();
+      });
+    }, PROBE_AFTER_MS);
+    this.probeTimer.unref();
+  }
+
+  /**
+   * A message published in the moment between a conductor's death and the broker deleting its
+   * queue is dropped with the queue, and no return tells the caller. So for calls waiting longer
+   * than PROBE_AFTER_MS the client asks the broker whether their conductor's queue still has a
+   * consumer, and fails them at once when it has not, instead of letting them wait out the deadline.
+   */
+  private async probeStalledTargets(): Promise<void> {
+    const model = this.model;
+    if (this.probing || !model) return;
+    this.probing = true;
+    try {
+      const now = Date.now();
+      const stalled = new Set<string>();
+      for (const entry of this.pending.values()) {
+        if (now - entry.sentAt >= PROBE_AFTER_MS) stalled.add(entry.call.target);
+      }
+      for (const target of stalled) {
+        if (await this.consumerIsGone(model, target)) this.failCallsTo(target, now);
+      }
+    } catch (error) {
+      this.logger.debug('Could not probe conductor queues', { error });
+    } finally {
+      this.probing = false;
+    }
+  }
+
+  private async consumerIsGone(model: ChannelModel, target: string): Promise<boolean> {
+    // A passive check of a missing queue closes its channel, so each probe gets its own.
+    const probe = await model.createChannel();
+    probe.on('error', () => undefined);
+    try {
+      const { consumerCount } = await probe.checkQueue(conductorQueueName(this.namespace, target));
+      await probe.close().catch(() => undefined);
+      return consumerCount === 0;
+    } catch (error) {
+      return String((error as Error).message).includes('NOT_FOUND');
+    }
+  }
+
+  private failCallsTo(target: string, sentBefore: number): void {
+    for (const entry of [...this.pending.values()]) {
+      if (entry.call.target !== target || entry.sentAt > sentBefore) continue;
+      entry.reject(
+        new RpcUnreachable(
+          `Conductor ${target} stopped consuming from the message bus while RPC call ` +
+            `${entry.call.method} was waiting; the call may or may not have run.`,
+        ),
+      );
+    }
   }
 
   private onReturn(message: Message): void {
