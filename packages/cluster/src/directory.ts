@@ -44,6 +44,20 @@ export class ConductorDirectory {
     this.rings = new Map();
   }
 
+  /**
+   * Picks a host, reading the live conductors again once if the cached list has none that
+   * fits: a conductor that joined since the last refresh is used at once.
+   */
+  async pick(choose: (directory: this) => string): Promise<string> {
+    try {
+      return choose(this);
+    } catch (error) {
+      if (!(error instanceof NoValidHost)) throw error;
+      await this.refresh();
+      return choose(this);
+    }
+  }
+
   alive(): readonly ConductorRecord[] {
     return this.conductors;
   }

@@ -79,9 +79,14 @@ export function resolveGroup<G extends OptionGroupSpec>(
 
 /**
  * Refuses options that no known group declares, so a typo never silently falls back to a
- * default. `groups` must hold every group the process knows, including those of loaded drivers.
+ * default. `groups` must hold every group the process knows, including those of loaded drivers;
+ * a process that loads no drivers (the api) ignores sections it does not know instead.
  */
-export function checkForUnknownOptions(raw: RawConfig, groups: readonly OptionGroup[]): void {
+export function checkForUnknownOptions(
+  raw: RawConfig,
+  groups: readonly OptionGroup[],
+  settings: { ignoreUnknownSections?: boolean } = {},
+): void {
   const known = new Map<string, Set<string>>();
   for (const group of groups) {
     const names = known.get(group.name.toLowerCase()) ?? new Set<string>();
@@ -92,6 +97,7 @@ export function checkForUnknownOptions(raw: RawConfig, groups: readonly OptionGr
     const names = known.get(section);
     for (const [option, entry] of options) {
       if (!names) {
+        if (settings.ignoreUnknownSections) break;
         throw new ConfigError(
           `unknown config section [${section}] (option ${option} from ${entry.source})`,
         );

@@ -1,5 +1,4 @@
-import type {
-  HardwareType} from '@galvanic/driver-sdk';
+import type { HardwareType } from '@galvanic/driver-sdk';
 import {
   INTERFACE_KINDS,
   REQUIRED_METHODS,

@@ -218,3 +218,69 @@ describe('default interface', () => {
     });
   });
 });
+
+describe('steps', () => {
+  let install: FixtureInstall;
+  beforeEach(() => {
+    install = new FixtureInstall();
+    install.add(basePackage());
+  });
+  afterEach(() => install.remove());
+
+  it('are listed by priority, then by the rank of their interface, as Ironic orders them', async () => {
+    const step = (kind: string, cls: string, method: string, priority: number) =>
+      `sdk.${kind}Step({ priority: ${priority} })(${cls}.prototype.${method}, { kind: 'method', name: '${method}' });`;
+    install.add({
+      name: 'stepped',
+      galvanic: {
+        sdkApiVersion: 1,
+        interfaces: {
+          deploy: { stepped: 'SteppedDeploy' },
+          power: { stepped: 'SteppedPower' },
+          bios: { stepped: 'SteppedBios' },
+        },
+      },
+      source: [
+        interfaceSource('deploy', 'stepped'),
+        interfaceSource('power', 'stepped'),
+        interfaceSource('bios', 'stepped'),
+        'SteppedBios.prototype.applySettings = async function () {};',
+        'SteppedPower.prototype.warmUp = async function () {};',
+        step('deploy', 'SteppedDeploy', 'deploy', 100),
+        step('deploy', 'SteppedPower', 'warmUp', 80),
+        step('deploy', 'SteppedBios', 'applySettings', 80),
+        step('clean', 'SteppedBios', 'applySettings', 10),
+      ].join('\n'),
+    });
+    const chosen = {
+      hardwareTypes: ['base-hardware'],
+      interfaces: Object.fromEntries(
+        INTERFACE_KINDS.map((k) => [
+          k,
+          ['deploy', 'power', 'bios'].includes(k) ? ['base', 'stepped'] : ['base'],
+        ]),
+      ) as Record<InterfaceKind, string[]>,
+      defaults: {},
+    };
+    const catalog = await buildCatalog(
+      ['base-drivers', 'stepped'].map((name) => findDriverPackage(name, [install.root])),
+    );
+    const registry = loadDrivers({
+      catalog,
+      selection: chosen,
+      config: configReader(),
+      logger: recordingLogger(),
+    });
+    const names = Object.fromEntries(INTERFACE_KINDS.map((k) => [k, 'base'])) as Record<
+      InterfaceKind,
+      string
+    >;
+    Object.assign(names, { deploy: 'stepped', power: 'stepped', bios: 'stepped' });
+    expect(
+      registry.steps('deploy', names).map((s) => `${s.interface}.${s.step}:${s.priority}`),
+    ).toEqual(['deploy.deploy:100', 'power.warmUp:80', 'bios.applySettings:80']);
+    expect(registry.steps('clean', names)).toEqual([
+      { interface: 'bios', step: 'applySettings', priority: 10, argsinfo: null, abortable: false },
+    ]);
+  });
+});

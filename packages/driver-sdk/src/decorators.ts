@@ -65,7 +65,8 @@ export type StepMethod = (task: TaskContext, args: Record<string, unknown>) => u
 const PASSTHRU = Symbol.for('galvanic.driver-sdk.passthru');
 const STEP = Symbol.for('galvanic.driver-sdk.step');
 
-type Marked = { [PASSTHRU]?: PassthruMethodInfo; [STEP]?: StepInfo };
+/** A method may be both a deploy step and a clean step (a BIOS setting, say): one mark per kind. */
+type Marked = { [PASSTHRU]?: PassthruMethodInfo; [STEP]?: Partial<Record<StepKind, StepInfo>> };
 
 /** A decorator usable in both decorator modes. */
 export interface MethodDecorator<M> {
@@ -123,7 +124,8 @@ function stepDecorator(kind: StepKind, options: StepOptions): MethodDecorator<St
     throw new TypeError(`a ${kind} step priority must be a non-negative integer`);
   }
   return decorator((fn, name) => {
-    fn[STEP] = {
+    fn[STEP] = { ...fn[STEP] };
+    fn[STEP][kind] = {
       kind,
       name,
       priority: options.priority,
@@ -175,8 +177,8 @@ export function passthruMethodsOf(instance: object): Map<string, PassthruMethodI
 export function stepsOf(instance: object, kind: StepKind): StepInfo[] {
   const steps: StepInfo[] = [];
   for (const [, fn] of methodsOf(instance)) {
-    const info = fn[STEP];
-    if (info?.kind === kind) steps.push(info);
+    const info = fn[STEP]?.[kind];
+    if (info) steps.push(info);
   }
   return steps;
 }

@@ -1,4 +1,9 @@
-export { loadServiceConfig, type LoadedConfig } from './config';
+export {
+  loadServiceConfig,
+  checkAllOptionsKnown,
+  type LoadedConfig,
+  type LoadConfigOptions,
+} from './config';
 export { runMain, onShutdownSignal } from './main';
 export { connectDatabase } from './database';
 export { exportRpcMetrics, exportGauge } from './metrics';

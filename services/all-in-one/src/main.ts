@@ -3,7 +3,7 @@ import { ConductorStore } from '@galvanic/db';
 import { createLogger } from '@galvanic/logging';
 import { InProcessTransport, RpcClient } from '@galvanic/rpc';
 import { startApi } from '@galvanic/api';
-import { startConductor } from '@galvanic/conductor';
+import { loadConductorDrivers, startConductor } from '@galvanic/conductor';
 import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from './embedded-postgres';
 import {
   connectDatabase,
@@ -18,7 +18,7 @@ import {
  * PostgreSQL unless `[database] connection` names one. The same code paths as split mode.
  */
 runMain('galvanic', async () => {
-  const { config } = loadServiceConfig();
+  const { config, raw } = loadServiceConfig({ driverSectionsCheckedLater: true });
   const host = config.DEFAULT.host;
   const logger = createLogger({
     service: 'all-in-one',
@@ -26,6 +26,7 @@ runMain('galvanic', async () => {
     level: config.DEFAULT.debug ? 'debug' : undefined,
   });
 
+  const drivers = await loadConductorDrivers(config, raw, logger);
   let embedded: RunningEmbeddedPostgres | undefined;
   if (!config.database.connection) {
     embedded = await startEmbeddedPostgres(
@@ -42,6 +43,7 @@ runMain('galvanic', async () => {
   const transport = new InProcessTransport();
   const conductor = await startConductor({
     config,
+    drivers,
     logger,
     dataSource,
     transport: transport.server(host),

@@ -1,6 +1,8 @@
 import express, { type Express } from 'express';
 import type { Registry } from 'prom-client';
+import type { ConductorDirectory } from '@galvanic/cluster';
 import type { ConductorStore } from '@galvanic/db';
+import type { RpcClient } from '@galvanic/rpc';
 import type { Logger } from '@galvanic/logging';
 import { jsonBody } from './http/body';
 import { errorHandler, methodNotAllowed, notFound } from './http/errors';
@@ -8,12 +10,15 @@ import { requestMetrics } from './http/metrics';
 import { microversion } from './http/microversion';
 import { requestId } from './http/request-id';
 import { conductorsRouter } from './controllers/conductors';
+import { driversRouter } from './controllers/drivers';
 import { healthRouter, type ReadinessCheck } from './controllers/health';
 import { rootRouter, v1Document } from './controllers/root';
 
 export interface ApiDependencies {
   logger: Logger;
   conductors: ConductorStore;
+  directory: ConductorDirectory;
+  rpc: RpcClient;
   readiness: readonly ReadinessCheck[];
   registry: Registry;
   publicEndpoint?: string | undefined;
@@ -49,6 +54,7 @@ export function createApp(deps: ApiDependencies): Express {
     })
     .all(methodNotAllowed(['GET']));
   v1.use('/conductors', conductorsRouter(deps.conductors, deps.publicEndpoint));
+  v1.use('/drivers', driversRouter(deps.conductors, deps.directory, deps.rpc, deps.publicEndpoint));
   v1.use(notFound);
   app.use('/v1', v1);
 

@@ -7,7 +7,7 @@ import { startApi } from './service';
 
 /** Split mode: the API alone, talking to conductors over RabbitMQ. */
 runMain('galvanic-api', async () => {
-  const { config } = loadServiceConfig();
+  const { config } = loadServiceConfig({ driverSectionsCheckedLater: true });
   const host = config.DEFAULT.host;
   const logger = createLogger({
     service: 'api',

@@ -55,6 +55,8 @@ export async function startApi(deps: ApiServiceDependencies): Promise<RunningApi
   const app = createApp({
     logger: deps.logger,
     conductors: new ConductorStore(deps.dataSource, deps.config.conductor.heartbeat_timeout),
+    directory: deps.directory,
+    rpc: deps.rpc,
     readiness: readinessChecks(deps),
     registry,
     publicEndpoint: deps.config.api.public_endpoint,

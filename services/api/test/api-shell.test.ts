@@ -13,6 +13,8 @@ import {
   sendHttp,
   type TestDatabase,
 } from '@galvanic/testing';
+import { ConductorDirectory } from '@galvanic/cluster';
+import { InProcessTransport, RpcClient } from '@galvanic/rpc';
 import { createApp } from '../src/app';
 
 const IRONIC_HOST = { Host: '127.0.0.1:6385' };
@@ -47,6 +49,12 @@ describe("Ironic's API shell", () => {
     const app = createApp({
       logger: silentLogger(),
       conductors: store,
+      directory: new ConductorDirectory(store, 60_000, silentLogger()),
+      rpc: new RpcClient({
+        transport: new InProcessTransport().client(),
+        caller: 'test',
+        logger: silentLogger(),
+      }),
       registry: new Registry(),
       maxRequestBodySize: 1024,
       readiness: [

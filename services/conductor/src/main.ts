@@ -1,17 +1,19 @@
 import { createLogger } from '@galvanic/logging';
 import { AmqpTransport } from '@galvanic/rpc';
 import { connectDatabase, loadServiceConfig, onShutdownSignal, runMain } from '@galvanic/runtime';
+import { loadConductorDrivers } from './drivers';
 import { startConductor } from './service';
 
 /** Split mode: one conductor, serving RPC from RabbitMQ. */
 runMain('galvanic-conductor', async () => {
-  const { config } = loadServiceConfig();
+  const { config, raw } = loadServiceConfig({ driverSectionsCheckedLater: true });
   const host = config.DEFAULT.host;
   const logger = createLogger({
     service: 'conductor',
     host,
     level: config.DEFAULT.debug ? 'debug' : undefined,
   });
+  const drivers = await loadConductorDrivers(config, raw, logger);
   const dataSource = await connectDatabase(config, `galvanic-conductor:${host}`);
   const transport = new AmqpTransport({
     url: config.DEFAULT.transport_url,
@@ -21,6 +23,7 @@ runMain('galvanic-conductor', async () => {
   });
   const conductor = await startConductor({
     config,
+    drivers,
     logger,
     dataSource,
     transport: transport.server(host, { prefetch: config.conductor.workers_pool_size }),

@@ -3,6 +3,7 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import { ConductorMembership } from '@galvanic/cluster';
 import type { CoreConfig } from '@galvanic/config';
 import { ConductorStore } from '@galvanic/db';
+import type { DriverRegistry } from '@galvanic/driver-loader';
 import type { Logger } from '@galvanic/logging';
 import { RpcServer, type RpcServerTransport } from '@galvanic/rpc';
 import {
@@ -11,9 +12,11 @@ import {
   startStatusServer,
   type RunningStatusServer,
 } from '@galvanic/runtime';
+import { registerDriverHandlers } from './handlers/drivers';
 
 export interface ConductorDependencies {
   config: CoreConfig;
+  drivers: DriverRegistry;
   logger: Logger;
   dataSource: DataSource;
   transport: RpcServerTransport;
@@ -37,13 +40,14 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
   const hostname = config.DEFAULT.host;
   const store = new ConductorStore(deps.dataSource, config.conductor.heartbeat_timeout);
   const rpc = new RpcServer({ transport: deps.transport, host: hostname, logger });
+  registerDriverHandlers(rpc, deps.drivers);
   const membership = new ConductorMembership(
     store,
     {
       hostname,
       conductorGroup: config.conductor.conductor_group.toLowerCase(),
-      hardwareTypes: config.DEFAULT.enabled_hardware_types,
-      interfaces: [],
+      hardwareTypes: [...deps.drivers.hardwareTypes.keys()],
+      interfaces: deps.drivers.registration(),
     },
     config.conductor.heartbeat_interval * 1000,
     logger,

@@ -104,7 +104,11 @@ describe('split mode: an api and two conductors over RabbitMQ and PostgreSQL', (
       { Hostname: 'c2', 'Conductor Group': '', Alive: true },
     ]);
     const shown = (await baremetal(apiUrl, 'conductor', 'show', 'c1')) as Record<string, unknown>;
-    expect(shown).toMatchObject({ hostname: 'c1', alive: true, drivers: ['fake-hardware'] });
+    expect(shown).toMatchObject({
+      hostname: 'c1',
+      alive: true,
+      drivers: ['fake-hardware', 'manual-management'],
+    });
   });
 
   it('the api is ready: its database answers and a conductor answers a ping', async () => {

@@ -1,0 +1,6 @@
+export {
+  driverPropertiesMethod,
+  driverVendorMethodsMethod,
+  type DriverArgs,
+  type PassthruMethodListing,
+} from './drivers';

@@ -1,0 +1,15 @@
+export { FakeHardware } from './hardware';
+export { fakeOptions, type FakeDelayKind } from './options';
+export { FakeBios, FAKE_BIOS_SETTINGS_KEY } from './bios';
+export { FakeBoot } from './boot';
+export { FakeConsole } from './console';
+export { FakeDeploy } from './deploy';
+export { FakeFirmware } from './firmware';
+export { FakeInspect } from './inspect';
+export { FakeManagement, FAKE_BOOT_DEVICE_KEY } from './management';
+export { FakeNetwork } from './network';
+export { FakePower } from './power';
+export { FakeRaid } from './raid';
+export { FakeRescue } from './rescue';
+export { FakeStorage } from './storage';
+export { FakeVendor } from './vendor';

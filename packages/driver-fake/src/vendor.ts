@@ -1,0 +1,87 @@
+import {
+  MissingParameterValue,
+  VendorInterface,
+  passthru,
+  type HttpMethod,
+  type PropertyTable,
+  type TaskContext,
+} from '@galvanic/driver-sdk';
+import { fakeDelay } from './delay';
+import { fakeOptions } from './options';
+
+const METHODS_TAKING_BAR = new Set([
+  'second_method',
+  'third_method_sync',
+  'fourth_method_shared_lock',
+]);
+
+function barOf(body: unknown): unknown {
+  return typeof body === 'object' && body !== null
+    ? (body as Record<string, unknown>).bar
+    : undefined;
+}
+
+/**
+ * Ironic's `fake` vendor interface (its FakeVendorB): three node methods that answer whether
+ * `bar` has the value each expects, one per combination of sync/async and lock.
+ */
+export class FakeVendor extends VendorInterface {
+  static override readonly optionGroups = [fakeOptions];
+
+  override getProperties(): PropertyTable {
+    return {
+      B1: { description: 'B1 description.', required: true },
+      B2: { description: 'B2 description.', required: true },
+    };
+  }
+
+  validate(): void {}
+
+  override validateCall(_task: TaskContext | undefined, method: string, body: unknown): void {
+    const bar = barOf(body);
+    if (METHODS_TAKING_BAR.has(method) && (bar === undefined || bar === null || bar === '')) {
+      throw new MissingParameterValue(`Parameter 'bar' not passed to method '${method}'.`);
+    }
+  }
+
+  @passthru({
+    httpMethods: ['POST'],
+    async: true,
+    requireExclusiveLock: true,
+    description: 'Test if the value of bar is kazoo',
+  })
+  async second_method(task: TaskContext, body: unknown, _httpMethod: HttpMethod): Promise<boolean> {
+    await fakeDelay(this.env, 'vendor', task);
+    return barOf(body) === 'kazoo';
+  }
+
+  @passthru({
+    httpMethods: ['POST'],
+    async: false,
+    requireExclusiveLock: true,
+    description: 'Test if the value of bar is meow',
+  })
+  async third_method_sync(
+    task: TaskContext,
+    body: unknown,
+    _httpMethod: HttpMethod,
+  ): Promise<boolean> {
+    await fakeDelay(this.env, 'vendor', task);
+    return barOf(body) === 'meow';
+  }
+
+  @passthru({
+    httpMethods: ['POST'],
+    async: true,
+    requireExclusiveLock: false,
+    description: 'Test if the value of bar is woof',
+  })
+  async fourth_method_shared_lock(
+    task: TaskContext,
+    body: unknown,
+    _httpMethod: HttpMethod,
+  ): Promise<boolean> {
+    await fakeDelay(this.env, 'vendor', task);
+    return barOf(body) === 'woof';
+  }
+}

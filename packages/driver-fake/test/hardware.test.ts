@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { INTERFACE_KINDS } from '@galvanic/driver-sdk';
+import { FakeHardware } from '../src';
+
+describe('FakeHardware', () => {
+  it("supports what Ironic's fake-hardware supports, most preferred first", () => {
+    const type = new FakeHardware();
+    const lists = Object.fromEntries(
+      INTERFACE_KINDS.map((kind) => [kind, type.supportedInterfaces(kind)]),
+    );
+    expect(lists).toEqual({
+      bios: ['fake', 'no-bios'],
+      boot: ['fake', 'pxe'],
+      console: ['fake', 'no-console'],
+      deploy: ['fake', 'ramdisk'],
+      firmware: ['fake', 'no-firmware'],
+      inspect: ['fake', 'no-inspect'],
+      management: ['fake'],
+      network: ['noop', 'fake'],
+      power: ['fake'],
+      raid: ['fake', 'no-raid'],
+      rescue: ['fake', 'no-rescue'],
+      storage: ['noop', 'fake'],
+      vendor: ['fake', 'no-vendor'],
+    });
+  });
+});

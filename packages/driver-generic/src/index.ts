@@ -1,0 +1,15 @@
+export { ManualManagementHardware } from './manual-management';
+export { PxeBoot } from './pxe/boot';
+export { pxeOptions } from './pxe/options';
+export { pxeConfigPath, renderPxeConfig, type PxeBootSpec } from './pxe/config-files';
+export { RamdiskDeploy } from './ramdisk-deploy';
+export {
+  NoBios,
+  NoConsole,
+  NoFirmware,
+  NoInspect,
+  NoRaid,
+  NoRescue,
+  NoVendor,
+} from './no-interfaces';
+export { NoopManagement, NoopNetwork, NoopStorage } from './noop-interfaces';

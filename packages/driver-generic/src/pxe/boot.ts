@@ -1,0 +1,107 @@
+import {
+  BootInterface,
+  InvalidParameterValue,
+  type PropertyTable,
+  type TaskContext,
+} from '@galvanic/driver-sdk';
+import { requireFields } from '../missing';
+import {
+  kernelArguments,
+  removePxeConfigs,
+  writePxeConfigs,
+  type PxeBootSpec,
+} from './config-files';
+import { pxeOptions } from './options';
+
+const DEPLOY_IMAGE_FIELDS = ['deploy_kernel', 'deploy_ramdisk'] as const;
+const INSTANCE_IMAGE_FIELDS = ['kernel', 'ramdisk'] as const;
+
+function macsOf(task: TaskContext): string[] {
+  return task.node.ports.filter((port) => port.pxeEnabled).map((port) => port.address);
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+/**
+ * Network boot with PXELINUX: writes a config per PXE-enabled port under `[pxe] tftp_root`, for
+ * the deploy ramdisk (`driver_info`) or for the instance (`instance_info`, ramdisk deploy).
+ */
+export class PxeBoot extends BootInterface {
+  static override readonly optionGroups = [pxeOptions];
+
+  override getProperties(): PropertyTable {
+    return {
+      deploy_kernel: {
+        description: 'URL or TFTP path of the kernel the node boots to be deployed or cleaned.',
+        required: true,
+      },
+      deploy_ramdisk: {
+        description: 'URL or TFTP path of the ramdisk booted with deploy_kernel.',
+        required: true,
+      },
+    };
+  }
+
+  validate(task: TaskContext): void {
+    const { node } = task;
+    if (node.ports.length === 0) {
+      throw new InvalidParameterValue(
+        `Node ${node.uuid} does not have any port associated with it`,
+      );
+    }
+    if (macsOf(task).length === 0) {
+      throw new InvalidParameterValue(`Node ${node.uuid} does not have any PXE-enabled port`);
+    }
+    requireFields(
+      node.driverInfo,
+      DEPLOY_IMAGE_FIELDS,
+      `Node ${node.uuid} failed to validate deploy image info. Some parameters were missing`,
+    );
+  }
+
+  async prepareRamdisk(task: TaskContext, ramdiskParams: Record<string, string>): Promise<void> {
+    this.validate(task);
+    const { driverInfo } = task.node;
+    await this.write(task, {
+      label: 'deploy',
+      kernel: text(driverInfo.deploy_kernel),
+      ramdisk: text(driverInfo.deploy_ramdisk),
+      append: kernelArguments(this.options.pxe_append_params, ramdiskParams),
+    });
+  }
+
+  async cleanUpRamdisk(task: TaskContext): Promise<void> {
+    await removePxeConfigs(this.options.tftp_root, macsOf(task));
+  }
+
+  async prepareInstance(task: TaskContext): Promise<void> {
+    const { instanceInfo, uuid } = task.node;
+    requireFields(
+      instanceInfo,
+      INSTANCE_IMAGE_FIELDS,
+      `Node ${uuid} cannot boot its instance from the network. Some parameters were missing in its instance_info`,
+    );
+    const append = [this.options.pxe_append_params, text(instanceInfo.ramdisk_kernel_arguments)];
+    await this.write(task, {
+      label: 'boot_ramdisk',
+      kernel: text(instanceInfo.kernel),
+      ramdisk: text(instanceInfo.ramdisk),
+      append: kernelArguments(append.join(' '), {}),
+    });
+  }
+
+  async cleanUpInstance(task: TaskContext): Promise<void> {
+    await removePxeConfigs(this.options.tftp_root, macsOf(task));
+  }
+
+  private get options() {
+    return this.env.config.get(pxeOptions);
+  }
+
+  private async write(task: TaskContext, spec: PxeBootSpec): Promise<void> {
+    const paths = await writePxeConfigs(this.options.tftp_root, macsOf(task), spec);
+    task.logger.debug('PXE configs written', { label: spec.label, paths });
+  }
+}

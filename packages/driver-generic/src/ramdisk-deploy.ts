@@ -1,0 +1,81 @@
+import {
+  DeployInterface,
+  InternalError,
+  POWER_OFF,
+  deployStep,
+  type BootInterface,
+  type ManagementInterface,
+  type PowerInterface,
+  type TaskContext,
+} from '@galvanic/driver-sdk';
+import { requireFields } from './missing';
+
+interface Collaborators {
+  boot: BootInterface;
+  management: ManagementInterface;
+  power: PowerInterface;
+}
+
+/** The node's other interfaces; the conductor composed them, so their kinds are right. */
+function collaborators(task: TaskContext): Collaborators {
+  const of = <T>(kind: keyof Collaborators): T => {
+    const found = task.driver.interfaceOf(kind);
+    if (typeof found !== 'object' || found === null) {
+      throw new InternalError(`Node ${task.node.uuid} has no ${kind} interface`);
+    }
+    return found as T;
+  };
+  return {
+    boot: of<BootInterface>('boot'),
+    management: of<ManagementInterface>('management'),
+    power: of<PowerInterface>('power'),
+  };
+}
+
+/**
+ * `ramdisk`: writes no image. The instance is a kernel and ramdisk (`instance_info.kernel`,
+ * `instance_info.ramdisk`) the node boots from the network on every start.
+ */
+export class RamdiskDeploy extends DeployInterface {
+  async validate(task: TaskContext): Promise<void> {
+    await collaborators(task).boot.validate(task);
+    requireFields(
+      task.node.instanceInfo,
+      ['kernel', 'ramdisk'],
+      `Node ${task.node.uuid} cannot be deployed with the ramdisk deploy. Some parameters were missing in its instance_info`,
+    );
+  }
+
+  @deployStep({ priority: 100 })
+  async deploy(task: TaskContext, _args: Record<string, unknown>): Promise<void> {
+    const { boot, management, power } = collaborators(task);
+    await boot.prepareInstance(task);
+    await management.setBootDevice(task, 'pxe', true);
+    await power.reboot(task);
+  }
+
+  async tearDown(task: TaskContext): Promise<void> {
+    const { boot, power } = collaborators(task);
+    await power.setPowerState(task, POWER_OFF);
+    await boot.cleanUpInstance(task);
+  }
+
+  /** An active node (taken over, or redeployed) keeps booting its instance; others start off. */
+  async prepare(task: TaskContext): Promise<void> {
+    const { boot, power } = collaborators(task);
+    if (task.node.provisionState === 'active') {
+      await boot.prepareInstance(task);
+    } else {
+      await power.setPowerState(task, POWER_OFF);
+    }
+  }
+
+  async cleanUp(task: TaskContext): Promise<void> {
+    await collaborators(task).boot.cleanUpInstance(task);
+  }
+
+  /** The PXE configs live on the conductor that wrote them: a new conductor writes its own. */
+  async takeOver(task: TaskContext): Promise<void> {
+    await collaborators(task).boot.prepareInstance(task);
+  }
+}

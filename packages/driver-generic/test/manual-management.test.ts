@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { INTERFACE_KINDS } from '@galvanic/driver-sdk';
+import { ManualManagementHardware } from '../src';
+
+describe('ManualManagementHardware', () => {
+  it("supports what Ironic's manual-management supports, most preferred first", () => {
+    const type = new ManualManagementHardware();
+    expect(
+      Object.fromEntries(INTERFACE_KINDS.map((kind) => [kind, type.supportedInterfaces(kind)])),
+    ).toEqual({
+      bios: ['no-bios'],
+      boot: ['pxe'],
+      console: ['no-console'],
+      deploy: ['ramdisk'],
+      firmware: ['no-firmware'],
+      inspect: ['no-inspect'],
+      management: ['noop', 'fake'],
+      network: ['noop'],
+      power: ['fake'],
+      raid: ['no-raid'],
+      rescue: ['no-rescue'],
+      storage: ['noop'],
+      vendor: ['no-vendor'],
+    });
+  });
+});

@@ -1,0 +1,181 @@
+import { Router, type Request } from 'express';
+import { driverPropertiesMethod, driverVendorMethodsMethod } from '@galvanic/conductor-api';
+import type { ConductorDirectory } from '@galvanic/cluster';
+import type { ConductorStore } from '@galvanic/db';
+import { DriverNotFound, InvalidParameterValue, NotAcceptable } from '@galvanic/errors';
+import type { RpcClient } from '@galvanic/rpc';
+import { atLeast } from '../http/microversion';
+import { baseUrl, resourceLinks } from '../http/links';
+import { methodNotAllowed } from '../http/errors';
+
+/** Interface kinds the driver API shows, with the microversion that added each. */
+const INTERFACE_FIELDS: readonly [string, number][] = [
+  ['boot', 30],
+  ['console', 30],
+  ['deploy', 30],
+  ['inspect', 30],
+  ['management', 30],
+  ['network', 30],
+  ['power', 30],
+  ['raid', 30],
+  ['vendor', 30],
+  ['storage', 33],
+  ['rescue', 38],
+  ['bios', 40],
+];
+
+interface DriverSummary {
+  name: string;
+  hosts: string[];
+  enabled: Map<string, string[]>;
+  defaults: Map<string, string>;
+}
+
+/** Hardware types loaded by live conductors, each with its hosts and interfaces. */
+async function liveDrivers(store: ConductorStore): Promise<Map<string, DriverSummary>> {
+  const [conductors, interfaces] = await Promise.all([
+    store.listAlive(),
+    store.listAliveInterfaces(),
+  ]);
+  const drivers = new Map<string, DriverSummary>();
+  for (const conductor of conductors) {
+    for (const name of conductor.drivers) {
+      let driver = drivers.get(name);
+      if (!driver) {
+        driver = { name, hosts: [], enabled: new Map(), defaults: new Map() };
+        drivers.set(name, driver);
+      }
+      driver.hosts.push(conductor.hostname);
+    }
+  }
+  for (const row of interfaces) {
+    const driver = drivers.get(row.hardwareType);
+    if (!driver) continue;
+    const enabled = driver.enabled.get(row.interfaceType) ?? [];
+    if (!enabled.includes(row.interfaceName)) enabled.push(row.interfaceName);
+    driver.enabled.set(row.interfaceType, enabled);
+    if (row.isDefault && !driver.defaults.has(row.interfaceType)) {
+      driver.defaults.set(row.interfaceType, row.interfaceName);
+    }
+  }
+  for (const driver of drivers.values()) driver.hosts.sort();
+  return new Map([...drivers].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+function requireVersion(req: Request, minor: number): void {
+  if (!atLeast(req, minor)) {
+    throw new NotAcceptable(
+      `Request not acceptable. The minimal required API version should be 1.${minor}`,
+    );
+  }
+}
+
+function toApi(
+  req: Request,
+  driver: DriverSummary,
+  base: string,
+  detail: boolean,
+): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    name: driver.name,
+    hosts: driver.hosts,
+    links: resourceLinks(base, 'drivers', driver.name),
+  };
+  if (atLeast(req, 14))
+    body.properties = resourceLinks(base, 'drivers', `${driver.name}/properties`);
+  if (atLeast(req, 30)) {
+    body.type = 'dynamic';
+    if (detail) {
+      for (const [kind, minor] of INTERFACE_FIELDS) {
+        if (!atLeast(req, minor)) continue;
+        body[`default_${kind}_interface`] = driver.defaults.get(kind) ?? null;
+        body[`enabled_${kind}_interfaces`] = driver.enabled.get(kind) ?? [];
+      }
+    }
+  }
+  return body;
+}
+
+function singleQuery(req: Request, name: string): string | undefined {
+  const value = req.query[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new InvalidParameterValue(`Invalid value for ${name}.`);
+  return value;
+}
+
+/** `/v1/drivers`: hardware types live conductors have loaded, their properties and methods. */
+export function driversRouter(
+  store: ConductorStore,
+  directory: ConductorDirectory,
+  rpc: RpcClient,
+  publicEndpoint: string | undefined,
+): Router {
+  const router = Router();
+
+  const findDriver = async (name: string): Promise<DriverSummary> => {
+    const driver = (await liveDrivers(store)).get(name);
+    if (!driver) throw new DriverNotFound(name);
+    return driver;
+  };
+
+  router
+    .route('/')
+    .get(async (req, res) => {
+      const type = singleQuery(req, 'type');
+      const detailText = singleQuery(req, 'detail');
+      if (type !== undefined || detailText !== undefined) requireVersion(req, 30);
+      if (type !== undefined && type !== 'classic' && type !== 'dynamic') {
+        throw new InvalidParameterValue(
+          `Invalid value for type: ${type}. Acceptable values are 'classic' and 'dynamic'.`,
+        );
+      }
+      const detail =
+        detailText !== undefined && ['true', '1', 'yes', 'on'].includes(detailText.toLowerCase());
+      const base = baseUrl(req, publicEndpoint);
+      const drivers = type === 'classic' ? [] : [...(await liveDrivers(store)).values()];
+      res.json({ drivers: drivers.map((driver) => toApi(req, driver, base, detail)) });
+    })
+    .all(methodNotAllowed(['GET']));
+
+  router
+    .route('/:name')
+    .get(async (req, res) => {
+      const driver = await findDriver(req.params.name!);
+      res.json(toApi(req, driver, baseUrl(req, publicEndpoint), true));
+    })
+    .all(methodNotAllowed(['GET']));
+
+  router
+    .route('/:name/properties')
+    .get(async (req, res) => {
+      const driver = await findDriver(req.params.name!);
+      const host = await directory.pick((d) => d.hostForDriver(driver.name));
+      res.json(
+        await rpc.call(
+          host,
+          driverPropertiesMethod,
+          { driver: driver.name },
+          { requestId: req.requestId },
+        ),
+      );
+    })
+    .all(methodNotAllowed(['GET']));
+
+  router
+    .route('/:name/vendor_passthru/methods')
+    .get(async (req, res) => {
+      const driver = await findDriver(req.params.name!);
+      const host = await directory.pick((d) => d.hostForDriver(driver.name));
+      res.json(
+        await rpc.call(
+          host,
+          driverVendorMethodsMethod,
+          { driver: driver.name },
+          { requestId: req.requestId },
+        ),
+      );
+    })
+    .all(methodNotAllowed(['GET']));
+
+  return router;
+}

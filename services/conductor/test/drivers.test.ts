@@ -1,0 +1,210 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDataSource, migrate } from '@galvanic/db';
+import {
+  createTestDatabase,
+  freePort,
+  innerError,
+  loadSample,
+  replaySample,
+  sendHttp,
+  startService,
+  TEST_AMQP_URL,
+  uniqueNamespace,
+  type ServiceProcess,
+  type TestDatabase,
+} from '@galvanic/testing';
+
+const run = promisify(execFile);
+
+describe('driver APIs with two conductors that enable different drivers', () => {
+  let database: TestDatabase;
+  const namespace = uniqueNamespace();
+  const processes: ServiceProcess[] = [];
+  let c2: ServiceProcess;
+  let apiUrl: string;
+
+  const baremetal = async (...args: string[]): Promise<unknown> => {
+    const { stdout } = await run('baremetal', [...args, '-f', 'json'], {
+      env: { ...process.env, OS_AUTH_TYPE: 'none', OS_ENDPOINT: apiUrl },
+    });
+    return JSON.parse(stdout) as unknown;
+  };
+
+  const env = (extra: Record<string, string>) => ({
+    DATABASE_URL: database.url,
+    AMQP_URL: TEST_AMQP_URL,
+    GALVANIC_DEFAULT__CONTROL_EXCHANGE: namespace,
+    GALVANIC_CONDUCTOR__HEARTBEAT_INTERVAL: '0.5',
+    GALVANIC_CONDUCTOR__HEARTBEAT_TIMEOUT: '3',
+    GALVANIC_CONDUCTOR__STATUS_PORT: '0',
+    GALVANIC_API__CONDUCTOR_REFRESH_INTERVAL: '0.5',
+    ...extra,
+  });
+
+  const start = (entry: string, extra: Record<string, string>) => {
+    const child = startService(entry, { env: env(extra) });
+    processes.push(child);
+    return child;
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const dataSource = createDataSource({ url: database.url });
+    await dataSource.initialize();
+    await migrate(dataSource);
+    await dataSource.destroy();
+    const c1 = start('services/conductor/src/main.ts', { GALVANIC_DEFAULT__HOST: 'c1' });
+    // The third-party example, installed beside Galvanic and enabled by configuration alone.
+    c2 = start('services/conductor/src/main.ts', {
+      GALVANIC_DEFAULT__HOST: 'c2',
+      GALVANIC_DEFAULT__DRIVER_PACKAGES: 'acme-galvanic-driver',
+      GALVANIC_DEFAULT__ENABLED_HARDWARE_TYPES: 'fake-hardware,acme-hardware',
+      GALVANIC_DEFAULT__ENABLED_POWER_INTERFACES: 'fake,acme',
+      GALVANIC_DEFAULT__ENABLED_MANAGEMENT_INTERFACES: 'fake,noop,acme',
+      GALVANIC_DEFAULT__ENABLED_VENDOR_INTERFACES: 'no-vendor,fake,acme',
+    });
+    const port = await freePort();
+    const api = start('services/api/src/main.ts', {
+      GALVANIC_DEFAULT__HOST: 'api',
+      GALVANIC_API__PORT: String(port),
+    });
+    apiUrl = `http://127.0.0.1:${port}`;
+    await Promise.all([
+      c1.waitFor(/conductor started/),
+      c2.waitFor(/conductor started/),
+      api.waitFor(/api listening/),
+    ]);
+  });
+
+  afterAll(async () => {
+    for (const child of processes) child.kill('SIGKILL');
+    await Promise.all(processes.map((child) => child.exited()));
+    await database?.drop();
+  });
+
+  it('baremetal driver list shows each hardware type with exactly its hosts', async () => {
+    expect(await baremetal('driver', 'list')).toEqual([
+      { 'Supported driver(s)': 'acme-hardware', 'Active host(s)': 'c2' },
+      { 'Supported driver(s)': 'fake-hardware', 'Active host(s)': 'c1, c2' },
+      { 'Supported driver(s)': 'manual-management', 'Active host(s)': 'c1' },
+    ]);
+  });
+
+  it('baremetal driver show fake-hardware gives defaults and enabled interfaces as Ironic does', async () => {
+    const shown = (await baremetal('driver', 'show', 'fake-hardware')) as Record<string, unknown>;
+    const recorded = loadSample('16-get-driver-fake-hardware-maxver.json').response.body as Record<
+      string,
+      unknown
+    >;
+    for (const [field, value] of Object.entries(recorded)) {
+      if (field.startsWith('default_')) expect(shown[field], field).toEqual(value);
+    }
+    // The CLI prints lists joined by commas.
+    expect(shown).toMatchObject({ name: 'fake-hardware', hosts: 'c1, c2', type: 'dynamic' });
+    expect(shown.enabled_power_interfaces).toBe('fake');
+    expect(shown.enabled_storage_interfaces).toBe('noop, fake');
+  });
+
+  it('baremetal driver property list reads like Ironic', async () => {
+    expect(await baremetal('driver', 'property', 'list', 'fake-hardware')).toEqual([
+      { Property: 'B1', Description: 'B1 description. Required.' },
+      { Property: 'B2', Description: 'B2 description. Required.' },
+    ]);
+    const acme = (await baremetal('driver', 'property', 'list', 'acme-hardware')) as {
+      Property: string;
+    }[];
+    expect(acme.map((row) => row.Property)).toEqual(
+      expect.arrayContaining(['acme_address', 'acme_chassis_id']),
+    );
+  });
+
+  it('the third-party driver lists its driver-level vendor methods', async () => {
+    const methods = (await baremetal('driver', 'passthru', 'list', 'acme-hardware')) as Record<
+      string,
+      unknown
+    >[];
+    expect(methods.length).toBeGreaterThan(0);
+  });
+
+  describe('matches the recorded samples', () => {
+    it.each([
+      '13-get-drivers-detail-nover.json',
+      '17-get-driver-not-found.json',
+      '19-get-driver-fake-hardware-properties.json',
+      '20-get-driver-fake-hardware-vendor-methods.json',
+      '64-delete-drivers.json',
+    ])('%s', async (name) => {
+      const sample = loadSample(name);
+      const result = await replaySample(apiUrl, sample);
+      expect(result.status).toBe(sample.response.status);
+      expect(result.body).toEqual(sample.response.body);
+    });
+
+    it.each([
+      '10-get-drivers.json',
+      '11-get-drivers-maxver.json',
+      '14-get-drivers-type-dynamic.json',
+    ])('%s: the fake-hardware entry has the recorded shape', async (name) => {
+      const sample = loadSample(name);
+      const result = await replaySample(apiUrl, sample);
+      expect(result.status).toBe(200);
+      const pick = (body: unknown) =>
+        (body as { drivers: Record<string, unknown>[] }).drivers.find(
+          (d) => d.name === 'fake-hardware',
+        )!;
+      const ours = pick(result.body);
+      const recorded = pick(sample.response.body);
+      expect(Object.keys(ours).sort()).toEqual(Object.keys(recorded).sort());
+      expect({ ...ours, hosts: [] }).toEqual({ ...recorded, hosts: [] });
+    });
+
+    it.each([
+      '15-get-driver-fake-hardware.json',
+      '16-get-driver-fake-hardware-maxver.json',
+      '12-get-drivers-detail-maxver.json',
+    ])('%s: the same fields as recorded', async (name) => {
+      const sample = loadSample(name);
+      const result = await replaySample(apiUrl, sample);
+      expect(result.status).toBe(200);
+      const entry = (body: unknown) =>
+        'drivers' in (body as object)
+          ? (body as { drivers: Record<string, unknown>[] }).drivers.find(
+              (d) => d.name === 'fake-hardware',
+            )!
+          : (body as Record<string, unknown>);
+      expect(Object.keys(entry(result.body)).sort()).toEqual(
+        Object.keys(entry(sample.response.body)).sort(),
+      );
+    });
+  });
+
+  it('refuses an invalid type filter', async () => {
+    const result = await sendHttp(apiUrl, 'GET', '/v1/drivers?type=weird', {
+      'X-OpenStack-Ironic-API-Version': '1.82',
+    });
+    expect(result.status).toBe(400);
+    expect(String(innerError(result.body).faultstring)).toMatch(/type/);
+  });
+
+  it('a conductor that refuses to start names the unknown hardware type', async () => {
+    const bad = start('services/conductor/src/main.ts', {
+      GALVANIC_DEFAULT__HOST: 'bad',
+      GALVANIC_DEFAULT__ENABLED_HARDWARE_TYPES: 'fake-hardware,no-such-hardware',
+    });
+    expect(await bad.exited()).toBe(1);
+    expect(bad.output()).toMatch(
+      /hardware type no-such-hardware could not be loaded\. Reason: \[DEFAULT\] enabled_hardware_types names it/,
+    );
+  });
+
+  it('when a conductor stops, its hardware types and host leave the list', async () => {
+    c2.kill('SIGTERM');
+    expect(await c2.exited()).toBe(0);
+    expect(await baremetal('driver', 'list')).toEqual([
+      { 'Supported driver(s)': 'fake-hardware', 'Active host(s)': 'c1' },
+      { 'Supported driver(s)': 'manual-management', 'Active host(s)': 'c1' },
+    ]);
+  });
+});
