@@ -7,6 +7,7 @@ import {
   freePort,
   innerError,
   loadSample,
+  REPO_ROOT,
   replaySample,
   sendHttp,
   startService,
@@ -118,6 +119,32 @@ describe('driver APIs with two conductors that enable different drivers', () => 
     expect(acme.map((row) => row.Property)).toEqual(
       expect.arrayContaining(['acme_address', 'acme_chassis_id']),
     );
+  });
+
+  it('galvanic drivers available lists the installed third-party package once it is configured', async () => {
+    const list = async (extraEnv: Record<string, string>) => {
+      const { stdout } = await run(
+        process.execPath,
+        ['--import', 'tsx', 'services/conductor/src/cli.ts', 'drivers', 'available', '--json'],
+        {
+          cwd: REPO_ROOT,
+          env: { ...process.env, ...extraEnv },
+        },
+      );
+      return (JSON.parse(stdout) as { kind: string; name: string; package: string }[]).map(
+        (row) => `${row.kind}:${row.name}:${row.package}`,
+      );
+    };
+    const withAcme = await list({ GALVANIC_DEFAULT__DRIVER_PACKAGES: 'acme-galvanic-driver' });
+    expect(withAcme).toEqual(
+      expect.arrayContaining([
+        'hardware type:acme-hardware:acme-galvanic-driver',
+        'power interface:acme:acme-galvanic-driver',
+        'hardware type:manual-management:@galvanic/driver-generic',
+      ]),
+    );
+    expect(withAcme.some((row) => row.includes(':fake'))).toBe(false);
+    expect(await list({})).not.toContain('hardware type:acme-hardware:acme-galvanic-driver');
   });
 
   it('the third-party driver lists its driver-level vendor methods', async () => {
