@@ -1,26 +1,9 @@
 import { hostname } from 'node:os';
+import { INTERFACE_KINDS, type InterfaceKind } from './interface-kinds';
 import { defineOptionGroup, opt, type OptionSpec } from './options';
 
-/** Interface kinds, as in the driver SDK; listed here so the options exist before any driver loads. */
-const INTERFACE_KINDS = [
-  'bios',
-  'boot',
-  'console',
-  'deploy',
-  'firmware',
-  'inspect',
-  'management',
-  'network',
-  'power',
-  'raid',
-  'rescue',
-  'storage',
-  'vendor',
-] as const;
-type Kind = (typeof INTERFACE_KINDS)[number];
-
 /** What a fresh install enables: the built-in implementations, as Ironic enables its own. */
-const DEFAULT_ENABLED: Record<Kind, readonly string[]> = {
+const DEFAULT_ENABLED: Record<InterfaceKind, readonly string[]> = {
   bios: ['no-bios', 'fake'],
   boot: ['pxe', 'fake'],
   console: ['no-console', 'fake'],
@@ -37,9 +20,9 @@ const DEFAULT_ENABLED: Record<Kind, readonly string[]> = {
 };
 
 type InterfaceOptionSpecs = {
-  [K in Kind as `enabled_${K}_interfaces`]: OptionSpec<readonly string[]>;
+  [K in InterfaceKind as `enabled_${K}_interfaces`]: OptionSpec<readonly string[]>;
 } & {
-  [K in Kind as `default_${K}_interface`]: OptionSpec<string | undefined>;
+  [K in InterfaceKind as `default_${K}_interface`]: OptionSpec<string | undefined>;
 };
 
 /** `enabled_<kind>_interfaces` and `default_<kind>_interface`, Ironic's names, for every kind. */

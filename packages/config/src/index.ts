@@ -24,3 +24,4 @@ export {
 } from './groups';
 export { resolveCoreConfig, type CoreConfig } from './core';
 export { maskUrlPassword } from './mask';
+export { INTERFACE_KINDS, type InterfaceKind } from './interface-kinds';

@@ -1,7 +1,8 @@
 import type { HardwareType } from '@galvanic/driver-sdk';
 import {
+  hardwareTypeClassProblem,
   INTERFACE_KINDS,
-  REQUIRED_METHODS,
+  interfaceClassProblem,
   type DriverEnvironment,
   type HardwareInterface,
   type InterfaceKind,
@@ -30,52 +31,15 @@ export interface DriverCatalog {
   interfaces: Map<InterfaceKind, Map<string, CatalogEntry<InterfaceClass>>>;
 }
 
-function methodNames(cls: { prototype: object }): Set<string> {
-  const names = new Set<string>();
-  for (
-    let proto: object | null = cls.prototype;
-    proto && proto !== Object.prototype;
-    proto = Object.getPrototypeOf(proto) as object | null
-  ) {
-    for (const key of Object.getOwnPropertyNames(proto)) {
-      const descriptor = Object.getOwnPropertyDescriptor(proto, key);
-      if (typeof descriptor?.value === 'function' || descriptor?.get) names.add(key);
-    }
-  }
-  return names;
-}
-
 function checkInterfaceClass(what: string, kind: InterfaceKind, value: unknown): InterfaceClass {
-  if (typeof value !== 'function')
-    throw new DriverLoadError(what, 'the declared export is not a class');
-  const cls = value as InterfaceClass;
-  if (cls.interfaceKind !== kind) {
-    throw new DriverLoadError(
-      what,
-      `the class is declared as a ${kind} interface but does not extend the SDK's ${kind} base class${cls.interfaceKind ? ` (it is a ${cls.interfaceKind} interface)` : ''}`,
-    );
-  }
-  const present = methodNames(cls);
-  const missing = REQUIRED_METHODS[kind].filter((method) => !present.has(method));
-  if (missing.length > 0) {
-    throw new DriverLoadError(what, `the class does not implement ${missing.join(', ')}`);
-  }
-  return cls;
+  const problem = interfaceClassProblem(kind, value);
+  if (problem) throw new DriverLoadError(what, problem);
+  return value as InterfaceClass;
 }
 
 function checkHardwareTypeClass(what: string, value: unknown): HardwareTypeClass {
-  if (typeof value !== 'function')
-    throw new DriverLoadError(what, 'the declared export is not a class');
-  const present = methodNames(value as { prototype: object });
-  const missing = INTERFACE_KINDS.map(
-    (kind) => `supported${kind[0]!.toUpperCase()}${kind.slice(1)}Interfaces`,
-  ).filter((getter) => !present.has(getter));
-  if (!present.has('supportedInterfaces') || missing.length > 0) {
-    throw new DriverLoadError(
-      what,
-      `the class is not a hardware type (it lacks ${missing.length ? missing.join(', ') : 'supportedInterfaces'}); extend HardwareType or GenericHardware`,
-    );
-  }
+  const problem = hardwareTypeClassProblem(value);
+  if (problem) throw new DriverLoadError(what, problem);
   return value as HardwareTypeClass;
 }
 

@@ -70,3 +70,4 @@ export {
   type GroupValues,
 } from './options';
 export * from './errors';
+export { interfaceClassProblem, hardwareTypeClassProblem } from './contract';

@@ -1,21 +1,6 @@
-/** The kinds of hardware interface a driver is composed of, as Ironic names them. */
-export const INTERFACE_KINDS = [
-  'bios',
-  'boot',
-  'console',
-  'deploy',
-  'firmware',
-  'inspect',
-  'management',
-  'network',
-  'power',
-  'raid',
-  'rescue',
-  'storage',
-  'vendor',
-] as const;
+import { INTERFACE_KINDS, type InterfaceKind } from '@galvanic/config';
 
-export type InterfaceKind = (typeof INTERFACE_KINDS)[number];
+export { INTERFACE_KINDS, type InterfaceKind };
 
 export function isInterfaceKind(value: string): value is InterfaceKind {
   return (INTERFACE_KINDS as readonly string[]).includes(value);

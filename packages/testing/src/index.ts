@@ -11,3 +11,4 @@ export {
   type Sample,
   type HttpResult,
 } from './samples';
+export { baremetal, splitModeEnv } from './cli';

@@ -1,8 +1,6 @@
-import { ConductorDirectory } from '@galvanic/cluster';
-import { ConductorStore } from '@galvanic/db';
 import { createLogger } from '@galvanic/logging';
-import { InProcessTransport, RpcClient } from '@galvanic/rpc';
-import { startApi } from '@galvanic/api';
+import { InProcessTransport } from '@galvanic/rpc';
+import { connectToConductors, startApi } from '@galvanic/api';
 import { loadConductorDrivers, startConductor } from '@galvanic/conductor';
 import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from './embedded-postgres';
 import {
@@ -49,18 +47,12 @@ runMain('galvanic', async () => {
     transport: transport.server(host),
     statusServer: false,
   });
-  const rpc = new RpcClient({
-    transport: transport.client(),
-    caller: `api:${host}`,
+  const { rpc, directory } = await connectToConductors(
+    config,
     logger,
-    defaultTimeoutMs: config.DEFAULT.rpc_response_timeout * 1000,
-  });
-  const directory = new ConductorDirectory(
-    new ConductorStore(dataSource, config.conductor.heartbeat_timeout),
-    config.api.conductor_refresh_interval * 1000,
-    logger,
+    dataSource,
+    transport.client(),
   );
-  await directory.start();
   const api = await startApi({ config, logger, dataSource, rpc, directory });
   process.stdout.write(`Galvanic is serving Ironic's API at ${api.url}\n`);
 

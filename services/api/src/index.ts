@@ -1,2 +1,3 @@
 export { startApi, type ApiServiceDependencies, type RunningApi } from './service';
 export { createApp, type ApiDependencies } from './app';
+export { connectToConductors } from './conductors';

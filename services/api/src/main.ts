@@ -1,8 +1,7 @@
-import { ConductorDirectory } from '@galvanic/cluster';
-import { ConductorStore } from '@galvanic/db';
 import { createLogger } from '@galvanic/logging';
-import { AmqpTransport, RpcClient } from '@galvanic/rpc';
+import { AmqpTransport } from '@galvanic/rpc';
 import { connectDatabase, loadServiceConfig, onShutdownSignal, runMain } from '@galvanic/runtime';
+import { connectToConductors } from './conductors';
 import { startApi } from './service';
 
 /** Split mode: the API alone, talking to conductors over RabbitMQ. */
@@ -21,18 +20,12 @@ runMain('galvanic-api', async () => {
     logger,
     connectionName: `galvanic-api:${host}`,
   });
-  const rpc = new RpcClient({
-    transport: transport.client(),
-    caller: `api:${host}`,
+  const { rpc, directory } = await connectToConductors(
+    config,
     logger,
-    defaultTimeoutMs: config.DEFAULT.rpc_response_timeout * 1000,
-  });
-  const directory = new ConductorDirectory(
-    new ConductorStore(dataSource, config.conductor.heartbeat_timeout),
-    config.api.conductor_refresh_interval * 1000,
-    logger,
+    dataSource,
+    transport.client(),
   );
-  await directory.start();
   const api = await startApi({ config, logger, dataSource, rpc, directory });
   onShutdownSignal(async (signal) => {
     logger.info('api stopping', { signal });

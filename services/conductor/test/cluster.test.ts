@@ -1,5 +1,3 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { ConductorDirectory } from '@galvanic/cluster';
@@ -12,21 +10,14 @@ import {
   sendHttp,
   startService,
   TEST_AMQP_URL,
+  baremetal,
+  splitModeEnv,
   uniqueNamespace,
   type ServiceProcess,
   type TestDatabase,
 } from '@galvanic/testing';
 
-const run = promisify(execFile);
 const HEARTBEAT_TIMEOUT_S = 3;
-
-/** Runs the real `baremetal` CLI of python-ironicclient against our API. */
-async function baremetal(endpoint: string, ...args: string[]): Promise<unknown> {
-  const { stdout } = await run('baremetal', [...args, '-f', 'json'], {
-    env: { ...process.env, OS_AUTH_TYPE: 'none', OS_ENDPOINT: endpoint },
-  });
-  return JSON.parse(stdout) as unknown;
-}
 
 describe('split mode: an api and two conductors over RabbitMQ and PostgreSQL', () => {
   let database: TestDatabase;
@@ -39,18 +30,11 @@ describe('split mode: an api and two conductors over RabbitMQ and PostgreSQL', (
   let rpc: RpcClient;
   let directory: ConductorDirectory;
 
-  function env(extra: Record<string, string>): Record<string, string> {
-    return {
-      DATABASE_URL: database.url,
-      AMQP_URL: TEST_AMQP_URL,
-      GALVANIC_DEFAULT__CONTROL_EXCHANGE: namespace,
-      GALVANIC_CONDUCTOR__HEARTBEAT_INTERVAL: '0.5',
+  const env = (extra: Record<string, string>) =>
+    splitModeEnv(database.url, namespace, {
       GALVANIC_CONDUCTOR__HEARTBEAT_TIMEOUT: String(HEARTBEAT_TIMEOUT_S),
-      GALVANIC_CONDUCTOR__STATUS_PORT: '0',
-      GALVANIC_API__CONDUCTOR_REFRESH_INTERVAL: '0.5',
       ...extra,
-    };
-  }
+    });
 
   function startConductor(host: string): ServiceProcess {
     const child = startService('services/conductor/src/main.ts', {

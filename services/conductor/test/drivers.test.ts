@@ -11,13 +11,14 @@ import {
   replaySample,
   sendHttp,
   startService,
-  TEST_AMQP_URL,
+  baremetal,
+  splitModeEnv,
   uniqueNamespace,
   type ServiceProcess,
   type TestDatabase,
 } from '@galvanic/testing';
 
-const run = promisify(execFile);
+const runFile = promisify(execFile);
 
 describe('driver APIs with two conductors that enable different drivers', () => {
   let database: TestDatabase;
@@ -26,23 +27,9 @@ describe('driver APIs with two conductors that enable different drivers', () => 
   let c2: ServiceProcess;
   let apiUrl: string;
 
-  const baremetal = async (...args: string[]): Promise<unknown> => {
-    const { stdout } = await run('baremetal', [...args, '-f', 'json'], {
-      env: { ...process.env, OS_AUTH_TYPE: 'none', OS_ENDPOINT: apiUrl },
-    });
-    return JSON.parse(stdout) as unknown;
-  };
+  const cli = (...args: string[]) => baremetal(apiUrl, ...args);
 
-  const env = (extra: Record<string, string>) => ({
-    DATABASE_URL: database.url,
-    AMQP_URL: TEST_AMQP_URL,
-    GALVANIC_DEFAULT__CONTROL_EXCHANGE: namespace,
-    GALVANIC_CONDUCTOR__HEARTBEAT_INTERVAL: '0.5',
-    GALVANIC_CONDUCTOR__HEARTBEAT_TIMEOUT: '3',
-    GALVANIC_CONDUCTOR__STATUS_PORT: '0',
-    GALVANIC_API__CONDUCTOR_REFRESH_INTERVAL: '0.5',
-    ...extra,
-  });
+  const env = (extra: Record<string, string>) => splitModeEnv(database.url, namespace, extra);
 
   const start = (entry: string, extra: Record<string, string>) => {
     const child = startService(entry, { env: env(extra) });
@@ -86,7 +73,7 @@ describe('driver APIs with two conductors that enable different drivers', () => 
   });
 
   it('baremetal driver list shows each hardware type with exactly its hosts', async () => {
-    expect(await baremetal('driver', 'list')).toEqual([
+    expect(await cli('driver', 'list')).toEqual([
       { 'Supported driver(s)': 'acme-hardware', 'Active host(s)': 'c2' },
       { 'Supported driver(s)': 'fake-hardware', 'Active host(s)': 'c1, c2' },
       { 'Supported driver(s)': 'manual-management', 'Active host(s)': 'c1' },
@@ -94,7 +81,7 @@ describe('driver APIs with two conductors that enable different drivers', () => 
   });
 
   it('baremetal driver show fake-hardware gives defaults and enabled interfaces as Ironic does', async () => {
-    const shown = (await baremetal('driver', 'show', 'fake-hardware')) as Record<string, unknown>;
+    const shown = (await cli('driver', 'show', 'fake-hardware')) as Record<string, unknown>;
     const recorded = loadSample('16-get-driver-fake-hardware-maxver.json').response.body as Record<
       string,
       unknown
@@ -109,11 +96,11 @@ describe('driver APIs with two conductors that enable different drivers', () => 
   });
 
   it('baremetal driver property list reads like Ironic', async () => {
-    expect(await baremetal('driver', 'property', 'list', 'fake-hardware')).toEqual([
+    expect(await cli('driver', 'property', 'list', 'fake-hardware')).toEqual([
       { Property: 'B1', Description: 'B1 description. Required.' },
       { Property: 'B2', Description: 'B2 description. Required.' },
     ]);
-    const acme = (await baremetal('driver', 'property', 'list', 'acme-hardware')) as {
+    const acme = (await cli('driver', 'property', 'list', 'acme-hardware')) as {
       Property: string;
     }[];
     expect(acme.map((row) => row.Property)).toEqual(
@@ -123,7 +110,7 @@ describe('driver APIs with two conductors that enable different drivers', () => 
 
   it('galvanic drivers available lists the installed third-party package once it is configured', async () => {
     const list = async (extraEnv: Record<string, string>) => {
-      const { stdout } = await run(
+      const { stdout } = await runFile(
         process.execPath,
         ['--import', 'tsx', 'services/conductor/src/cli.ts', 'drivers', 'available', '--json'],
         {
@@ -148,7 +135,7 @@ describe('driver APIs with two conductors that enable different drivers', () => 
   });
 
   it('the third-party driver lists its driver-level vendor methods', async () => {
-    const methods = (await baremetal('driver', 'passthru', 'list', 'acme-hardware')) as Record<
+    const methods = (await cli('driver', 'passthru', 'list', 'acme-hardware')) as Record<
       string,
       unknown
     >[];
@@ -229,7 +216,7 @@ describe('driver APIs with two conductors that enable different drivers', () => 
   it('when a conductor stops, its hardware types and host leave the list', async () => {
     c2.kill('SIGTERM');
     expect(await c2.exited()).toBe(0);
-    expect(await baremetal('driver', 'list')).toEqual([
+    expect(await cli('driver', 'list')).toEqual([
       { 'Supported driver(s)': 'fake-hardware', 'Active host(s)': 'c1' },
       { 'Supported driver(s)': 'manual-management', 'Active host(s)': 'c1' },
     ]);

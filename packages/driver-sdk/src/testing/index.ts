@@ -3,8 +3,11 @@
  * call the interface as the conductor would, with no database or message bus.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { resolveGroup, type RawConfig } from '@galvanic/config';
+import { hardwareTypeClassProblem, interfaceClassProblem } from '../contract';
 import type { HardwareInterface } from '../interfaces/base';
+import { checkManifest, SDK_API_VERSION, type DriverManifest } from '../manifest';
 import { INTERFACE_KINDS, type InterfaceKind } from '../kinds';
 import type { NodeView } from '../node';
 import type { ConfigReader, DriverEnvironment, DriverLogger, TaskContext } from '../task';
@@ -105,4 +108,46 @@ export function makeTask(
     shared: options.shared ?? false,
     requestId: `req-${randomUUID()}`,
   };
+}
+
+/**
+ * Checks a driver package as the conductor will when it loads it: the `galvanic` field of its
+ * package.json, and that every name it declares is an export of the right kind with the methods
+ * that kind needs. Returns the problems; a package the conductor will load returns none.
+ *
+ * ```ts
+ * import * as exported from '../src';
+ * expect(checkDriverPackage(new URL('../package.json', import.meta.url), exported)).toEqual([]);
+ * ```
+ */
+export function checkDriverPackage(packageJson: URL, exported: Record<string, unknown>): string[] {
+  const json = JSON.parse(readFileSync(packageJson, 'utf8')) as { galvanic?: unknown };
+  const problems = checkManifest(json.galvanic);
+  if (problems.length > 0) return problems;
+  const manifest = json.galvanic as DriverManifest;
+  if (manifest.sdkApiVersion !== SDK_API_VERSION) {
+    problems.push(
+      `targets SDK API version ${manifest.sdkApiVersion}, this SDK is ${SDK_API_VERSION}`,
+    );
+  }
+  const lookUp = (what: string, exportName: string): unknown => {
+    if (!(exportName in exported)) problems.push(`${what}: "${exportName}" is not exported`);
+    return exported[exportName];
+  };
+  for (const [name, exportName] of Object.entries(manifest.hardwareTypes ?? {})) {
+    const value = lookUp(`hardware type ${name}`, exportName);
+    const problem = value === undefined ? undefined : hardwareTypeClassProblem(value);
+    if (problem) problems.push(`hardware type ${name}: ${problem}`);
+  }
+  for (const [kind, declared] of Object.entries(manifest.interfaces ?? {}) as [
+    InterfaceKind,
+    Record<string, string>,
+  ][]) {
+    for (const [name, exportName] of Object.entries(declared)) {
+      const value = lookUp(`${kind} interface ${name}`, exportName);
+      const problem = value === undefined ? undefined : interfaceClassProblem(kind, value);
+      if (problem) problems.push(`${kind} interface ${name}: ${problem}`);
+    }
+  }
+  return problems;
 }

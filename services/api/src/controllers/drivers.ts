@@ -1,12 +1,17 @@
-import { Router, type Request } from 'express';
-import { driverPropertiesMethod, driverVendorMethodsMethod } from '@galvanic/conductor-api';
+import { Router, type Request, type Response } from 'express';
+import {
+  driverPropertiesMethod,
+  driverVendorMethodsMethod,
+  type DriverArgs,
+} from '@galvanic/conductor-api';
 import type { ConductorDirectory } from '@galvanic/cluster';
 import type { ConductorStore } from '@galvanic/db';
 import { DriverNotFound, InvalidParameterValue, NotAcceptable } from '@galvanic/errors';
-import type { RpcClient } from '@galvanic/rpc';
+import type { RpcClient, RpcMethod } from '@galvanic/rpc';
 import { atLeast } from '../http/microversion';
 import { baseUrl, resourceLinks } from '../http/links';
 import { methodNotAllowed } from '../http/errors';
+import { singleQueryParam } from '../http/collection';
 
 /** Interface kinds the driver API shows, with the microversion that added each. */
 const INTERFACE_FIELDS: readonly [string, number][] = [
@@ -96,13 +101,6 @@ function toApi(
   return body;
 }
 
-function singleQuery(req: Request, name: string): string | undefined {
-  const value = req.query[name];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw new InvalidParameterValue(`Invalid value for ${name}.`);
-  return value;
-}
-
 /** `/v1/drivers`: hardware types live conductors have loaded, their properties and methods. */
 export function driversRouter(
   store: ConductorStore,
@@ -121,8 +119,8 @@ export function driversRouter(
   router
     .route('/')
     .get(async (req, res) => {
-      const type = singleQuery(req, 'type');
-      const detailText = singleQuery(req, 'detail');
+      const type = singleQueryParam(req, 'type');
+      const detailText = singleQueryParam(req, 'detail');
       if (type !== undefined || detailText !== undefined) requireVersion(req, 30);
       if (type !== undefined && type !== 'classic' && type !== 'dynamic') {
         throw new InvalidParameterValue(
@@ -145,36 +143,21 @@ export function driversRouter(
     })
     .all(methodNotAllowed(['GET']));
 
+  // What only a conductor that loaded the driver can answer: asked of any such conductor.
+  const askAConductor =
+    <R>(method: RpcMethod<DriverArgs, R>) =>
+    async (req: Request<{ name: string }>, res: Response) => {
+      const driver = await findDriver(req.params.name);
+      const host = await directory.pick((d) => d.hostForDriver(driver.name));
+      res.json(await rpc.call(host, method, { driver: driver.name }, { requestId: req.requestId }));
+    };
   router
     .route('/:name/properties')
-    .get(async (req, res) => {
-      const driver = await findDriver(req.params.name!);
-      const host = await directory.pick((d) => d.hostForDriver(driver.name));
-      res.json(
-        await rpc.call(
-          host,
-          driverPropertiesMethod,
-          { driver: driver.name },
-          { requestId: req.requestId },
-        ),
-      );
-    })
+    .get(askAConductor(driverPropertiesMethod))
     .all(methodNotAllowed(['GET']));
-
   router
     .route('/:name/vendor_passthru/methods')
-    .get(async (req, res) => {
-      const driver = await findDriver(req.params.name!);
-      const host = await directory.pick((d) => d.hostForDriver(driver.name));
-      res.json(
-        await rpc.call(
-          host,
-          driverVendorMethodsMethod,
-          { driver: driver.name },
-          { requestId: req.requestId },
-        ),
-      );
-    })
+    .get(askAConductor(driverVendorMethodsMethod))
     .all(methodNotAllowed(['GET']));
 
   return router;

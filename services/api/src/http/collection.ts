@@ -13,7 +13,8 @@ export interface CollectionQuery {
 /** Largest page a list returns, as Ironic's `[api] max_limit`. */
 export const MAX_LIMIT = 1000;
 
-function single(req: Request, name: string): string | undefined {
+/** A query parameter given at most once; a repeated one is refused. */
+export function singleQueryParam(req: Request, name: string): string | undefined {
   const value = req.query[name];
   if (value === undefined) return undefined;
   if (typeof value !== 'string') throw new InvalidParameterValue(`Invalid value for ${name}.`);
@@ -25,7 +26,7 @@ export function collectionQuery(
   req: Request,
   options: { sortKeys: readonly string[]; defaultSortKey: string; fields: readonly string[] },
 ): CollectionQuery {
-  const limitText = single(req, 'limit');
+  const limitText = singleQueryParam(req, 'limit');
   let limit = MAX_LIMIT;
   if (limitText !== undefined) {
     const parsed = Number(limitText);
@@ -34,20 +35,20 @@ export function collectionQuery(
     if (parsed < 0) throw new InvalidParameterValue('Limit must be positive');
     limit = parsed === 0 ? MAX_LIMIT : Math.min(parsed, MAX_LIMIT);
   }
-  const sortDir = (single(req, 'sort_dir') ?? 'asc').toLowerCase();
+  const sortDir = (singleQueryParam(req, 'sort_dir') ?? 'asc').toLowerCase();
   if (sortDir !== 'asc' && sortDir !== 'desc') {
     throw new InvalidParameterValue(
       `Invalid sort direction: ${sortDir}. Acceptable values are 'asc' or 'desc'`,
     );
   }
-  const sortKey = single(req, 'sort_key') ?? options.defaultSortKey;
+  const sortKey = singleQueryParam(req, 'sort_key') ?? options.defaultSortKey;
   if (!options.sortKeys.includes(sortKey)) {
     throw new InvalidParameterValue(
       `The sort_key value "${sortKey}" is an invalid field for sorting`,
     );
   }
-  const fieldsText = single(req, 'fields');
-  const detailText = single(req, 'detail');
+  const fieldsText = singleQueryParam(req, 'fields');
+  const detailText = singleQueryParam(req, 'detail');
   const detail =
     detailText !== undefined && ['true', '1', 'yes', 'on'].includes(detailText.toLowerCase());
   let fields: string[] | undefined;
@@ -63,7 +64,7 @@ export function collectionQuery(
     const bad = fields.filter((f) => !options.fields.includes(f));
     if (bad.length) throw new InvalidParameterValue(`Field(s) "${bad.join(', ')}" are not valid`);
   }
-  return { limit, marker: single(req, 'marker'), sortKey, sortDir, fields, detail };
+  return { limit, marker: singleQueryParam(req, 'marker'), sortKey, sortDir, fields, detail };
 }
 
 export function selectFields(

@@ -1,0 +1,33 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/**
+ * Runs the real `baremetal` CLI of python-ironicclient against an endpoint, as an operator
+ * would (no auth), and parses its `-f json` output.
+ */
+export async function baremetal(endpoint: string, ...args: string[]): Promise<unknown> {
+  const { stdout } = await run('baremetal', [...args, '-f', 'json'], {
+    env: { ...process.env, OS_AUTH_TYPE: 'none', OS_ENDPOINT: endpoint },
+  });
+  return JSON.parse(stdout) as unknown;
+}
+
+/** The environment of a split-mode service in a test: its own database and queue namespace. */
+export function splitModeEnv(
+  databaseUrl: string,
+  namespace: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl,
+    AMQP_URL: process.env.GALVANIC_TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
+    GALVANIC_DEFAULT__CONTROL_EXCHANGE: namespace,
+    GALVANIC_CONDUCTOR__HEARTBEAT_INTERVAL: '0.5',
+    GALVANIC_CONDUCTOR__HEARTBEAT_TIMEOUT: '3',
+    GALVANIC_CONDUCTOR__STATUS_PORT: '0',
+    GALVANIC_API__CONDUCTOR_REFRESH_INTERVAL: '0.5',
+    ...extra,
+  };
+}
