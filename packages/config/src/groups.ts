@@ -2,25 +2,8 @@ import { hostname } from 'node:os';
 import { INTERFACE_KINDS, type InterfaceKind } from './interface-kinds';
 import { defineOptionGroup, opt, type OptionSpec } from './options';
 
-/** What a fresh install enables: the built-in implementations, as Ironic enables its own. */
-const DEFAULT_ENABLED: Record<InterfaceKind, readonly string[]> = {
-  bios: ['no-bios', 'fake'],
-  boot: ['pxe', 'fake'],
-  console: ['no-console', 'fake'],
-  deploy: ['ramdisk', 'fake'],
-  firmware: ['no-firmware', 'fake'],
-  inspect: ['no-inspect', 'fake'],
-  management: ['fake', 'noop'],
-  network: ['noop'],
-  power: ['fake'],
-  raid: ['no-raid', 'fake'],
-  rescue: ['no-rescue', 'fake'],
-  storage: ['noop', 'fake'],
-  vendor: ['no-vendor', 'fake'],
-};
-
 type InterfaceOptionSpecs = {
-  [K in InterfaceKind as `enabled_${K}_interfaces`]: OptionSpec<readonly string[]>;
+  [K in InterfaceKind as `enabled_${K}_interfaces`]: OptionSpec<readonly string[] | undefined>;
 } & {
   [K in InterfaceKind as `default_${K}_interface`]: OptionSpec<string | undefined>;
 };
@@ -29,9 +12,8 @@ type InterfaceOptionSpecs = {
 function interfaceOptions(): InterfaceOptionSpecs {
   const options: Record<string, OptionSpec<unknown>> = {};
   for (const kind of INTERFACE_KINDS) {
-    options[`enabled_${kind}_interfaces`] = opt.list(
-      DEFAULT_ENABLED[kind],
-      `${kind} interface implementations a conductor loads.`,
+    options[`enabled_${kind}_interfaces`] = opt.optionalList(
+      `${kind} interface implementations a conductor loads. When unset, every installed one that an enabled hardware type supports.`,
     );
     options[`default_${kind}_interface`] = opt.optionalString(
       `${kind} interface a new node gets when it names none; when unset, the first of its hardware type's supported list that is enabled.`,

@@ -52,6 +52,13 @@ function parseNumber(raw: unknown, integer: boolean): number {
   return value;
 }
 
+function parseList(raw: unknown): readonly string[] {
+  const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : null;
+  if (items === null)
+    throw new Error(`expected a comma-separated list, got ${JSON.stringify(raw)}`);
+  return items.map((item) => String(item).trim()).filter((item) => item !== '');
+}
+
 const TRUE_WORDS = new Set(['true', 'yes', 'on', '1']);
 const FALSE_WORDS = new Set(['false', 'no', 'off', '0']);
 
@@ -128,17 +135,11 @@ export const opt = {
     };
   },
   list(defaultValue: readonly string[], help: string): OptionSpec<readonly string[]> {
-    return {
-      type: 'list',
-      default: defaultValue,
-      help,
-      parse(raw) {
-        const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : null;
-        if (items === null)
-          throw new Error(`expected a comma-separated list, got ${JSON.stringify(raw)}`);
-        return items.map((item) => String(item).trim()).filter((item) => item !== '');
-      },
-    };
+    return { type: 'list', default: defaultValue, help, parse: parseList };
+  },
+  /** A list whose absence means something other than empty (a value derived from other options). */
+  optionalList(help: string): OptionSpec<readonly string[] | undefined> {
+    return { type: 'list', default: undefined, help, parse: parseList };
   },
   enumeration<C extends string>(
     defaultValue: C,

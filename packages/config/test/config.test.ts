@@ -24,7 +24,7 @@ describe('configuration', () => {
     expect(config.conductor.heartbeat_interval).toBe(10);
     expect(config.conductor.heartbeat_timeout).toBe(60);
     expect(config.DEFAULT.enabled_hardware_types).toEqual(['fake-hardware', 'manual-management']);
-    expect(config.DEFAULT.enabled_power_interfaces).toEqual(['fake']);
+    expect(config.DEFAULT.enabled_power_interfaces).toBeUndefined();
     expect(config.DEFAULT.default_power_interface).toBeUndefined();
   });
 

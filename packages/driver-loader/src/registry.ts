@@ -145,39 +145,86 @@ export interface LoadOptions {
   logger: DriverLogger;
 }
 
+/** The enabled hardware types, instantiated; refuses a name no installed package declares. */
+function enabledHardwareTypes(catalog: DriverCatalog, names: readonly string[]) {
+  if (names.length === 0)
+    throw new DriverLoadError('enabled_hardware_types', 'no hardware type is enabled');
+  return names.map((name) => {
+    const entry = catalog.hardwareTypes.get(name);
+    if (!entry) {
+      throw new DriverLoadError(
+        `hardware type ${name}`,
+        `[DEFAULT] enabled_hardware_types names it, but no installed package declares it (installed: ${[...catalog.hardwareTypes.keys()].join(', ') || 'none'})`,
+      );
+    }
+    return { name, packageName: entry.packageName, instance: new entry.value() };
+  });
+}
+
+/**
+ * The enabled implementations of one kind: the operator's list, checked against what is
+ * installed; or, when the operator left it unset, every installed implementation that an
+ * enabled hardware type supports, so enabling a type is enough to use it.
+ */
+function enabledImplementations(
+  kind: InterfaceKind,
+  catalog: DriverCatalog,
+  selection: DriverSelection,
+  types: readonly { name: string; instance: HardwareType }[],
+): readonly string[] {
+  const installed = catalog.interfaces.get(kind)!;
+  const listed = selection.interfaces[kind];
+  if (listed) {
+    for (const name of listed) {
+      if (!installed.has(name)) {
+        throw new DriverLoadError(
+          `${kind} interface ${name}`,
+          `[DEFAULT] enabled_${kind}_interfaces names it, but no installed package declares it (installed: ${[...installed.keys()].join(', ') || 'none'})`,
+        );
+      }
+    }
+    return listed;
+  }
+  const derived: string[] = [];
+  for (const type of types) {
+    const supported = type.instance.supportedInterfaces(kind);
+    const usable = supported.filter((name) => installed.has(name));
+    if (usable.length === 0) {
+      throw new DriverLoadError(
+        `hardware type ${type.name}`,
+        `it supports ${kind} interfaces [${supported.join(', ')}], none of which is installed`,
+      );
+    }
+    for (const name of usable) if (!derived.includes(name)) derived.push(name);
+  }
+  return derived;
+}
+
 /**
  * Builds what the selection enables, and only that. Refuses, naming the culprit, an unknown
  * enabled name, a default that is not enabled, and an enabled hardware type left without an
  * enabled implementation of some kind.
  */
 export function loadDrivers({ catalog, selection, config, logger }: LoadOptions): DriverRegistry {
+  const types = enabledHardwareTypes(catalog, selection.hardwareTypes);
+  const enabledByKind = new Map<InterfaceKind, readonly string[]>();
   for (const kind of INTERFACE_KINDS) {
-    const known = catalog.interfaces.get(kind)!;
-    for (const name of selection.interfaces[kind]) {
-      if (!known.has(name)) {
-        throw new DriverLoadError(
-          `${kind} interface ${name}`,
-          `[DEFAULT] enabled_${kind}_interfaces names it, but no installed package declares it (installed: ${[...known.keys()].join(', ') || 'none'})`,
-        );
-      }
-    }
+    const enabled = enabledImplementations(kind, catalog, selection, types);
     const chosen = selection.defaults[kind];
-    if (chosen && !selection.interfaces[kind].includes(chosen)) {
+    if (chosen && !enabled.includes(chosen)) {
       throw new DriverLoadError(
         `${kind} interface ${chosen}`,
-        `[DEFAULT] default_${kind}_interface names it, but it is not in enabled_${kind}_interfaces`,
+        `[DEFAULT] default_${kind}_interface names it, but it is not enabled (enabled: ${enabled.join(', ')})`,
       );
     }
-  }
-  if (selection.hardwareTypes.length === 0) {
-    throw new DriverLoadError('enabled_hardware_types', 'no hardware type is enabled');
+    enabledByKind.set(kind, enabled);
   }
 
   const optionGroups = new Map<string, OptionGroup>();
   const interfaces = new Map<InterfaceKind, Map<string, HardwareInterface>>();
   for (const kind of INTERFACE_KINDS) {
     const built = new Map<string, HardwareInterface>();
-    for (const name of selection.interfaces[kind]) {
+    for (const name of enabledByKind.get(kind)!) {
       const entry = catalog.interfaces.get(kind)!.get(name)!;
       for (const group of entry.value.optionGroups ?? []) {
         optionGroups.set(group.name, group);
@@ -196,31 +243,25 @@ export function loadDrivers({ catalog, selection, config, logger }: LoadOptions)
   }
 
   const hardwareTypes = new Map<string, LoadedHardwareType>();
-  for (const name of selection.hardwareTypes) {
-    const entry = catalog.hardwareTypes.get(name);
-    if (!entry) {
-      throw new DriverLoadError(
-        `hardware type ${name}`,
-        `[DEFAULT] enabled_hardware_types names it, but no installed package declares it (installed: ${[...catalog.hardwareTypes.keys()].join(', ') || 'none'})`,
-      );
-    }
-    const instance = new entry.value();
+  for (const type of types) {
     const enabled = {} as Record<InterfaceKind, readonly string[]>;
     const defaults = {} as Record<InterfaceKind, string>;
     for (const kind of INTERFACE_KINDS) {
-      const supported = instance.supportedInterfaces(kind);
-      enabled[kind] = supported.filter((impl) => selection.interfaces[kind].includes(impl));
+      const supported = type.instance.supportedInterfaces(kind);
+      const enabledHere = enabledByKind.get(kind)!;
+      enabled[kind] = supported.filter((impl) => enabledHere.includes(impl));
       const chosen = defaultInterface(
         kind,
-        name,
+        type.name,
         supported,
-        selection.interfaces[kind],
+        enabledHere,
         selection.defaults[kind],
       );
-      if ('reason' in chosen) throw new DriverLoadError(`hardware type ${name}`, chosen.reason);
+      if ('reason' in chosen)
+        throw new DriverLoadError(`hardware type ${type.name}`, chosen.reason);
       defaults[kind] = chosen.name;
     }
-    hardwareTypes.set(name, { name, packageName: entry.packageName, instance, enabled, defaults });
+    hardwareTypes.set(type.name, { ...type, enabled, defaults });
   }
   return new DriverRegistry(hardwareTypes, interfaces, [...optionGroups.values()]);
 }

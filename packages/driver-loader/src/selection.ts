@@ -4,16 +4,18 @@ import { INTERFACE_KINDS, type InterfaceKind } from '@galvanic/driver-sdk';
 /** What the operator enabled: hardware types, interface implementations per kind, defaults. */
 export interface DriverSelection {
   hardwareTypes: readonly string[];
-  interfaces: Readonly<Record<InterfaceKind, readonly string[]>>;
+  /** Per kind, the enabled implementations; absent where the operator left it to the hardware types. */
+  interfaces: Readonly<Partial<Record<InterfaceKind, readonly string[]>>>;
   defaults: Readonly<Partial<Record<InterfaceKind, string>>>;
 }
 
 /** Reads the selection from Ironic's `[DEFAULT]` options. */
 export function selectionFromConfig(options: CoreConfig['DEFAULT']): DriverSelection {
-  const interfaces = {} as Record<InterfaceKind, readonly string[]>;
+  const interfaces: Partial<Record<InterfaceKind, readonly string[]>> = {};
   const defaults: Partial<Record<InterfaceKind, string>> = {};
   for (const kind of INTERFACE_KINDS) {
-    interfaces[kind] = options[`enabled_${kind}_interfaces`];
+    const listed = options[`enabled_${kind}_interfaces`];
+    if (listed) interfaces[kind] = listed;
     const chosen = options[`default_${kind}_interface`];
     if (chosen) defaults[kind] = chosen;
   }

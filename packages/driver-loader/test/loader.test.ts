@@ -176,9 +176,53 @@ describe('driver loader', () => {
       await expect(
         load(['base-drivers'], selection({ defaults: { power: 'other' } })),
       ).rejects.toThrow(
-        /\[DEFAULT\] default_power_interface names it, but it is not in enabled_power_interfaces/,
+        /\[DEFAULT\] default_power_interface names it, but it is not enabled \(enabled: base\)/,
       );
     });
+  });
+
+  it('enables, where the operator left a kind unset, what the enabled types support and is installed', async () => {
+    install.add({
+      name: 'acme',
+      galvanic: {
+        sdkApiVersion: 1,
+        hardwareTypes: { 'acme-hardware': 'AcmeHardware' },
+        interfaces: { power: { acme: 'AcmePower' }, management: { spare: 'SpareManagement' } },
+      },
+      source: [
+        interfaceSource('power', 'acme'),
+        interfaceSource('management', 'spare'),
+        hardwareTypeSource('AcmeHardware', { power: ['acme', 'not-installed', 'base'] }),
+      ].join('\n'),
+    });
+    const registry = await load(['base-drivers', 'acme'], {
+      hardwareTypes: ['base-hardware', 'acme-hardware'],
+      interfaces: {},
+      defaults: {},
+    });
+    expect(registry.hardwareType('acme-hardware')?.enabled.power).toEqual(['acme', 'base']);
+    expect(registry.hardwareType('acme-hardware')?.defaults.power).toBe('acme');
+    expect(registry.hardwareType('base-hardware')?.defaults.power).toBe('base');
+    expect((globalThis as { __constructed?: string[] }).__constructed).not.toContain(
+      'management:spare',
+    );
+  });
+
+  it('refuses, with kinds left unset, an enabled type none of whose implementations is installed', async () => {
+    install.add({
+      name: 'orphan',
+      galvanic: { sdkApiVersion: 1, hardwareTypes: { 'orphan-hardware': 'OrphanHardware' } },
+      source: hardwareTypeSource('OrphanHardware', { power: ['ghost'] }),
+    });
+    await expect(
+      load(['base-drivers', 'orphan'], {
+        hardwareTypes: ['orphan-hardware'],
+        interfaces: {},
+        defaults: {},
+      }),
+    ).rejects.toThrow(
+      /hardware type orphan-hardware could not be loaded\. Reason: it supports power interfaces \[ghost\], none of which is installed/,
+    );
   });
 
   it('lists what is installed with its package, leaving fake ones out unless asked', async () => {

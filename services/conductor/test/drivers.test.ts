@@ -44,14 +44,12 @@ describe('driver APIs with two conductors that enable different drivers', () => 
     await migrate(dataSource);
     await dataSource.destroy();
     const c1 = start('services/conductor/src/main.ts', { GALVANIC_DEFAULT__HOST: 'c1' });
-    // The third-party example, installed beside Galvanic and enabled by configuration alone.
+    // The third-party example, installed beside Galvanic (a root dependency here) and enabled
+    // by configuration alone: naming its package and enabling its hardware type.
     c2 = start('services/conductor/src/main.ts', {
       GALVANIC_DEFAULT__HOST: 'c2',
       GALVANIC_DEFAULT__DRIVER_PACKAGES: 'acme-galvanic-driver',
       GALVANIC_DEFAULT__ENABLED_HARDWARE_TYPES: 'fake-hardware,acme-hardware',
-      GALVANIC_DEFAULT__ENABLED_POWER_INTERFACES: 'fake,acme',
-      GALVANIC_DEFAULT__ENABLED_MANAGEMENT_INTERFACES: 'fake,noop,acme',
-      GALVANIC_DEFAULT__ENABLED_VENDOR_INTERFACES: 'no-vendor,fake,acme',
     });
     const port = await freePort();
     const api = start('services/api/src/main.ts', {
