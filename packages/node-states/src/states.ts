@@ -1,0 +1,127 @@
+/**
+ * Ironic's provision states, spelled as its API shows them in `provision_state` and
+ * `target_provision_state`. The servicing and hold states (API 1.85 and 1.87) are left out: Galvanic
+ * serves microversions up to 1.82.
+ */
+export const ENROLL = 'enroll';
+export const VERIFYING = 'verifying';
+export const MANAGEABLE = 'manageable';
+export const INSPECTING = 'inspecting';
+export const INSPECT_WAIT = 'inspect wait';
+export const INSPECT_FAILED = 'inspect failed';
+export const CLEANING = 'cleaning';
+export const CLEAN_WAIT = 'clean wait';
+export const CLEAN_FAILED = 'clean failed';
+export const AVAILABLE = 'available';
+export const DEPLOYING = 'deploying';
+export const DEPLOY_WAIT = 'wait call-back';
+export const DEPLOY_FAILED = 'deploy failed';
+export const ACTIVE = 'active';
+export const DELETING = 'deleting';
+export const ERROR = 'error';
+export const ADOPTING = 'adopting';
+export const ADOPT_FAILED = 'adopt failed';
+export const RESCUING = 'rescuing';
+export const RESCUE_WAIT = 'rescue wait';
+export const RESCUE_FAILED = 'rescue failed';
+export const RESCUE = 'rescue';
+export const UNRESCUING = 'unrescuing';
+export const UNRESCUE_FAILED = 'unrescue failed';
+
+export const PROVISION_STATES = [
+  ENROLL,
+  VERIFYING,
+  MANAGEABLE,
+  INSPECTING,
+  INSPECT_WAIT,
+  INSPECT_FAILED,
+  CLEANING,
+  CLEAN_WAIT,
+  CLEAN_FAILED,
+  AVAILABLE,
+  DEPLOYING,
+  DEPLOY_WAIT,
+  DEPLOY_FAILED,
+  ACTIVE,
+  DELETING,
+  ERROR,
+  ADOPTING,
+  ADOPT_FAILED,
+  RESCUING,
+  RESCUE_WAIT,
+  RESCUE_FAILED,
+  RESCUE,
+  UNRESCUING,
+  UNRESCUE_FAILED,
+] as const;
+
+export type ProvisionState = (typeof PROVISION_STATES)[number];
+
+/** States a node stays in until someone asks for something; `target_provision_state` is null. */
+export const STABLE_STATES: ReadonlySet<ProvisionState> = new Set<ProvisionState>([
+  ENROLL,
+  MANAGEABLE,
+  AVAILABLE,
+  ACTIVE,
+  ERROR,
+  RESCUE,
+]);
+
+/** States where work is under way and the node moves on without a request (Ironic's UNSTABLE_STATES). */
+export const TRANSIENT_STATES: ReadonlySet<ProvisionState> = new Set<ProvisionState>([
+  DEPLOYING,
+  DEPLOY_WAIT,
+  CLEANING,
+  CLEAN_WAIT,
+  VERIFYING,
+  DELETING,
+  INSPECTING,
+  INSPECT_WAIT,
+  ADOPTING,
+  RESCUING,
+  RESCUE_WAIT,
+  UNRESCUING,
+]);
+
+/**
+ * States that wait on the machine itself (the ramdisk's heartbeat or an out-of-band inspector).
+ * No conductor holds the node's lock in them, which is why they survive a conductor's death.
+ */
+export const WAIT_STATES: ReadonlySet<ProvisionState> = new Set<ProvisionState>([
+  DEPLOY_WAIT,
+  CLEAN_WAIT,
+  INSPECT_WAIT,
+  RESCUE_WAIT,
+]);
+
+/** Where failed work lands; these keep the target of the work that failed. */
+export const FAILURE_STATES: ReadonlySet<ProvisionState> = new Set<ProvisionState>([
+  DEPLOY_FAILED,
+  CLEAN_FAILED,
+  INSPECT_FAILED,
+  RESCUE_FAILED,
+  UNRESCUE_FAILED,
+  ADOPT_FAILED,
+]);
+
+const ALL: ReadonlySet<string> = new Set(PROVISION_STATES);
+
+export function isProvisionState(value: unknown): value is ProvisionState {
+  return typeof value === 'string' && ALL.has(value);
+}
+
+export function isStable(state: ProvisionState): boolean {
+  return STABLE_STATES.has(state);
+}
+
+export function isTransient(state: ProvisionState): boolean {
+  return TRANSIENT_STATES.has(state);
+}
+
+export function isWaiting(state: ProvisionState): boolean {
+  return WAIT_STATES.has(state);
+}
+
+export function isFailure(state: ProvisionState): boolean {
+  return FAILURE_STATES.has(state);
+}
