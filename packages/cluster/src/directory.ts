@@ -1,4 +1,4 @@
-import type { ConductorRecord, ConductorStore } from '@galvanic/db';
+import type { ConductorRecord, ConductorStore, EnabledInterface } from '@galvanic/db';
 import { NoValidHost } from '@galvanic/errors';
 import type { Logger } from '@galvanic/logging';
 import { HashRing } from '@galvanic/rpc';
@@ -10,6 +10,7 @@ import { HashRing } from '@galvanic/rpc';
  */
 export class ConductorDirectory {
   private conductors: readonly ConductorRecord[] = [];
+  private interfaces = new Map<string, DriverInterfaces>();
   private rings = new Map<string, HashRing>();
   private roundRobin = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -36,7 +37,11 @@ export class ConductorDirectory {
   }
 
   async refresh(): Promise<void> {
-    const alive = await this.store.listAlive();
+    const [alive, rows] = await Promise.all([
+      this.store.listAlive(),
+      this.store.listAliveInterfaces(),
+    ]);
+    this.interfaces = groupInterfaces(rows);
     const before = this.conductors.map((c) => c.hostname).join(',');
     const after = alive.map((c) => c.hostname).join(',');
     if (before !== after) this.logger.info('live conductors changed', { conductors: after });
@@ -56,6 +61,11 @@ export class ConductorDirectory {
       await this.refresh();
       return choose(this);
     }
+  }
+
+  /** Enabled and default interfaces of a hardware type on live conductors, as last read. */
+  interfacesOf(hardwareType: string): DriverInterfaces | undefined {
+    return this.interfaces.get(hardwareType);
   }
 
   alive(): readonly ConductorRecord[] {
@@ -96,6 +106,25 @@ export class ConductorDirectory {
     }
     return ring;
   }
+}
+
+/** Per interface kind: the enabled implementations (preference order) and the default. */
+export type DriverInterfaces = ReadonlyMap<
+  string,
+  { enabled: readonly string[]; default: string | undefined }
+>;
+
+function groupInterfaces(rows: readonly EnabledInterface[]): Map<string, DriverInterfaces> {
+  const byType = new Map<string, Map<string, { enabled: string[]; default: string | undefined }>>();
+  for (const row of rows) {
+    let kinds = byType.get(row.hardwareType);
+    if (!kinds) byType.set(row.hardwareType, (kinds = new Map()));
+    let kind = kinds.get(row.interfaceType);
+    if (!kind) kinds.set(row.interfaceType, (kind = { enabled: [], default: undefined }));
+    if (!kind.enabled.includes(row.interfaceName)) kind.enabled.push(row.interfaceName);
+    if (row.isDefault) kind.default ??= row.interfaceName;
+  }
+  return byType;
 }
 
 function noConductorFor(hardwareType: string, group?: string): NoValidHost {

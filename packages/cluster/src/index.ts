@@ -1,2 +1,2 @@
 export { ConductorMembership } from './membership';
-export { ConductorDirectory } from './directory';
+export { ConductorDirectory, type DriverInterfaces } from './directory';

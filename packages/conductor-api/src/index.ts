@@ -4,3 +4,20 @@ export {
   type DriverArgs,
   type PassthruMethodListing,
 } from './drivers';
+export {
+  updateNodeMethod,
+  destroyNodeMethod,
+  changePowerStateMethod,
+  setBootDeviceMethod,
+  getBootDeviceMethod,
+  getSupportedBootDevicesMethod,
+  validateNodeMethod,
+  provisionMethod,
+  type NodeRef,
+  type UpdateNodeArgs,
+  type PowerArgs,
+  type BootDeviceArgs,
+  type BootDeviceState,
+  type ValidationResult,
+  type ProvisionArgs,
+} from './nodes';

@@ -93,6 +93,40 @@ export const conductorOptions = defineOptionGroup('conductor', {
     'Address of the conductor status server (/healthz, /readyz, /metrics).',
   ),
   status_port: opt.port(6386, 'Port of the conductor status server; 0 picks a free one.'),
+  node_locked_retry_attempts: opt.integer(
+    3,
+    'Attempts to take a node lock held by another task before answering 409 NodeLocked.',
+    { min: 1 },
+  ),
+  node_locked_retry_interval: opt.number(1, 'Seconds between attempts to take a node lock.', {
+    min: 0,
+  }),
+  power_state_change_timeout: opt.number(
+    60,
+    'Seconds a power action may take to reach the requested state.',
+    { min: 0.1 },
+  ),
+  sync_power_state_interval: opt.number(
+    60,
+    "Seconds between syncs of this conductor's nodes' power state with their BMCs; 0 disables.",
+    { min: 0 },
+  ),
+  sync_power_state_workers: opt.integer(8, 'BMCs a power-state sync reads at once.', { min: 1 }),
+  power_state_sync_max_retries: opt.integer(
+    3,
+    'Syncs in a row a power state may differ from the recorded one before it is recorded (or forced).',
+    { min: 0 },
+  ),
+  force_power_state_during_sync: opt.boolean(
+    false,
+    'Put a node back into its recorded power state instead of recording the state found.',
+  ),
+  sync_local_state_interval: opt.number(
+    10,
+    'Seconds between checks for nodes whose work died with its conductor (left locked by nobody in a transient state).',
+    { min: 0.1 },
+  ),
+  automated_clean: opt.boolean(true, 'Clean nodes automatically on provide and undeploy.'),
 });
 
 export const databaseOptions = defineOptionGroup('database', {

@@ -12,3 +12,14 @@ export {
   type EnabledInterface,
 } from './conductors';
 export { allMigrations } from './migrations';
+export {
+  NodeStore,
+  NODE_SORT_KEYS,
+  type NodeRow,
+  type NodeFields,
+  type NodeFilters,
+  type NodeListQuery,
+  type NodeSortKey,
+  type SqlFence,
+  type NodePortRow,
+} from './nodes';

@@ -11,7 +11,10 @@ describe('conductor membership in PostgreSQL', () => {
     database = await createTestDatabase();
     dataSource = createDataSource({ url: database.url });
     await dataSource.initialize();
-    expect(await migrate(dataSource)).toEqual(['Conductors1763700000000']);
+    expect(await migrate(dataSource)).toEqual([
+      'Conductors1763700000000',
+      'NodesPorts1763800000000',
+    ]);
   });
 
   afterAll(async () => {

@@ -42,6 +42,7 @@ runMain('galvanic', async () => {
   const conductor = await startConductor({
     config,
     drivers,
+    databaseUrl: embedded?.url ?? config.database.connection!,
     logger,
     dataSource,
     transport: transport.server(host),

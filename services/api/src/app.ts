@@ -1,7 +1,7 @@
 import express, { type Express } from 'express';
 import type { Registry } from 'prom-client';
 import type { ConductorDirectory } from '@galvanic/cluster';
-import type { ConductorStore } from '@galvanic/db';
+import type { ConductorStore, NodeStore } from '@galvanic/db';
 import type { RpcClient } from '@galvanic/rpc';
 import type { Logger } from '@galvanic/logging';
 import { jsonBody } from './http/body';
@@ -11,12 +11,15 @@ import { microversion } from './http/microversion';
 import { requestId } from './http/request-id';
 import { conductorsRouter } from './controllers/conductors';
 import { driversRouter } from './controllers/drivers';
+import { nodesRouter, type ReservationLookup } from './controllers/nodes/router';
 import { healthRouter, type ReadinessCheck } from './controllers/health';
 import { rootRouter, v1Document } from './controllers/root';
 
 export interface ApiDependencies {
   logger: Logger;
   conductors: ConductorStore;
+  nodes: NodeStore;
+  reservations: ReservationLookup;
   directory: ConductorDirectory;
   rpc: RpcClient;
   readiness: readonly ReadinessCheck[];
@@ -55,6 +58,16 @@ export function createApp(deps: ApiDependencies): Express {
     .all(methodNotAllowed(['GET']));
   v1.use('/conductors', conductorsRouter(deps.conductors, deps.publicEndpoint));
   v1.use('/drivers', driversRouter(deps.conductors, deps.directory, deps.rpc, deps.publicEndpoint));
+  v1.use(
+    '/nodes',
+    nodesRouter({
+      nodes: deps.nodes,
+      directory: deps.directory,
+      rpc: deps.rpc,
+      reservations: deps.reservations,
+      publicEndpoint: deps.publicEndpoint,
+    }),
+  );
   v1.use(notFound);
   app.use('/v1', v1);
 

@@ -4,7 +4,8 @@ import type { DataSource } from 'typeorm';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { ConductorDirectory } from '@galvanic/cluster';
 import type { CoreConfig } from '@galvanic/config';
-import { ConductorStore } from '@galvanic/db';
+import { ConductorStore, NodeStore } from '@galvanic/db';
+import { reservationsOf, type Queryable } from '@galvanic/node-locks';
 import type { Logger } from '@galvanic/logging';
 import { pingMethod, type RpcClient } from '@galvanic/rpc';
 import { createApp } from './app';
@@ -25,6 +26,15 @@ export interface RunningApi {
 }
 
 const READINESS_PING_TIMEOUT_MS = 2000;
+
+/** The data source as the `pg`-style queryable the lock helpers take. */
+function queryableOf(dataSource: DataSource): Queryable {
+  return {
+    query: async <R extends object>(text: string, values?: unknown[]) => ({
+      rows: (await dataSource.query(text, values)) as R[],
+    }),
+  };
+}
 
 /** Readiness: the database answers, and at least one live conductor answers an RPC ping. */
 function readinessChecks(deps: ApiServiceDependencies): ReadinessCheck[] {
@@ -55,6 +65,8 @@ export async function startApi(deps: ApiServiceDependencies): Promise<RunningApi
   const app = createApp({
     logger: deps.logger,
     conductors: new ConductorStore(deps.dataSource, deps.config.conductor.heartbeat_timeout),
+    nodes: new NodeStore(deps.dataSource),
+    reservations: (ids) => reservationsOf(queryableOf(deps.dataSource), ids),
     directory: deps.directory,
     rpc: deps.rpc,
     readiness: readinessChecks(deps),

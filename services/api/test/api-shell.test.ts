@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { Registry } from 'prom-client';
-import { ConductorStore, createDataSource, migrate } from '@galvanic/db';
+import { ConductorStore, createDataSource, migrate, NodeStore } from '@galvanic/db';
 import { silentLogger } from '@galvanic/logging';
 import {
   createTestDatabase,
@@ -49,6 +49,8 @@ describe("Ironic's API shell", () => {
     const app = createApp({
       logger: silentLogger(),
       conductors: store,
+      nodes: new NodeStore(dataSource),
+      reservations: async () => new Map(),
       directory: new ConductorDirectory(store, 60_000, silentLogger()),
       rpc: new RpcClient({
         transport: new InProcessTransport().client(),
@@ -189,7 +191,7 @@ describe("Ironic's API shell", () => {
       const detail = await sendHttp(base, 'GET', '/v1/conductors?detail=true', MAX);
       const first = (detail.body as { conductors: Record<string, unknown>[] }).conductors[0]!;
       expect(first.drivers).toEqual(['fake-hardware']);
-      expect(first.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$/);
+      expect(first.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?\+00:00$/);
       const page = await sendHttp(base, 'GET', '/v1/conductors?limit=1', MAX);
       expect((page.body as { conductors: unknown[] }).conductors).toHaveLength(1);
       expect((page.body as { next: string }).next).toBe(

@@ -24,6 +24,7 @@ runMain('galvanic-conductor', async () => {
   const conductor = await startConductor({
     config,
     drivers,
+    databaseUrl: config.database.connection!,
     logger,
     dataSource,
     transport: transport.server(host, { prefetch: config.conductor.workers_pool_size }),

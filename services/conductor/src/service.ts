@@ -2,7 +2,8 @@ import type { DataSource } from 'typeorm';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { ConductorMembership } from '@galvanic/cluster';
 import type { CoreConfig } from '@galvanic/config';
-import { ConductorStore } from '@galvanic/db';
+import { ConductorStore, NodeStore } from '@galvanic/db';
+import { NodeLocker } from '@galvanic/node-locks';
 import type { DriverRegistry } from '@galvanic/driver-loader';
 import type { Logger } from '@galvanic/logging';
 import { RpcServer, type RpcServerTransport } from '@galvanic/rpc';
@@ -13,10 +14,14 @@ import {
   type RunningStatusServer,
 } from '@galvanic/runtime';
 import { registerDriverHandlers } from './handlers/drivers';
+import { registerNodeHandlers } from './handlers/nodes';
+import { NodeTaskManager } from './nodes/manager';
 
 export interface ConductorDependencies {
   config: CoreConfig;
   drivers: DriverRegistry;
+  /** Where the node-lock session connects: the same database as `dataSource`. */
+  databaseUrl: string;
   logger: Logger;
   dataSource: DataSource;
   transport: RpcServerTransport;
@@ -40,7 +45,18 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
   const hostname = config.DEFAULT.host;
   const store = new ConductorStore(deps.dataSource, config.conductor.heartbeat_timeout);
   const rpc = new RpcServer({ transport: deps.transport, host: hostname, logger });
+  const locker = new NodeLocker({
+    connectionString: deps.databaseUrl,
+    host: hostname,
+    logger,
+    retryAttempts: config.conductor.node_locked_retry_attempts,
+    retryIntervalMs: config.conductor.node_locked_retry_interval * 1000,
+  });
+  await locker.start();
+  const nodeStore = new NodeStore(deps.dataSource);
+  const tasks = new NodeTaskManager(nodeStore, deps.drivers, locker, logger);
   registerDriverHandlers(rpc, deps.drivers);
+  registerNodeHandlers(rpc, tasks, nodeStore, config);
   const membership = new ConductorMembership(
     store,
     {
@@ -73,6 +89,18 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
     'galvanic_rpc_server_malformed_rejected',
     'RPC requests rejected as malformed.',
     () => rpc.metrics.malformedRejected,
+  );
+  exportGauge(
+    registry,
+    'galvanic_conductor_node_locks_held',
+    'Node locks this conductor holds now.',
+    () => locker.held,
+  );
+  exportGauge(
+    registry,
+    'galvanic_conductor_background_tasks',
+    'Async node actions running now.',
+    () => tasks.inFlight,
   );
 
   // The queue is exclusive to one connection: taking it first means a second live process with

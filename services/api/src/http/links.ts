@@ -21,8 +21,13 @@ export function resourceLinks(base: string, resource: string, id = '', query = '
   ];
 }
 
-/** Ironic's timestamp format: ISO 8601 to the second with an explicit UTC offset. */
+/**
+ * Ironic's timestamp format, Python's isoformat: seconds, microseconds when there are any, and
+ * an explicit UTC offset.
+ */
 export function ironicTimestamp(date: Date | null | undefined): string | null {
   if (!date) return null;
-  return `${date.toISOString().slice(0, 19)}+00:00`;
+  const iso = date.toISOString();
+  const millis = date.getUTCMilliseconds();
+  return `${iso.slice(0, 19)}${millis ? `.${String(millis).padStart(3, '0')}000` : ''}+00:00`;
 }

@@ -1,0 +1,299 @@
+import type { DataSource } from 'typeorm';
+import { Conflict, DuplicateName } from '@galvanic/errors';
+
+/** A node as stored: Ironic's field names are the column names. */
+export interface NodeRow {
+  id: number;
+  uuid: string;
+  name: string | null;
+  driver: string;
+  driver_info: Record<string, unknown>;
+  driver_internal_info: Record<string, unknown>;
+  instance_info: Record<string, unknown>;
+  properties: Record<string, unknown>;
+  extra: Record<string, unknown>;
+  network_data: Record<string, unknown>;
+  raid_config: Record<string, unknown>;
+  target_raid_config: Record<string, unknown>;
+  clean_step: Record<string, unknown>;
+  deploy_step: Record<string, unknown>;
+  traits: string[];
+  bios_interface: string | null;
+  boot_interface: string | null;
+  console_interface: string | null;
+  deploy_interface: string | null;
+  firmware_interface: string | null;
+  inspect_interface: string | null;
+  management_interface: string | null;
+  network_interface: string | null;
+  power_interface: string | null;
+  raid_interface: string | null;
+  rescue_interface: string | null;
+  storage_interface: string | null;
+  vendor_interface: string | null;
+  power_state: string | null;
+  target_power_state: string | null;
+  provision_state: string;
+  target_provision_state: string | null;
+  provision_updated_at: Date | null;
+  last_error: string | null;
+  maintenance: boolean;
+  maintenance_reason: string | null;
+  fault: string | null;
+  console_enabled: boolean;
+  instance_uuid: string | null;
+  conductor_group: string;
+  owner: string | null;
+  lessee: string | null;
+  resource_class: string | null;
+  description: string | null;
+  automated_clean: boolean | null;
+  protected: boolean;
+  protected_reason: string | null;
+  retired: boolean;
+  retired_reason: string | null;
+  boot_mode: string | null;
+  secure_boot: boolean | null;
+  shard: string | null;
+  inspection_started_at: Date | null;
+  inspection_finished_at: Date | null;
+  created_at: Date;
+  updated_at: Date | null;
+}
+
+/** Columns a caller may set (everything but the id and the timestamps the store keeps). */
+export type NodeFields = Partial<Omit<NodeRow, 'id' | 'created_at' | 'updated_at'>>;
+
+const JSON_COLUMNS = new Set([
+  'driver_info',
+  'driver_internal_info',
+  'instance_info',
+  'properties',
+  'extra',
+  'network_data',
+  'raid_config',
+  'target_raid_config',
+  'clean_step',
+  'deploy_step',
+  'traits',
+]);
+
+/** Columns a list may be sorted by, as Ironic allows. */
+export const NODE_SORT_KEYS = [
+  'id',
+  'uuid',
+  'name',
+  'created_at',
+  'updated_at',
+  'provision_state',
+  'power_state',
+  'driver',
+  'maintenance',
+  'conductor_group',
+  'owner',
+  'lessee',
+  'resource_class',
+  'instance_uuid',
+  'provision_updated_at',
+] as const;
+export type NodeSortKey = (typeof NODE_SORT_KEYS)[number];
+
+/** Equality filters of `GET /v1/nodes`. */
+export interface NodeFilters {
+  driver?: string;
+  provision_state?: string;
+  maintenance?: boolean;
+  conductor_group?: string;
+  owner?: string;
+  lessee?: string;
+  resource_class?: string;
+  instance_uuid?: string;
+  associated?: boolean;
+  fault?: string;
+  retired?: boolean;
+  shard?: string;
+  description_contains?: string;
+}
+
+export interface NodeListQuery {
+  filters: NodeFilters;
+  limit: number;
+  /** The node after which the page starts. */
+  marker?: NodeRow;
+  sortKey: NodeSortKey;
+  sortDir: 'asc' | 'desc';
+}
+
+/**
+ * An extra SQL condition on a write, such as "the lock on this node is still ours". It receives
+ * `bind`, which adds a parameter and returns its placeholder; the node id is always `$1`.
+ */
+export type SqlFence = (bind: (value: unknown) => string) => string;
+
+/** A port as a driver needs it. */
+export interface NodePortRow {
+  uuid: string;
+  address: string;
+  pxe_enabled: boolean;
+}
+
+function isUniqueViolation(error: unknown, constraint: string): boolean {
+  const e = error as { code?: string; constraint?: string };
+  return e.code === '23505' && e.constraint === constraint;
+}
+
+function binder(params: unknown[]): (value: unknown) => string {
+  return (value) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+}
+
+function encode(column: string, value: unknown): unknown {
+  return JSON_COLUMNS.has(column) ? JSON.stringify(value) : value;
+}
+
+/** Nodes in PostgreSQL, by plain SQL on the hot paths. */
+export class NodeStore {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private async rows(sql: string, params: unknown[]): Promise<NodeRow[]> {
+    return (await this.dataSource.query(sql, params)) as NodeRow[];
+  }
+
+  async create(fields: NodeFields & { uuid: string; driver: string }): Promise<NodeRow> {
+    const columns = Object.keys(fields).filter(
+      (c) => (fields as Record<string, unknown>)[c] !== undefined,
+    );
+    const values = columns.map((c) => encode(c, (fields as Record<string, unknown>)[c]));
+    const placeholders = columns.map((_, i) => `$${i + 1}`);
+    try {
+      const [row] = await this.rows(
+        `INSERT INTO nodes (${columns.join(', ')}) VALUES (${placeholders.join(', ')}) RETURNING *`,
+        values,
+      );
+      return row!;
+    } catch (error) {
+      if (isUniqueViolation(error, 'nodes_name_ci_idx'))
+        throw new DuplicateName(String(fields.name));
+      if (isUniqueViolation(error, 'nodes_uuid_key')) {
+        throw new Conflict(`A node with UUID ${fields.uuid} already exists.`);
+      }
+      if (isUniqueViolation(error, 'nodes_instance_uuid_idx')) {
+        throw new Conflict(`Instance ${fields.instance_uuid} is already associated with a node.`);
+      }
+      throw error;
+    }
+  }
+
+  async getByUuid(uuid: string): Promise<NodeRow | undefined> {
+    return (await this.rows('SELECT * FROM nodes WHERE uuid = $1', [uuid]))[0];
+  }
+
+  async getByName(name: string): Promise<NodeRow | undefined> {
+    return (await this.rows('SELECT * FROM nodes WHERE lower(name) = lower($1)', [name]))[0];
+  }
+
+  async getById(id: number): Promise<NodeRow | undefined> {
+    return (await this.rows('SELECT * FROM nodes WHERE id = $1', [id]))[0];
+  }
+
+  async list(query: NodeListQuery): Promise<NodeRow[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    const f = query.filters;
+    for (const column of [
+      'driver',
+      'provision_state',
+      'owner',
+      'lessee',
+      'resource_class',
+      'instance_uuid',
+      'fault',
+      'shard',
+    ] as const) {
+      if (f[column] !== undefined) add(`${column} = ?`, f[column]);
+    }
+    if (f.conductor_group !== undefined)
+      add('lower(conductor_group) = lower(?)', f.conductor_group);
+    if (f.maintenance !== undefined) add('maintenance = ?', f.maintenance);
+    if (f.retired !== undefined) add('retired = ?', f.retired);
+    if (f.associated !== undefined)
+      where.push(f.associated ? 'instance_uuid IS NOT NULL' : 'instance_uuid IS NULL');
+    if (f.description_contains !== undefined)
+      add("description ILIKE '%' || ? || '%'", f.description_contains);
+    const dir = query.sortDir === 'desc' ? 'DESC' : 'ASC';
+    if (query.marker) {
+      const op = query.sortDir === 'desc' ? '<' : '>';
+      const markerValue = (query.marker as unknown as Record<string, unknown>)[query.sortKey];
+      if (query.sortKey === 'id') {
+        add(`id ${op} ?`, query.marker.id);
+      } else {
+        params.push(markerValue, query.marker.id);
+        const v = `$${params.length - 1}`;
+        const id = `$${params.length}`;
+        where.push(
+          `(${query.sortKey} ${op} ${v} OR (${query.sortKey} IS NOT DISTINCT FROM ${v} AND id ${op} ${id}))`,
+        );
+      }
+    }
+    params.push(query.limit);
+    const sql =
+      `SELECT * FROM nodes${where.length ? ` WHERE ${where.join(' AND ')}` : ''}` +
+      ` ORDER BY ${query.sortKey} ${dir}${query.sortKey === 'id' ? '' : `, id ${dir}`} LIMIT $${params.length}`;
+    return this.rows(sql, params);
+  }
+
+  /**
+   * Sets columns of one node; returns the node after the change, or undefined when it is gone
+   * or when `fence` (an SQL condition, such as "the lock on it is still ours") does not hold.
+   */
+  async update(id: number, changes: NodeFields, fence?: SqlFence): Promise<NodeRow | undefined> {
+    const columns = Object.keys(changes).filter(
+      (c) => (changes as Record<string, unknown>)[c] !== undefined,
+    );
+    const params: unknown[] = [id];
+    const sets = columns.map((column) => {
+      params.push(encode(column, (changes as Record<string, unknown>)[column]));
+      return `${column} = $${params.length}`;
+    });
+    sets.push('updated_at = now()');
+    const condition = fence ? ` AND ${fence(binder(params))}` : '';
+    try {
+      const result = (await this.dataSource.query(
+        `UPDATE nodes SET ${sets.join(', ')} WHERE id = $1${condition} RETURNING *`,
+        params,
+      )) as [NodeRow[], number];
+      return result[0][0];
+    } catch (error) {
+      if (isUniqueViolation(error, 'nodes_name_ci_idx'))
+        throw new DuplicateName(String(changes.name));
+      if (isUniqueViolation(error, 'nodes_instance_uuid_idx')) {
+        throw new Conflict(`Instance ${changes.instance_uuid} is already associated with a node.`);
+      }
+      throw error;
+    }
+  }
+
+  /** Deletes a node (its ports go with it); returns whether it existed. */
+  async delete(id: number, fence?: SqlFence): Promise<boolean> {
+    const params: unknown[] = [id];
+    const condition = fence ? ` AND ${fence(binder(params))}` : '';
+    const result = (await this.dataSource.query(
+      `DELETE FROM nodes WHERE id = $1${condition} RETURNING id`,
+      params,
+    )) as [unknown[], number];
+    return result[1] > 0;
+  }
+
+  async ports(nodeId: number): Promise<NodePortRow[]> {
+    return (await this.dataSource.query(
+      'SELECT uuid, address, pxe_enabled FROM ports WHERE node_id = $1 ORDER BY id',
+      [nodeId],
+    )) as NodePortRow[];
+  }
+}

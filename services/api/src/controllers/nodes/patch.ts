@@ -1,0 +1,141 @@
+import type { NodeRow } from '@galvanic/db';
+import { BadRequest, InvalidParameterValue } from '@galvanic/errors';
+import { applyJsonPatch, type PatchOperation } from '../../http/json-patch';
+import { CREATABLE_FIELDS } from './schema';
+import { isValidNodeName } from './identity';
+
+/** Fields `PATCH /v1/nodes/{node}` may change, as Ironic allows. */
+export const PATCHABLE_FIELDS = [
+  'automated_clean',
+  'bios_interface',
+  'boot_interface',
+  'chassis_uuid',
+  'conductor_group',
+  'console_interface',
+  'deploy_interface',
+  'description',
+  'driver',
+  'driver_info',
+  'extra',
+  'inspect_interface',
+  'instance_info',
+  'instance_uuid',
+  'lessee',
+  'maintenance',
+  'management_interface',
+  'name',
+  'network_data',
+  'network_interface',
+  'owner',
+  'power_interface',
+  'properties',
+  'protected',
+  'protected_reason',
+  'raid_interface',
+  'rescue_interface',
+  'resource_class',
+  'retired',
+  'retired_reason',
+  'shard',
+  'storage_interface',
+  'vendor_interface',
+];
+
+/** What a field becomes when a patch removes it. */
+const REMOVED_VALUE: Readonly<Record<string, unknown>> = {
+  driver_info: {},
+  extra: {},
+  properties: {},
+  instance_info: {},
+  network_data: {},
+  maintenance: false,
+  protected: false,
+  retired: false,
+  conductor_group: '',
+};
+
+function checkOperations(patch: unknown): PatchOperation[] {
+  if (!Array.isArray(patch))
+    throw new BadRequest('Invalid patch: a JSON Patch document is a list of operations.');
+  return patch.map((operation: unknown) => {
+    const op = operation as Partial<PatchOperation>;
+    if (
+      typeof op !== 'object' ||
+      op === null ||
+      typeof op.path !== 'string' ||
+      typeof op.op !== 'string'
+    ) {
+      throw new BadRequest(`Invalid patch operation: ${JSON.stringify(operation)}`);
+    }
+    if (!['add', 'remove', 'replace', 'move', 'copy', 'test'].includes(op.op)) {
+      throw new BadRequest(
+        `Invalid patch operation ${op.op}: must be one of add, remove, replace, move, copy, test.`,
+      );
+    }
+    if ((op.op === 'add' || op.op === 'replace' || op.op === 'test') && !('value' in op)) {
+      throw new BadRequest(
+        `'value' is a required property for the ${op.op} operation on ${op.path}`,
+      );
+    }
+    const field = op.path.split('/')[1] ?? '';
+    if (!PATCHABLE_FIELDS.includes(field) || op.path === '/') {
+      throw new BadRequest(
+        `Cannot patch ${op.path}. Only the following can be updated: ${PATCHABLE_FIELDS.join(', ')}`,
+      );
+    }
+    return op as PatchOperation;
+  });
+}
+
+/**
+ * Applies a JSON Patch to the node's patchable fields and returns the fields that changed.
+ * Removing a whole field resets it, as Ironic does; read-only fields are refused with Ironic's
+ * wording.
+ */
+export function patchNode(node: NodeRow, patch: unknown): Record<string, unknown> {
+  const operations = checkOperations(patch).map((operation) => {
+    const field = operation.path.split('/')[1]!;
+    const isRoot = operation.path === `/${field}`;
+    if (isRoot && operation.op === 'remove') {
+      return { op: 'replace' as const, path: operation.path, value: REMOVED_VALUE[field] ?? null };
+    }
+    // On a root field, add means set (Ironic's fields always exist).
+    if (isRoot && operation.op === 'add') return { ...operation, op: 'replace' as const };
+    return operation;
+  });
+  const document: Record<string, unknown> = {};
+  for (const field of PATCHABLE_FIELDS)
+    document[field] = (node as unknown as Record<string, unknown>)[field] ?? null;
+  document.chassis_uuid = null;
+  const patched = applyJsonPatch(document, operations);
+  const changes: Record<string, unknown> = {};
+  for (const field of PATCHABLE_FIELDS) {
+    if (JSON.stringify(patched[field]) !== JSON.stringify(document[field]))
+      changes[field] = patched[field];
+  }
+  checkPatchedValues(changes);
+  return changes;
+}
+
+function checkPatchedValues(changes: Record<string, unknown>): void {
+  for (const [field, value] of Object.entries(changes)) {
+    const type = CREATABLE_FIELDS[field];
+    const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
+    const wrong =
+      (type === 'object' && !isObject) ||
+      (['maintenance', 'protected', 'retired'].includes(field) && typeof value !== 'boolean') ||
+      (type === 'string' && typeof value !== 'string') ||
+      (type?.startsWith('nullable-') &&
+        value !== null &&
+        type !== 'nullable-boolean' &&
+        typeof value !== 'string');
+    if (wrong)
+      throw new InvalidParameterValue(`Invalid value for ${field}: ${JSON.stringify(value)}`);
+  }
+  if (typeof changes.name === 'string' && !isValidNodeName(changes.name)) {
+    throw new InvalidParameterValue(`Cannot update node with invalid name '${changes.name}'`);
+  }
+  if (changes.chassis_uuid !== undefined && changes.chassis_uuid !== null) {
+    throw new InvalidParameterValue('Chassis are not supported by this service.');
+  }
+}

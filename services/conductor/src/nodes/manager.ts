@@ -1,0 +1,149 @@
+import type { NodeRow, NodeStore } from '@galvanic/db';
+import type { DriverRegistry } from '@galvanic/driver-loader';
+import { NodeNotFound } from '@galvanic/errors';
+import { runWithLogContext, type Logger } from '@galvanic/logging';
+import type { ExclusiveLock, NodeLocker } from '@galvanic/node-locks';
+import { NodeTask } from './task';
+
+/** A node as an RPC names it. */
+export interface NodeIdent {
+  node_id: number;
+  node_uuid: string;
+}
+
+/**
+ * Runs work on nodes under their locks, as Ironic's task manager does. Exclusive work takes the
+ * node's advisory lock first (409 NodeLocked after the configured retries); async work keeps it
+ * until its background part ends, whatever happens, and stops when the lock is lost or the
+ * conductor stops.
+ */
+export class NodeTaskManager {
+  private readonly background = new Set<Promise<void>>();
+  private readonly stopping = new AbortController();
+
+  constructor(
+    private readonly store: NodeStore,
+    private readonly drivers: DriverRegistry,
+    private readonly locker: NodeLocker,
+    private readonly logger: Logger,
+  ) {}
+
+  get inFlight(): number {
+    return this.background.size;
+  }
+
+  private async load(
+    ref: NodeIdent,
+    lock: ExclusiveLock | undefined,
+    requestId: string,
+  ): Promise<NodeTask> {
+    const row: NodeRow | undefined = await this.store.getById(ref.node_id);
+    if (!row) throw new NodeNotFound(ref.node_uuid);
+    const ports = await this.store.ports(row.id);
+    const signal = lock
+      ? AbortSignal.any([lock.signal, this.stopping.signal])
+      : this.stopping.signal;
+    return new NodeTask(
+      row,
+      ports.map((p) => ({ uuid: p.uuid, address: p.address, pxeEnabled: p.pxe_enabled })),
+      this.store,
+      this.drivers,
+      lock,
+      this.logger,
+      requestId,
+      signal,
+    );
+  }
+
+  private async acquire(ref: NodeIdent, requestId: string): Promise<NodeTask> {
+    const lock = await this.locker.acquireExclusive({ id: ref.node_id, ident: ref.node_uuid });
+    try {
+      return await this.load(ref, lock, requestId);
+    } catch (error) {
+      await lock.release();
+      throw error;
+    }
+  }
+
+  /** Runs `fn` under the node's exclusive lock and releases it after. */
+  async withExclusive<T>(
+    ref: NodeIdent,
+    requestId: string,
+    fn: (task: NodeTask) => Promise<T>,
+  ): Promise<T> {
+    const task = await this.acquire(ref, requestId);
+    try {
+      return await fn(task);
+    } finally {
+      await task.lock!.release();
+    }
+  }
+
+  /** Runs read-only `fn` under Ironic's shared lock: it neither waits for nor blocks exclusive work. */
+  async withShared<T>(
+    ref: NodeIdent,
+    requestId: string,
+    fn: (task: NodeTask) => Promise<T>,
+  ): Promise<T> {
+    return fn(await this.load(ref, undefined, requestId));
+  }
+
+  /**
+   * Ironic's async actions: takes the lock and runs `accept` before the caller gets its answer
+   * (so contention and invalid requests are answered synchronously), then runs `work` in the
+   * background under the same lock. `onFailure` records a failure of `work` on the node; the
+   * lock is released whatever happens.
+   */
+  async startAsync(
+    ref: NodeIdent,
+    requestId: string,
+    accept: (task: NodeTask) => Promise<void>,
+    work: (task: NodeTask) => Promise<void>,
+    onFailure: (task: NodeTask, error: Error) => Promise<void>,
+  ): Promise<void> {
+    const task = await this.acquire(ref, requestId);
+    try {
+      await accept(task);
+    } catch (error) {
+      await task.lock!.release();
+      throw error;
+    }
+    const running = runWithLogContext({ requestId }, async () => {
+      try {
+        await work(task);
+      } catch (error) {
+        const failure = error instanceof Error ? error : new Error(String(error));
+        this.logger.warn('node task failed', {
+          node: task.node.uuid,
+          request_id: requestId,
+          reason: failure.message,
+        });
+        if (task.lock!.held) {
+          await onFailure(task, failure).catch((recordError: unknown) =>
+            this.logger.error('could not record a task failure on the node', {
+              node: task.node.uuid,
+              reason: (recordError as Error).message,
+            }),
+          );
+        }
+      } finally {
+        await task.lock!.release();
+      }
+    });
+    this.background.add(running);
+    void running.finally(() => this.background.delete(running));
+  }
+
+  /** Waits for background work up to the deadline, then aborts what is left; returns how many. */
+  async drain(timeoutMs: number): Promise<number> {
+    const all = Promise.allSettled([...this.background]);
+    const timer = new Promise<'timeout'>((resolve) =>
+      setTimeout(() => resolve('timeout'), timeoutMs).unref(),
+    );
+    if ((await Promise.race([all, timer])) !== 'timeout') return 0;
+    const left = this.background.size;
+    this.stopping.abort(new Error('The conductor is stopping; the work was abandoned.'));
+    await all;
+    return left;
+  }
+}

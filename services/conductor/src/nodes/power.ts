@@ -1,0 +1,60 @@
+import type { PowerInterface, PowerState } from '@galvanic/driver-sdk';
+import {
+  POWER_OFF,
+  POWER_ON,
+  REBOOT,
+  SOFT_POWER_OFF,
+  SOFT_REBOOT,
+  type PowerTarget,
+} from '@galvanic/node-states';
+import type { NodeTask } from './task';
+
+/** The power state a node is in once an action completed. */
+function stateAfter(target: PowerTarget): PowerState {
+  return target === POWER_OFF || target === SOFT_POWER_OFF ? POWER_OFF : POWER_ON;
+}
+
+/**
+ * Runs a power action through the node's power interface and records the outcome, as Ironic
+ * does: the driver resolves once the BMC reached the state; it gets `timeoutSeconds` for that.
+ */
+export async function runPowerAction(
+  task: NodeTask,
+  target: PowerTarget,
+  timeoutSeconds: number,
+): Promise<void> {
+  const power = task.interfaceOf<PowerInterface>('power');
+  const deadline = AbortSignal.timeout(timeoutSeconds * 1000);
+  const signal = AbortSignal.any([task.context.signal, deadline]);
+  const context = { ...task.context, signal };
+  const action =
+    target === REBOOT || target === SOFT_REBOOT
+      ? power.reboot(context, { timeout: timeoutSeconds })
+      : power.setPowerState(context, target as PowerState, { timeout: timeoutSeconds });
+  await Promise.race([
+    action,
+    new Promise<never>((_, reject) =>
+      signal.addEventListener(
+        'abort',
+        () =>
+          reject(
+            deadline.aborted
+              ? new Error(
+                  `Failed to set node power state to ${target}: timed out after ${timeoutSeconds} seconds.`,
+                )
+              : (signal.reason as Error),
+          ),
+        { once: true },
+      ),
+    ),
+  ]);
+  await task.save({
+    power_state: stateAfter(target),
+    target_power_state: null,
+    last_error: null,
+    driver_internal_info: {
+      ...task.context.node.driverInternalInfo,
+      last_power_state_change: new Date().toISOString().replace('Z', ''),
+    },
+  });
+}
