@@ -15,6 +15,7 @@ import {
 } from '@galvanic/runtime';
 import { registerDriverHandlers } from './handlers/drivers';
 import { registerNodeHandlers } from './handlers/nodes';
+import { registerProvisionHandler } from './handlers/provision';
 import { NodeTaskManager } from './nodes/manager';
 
 export interface ConductorDependencies {
@@ -57,6 +58,7 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
   const tasks = new NodeTaskManager(nodeStore, deps.drivers, locker, logger);
   registerDriverHandlers(rpc, deps.drivers);
   registerNodeHandlers(rpc, tasks, nodeStore, config);
+  registerProvisionHandler(rpc, tasks, deps.drivers, config);
   const membership = new ConductorMembership(
     store,
     {

@@ -1,0 +1,11 @@
+export { NodeLocker, type NodeLockerOptions, type SessionLostEvent } from './locker';
+export type { ExclusiveLock, SharedLock, NodeRef } from './lock';
+export { NodeLockLost, NodeLockerClosed } from './errors';
+export { reservationsOf, reservationOf, type Queryable } from './reservations';
+export {
+  LOCK_NAMESPACE,
+  DEFAULT_APPLICATION_NAME_PREFIX,
+  RESERVATIONS_SQL,
+  reservationsSql,
+  stillHeldSql,
+} from './sql';

@@ -1,0 +1,124 @@
+/**
+ * The advisory-lock namespace of node locks: a node's exclusive lock is
+ * `pg_try_advisory_lock(LOCK_NAMESPACE, node_id)`, the two-int4 form, which `pg_locks` shows as
+ * `classid = LOCK_NAMESPACE, objid = node_id, objsubid = 2`. The value is 'GALV' in ASCII
+ * (0x47414c56). The one-bigint form used elsewhere (the migration lock) shows `objsubid = 1`, so
+ * the two can never collide.
+ */
+export const LOCK_NAMESPACE = 0x47414c56;
+
+/** What a lock session's `application_name` starts with; the rest is the conductor's host name. */
+export const DEFAULT_APPLICATION_NAME_PREFIX = 'galvanic-conductor:';
+
+/** Postgres keeps the first 63 bytes of `application_name` (NAMEDATALEN - 1). */
+export const APPLICATION_NAME_MAX_BYTES = 63;
+
+/** A node id usable as the second int4 key, and shown by `pg_locks.objid` (an oid) unchanged. */
+export function assertNodeId(nodeId: number): void {
+  if (!Number.isInteger(nodeId) || nodeId < 0 || nodeId > 0x7fffffff) {
+    throw new TypeError(`node lock: node id must be an integer in [0, 2^31), got ${nodeId}`);
+  }
+}
+
+export function sqlLiteral(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+/** Granted node locks of the current database only: advisory locks are per database. */
+const NODE_LOCKS_FROM = `pg_locks l
+  JOIN pg_stat_activity a ON a.pid = l.pid
+  WHERE l.locktype = 'advisory'
+    AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+    AND l.classid = ${LOCK_NAMESPACE}
+    AND l.objsubid = 2
+    AND l.granted`;
+
+function hostExpr(prefix: string): string {
+  const literal = sqlLiteral(prefix);
+  return `CASE WHEN left(a.application_name, length(${literal})) = ${literal}
+    THEN substr(a.application_name, length(${literal}) + 1)
+    ELSE a.application_name END`;
+}
+
+/**
+ * A SELECT of `(node_id bigint, host text)`: every node whose exclusive lock is held right now in
+ * this database, and the host of the conductor holding it. It reads `pg_locks` once, so use it as
+ * a CTE joined to a node list rather than as a per-row subquery:
+ *
+ *     WITH reservations AS (${reservationsSql()})
+ *     SELECT n.*, r.host AS reservation FROM nodes n LEFT JOIN reservations r ON r.node_id = n.id
+ */
+export function reservationsSql(applicationNamePrefix = DEFAULT_APPLICATION_NAME_PREFIX): string {
+  return `SELECT l.objid::bigint AS node_id, ${hostExpr(applicationNamePrefix)} AS host
+  FROM ${NODE_LOCKS_FROM}`;
+}
+
+/** {@link reservationsSql} for conductors using the default `application_name` prefix. */
+export const RESERVATIONS_SQL = reservationsSql();
+
+/**
+ * A boolean SQL predicate that is true only while the lock session identified by `fenceParam`
+ * still holds the exclusive lock of the node `nodeIdParam`. Both arguments are placeholders (or
+ * any SQL expressions) of the statement it goes into: the node id, and the lock's `fenceToken`
+ * (text).
+ *
+ * Add it to every UPDATE made under an exclusive lock: a write from work whose lock was lost (its
+ * session died, another conductor took the node) then changes nothing, even when the abort of its
+ * signal has not reached that work yet.
+ *
+ *     UPDATE nodes SET provision_state = $1 WHERE id = $2 AND ${stillHeldSql('$2', '$3')}
+ *     -- values: [state, lock.nodeId, lock.fenceToken]
+ *
+ * The token names the session by pid and start time, so a recycled pid cannot pass the fence.
+ */
+export function stillHeldSql(nodeIdParam: string, fenceParam: string): string {
+  return `EXISTS (SELECT 1 FROM ${NODE_LOCKS_FROM}
+    AND l.objid = (${nodeIdParam})::bigint::oid
+    AND l.pid::text || ':' || ${BACKEND_START_MICROS} = (${fenceParam})::text)`;
+}
+
+const BACKEND_START_MICROS = `(extract(epoch FROM a.backend_start) * 1000000)::bigint::text`;
+
+/** Run once on a new lock session: its fence token, and server-side keepalives. */
+export function sessionSetupSql(keepaliveIdleSeconds: number): string {
+  const idle = Math.max(1, Math.round(keepaliveIdleSeconds));
+  return `SELECT a.pid::text || ':' || ${BACKEND_START_MICROS} AS token,
+    set_config('tcp_keepalives_idle', '${idle}', false),
+    set_config('tcp_keepalives_interval', '${Math.max(1, Math.round(idle / 2))}', false),
+    set_config('tcp_keepalives_count', '3', false)
+  FROM pg_stat_activity a WHERE a.pid = pg_backend_pid()`;
+}
+
+/**
+ * One statement for a batch of lock and unlock operations on distinct nodes, in order. For a
+ * failed lock it also names the holder, read in the same statement so it cannot have left in
+ * between. The subquery has OFFSET 0 so each lock function runs exactly once per row.
+ */
+export function batchSql(applicationNamePrefix: string): string {
+  return `SELECT t.ok,
+    CASE WHEN t.lock AND NOT t.ok THEN (
+      SELECT ${hostExpr(applicationNamePrefix)} FROM ${NODE_LOCKS_FROM}
+        AND l.objid = t.node::oid AND l.pid <> pg_backend_pid() LIMIT 1)
+    END AS holder
+  FROM (
+    SELECT u.node, u.lock,
+      CASE WHEN u.lock THEN pg_try_advisory_lock(${LOCK_NAMESPACE}, u.node)
+        ELSE pg_advisory_unlock(${LOCK_NAMESPACE}, u.node) END AS ok
+    FROM unnest($1::int4[], $2::bool[]) WITH ORDINALITY AS u(node, lock, i)
+    ORDER BY u.i OFFSET 0
+  ) t`;
+}
+
+/** {@link batchSql} for the usual batch of one lock: no arrays to build and unpack. */
+export function lockOneSql(applicationNamePrefix: string): string {
+  return `SELECT t.ok,
+    CASE WHEN NOT t.ok THEN (
+      SELECT ${hostExpr(applicationNamePrefix)} FROM ${NODE_LOCKS_FROM}
+        AND l.objid = $1::int4::oid AND l.pid <> pg_backend_pid() LIMIT 1)
+    END AS holder
+  FROM (SELECT pg_try_advisory_lock(${LOCK_NAMESPACE}, $1::int4) AS ok OFFSET 0) t`;
+}
+
+export const UNLOCK_ONE_SQL = `SELECT pg_advisory_unlock(${LOCK_NAMESPACE}, $1::int4), NULL`;
+
+export const UNLOCK_ALL_SQL = 'SELECT pg_advisory_unlock_all()';
