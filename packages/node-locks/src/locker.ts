@@ -140,9 +140,10 @@ export class NodeLocker {
   /**
    * Takes the node's exclusive lock, trying `retryAttempts` times `retryIntervalMs` apart. Fails
    * with `NodeLocked` naming the holder's host when the node stays locked, or with
-   * `TemporaryFailure` when there is no database session to lock with.
+   * `TemporaryFailure` when there is no database session to lock with. `attempts` overrides the
+   * configured count for one call: periodic work passes 1 to skip a busy node without waiting.
    */
-  async acquireExclusive(node: NodeRef): Promise<ExclusiveLock> {
+  async acquireExclusive(node: NodeRef, attempts = this.attempts): Promise<ExclusiveLock> {
     assertNodeId(node.id);
     if (!this.started) throw new Error('NodeLocker.start() must be called first');
     let last: Attempt = { kind: 'unavailable', error: undefined };
@@ -157,7 +158,7 @@ export class NodeLocker {
         attempt--;
         continue;
       }
-      if (attempt >= this.attempts) break;
+      if (attempt >= attempts) break;
       await this.pause(node.id);
     }
     if (last.kind === 'held') {

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { ConductorMembership } from '@galvanic/cluster';
+import { ConductorDirectory, ConductorMembership } from '@galvanic/cluster';
 import type { CoreConfig } from '@galvanic/config';
 import { ConductorStore, NodeStore } from '@galvanic/db';
 import { NodeLocker } from '@galvanic/node-locks';
@@ -17,6 +17,9 @@ import { registerDriverHandlers } from './handlers/drivers';
 import { registerNodeHandlers } from './handlers/nodes';
 import { registerProvisionHandler } from './handlers/provision';
 import { NodeTaskManager } from './nodes/manager';
+import { repairOrphanedNodes } from './periodic/orphans';
+import { PeriodicTask } from './periodic/periodic';
+import { PowerStateSync } from './periodic/power-sync';
 
 export interface ConductorDependencies {
   config: CoreConfig;
@@ -34,6 +37,8 @@ export interface RunningConductor {
   readonly hostname: string;
   readonly rpc: RpcServer;
   readonly statusPort: number | undefined;
+  /** One power-state sync pass now (the periodic one runs every sync_power_state_interval). */
+  syncPowerStates(): Promise<number>;
   /** Finishes in-flight work within `[conductor] graceful_shutdown_timeout`, then deregisters. */
   stop(): Promise<void>;
 }
@@ -59,6 +64,35 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
   registerDriverHandlers(rpc, deps.drivers);
   registerNodeHandlers(rpc, tasks, nodeStore, config);
   registerProvisionHandler(rpc, tasks, deps.drivers, config);
+
+  const directory = new ConductorDirectory(
+    store,
+    config.conductor.heartbeat_interval * 1000,
+    logger,
+  );
+  const powerSync = new PowerStateSync(
+    deps.dataSource,
+    directory,
+    tasks,
+    deps.drivers,
+    config.conductor,
+    hostname,
+    logger,
+  );
+  const periodicTasks = [
+    new PeriodicTask(
+      'repair orphaned nodes',
+      config.conductor.sync_local_state_interval,
+      async () => void (await repairOrphanedNodes(deps.dataSource, tasks, logger)),
+      logger,
+    ),
+    new PeriodicTask(
+      'power state sync',
+      config.conductor.sync_power_state_interval,
+      async () => void (await powerSync.runOnce()),
+      logger,
+    ),
+  ];
   const membership = new ConductorMembership(
     store,
     {
@@ -109,6 +143,9 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
   // this hostname fails here, before it could touch the first one's registration.
   await rpc.start();
   await membership.join();
+  await directory.start();
+  for (const task of periodicTasks) task.start();
+  void periodicTasks[0]!.runOnce();
   let status: RunningStatusServer | undefined;
   if (deps.statusServer ?? true) {
     status = await startStatusServer({
@@ -127,6 +164,7 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
     hostname,
     rpc,
     statusPort: status?.port,
+    syncPowerStates: () => powerSync.runOnce(),
     async stop() {
       const timeoutMs = config.conductor.graceful_shutdown_timeout * 1000;
       logger.info('conductor stopping', { in_flight: rpc.inFlight, timeout_ms: timeoutMs });

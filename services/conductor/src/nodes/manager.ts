@@ -55,8 +55,11 @@ export class NodeTaskManager {
     );
   }
 
-  private async acquire(ref: NodeIdent, requestId: string): Promise<NodeTask> {
-    const lock = await this.locker.acquireExclusive({ id: ref.node_id, ident: ref.node_uuid });
+  private async acquire(ref: NodeIdent, requestId: string, attempts?: number): Promise<NodeTask> {
+    const lock = await this.locker.acquireExclusive(
+      { id: ref.node_id, ident: ref.node_uuid },
+      attempts,
+    );
     try {
       return await this.load(ref, lock, requestId);
     } catch (error) {
@@ -65,13 +68,17 @@ export class NodeTaskManager {
     }
   }
 
-  /** Runs `fn` under the node's exclusive lock and releases it after. */
+  /**
+   * Runs `fn` under the node's exclusive lock and releases it after. `attempts: 1` fails at once
+   * with NodeLocked when the node is busy, for periodic work that must not wait.
+   */
   async withExclusive<T>(
     ref: NodeIdent,
     requestId: string,
     fn: (task: NodeTask) => Promise<T>,
+    attempts?: number,
   ): Promise<T> {
-    const task = await this.acquire(ref, requestId);
+    const task = await this.acquire(ref, requestId, attempts);
     try {
       return await fn(task);
     } finally {

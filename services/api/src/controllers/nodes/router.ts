@@ -243,6 +243,14 @@ export function nodesRouter(deps: NodesDependencies): Router {
         (changes.conductor_group as string | undefined) ?? node.conductor_group
       ).toLowerCase();
       if ('conductor_group' in changes) changes.conductor_group = group;
+      // Ironic's reset_interfaces (1.45): on a driver change, interfaces not given go to defaults.
+      const resetText = singleQueryParam(req, 'reset_interfaces');
+      const reset = resetText !== undefined && BOOLEAN_WORDS[resetText.toLowerCase()] === true;
+      if (reset && !('driver' in changes)) {
+        throw new InvalidParameterValue(
+          'The reset_interfaces parameter can be set only when updating the driver.',
+        );
+      }
       const touchesDriver = Object.keys(changes).some(
         (f) => f === 'driver' || f.endsWith('_interface') || f === 'conductor_group',
       );
@@ -255,7 +263,7 @@ export function nodesRouter(deps: NodesDependencies): Router {
             driver,
             group,
             changes,
-            'driver' in changes,
+            reset || 'driver' in changes,
           ),
         );
       }

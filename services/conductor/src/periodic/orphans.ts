@@ -1,0 +1,76 @@
+import type { NodeStore } from '@galvanic/db';
+import { NodeLocked } from '@galvanic/errors';
+import type { Logger } from '@galvanic/logging';
+import { RESERVATIONS_SQL } from '@galvanic/node-locks';
+import {
+  failureStateOnTakeover,
+  STUCK_STATES_TREATED_AS_FAIL,
+  type ProvisionState,
+} from '@galvanic/node-states';
+import type { DataSource } from 'typeorm';
+import type { NodeTaskManager } from '../nodes/manager';
+
+/**
+ * Work on a node in a transient state (deploying, cleaning, a power change...) always holds the
+ * node's lock. A node in such a state that nobody has locked lost its worker: its conductor died
+ * or lost its database session. Any conductor may repair it, the lock deciding which one: the
+ * node goes to the state's failure state (or its power target is cleared) with last_error, as
+ * Ironic does when it takes a node over.
+ */
+export async function repairOrphanedNodes(
+  dataSource: DataSource,
+  tasks: NodeTaskManager,
+  logger: Logger,
+): Promise<number> {
+  const stuck = [...STUCK_STATES_TREATED_AS_FAIL];
+  const candidates = (await dataSource.query(
+    `WITH reservations AS (${RESERVATIONS_SQL})
+     SELECT n.id, n.uuid FROM nodes n
+     WHERE (n.provision_state = ANY($1) OR n.target_power_state IS NOT NULL)
+       AND NOT EXISTS (SELECT 1 FROM reservations r WHERE r.node_id = n.id)`,
+    [stuck],
+  )) as { id: number; uuid: string }[];
+  let repaired = 0;
+  for (const candidate of candidates) {
+    try {
+      await tasks.withExclusive(
+        { node_id: candidate.id, node_uuid: candidate.uuid },
+        'periodic-repair',
+        async (task) => {
+          const node = task.node;
+          const state = node.provision_state as ProvisionState;
+          const failed = failureStateOnTakeover(state);
+          if (failed) {
+            await task.save({
+              provision_state: failed,
+              provision_updated_at: new Date(),
+              clean_step: {},
+              deploy_step: {},
+              last_error: `The conductor working on this node stopped while it was ${state}; the operation did not complete.`,
+              ...(node.target_power_state ? { target_power_state: null } : {}),
+            });
+          } else if (node.target_power_state) {
+            await task.save({
+              target_power_state: null,
+              last_error: `The conductor working on this node stopped before the power change to ${node.target_power_state} completed.`,
+            });
+          } else {
+            return;
+          }
+          repaired += 1;
+          logger.warn('repaired a node whose worker is gone', {
+            node: node.uuid,
+            state,
+            now: task.node.provision_state,
+          });
+        },
+        1,
+      );
+    } catch (error) {
+      if (!(error instanceof NodeLocked)) throw error;
+    }
+  }
+  return repaired;
+}
+
+export type { NodeStore };
