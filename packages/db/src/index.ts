@@ -23,3 +23,12 @@ export {
   type SqlFence,
   type NodePortRow,
 } from './nodes';
+export {
+  PortStore,
+  PORT_SORT_KEYS,
+  type PortRow,
+  type PortFields,
+  type PortFilters,
+  type PortListQuery,
+  type PortSortKey,
+} from './ports';

@@ -233,12 +233,23 @@ export class NodeStore {
       if (query.sortKey === 'id') {
         add(`id ${op} ?`, query.marker.id);
       } else {
-        params.push(markerValue, query.marker.id);
-        const v = `$${params.length - 1}`;
+        // PostgreSQL sorts NULLs last ascending and first descending: the page after a marker
+        // holds the NULL rows in the first case and none of them in the second.
+        const column = query.sortKey;
+        params.push(query.marker.id);
         const id = `$${params.length}`;
-        where.push(
-          `(${query.sortKey} ${op} ${v} OR (${query.sortKey} IS NOT DISTINCT FROM ${v} AND id ${op} ${id}))`,
-        );
+        if (markerValue === null || markerValue === undefined) {
+          where.push(
+            query.sortDir === 'desc'
+              ? `((${column} IS NULL AND id < ${id}) OR ${column} IS NOT NULL)`
+              : `(${column} IS NULL AND id > ${id})`,
+          );
+        } else {
+          params.push(markerValue);
+          const v = `$${params.length}`;
+          const after = `(${column} ${op} ${v} OR (${column} = ${v} AND id ${op} ${id}))`;
+          where.push(query.sortDir === 'desc' ? after : `(${after} OR ${column} IS NULL)`);
+        }
       }
     }
     params.push(query.limit);

@@ -37,3 +37,24 @@ export async function createTestDatabase(prefix = 'galvanic_t'): Promise<TestDat
     },
   };
 }
+
+/**
+ * Ends every database session of `applicationName`, as a crashed network or a database restart
+ * would: what the sessions held (advisory locks included) is released at once.
+ */
+export async function terminateSessions(
+  databaseUrl: string,
+  applicationName: string,
+): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const result = await client.query(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1',
+      [applicationName],
+    );
+    return result.rowCount ?? 0;
+  } finally {
+    await client.end();
+  }
+}

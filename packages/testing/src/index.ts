@@ -1,4 +1,9 @@
-export { createTestDatabase, TEST_POSTGRES_ADMIN_URL, type TestDatabase } from './database';
+export {
+  createTestDatabase,
+  terminateSessions,
+  TEST_POSTGRES_ADMIN_URL,
+  type TestDatabase,
+} from './database';
 export { uniqueNamespace, TEST_AMQP_URL } from './names';
 export { freePort } from './ports';
 export { startService, REPO_ROOT, type ServiceProcess } from './process';

@@ -1,7 +1,7 @@
 import express, { type Express } from 'express';
 import type { Registry } from 'prom-client';
 import type { ConductorDirectory } from '@galvanic/cluster';
-import type { ConductorStore, NodeStore } from '@galvanic/db';
+import type { ConductorStore, NodeStore, PortStore } from '@galvanic/db';
 import type { RpcClient } from '@galvanic/rpc';
 import type { Logger } from '@galvanic/logging';
 import { jsonBody } from './http/body';
@@ -12,6 +12,7 @@ import { requestId } from './http/request-id';
 import { conductorsRouter } from './controllers/conductors';
 import { driversRouter } from './controllers/drivers';
 import { nodesRouter, type ReservationLookup } from './controllers/nodes/router';
+import { nodePortsRouter, portsRouter } from './controllers/ports/router';
 import { healthRouter, type ReadinessCheck } from './controllers/health';
 import { rootRouter, v1Document } from './controllers/root';
 
@@ -19,6 +20,7 @@ export interface ApiDependencies {
   logger: Logger;
   conductors: ConductorStore;
   nodes: NodeStore;
+  ports: PortStore;
   reservations: ReservationLookup;
   directory: ConductorDirectory;
   rpc: RpcClient;
@@ -58,6 +60,8 @@ export function createApp(deps: ApiDependencies): Express {
     .all(methodNotAllowed(['GET']));
   v1.use('/conductors', conductorsRouter(deps.conductors, deps.publicEndpoint));
   v1.use('/drivers', driversRouter(deps.conductors, deps.directory, deps.rpc, deps.publicEndpoint));
+  const ports = { ports: deps.ports, nodes: deps.nodes, publicEndpoint: deps.publicEndpoint };
+  v1.use('/nodes/:ident/ports', nodePortsRouter(ports));
   v1.use(
     '/nodes',
     nodesRouter({
@@ -68,6 +72,7 @@ export function createApp(deps: ApiDependencies): Express {
       publicEndpoint: deps.publicEndpoint,
     }),
   );
+  v1.use('/ports', portsRouter(ports));
   v1.use(notFound);
   app.use('/v1', v1);
 

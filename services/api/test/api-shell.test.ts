@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { Registry } from 'prom-client';
-import { ConductorStore, createDataSource, migrate, NodeStore } from '@galvanic/db';
+import { ConductorStore, createDataSource, migrate, NodeStore, PortStore } from '@galvanic/db';
 import { silentLogger } from '@galvanic/logging';
 import {
   createTestDatabase,
@@ -50,6 +50,7 @@ describe("Ironic's API shell", () => {
       logger: silentLogger(),
       conductors: store,
       nodes: new NodeStore(dataSource),
+      ports: new PortStore(dataSource),
       reservations: async () => new Map(),
       directory: new ConductorDirectory(store, 60_000, silentLogger()),
       rpc: new RpcClient({

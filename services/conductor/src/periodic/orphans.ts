@@ -4,6 +4,7 @@ import type { Logger } from '@galvanic/logging';
 import { RESERVATIONS_SQL } from '@galvanic/node-locks';
 import {
   failureStateOnTakeover,
+  fireEvent,
   STUCK_STATES_TREATED_AS_FAIL,
   type ProvisionState,
 } from '@galvanic/node-states';
@@ -39,10 +40,16 @@ export async function repairOrphanedNodes(
         async (task) => {
           const node = task.node;
           const state = node.provision_state as ProvisionState;
-          const failed = failureStateOnTakeover(state);
+          // The state's fail edge, with the target Ironic's machine gives it.
+          const failed = failureStateOnTakeover(state)
+            ? fireEvent(state, 'fail', {
+                currentTarget: node.target_provision_state as ProvisionState | null,
+              })
+            : undefined;
           if (failed) {
             await task.save({
-              provision_state: failed,
+              provision_state: failed.next,
+              target_provision_state: failed.target,
               provision_updated_at: new Date(),
               clean_step: {},
               deploy_step: {},

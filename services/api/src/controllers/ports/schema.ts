@@ -1,0 +1,208 @@
+import { Invalid, InvalidParameterValue } from '@galvanic/errors';
+import { isUuid } from '../nodes/identity';
+
+type JsonType = 'string' | 'boolean' | 'object' | 'null';
+
+/** Ironic's port schema (up to 1.82): each field with the JSON types it takes, in Ironic's order. */
+const PORT_PROPERTIES: Readonly<Record<string, readonly JsonType[]>> = {
+  address: ['string'],
+  extra: ['object', 'null'],
+  is_smartnic: ['string', 'boolean', 'null'],
+  local_link_connection: ['null', 'object'],
+  node_uuid: ['string'],
+  physical_network: ['string', 'null'],
+  portgroup_uuid: ['string', 'null'],
+  pxe_enabled: ['string', 'boolean', 'null'],
+  uuid: ['string', 'null'],
+};
+const REQUIRED = ['address', 'node_uuid'];
+const PHYSICAL_NETWORK_MAX_LENGTH = 64;
+
+const LOCAL_LINK_KEYS = new Set([
+  'port_id',
+  'switch_id',
+  'hostname',
+  'switch_info',
+  'network_type',
+]);
+const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
+const DATAPATH_ID = /^[0-9a-f]{16}$/;
+const TRUE_WORDS = ['1', 't', 'true', 'on', 'y', 'yes'];
+const FALSE_WORDS = ['0', 'f', 'false', 'off', 'n', 'no'];
+
+/** A value as Python's repr shows it, which is how Ironic's messages quote values. */
+export function pythonRepr(value: unknown): string {
+  if (value === null || value === undefined) return 'None';
+  if (value === true) return 'True';
+  if (value === false) return 'False';
+  if (typeof value === 'string') return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  if (Array.isArray(value)) return `[${value.map(pythonRepr).join(', ')}]`;
+  if (typeof value === 'object') {
+    const entries = Object.entries(value).map(([k, v]) => `${pythonRepr(k)}: ${pythonRepr(v)}`);
+    return `{${entries.join(', ')}}`;
+  }
+  return String(value);
+}
+
+function jsonType(value: unknown): JsonType | 'other' {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'other';
+  const type = typeof value;
+  return type === 'string' || type === 'boolean' || type === 'object' ? type : 'other';
+}
+
+function schemaError(name: string, message: string): InvalidParameterValue {
+  return new InvalidParameterValue(`Schema error for ${name}: ${message}`);
+}
+
+/** A MAC address as Ironic stores it (lower case); undefined when `text` is not one. */
+export function normalizeMac(text: string): string | undefined {
+  const mac = text.toLowerCase();
+  return MAC.test(mac) ? mac : undefined;
+}
+
+/** Ironic's MAC check of an argument or field named `name`. */
+export function macArgument(name: string, value: string): string {
+  const mac = normalizeMac(value);
+  if (mac === undefined)
+    throw new InvalidParameterValue(`Expected valid MAC address for ${name}: ${value}`);
+  return mac;
+}
+
+/** A boolean given as JSON or as one of oslo's words, as Ironic accepts it. */
+export function booleanArgument(name: string, value: string | boolean): boolean {
+  if (typeof value === 'boolean') return value;
+  const word = value.trim().toLowerCase();
+  if (TRUE_WORDS.includes(word)) return true;
+  if (FALSE_WORDS.includes(word)) return false;
+  const acceptable = [...TRUE_WORDS, ...FALSE_WORDS]
+    .sort()
+    .map((w) => `'${w}'`)
+    .join(', ');
+  throw new InvalidParameterValue(
+    `Invalid ${name}: Unrecognized value '${value}', acceptable values are: ${acceptable}`,
+  );
+}
+
+export function uuidArgument(name: string, value: string): string {
+  if (!isUuid(value)) throw new InvalidParameterValue(`Expected UUID for ${name}: ${value}`);
+  return value;
+}
+
+function isLocalLinkShape(link: Record<string, unknown>): boolean {
+  const keys = Object.keys(link);
+  if (keys.length === 0) return true;
+  if (keys.some((k) => !LOCAL_LINK_KEYS.has(k) || typeof link[k] !== 'string')) return false;
+  if (
+    link.network_type !== undefined &&
+    !['managed', 'unmanaged'].includes(String(link.network_type))
+  )
+    return false;
+  return (
+    ('port_id' in link && 'switch_id' in link) ||
+    ('port_id' in link && 'hostname' in link) ||
+    link.network_type === 'unmanaged'
+  );
+}
+
+/** Ironic's local link check: one of its accepted shapes, with `switch_id` normalised. */
+function localLinkConnection(link: Record<string, unknown>): Record<string, unknown> {
+  if (!isLocalLinkShape(link)) {
+    throw schemaError(
+      'local_link_connection',
+      `${pythonRepr(link)} is not valid under any of the given schemas`,
+    );
+  }
+  if (typeof link.switch_id !== 'string') return link;
+  const switchId = link.switch_id.toLowerCase();
+  if (!MAC.test(switchId) && !DATAPATH_ID.test(switchId)) {
+    throw new InvalidParameterValue(
+      `Expected a MAC address or OpenFlow datapath ID but received ${link.switch_id}.`,
+    );
+  }
+  return { ...link, switch_id: switchId };
+}
+
+/** A port's fields checked and normalised: the keys given, no others. */
+export interface PortValues {
+  address?: string;
+  node_uuid?: string;
+  uuid?: string | null;
+  extra?: Record<string, unknown> | null;
+  local_link_connection?: Record<string, unknown> | null;
+  pxe_enabled?: boolean | null;
+  is_smartnic?: boolean | null;
+  physical_network?: string | null;
+  portgroup_uuid?: string | null;
+}
+
+/**
+ * Checks a port document as Ironic's port schema and validators do, with their wording; `name` is
+ * what the messages call it (`port` for a create body, `patch` for a patched port).
+ */
+export function checkPort(name: string, body: unknown): PortValues {
+  if (jsonType(body) !== 'object')
+    throw schemaError(name, `${pythonRepr(body)} is not of type 'object'`);
+  const fields = body as Record<string, unknown>;
+  const unexpected = Object.keys(fields).filter((field) => !(field in PORT_PROPERTIES));
+  if (unexpected.length > 0) {
+    const list = unexpected.map((f) => pythonRepr(f)).join(', ');
+    throw schemaError(
+      name,
+      `Additional properties are not allowed (${list} ${unexpected.length === 1 ? 'was' : 'were'} unexpected)`,
+    );
+  }
+  for (const field of REQUIRED) {
+    if (!(field in fields)) throw schemaError(name, `'${field}' is a required property`);
+  }
+  for (const [field, value] of Object.entries(fields)) {
+    const types = PORT_PROPERTIES[field]!;
+    if (!types.includes(jsonType(value) as JsonType)) {
+      const expected = types.map((t) => `'${t}'`).join(', ');
+      throw schemaError(name, `${pythonRepr(value)} is not of type ${expected}`);
+    }
+  }
+  if (
+    typeof fields.physical_network === 'string' &&
+    fields.physical_network.length > PHYSICAL_NETWORK_MAX_LENGTH
+  ) {
+    throw schemaError(name, `${pythonRepr(fields.physical_network)} is too long`);
+  }
+
+  const values: PortValues = {};
+  values.address = macArgument('address', fields.address as string);
+  values.node_uuid = uuidArgument('node_uuid', fields.node_uuid as string);
+  for (const field of ['is_smartnic', 'pxe_enabled'] as const) {
+    const value = fields[field] as string | boolean | null | undefined;
+    if (value !== undefined) values[field] = value === null ? null : booleanArgument(field, value);
+  }
+  if (fields.local_link_connection !== undefined) {
+    const link = fields.local_link_connection as Record<string, unknown> | null;
+    values.local_link_connection = link === null ? null : localLinkConnection(link);
+  }
+  for (const field of ['portgroup_uuid', 'uuid'] as const) {
+    const value = fields[field] as string | null | undefined;
+    if (value !== undefined) values[field] = value === null ? null : uuidArgument(field, value);
+  }
+  if (fields.extra !== undefined) values.extra = fields.extra as Record<string, unknown> | null;
+  if (fields.physical_network !== undefined)
+    values.physical_network = fields.physical_network as string | null;
+  return values;
+}
+
+/** The rules Ironic applies beyond the schema, on create and on update alike. */
+export function checkPortRules(values: PortValues): void {
+  if (values.is_smartnic) {
+    const link = values.local_link_connection ?? {};
+    if (typeof link.port_id !== 'string' || typeof link.hostname !== 'string') {
+      throw new Invalid('Smart NIC port must have port_id and hostname in local_link_connection');
+    }
+  }
+  if (values.physical_network === '') {
+    throw new Invalid('A non-empty value is required when setting physical_network');
+  }
+  if (values.portgroup_uuid) {
+    // Galvanic has no port groups, so any port group named is one Ironic would not find.
+    throw new InvalidParameterValue(`Portgroup ${values.portgroup_uuid} could not be found.`);
+  }
+}

@@ -1,0 +1,160 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDataSource, migrate } from '@galvanic/db';
+import {
+  createTestDatabase,
+  freePort,
+  innerError,
+  sendHttp,
+  splitModeEnv,
+  startService,
+  terminateSessions,
+  uniqueNamespace,
+  type ServiceProcess,
+  type TestDatabase,
+} from '@galvanic/testing';
+
+const HEADERS = { 'X-OpenStack-Ironic-API-Version': '1.82', 'Content-Type': 'application/json' };
+const LONG_INSPECTION_S = 30;
+
+interface NodeBody {
+  uuid: string;
+  provision_state: string;
+  target_provision_state: string | null;
+  power_state: string | null;
+  reservation: string | null;
+  last_error: string | null;
+  conductor: string | null;
+}
+
+describe('node locks: 409 on contention, and nothing ever stuck', () => {
+  let database: TestDatabase;
+  const namespace = uniqueNamespace();
+  const conductors = new Map<string, ServiceProcess>();
+  const processes: ServiceProcess[] = [];
+  let apiUrl: string;
+
+  const api = (method: string, path: string, body?: unknown) =>
+    sendHttp(apiUrl, method, path, HEADERS, body === undefined ? undefined : JSON.stringify(body));
+  const node = async (ident: string) => (await api('GET', `/v1/nodes/${ident}`)).body as NodeBody;
+  const waitFor = (ident: string, check: (n: NodeBody) => boolean, timeout = 20_000) =>
+    expect.poll(async () => check(await node(ident)), { timeout, interval: 100 }).toBe(true);
+
+  /** A node in `manageable`, then inspecting for a long time: its lock is held on purpose. */
+  async function longInspection(name: string): Promise<NodeBody> {
+    expect((await api('POST', '/v1/nodes', { driver: 'fake-hardware', name })).status).toBe(201);
+    await api('PUT', `/v1/nodes/${name}/states/provision`, { target: 'manage' });
+    await waitFor(name, (n) => n.provision_state === 'manageable');
+    expect(
+      (await api('PUT', `/v1/nodes/${name}/states/provision`, { target: 'inspect' })).status,
+    ).toBe(202);
+    await waitFor(name, (n) => n.provision_state === 'inspecting' && n.reservation !== null);
+    return node(name);
+  }
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const dataSource = createDataSource({ url: database.url });
+    await dataSource.initialize();
+    await migrate(dataSource);
+    await dataSource.destroy();
+    const port = await freePort();
+    apiUrl = `http://127.0.0.1:${port}`;
+    const env = (extra: Record<string, string>) =>
+      splitModeEnv(database.url, namespace, {
+        GALVANIC_FAKE__INSPECT_DELAY: String(LONG_INSPECTION_S),
+        GALVANIC_CONDUCTOR__NODE_LOCKED_RETRY_ATTEMPTS: '3',
+        GALVANIC_CONDUCTOR__NODE_LOCKED_RETRY_INTERVAL: '0.2',
+        GALVANIC_CONDUCTOR__SYNC_LOCAL_STATE_INTERVAL: '0.5',
+        ...extra,
+      });
+    for (const host of ['c1', 'c2']) {
+      const child = startService('services/conductor/src/main.ts', {
+        env: env({ GALVANIC_DEFAULT__HOST: host }),
+      });
+      conductors.set(host, child);
+      processes.push(child);
+    }
+    processes.push(
+      startService('services/api/src/main.ts', {
+        env: env({ GALVANIC_DEFAULT__HOST: 'api', GALVANIC_API__PORT: String(port) }),
+      }),
+    );
+    await Promise.all(processes.map((p) => p.waitFor(/conductor started|api listening/)));
+  });
+
+  afterAll(async () => {
+    for (const child of processes) child.kill('SIGKILL');
+    await Promise.all(processes.map((child) => child.exited()));
+    await database?.drop();
+  });
+
+  it('a locked node answers exclusive requests 409 NodeLocked after the retries, in Ironic words', async () => {
+    const busy = await longInspection('locked-1');
+    expect(busy.reservation).toBe(busy.conductor);
+    const expected = `Node ${busy.uuid} is locked by host ${busy.reservation}, please retry after the current operation is completed.`;
+    const started = Date.now();
+    const power = await api('PUT', '/v1/nodes/locked-1/states/power', { target: 'power off' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(350);
+    expect(power.status).toBe(409);
+    expect(innerError(power.body).faultstring).toBe(expected);
+    for (const [method, path, body] of [
+      ['DELETE', '/v1/nodes/locked-1', undefined],
+      ['PATCH', '/v1/nodes/locked-1', [{ op: 'add', path: '/extra/x', value: 1 }]],
+      ['PUT', '/v1/nodes/locked-1/management/boot_device', { boot_device: 'pxe' }],
+    ] as const) {
+      const result = await api(method, path, body);
+      expect(result.status, `${method} ${path}`).toBe(409);
+      expect(innerError(result.body).faultstring).toBe(expected);
+    }
+  });
+
+  it('shared-lock reads proceed while the node is locked exclusively', async () => {
+    expect((await api('GET', '/v1/nodes/locked-1/management/boot_device')).status).toBe(200);
+    expect((await api('GET', '/v1/nodes/locked-1/validate')).status).toBe(200);
+    expect((await node('locked-1')).provision_state).toBe('inspecting');
+  });
+
+  it('a conductor killed with SIGKILL mid-action leaves its node unlocked at once, repaired, and served by the other', async () => {
+    const busy = await node('locked-1');
+    const holder = busy.reservation!;
+    const survivor = holder === 'c1' ? 'c2' : 'c1';
+    conductors.get(holder)!.kill('SIGKILL');
+    await conductors.get(holder)!.exited();
+    const killedAt = Date.now();
+    await waitFor('locked-1', (n) => n.reservation === null, 5_000);
+    const unlockedAfterMs = Date.now() - killedAt;
+    expect(unlockedAfterMs).toBeLessThan(5_000);
+    await waitFor('locked-1', (n) => n.provision_state === 'inspect failed', 10_000);
+    const repaired = await node('locked-1');
+    expect(repaired.last_error).toMatch(/stopped while it was inspecting/);
+    // As Ironic's machine has it: the failure state keeps the target the work was heading for.
+    expect(repaired.target_provision_state).toBe('manageable');
+    // Once the dead conductor's heartbeat times out, the ring gives the node to the survivor.
+    await waitFor('locked-1', (n) => n.conductor === survivor, 10_000);
+    expect(
+      (await api('PUT', '/v1/nodes/locked-1/states/power', { target: 'power on' })).status,
+    ).toBe(202);
+    await waitFor('locked-1', (n) => n.power_state === 'power on');
+  });
+
+  it('a conductor that loses its database session stops the work under its locks, and recovers', async () => {
+    const busy = await longInspection('locked-2');
+    const holder = busy.reservation!;
+    // The lock session is the one named after the conductor; its other connections stay up.
+    expect(await terminateSessions(database.url, `galvanic-conductor:${holder}`)).toBeGreaterThan(
+      0,
+    );
+    await waitFor('locked-2', (n) => n.provision_state === 'inspect failed', 10_000);
+    expect((await node('locked-2')).last_error).toMatch(
+      /lost the database session|stopped while it was inspecting/,
+    );
+    await expect
+      .poll(
+        async () =>
+          (await api('PUT', '/v1/nodes/locked-2/states/power', { target: 'power on' })).status,
+        { timeout: 10_000 },
+      )
+      .toBe(202);
+    await waitFor('locked-2', (n) => n.power_state === 'power on');
+  });
+});
