@@ -1,4 +1,5 @@
 import { cpus } from 'node:os';
+import { nodeBenchmarks } from './nodes';
 import { platformBenchmarks } from './platform';
 
 /** `pnpm bench`: runs every workload and prints one JSON document. */
@@ -6,6 +7,7 @@ const started = Date.now();
 const results: Record<string, unknown> = {
   machine: { cpus: cpus().length, node: process.version },
   platform: await platformBenchmarks(),
+  nodes: await nodeBenchmarks(),
 };
 results.total_seconds = Number(((Date.now() - started) / 1000).toFixed(1));
 process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);

@@ -62,3 +62,48 @@ export async function measure(
     errors,
   };
 }
+
+/** A fixed amount of work done by `concurrency` workers: how long it took and its rate. */
+export interface BatchResult {
+  items: number;
+  seconds: number;
+  per_second: number;
+  p50_ms: number;
+  p99_ms: number;
+  errors: number;
+}
+
+export async function runBatch(
+  items: number,
+  concurrency: number,
+  one: () => Promise<void>,
+): Promise<BatchResult> {
+  const latencies: number[] = [];
+  let started = 0;
+  let errors = 0;
+  const begin = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (started < items) {
+        started += 1;
+        const t0 = performance.now();
+        try {
+          await one();
+          latencies.push(performance.now() - t0);
+        } catch {
+          errors += 1;
+        }
+      }
+    }),
+  );
+  const seconds = (performance.now() - begin) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    items,
+    seconds: round(seconds),
+    per_second: Math.round(latencies.length / seconds),
+    p50_ms: round(percentile(latencies, 0.5)),
+    p99_ms: round(percentile(latencies, 0.99)),
+    errors,
+  };
+}

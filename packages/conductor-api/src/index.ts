@@ -21,3 +21,11 @@ export {
   type ValidationResult,
   type ProvisionArgs,
 } from './nodes';
+export {
+  nodeVendorMethodsMethod,
+  nodeVendorPassthruMethod,
+  driverVendorPassthruMethod,
+  type PassthruOutcome,
+  type PassthruCall,
+  type NodeVendorCall,
+} from './vendor';

@@ -21,6 +21,11 @@ function barOf(body: unknown): unknown {
     : undefined;
 }
 
+/** Microseconds since the epoch, comparable across processes on one machine. */
+function nowMicros(): number {
+  return Math.round((performance.timeOrigin + performance.now()) * 1000);
+}
+
 /**
  * Ironic's `fake` vendor interface (its FakeVendorB): three node methods that answer whether
  * `bar` has the value each expects, one per combination of sync/async and lock.
@@ -51,8 +56,10 @@ export class FakeVendor extends VendorInterface {
     description: 'Test if the value of bar is kazoo',
   })
   async second_method(task: TaskContext, body: unknown, _httpMethod: HttpMethod): Promise<boolean> {
-    await fakeDelay(this.env, 'vendor', task);
-    return barOf(body) === 'kazoo';
+    return this.timed(task, 'second_method', async () => {
+      await fakeDelay(this.env, 'vendor', task);
+      return barOf(body) === 'kazoo';
+    });
   }
 
   @passthru({
@@ -66,8 +73,10 @@ export class FakeVendor extends VendorInterface {
     body: unknown,
     _httpMethod: HttpMethod,
   ): Promise<boolean> {
-    await fakeDelay(this.env, 'vendor', task);
-    return barOf(body) === 'meow';
+    return this.timed(task, 'third_method_sync', async () => {
+      await fakeDelay(this.env, 'vendor', task);
+      return barOf(body) === 'meow';
+    });
   }
 
   @passthru({
@@ -81,7 +90,28 @@ export class FakeVendor extends VendorInterface {
     body: unknown,
     _httpMethod: HttpMethod,
   ): Promise<boolean> {
-    await fakeDelay(this.env, 'vendor', task);
-    return barOf(body) === 'woof';
+    return this.timed(task, 'fourth_method_shared_lock', async () => {
+      await fakeDelay(this.env, 'vendor', task);
+      return barOf(body) === 'woof';
+    });
+  }
+
+  /**
+   * Logs when a method enters and leaves (debug level), so tests can check from the conductors'
+   * logs that exclusive methods on one node never overlap.
+   */
+  private async timed<T>(task: TaskContext, method: string, run: () => Promise<T>): Promise<T> {
+    const entered = nowMicros();
+    try {
+      return await run();
+    } finally {
+      task.logger.debug('fake vendor method ran', {
+        method,
+        node: task.node.uuid,
+        entered_us: entered,
+        left_us: nowMicros(),
+        shared: task.shared,
+      });
+    }
   }
 }

@@ -58,3 +58,18 @@ export async function terminateSessions(
     await client.end();
   }
 }
+
+/** Runs one query on a database and returns its rows: for tests that look behind the API. */
+export async function queryDatabase<R extends Record<string, unknown>>(
+  databaseUrl: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<R[]> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query<R>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}

@@ -1,6 +1,7 @@
 export {
   createTestDatabase,
   terminateSessions,
+  queryDatabase,
   TEST_POSTGRES_ADMIN_URL,
   type TestDatabase,
 } from './database';

@@ -16,6 +16,7 @@ import {
 import { registerDriverHandlers } from './handlers/drivers';
 import { registerNodeHandlers } from './handlers/nodes';
 import { registerProvisionHandler } from './handlers/provision';
+import { registerVendorHandlers } from './handlers/vendor';
 import { NodeTaskManager } from './nodes/manager';
 import { repairOrphanedNodes } from './periodic/orphans';
 import { PeriodicTask } from './periodic/periodic';
@@ -64,6 +65,7 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
   registerDriverHandlers(rpc, deps.drivers);
   registerNodeHandlers(rpc, tasks, nodeStore, config);
   registerProvisionHandler(rpc, tasks, deps.drivers, config);
+  registerVendorHandlers(rpc, tasks, deps.drivers);
 
   const directory = new ConductorDirectory(
     store,

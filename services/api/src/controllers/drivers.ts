@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import {
   driverPropertiesMethod,
   driverVendorMethodsMethod,
+  driverVendorPassthruMethod,
   type DriverArgs,
 } from '@galvanic/conductor-api';
 import type { ConductorDirectory } from '@galvanic/cluster';
@@ -12,6 +13,7 @@ import { atLeast } from '../http/microversion';
 import { baseUrl, resourceLinks } from '../http/links';
 import { methodNotAllowed } from '../http/errors';
 import { singleQueryParam } from '../http/collection';
+import { passthruMethodName, sendPassthruOutcome } from './passthru';
 
 /** Interface kinds the driver API shows, with the microversion that added each. */
 const INTERFACE_FIELDS: readonly [string, number][] = [
@@ -159,6 +161,22 @@ export function driversRouter(
     .route('/:name/vendor_passthru/methods')
     .get(askAConductor(driverVendorMethodsMethod))
     .all(methodNotAllowed(['GET']));
+
+  router.all(
+    ['/:name/vendor_passthru', '/:name/vendor_passthru/:method'],
+    async (req: Request<{ name: string }>, res) => {
+      const method = passthruMethodName(req as Request);
+      const driver = await findDriver(req.params.name);
+      const host = await directory.pick((d) => d.hostForDriver(driver.name));
+      const outcome = await rpc.call(
+        host,
+        driverVendorPassthruMethod,
+        { driver: driver.name, method, http_method: req.method, body: req.body as unknown },
+        { requestId: (req as Request).requestId },
+      );
+      sendPassthruOutcome(res, outcome);
+    },
+  );
 
   return router;
 }

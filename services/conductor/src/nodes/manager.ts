@@ -137,6 +137,53 @@ export class NodeTaskManager {
         await task.lock!.release();
       }
     });
+    this.track(running);
+  }
+
+  /**
+   * Async work under a shared lock: nothing is locked, nothing may be written to the node; a
+   * failure is logged with the request id.
+   */
+  async startShared(
+    ref: NodeIdent,
+    requestId: string,
+    accept: (task: NodeTask) => Promise<void>,
+    work: (task: NodeTask) => Promise<void>,
+  ): Promise<void> {
+    const task = await this.load(ref, undefined, requestId);
+    await accept(task);
+    this.track(
+      runWithLogContext({ requestId }, async () => {
+        try {
+          await work(task);
+        } catch (error) {
+          this.logger.warn('shared node task failed', {
+            node: task.node.uuid,
+            request_id: requestId,
+            reason: (error as Error).message,
+          });
+        }
+      }),
+    );
+  }
+
+  /** Background work of no node (driver vendor methods), tracked for a graceful stop. */
+  runInBackground(requestId: string, what: string, work: () => Promise<unknown>): void {
+    this.track(
+      runWithLogContext({ requestId }, async () => {
+        try {
+          await work();
+        } catch (error) {
+          this.logger.warn(`${what} failed`, {
+            request_id: requestId,
+            reason: (error as Error).message,
+          });
+        }
+      }),
+    );
+  }
+
+  private track(running: Promise<void>): void {
     this.background.add(running);
     void running.finally(() => this.background.delete(running));
   }

@@ -6,6 +6,8 @@ import {
   destroyNodeMethod,
   getBootDeviceMethod,
   getSupportedBootDevicesMethod,
+  nodeVendorMethodsMethod,
+  nodeVendorPassthruMethod,
   provisionMethod,
   setBootDeviceMethod,
   updateNodeMethod,
@@ -30,6 +32,7 @@ import { findNode, isValidNodeName } from './identity';
 import { resolveInterfaces } from './interfaces';
 import { patchNode } from './patch';
 import { checkCreateBody } from './schema';
+import { passthruMethodName, sendPassthruOutcome } from '../passthru';
 import { checkPowerRequest, checkProvisionRequest, checkBootDeviceRequest } from './states';
 
 /** Which host holds each node's exclusive lock now. */
@@ -361,6 +364,27 @@ export function nodesRouter(deps: NodesDependencies): Router {
       res.json(await callOwner(req, node, validateNodeMethod, {}));
     })
     .all(methodNotAllowed(['GET']));
+
+  router
+    .route('/:ident/vendor_passthru/methods')
+    .get(async (req, res) => {
+      const node = await findNode(req, nodes, req.params.ident!);
+      res.json(await callOwner(req, node, nodeVendorMethodsMethod, {}));
+    })
+    .all(methodNotAllowed(['GET']));
+
+  router.all(['/:ident/vendor_passthru', '/:ident/vendor_passthru/:method'], async (req, res) => {
+    const method = passthruMethodName(req);
+    const node = await findNode(req, nodes, String(req.params.ident));
+    const outcome = await callOwner(req, node, nodeVendorPassthruMethod, {
+      method,
+      http_method: req.method,
+      body: req.body,
+      driver: node.driver,
+      vendor_interface: node.vendor_interface,
+    });
+    sendPassthruOutcome(res, outcome);
+  });
 
   router.use('/:ident', (req, _res, next) => {
     if (req.method === 'PUT' && req.path === '/')

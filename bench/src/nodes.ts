@@ -1,0 +1,182 @@
+import { createDataSource, migrate } from '@galvanic/db';
+import {
+  createTestDatabase,
+  freePort,
+  splitModeEnv,
+  startService,
+  uniqueNamespace,
+  type ServiceProcess,
+} from '@galvanic/testing';
+import { httpClient } from './http-client';
+import { measure, runBatch, type BatchResult, type WorkloadResult } from './stats';
+
+const NODES = Number(process.env.BENCH_NODES ?? 500);
+const POWER_NODES = 100;
+const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 3000);
+
+/** Split mode over RabbitMQ with two conductors, on a database of its own. */
+async function startSplitMode(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const database = await createTestDatabase('galvanic_bench');
+  const dataSource = createDataSource({ url: database.url });
+  await dataSource.initialize();
+  await migrate(dataSource);
+  await dataSource.destroy();
+  const namespace = uniqueNamespace('bench-nodes');
+  const port = await freePort();
+  const env = (extra: Record<string, string>) =>
+    splitModeEnv(database.url, namespace, {
+      GALVANIC_CONDUCTOR__HEARTBEAT_INTERVAL: '5',
+      GALVANIC_CONDUCTOR__HEARTBEAT_TIMEOUT: '30',
+      GALVANIC_API__CONDUCTOR_REFRESH_INTERVAL: '5',
+      // Contention is answered at once, so the benchmark measures the 409 itself.
+      GALVANIC_CONDUCTOR__NODE_LOCKED_RETRY_ATTEMPTS: '1',
+      GALVANIC_CONDUCTOR__SYNC_POWER_STATE_INTERVAL: '0',
+      GALVANIC_FAKE__POWER_DELAY: '0',
+      ...extra,
+    });
+  const processes: ServiceProcess[] = [
+    startService('services/conductor/src/main.ts', {
+      env: env({ GALVANIC_DEFAULT__HOST: 'bench-c1', GALVANIC_FAKE__VENDOR_DELAY: '0.2' }),
+    }),
+    startService('services/conductor/src/main.ts', {
+      env: env({ GALVANIC_DEFAULT__HOST: 'bench-c2', GALVANIC_FAKE__VENDOR_DELAY: '0.2' }),
+    }),
+    startService('services/api/src/main.ts', {
+      env: env({ GALVANIC_DEFAULT__HOST: 'bench-api', GALVANIC_API__PORT: String(port) }),
+    }),
+  ];
+  await Promise.all(processes.map((p) => p.waitFor(/conductor started|api listening/)));
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      for (const child of processes) child.kill();
+      await Promise.all(processes.map((child) => child.exited()));
+      await database.drop();
+    },
+  };
+}
+
+/** The node workloads measured on a real Ironic in the nodes issue, against Galvanic. */
+export async function nodeBenchmarks(): Promise<Record<string, unknown>> {
+  const service = await startSplitMode();
+  const client = httpClient(service.url, 32, {
+    'X-OpenStack-Ironic-API-Version': '1.82',
+    'Content-Type': 'application/json',
+  });
+  try {
+    const uuids: string[] = [];
+    let created = 0;
+    const create: BatchResult = await runBatch(NODES, 16, async () => {
+      const n = created++;
+      const { status, body } = await client.request('POST', '/v1/nodes', {
+        driver: 'fake-hardware',
+        name: `bench-${n}`,
+      });
+      if (status !== 201) throw new Error(`create answered ${status}`);
+      uuids.push((JSON.parse(body) as { uuid: string }).uuid);
+    });
+
+    const list = await measure(
+      () => client.expect('GET', `/v1/nodes?limit=${NODES}`, 200),
+      1,
+      DURATION_MS,
+    );
+    const listDetail = await measure(
+      () => client.expect('GET', `/v1/nodes/detail?limit=${NODES}`, 200),
+      1,
+      DURATION_MS,
+    );
+    let next = 0;
+    const getOne = await measure(
+      () => client.expect('GET', `/v1/nodes/${uuids[next++ % uuids.length]}`, 200),
+      16,
+      DURATION_MS,
+    );
+
+    const powerNodes = uuids.slice(0, POWER_NODES);
+    const powerOn = await powerAll(client, powerNodes, 'power on');
+    const powerOff = await powerAll(client, powerNodes, 'power off');
+
+    const contended = uuids[0]!;
+    const outcomes = { accepted: 0, locked: 0, other: 0 };
+    const lockedLatency: number[] = [];
+    await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        const started = performance.now();
+        const { status } = await client.request(
+          'POST',
+          `/v1/nodes/${contended}/vendor_passthru?method=second_method`,
+          { bar: 'kazoo' },
+        );
+        if (status === 202) outcomes.accepted += 1;
+        else if (status === 409) {
+          outcomes.locked += 1;
+          lockedLatency.push(performance.now() - started);
+        } else outcomes.other += 1;
+      }),
+    );
+    lockedLatency.sort((a, b) => a - b);
+
+    let deleted = 0;
+    const remove = await runBatch(uuids.length, 16, async () => {
+      const uuid = uuids[deleted++]!;
+      for (;;) {
+        const { status } = await client.request('DELETE', `/v1/nodes/${uuid}`);
+        if (status === 204) return;
+        if (status !== 409) throw new Error(`delete answered ${status}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    });
+
+    return {
+      create_nodes_concurrency_16: create,
+      list_nodes: { nodes: NODES, ...list },
+      list_nodes_detail: { nodes: NODES, ...listDetail },
+      get_node_concurrency_16: getOne,
+      power_on_100_until_all_on: powerOn,
+      power_off_100_until_all_off: powerOff,
+      exclusive_contention_20_on_one_node: {
+        ...outcomes,
+        retries: 'off (node_locked_retry_attempts = 1)',
+        locked_p50_ms: Number(
+          (lockedLatency[Math.floor(lockedLatency.length / 2)] ?? 0).toFixed(3),
+        ),
+        locked_max_ms: Number((lockedLatency.at(-1) ?? 0).toFixed(3)),
+      },
+      delete_nodes_concurrency_16: remove,
+    } satisfies Record<string, WorkloadResult | BatchResult | object>;
+  } finally {
+    client.close();
+    await service.stop();
+  }
+}
+
+/** Sends every power request at once, then polls until every node reports the target state. */
+async function powerAll(
+  client: ReturnType<typeof httpClient>,
+  uuids: readonly string[],
+  target: string,
+) {
+  const started = performance.now();
+  const statuses = await Promise.all(
+    uuids.map(
+      async (uuid) =>
+        (await client.request('PUT', `/v1/nodes/${uuid}/states/power`, { target })).status,
+    ),
+  );
+  const pending = new Set(uuids);
+  while (pending.size > 0) {
+    const { body } = await client.request('GET', `/v1/nodes?fields=uuid,power_state&limit=1000`);
+    for (const node of (JSON.parse(body) as { nodes: { uuid: string; power_state: string }[] })
+      .nodes) {
+      if (node.power_state === target) pending.delete(node.uuid);
+    }
+    if (performance.now() - started > 60_000)
+      throw new Error(`${pending.size} nodes never reached ${target}`);
+  }
+  return {
+    nodes: uuids.length,
+    accepted: statuses.filter((s) => s === 202).length,
+    seconds_until_all_reported: Number(((performance.now() - started) / 1000).toFixed(3)),
+  };
+}
