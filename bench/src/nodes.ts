@@ -36,10 +36,10 @@ async function startSplitMode(): Promise<{ url: string; stop: () => Promise<void
     });
   const processes: ServiceProcess[] = [
     startService('services/conductor/src/main.ts', {
-      env: env({ GALVANIC_DEFAULT__HOST: 'bench-c1', GALVANIC_FAKE__VENDOR_DELAY: '0.2' }),
+      env: env({ GALVANIC_DEFAULT__HOST: 'bench-c1' }),
     }),
     startService('services/conductor/src/main.ts', {
-      env: env({ GALVANIC_DEFAULT__HOST: 'bench-c2', GALVANIC_FAKE__VENDOR_DELAY: '0.2' }),
+      env: env({ GALVANIC_DEFAULT__HOST: 'bench-c2' }),
     }),
     startService('services/api/src/main.ts', {
       env: env({ GALVANIC_DEFAULT__HOST: 'bench-api', GALVANIC_API__PORT: String(port) }),
@@ -97,6 +97,24 @@ export async function nodeBenchmarks(): Promise<Record<string, unknown>> {
     const powerOn = await powerAll(client, powerNodes, 'power on');
     const powerOff = await powerAll(client, powerNodes, 'power off');
 
+    let passthruNext = 0;
+    const passthru = await measure(
+      async () => {
+        const uuid = uuids[passthruNext++ % uuids.length]!;
+        const { status, body } = await client.request(
+          'POST',
+          `/v1/nodes/${uuid}/vendor_passthru?method=third_method_sync`,
+          {
+            bar: 'meow',
+          },
+        );
+        if (status !== 200 || body !== 'true')
+          throw new Error(`passthru answered ${status} ${body}`);
+      },
+      16,
+      DURATION_MS,
+    );
+
     const contended = uuids[0]!;
     const outcomes = { accepted: 0, locked: 0, other: 0 };
     const lockedLatency: number[] = [];
@@ -133,6 +151,7 @@ export async function nodeBenchmarks(): Promise<Record<string, unknown>> {
       list_nodes: { nodes: NODES, ...list },
       list_nodes_detail: { nodes: NODES, ...listDetail },
       get_node_concurrency_16: getOne,
+      vendor_passthru_sync_concurrency_16: passthru,
       power_on_100_until_all_on: powerOn,
       power_off_100_until_all_off: powerOff,
       exclusive_contention_20_on_one_node: {

@@ -1,4 +1,4 @@
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { INTERFACE_KINDS, type InterfaceKind } from './interface-kinds';
 import { defineOptionGroup, opt, type OptionSpec } from './options';
 
@@ -64,6 +64,11 @@ export const apiOptions = defineOptionGroup('api', {
     {
       min: 1,
     },
+  ),
+  api_workers: opt.integer(
+    Math.max(1, Math.min(availableParallelism(), 4)),
+    'Processes serving the API on its port; the CPU count (up to 4) by default, as Ironic.',
+    { min: 1 },
   ),
   conductor_refresh_interval: opt.number(
     2,

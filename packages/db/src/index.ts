@@ -14,6 +14,8 @@ export {
 export { allMigrations } from './migrations';
 export {
   NodeStore,
+  poolOf,
+  type NodeStoreOptions,
   NODE_SORT_KEYS,
   type NodeRow,
   type NodeFields,

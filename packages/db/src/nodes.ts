@@ -59,6 +59,8 @@ export interface NodeRow {
   inspection_finished_at: Date | null;
   created_at: Date;
   updated_at: Date | null;
+  /** The host holding the node's lock now; present when the store reads reservations. */
+  reservation?: string | null;
 }
 
 /** Columns a caller may set (everything but the id and the timestamps the store keeps). */
@@ -153,12 +155,56 @@ function encode(column: string, value: unknown): unknown {
   return JSON_COLUMNS.has(column) ? JSON.stringify(value) : value;
 }
 
+export interface NodeStoreOptions {
+  /**
+   * SQL of a column holding the host that has the node's lock now, given the node id expression;
+   * when given, reads return it as `reservation` in the same statement.
+   */
+  reservationSql?: (nodeIdExpr: string) => string;
+}
+
+interface PgPool {
+  query(
+    query: string | { name: string; text: string; values?: unknown[] },
+    values?: unknown[],
+  ): Promise<{ rows: unknown[]; rowCount: number | null }>;
+}
+
+/**
+ * The pg pool under a typeorm data source: hot paths send their SQL straight to it, skipping the
+ * query runner typeorm builds around every statement.
+ */
+export function poolOf(dataSource: DataSource): PgPool {
+  const pool = (dataSource.driver as unknown as { master?: PgPool }).master;
+  if (!pool) throw new Error('the data source is not initialized');
+  return pool;
+}
+
 /** Nodes in PostgreSQL, by plain SQL on the hot paths. */
 export class NodeStore {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly pool: PgPool;
+  private readonly selectList: string;
+  /** Names prepared statements apart when two stores select differently on one pool. */
+  private readonly statementPrefix: string;
+
+  constructor(dataSource: DataSource, options: NodeStoreOptions = {}) {
+    this.pool = poolOf(dataSource);
+    this.selectList = options.reservationSql
+      ? `n.*, ${options.reservationSql('n.id')} AS reservation`
+      : 'n.*';
+    this.statementPrefix = options.reservationSql ? 'node_with_reservation' : 'node';
+  }
 
   private async rows(sql: string, params: unknown[]): Promise<NodeRow[]> {
-    return (await this.dataSource.query(sql, params)) as NodeRow[];
+    return (await this.pool.query(sql, params)).rows as NodeRow[];
+  }
+
+  /**
+   * A statement run often with the same text: prepared once per connection under `name`, so
+   * PostgreSQL does not parse and plan it (with its lock-table subquery) on every call.
+   */
+  private async prepared(name: string, text: string, values: unknown[]): Promise<NodeRow[]> {
+    return (await this.pool.query({ name, text, values })).rows as NodeRow[];
   }
 
   async create(fields: NodeFields & { uuid: string; driver: string }): Promise<NodeRow> {
@@ -187,15 +233,33 @@ export class NodeStore {
   }
 
   async getByUuid(uuid: string): Promise<NodeRow | undefined> {
-    return (await this.rows('SELECT * FROM nodes WHERE uuid = $1', [uuid]))[0];
+    return (
+      await this.prepared(
+        `${this.statementPrefix}_by_uuid`,
+        `SELECT ${this.selectList} FROM nodes n WHERE uuid = $1`,
+        [uuid],
+      )
+    )[0];
   }
 
   async getByName(name: string): Promise<NodeRow | undefined> {
-    return (await this.rows('SELECT * FROM nodes WHERE lower(name) = lower($1)', [name]))[0];
+    return (
+      await this.prepared(
+        `${this.statementPrefix}_by_name`,
+        `SELECT ${this.selectList} FROM nodes n WHERE lower(name) = lower($1)`,
+        [name],
+      )
+    )[0];
   }
 
   async getById(id: number): Promise<NodeRow | undefined> {
-    return (await this.rows('SELECT * FROM nodes WHERE id = $1', [id]))[0];
+    return (
+      await this.prepared(
+        `${this.statementPrefix}_by_id`,
+        `SELECT ${this.selectList} FROM nodes n WHERE id = $1`,
+        [id],
+      )
+    )[0];
   }
 
   async list(query: NodeListQuery): Promise<NodeRow[]> {
@@ -254,7 +318,8 @@ export class NodeStore {
     }
     params.push(query.limit);
     const sql =
-      `SELECT * FROM nodes${where.length ? ` WHERE ${where.join(' AND ')}` : ''}` +
+      // No per-row reservation here: a list asks for all reservations in one statement instead.
+      `SELECT n.* FROM nodes n${where.length ? ` WHERE ${where.join(' AND ')}` : ''}` +
       ` ORDER BY ${query.sortKey} ${dir}${query.sortKey === 'id' ? '' : `, id ${dir}`} LIMIT $${params.length}`;
     return this.rows(sql, params);
   }
@@ -275,11 +340,12 @@ export class NodeStore {
     sets.push('updated_at = now()');
     const condition = fence ? ` AND ${fence(binder(params))}` : '';
     try {
-      const result = (await this.dataSource.query(
-        `UPDATE nodes SET ${sets.join(', ')} WHERE id = $1${condition} RETURNING *`,
-        params,
-      )) as [NodeRow[], number];
-      return result[0][0];
+      return (
+        await this.rows(
+          `UPDATE nodes SET ${sets.join(', ')} WHERE id = $1${condition} RETURNING *`,
+          params,
+        )
+      )[0];
     } catch (error) {
       if (isUniqueViolation(error, 'nodes_name_ci_idx'))
         throw new DuplicateName(String(changes.name));
@@ -294,17 +360,31 @@ export class NodeStore {
   async delete(id: number, fence?: SqlFence): Promise<boolean> {
     const params: unknown[] = [id];
     const condition = fence ? ` AND ${fence(binder(params))}` : '';
-    const result = (await this.dataSource.query(
-      `DELETE FROM nodes WHERE id = $1${condition} RETURNING id`,
-      params,
-    )) as [unknown[], number];
-    return result[1] > 0;
+    const result = await this.pool.query(`DELETE FROM nodes WHERE id = $1${condition}`, params);
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  /** A node and its ports in one statement, as a task on the node needs them. */
+  async getWithPorts(id: number): Promise<{ node: NodeRow; ports: NodePortRow[] } | undefined> {
+    const [row] = (await this.prepared(
+      'node_with_ports',
+      `SELECT n.*, COALESCE((SELECT json_agg(json_build_object(
+           'uuid', p.uuid, 'address', p.address, 'pxe_enabled', p.pxe_enabled) ORDER BY p.id)
+         FROM ports p WHERE p.node_id = n.id), '[]') AS ports_json
+       FROM nodes n WHERE n.id = $1`,
+      [id],
+    )) as (NodeRow & { ports_json?: NodePortRow[] })[];
+    if (!row) return undefined;
+    const { ports_json: ports = [], ...node } = row;
+    return { node, ports };
   }
 
   async ports(nodeId: number): Promise<NodePortRow[]> {
-    return (await this.dataSource.query(
-      'SELECT uuid, address, pxe_enabled FROM ports WHERE node_id = $1 ORDER BY id',
-      [nodeId],
-    )) as NodePortRow[];
+    return (
+      await this.pool.query(
+        'SELECT uuid, address, pxe_enabled FROM ports WHERE node_id = $1 ORDER BY id',
+        [nodeId],
+      )
+    ).rows as NodePortRow[];
   }
 }

@@ -7,5 +7,6 @@ export {
   DEFAULT_APPLICATION_NAME_PREFIX,
   RESERVATIONS_SQL,
   reservationsSql,
+  reservationColumnSql,
   stillHeldSql,
 } from './sql';

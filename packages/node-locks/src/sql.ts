@@ -24,9 +24,14 @@ export function sqlLiteral(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
 }
 
-/** Granted node locks of the current database only: advisory locks are per database. */
+/**
+ * Granted node locks of the current database only: advisory locks are per database. The holder's
+ * session is read with `pg_stat_get_activity(pid)` for the few lock rows only; joining the
+ * `pg_stat_activity` view instead builds a row for every backend and made this several times
+ * slower (0.66 ms against 0.2 ms a lookup here).
+ */
 const NODE_LOCKS_FROM = `pg_locks l
-  JOIN pg_stat_activity a ON a.pid = l.pid
+  CROSS JOIN LATERAL pg_stat_get_activity(l.pid) a
   WHERE l.locktype = 'advisory'
     AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
     AND l.classid = ${LOCK_NAMESPACE}
@@ -55,6 +60,19 @@ export function reservationsSql(applicationNamePrefix = DEFAULT_APPLICATION_NAME
 
 /** {@link reservationsSql} for conductors using the default `application_name` prefix. */
 export const RESERVATIONS_SQL = reservationsSql();
+
+/**
+ * A scalar subquery: the host holding the exclusive lock of the node whose id is the SQL
+ * expression `nodeIdExpr` (e.g. `n.id`), or NULL. For one node per row, where a CTE over all
+ * locks would be wasted work.
+ */
+export function reservationColumnSql(
+  nodeIdExpr: string,
+  applicationNamePrefix = DEFAULT_APPLICATION_NAME_PREFIX,
+): string {
+  return `(SELECT ${hostExpr(applicationNamePrefix)} FROM ${NODE_LOCKS_FROM}
+    AND l.objid = (${nodeIdExpr})::bigint::oid LIMIT 1)`;
+}
 
 /**
  * A boolean SQL predicate that is true only while the lock session identified by `fenceParam`

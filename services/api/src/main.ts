@@ -1,10 +1,12 @@
+import cluster from 'node:cluster';
 import { createLogger } from '@galvanic/logging';
 import { AmqpTransport } from '@galvanic/rpc';
 import { connectDatabase, loadServiceConfig, onShutdownSignal, runMain } from '@galvanic/runtime';
 import { connectToConductors } from './conductors';
 import { startApi } from './service';
+import { superviseWorkers } from './workers';
 
-/** Split mode: the API alone, talking to conductors over RabbitMQ. */
+/** Split mode: the API alone, talking to conductors over RabbitMQ, in `[api] api_workers` processes. */
 runMain('galvanic-api', async () => {
   const { config } = loadServiceConfig({ driverSectionsCheckedLater: true });
   const host = config.DEFAULT.host;
@@ -13,6 +15,10 @@ runMain('galvanic-api', async () => {
     host,
     level: config.DEFAULT.debug ? 'debug' : undefined,
   });
+  if (cluster.isPrimary && config.api.api_workers > 1) {
+    superviseWorkers(config.api.api_workers, logger);
+    return;
+  }
   const dataSource = await connectDatabase(config, `galvanic-api:${host}`);
   const transport = new AmqpTransport({
     url: config.DEFAULT.transport_url,

@@ -5,7 +5,7 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { ConductorDirectory } from '@galvanic/cluster';
 import type { CoreConfig } from '@galvanic/config';
 import { ConductorStore, NodeStore, PortStore } from '@galvanic/db';
-import { reservationsOf, type Queryable } from '@galvanic/node-locks';
+import { reservationColumnSql, reservationsOf, type Queryable } from '@galvanic/node-locks';
 import type { Logger } from '@galvanic/logging';
 import { pingMethod, type RpcClient } from '@galvanic/rpc';
 import { createApp } from './app';
@@ -65,7 +65,7 @@ export async function startApi(deps: ApiServiceDependencies): Promise<RunningApi
   const app = createApp({
     logger: deps.logger,
     conductors: new ConductorStore(deps.dataSource, deps.config.conductor.heartbeat_timeout),
-    nodes: new NodeStore(deps.dataSource),
+    nodes: new NodeStore(deps.dataSource, { reservationSql: (id) => reservationColumnSql(id) }),
     ports: new PortStore(deps.dataSource),
     reservations: (ids) => reservationsOf(queryableOf(deps.dataSource), ids),
     directory: deps.directory,

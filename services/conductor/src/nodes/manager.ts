@@ -1,4 +1,4 @@
-import type { NodeRow, NodeStore } from '@galvanic/db';
+import type { NodeStore } from '@galvanic/db';
 import type { DriverRegistry } from '@galvanic/driver-loader';
 import { NodeNotFound } from '@galvanic/errors';
 import { runWithLogContext, type Logger } from '@galvanic/logging';
@@ -37,9 +37,9 @@ export class NodeTaskManager {
     lock: ExclusiveLock | undefined,
     requestId: string,
   ): Promise<NodeTask> {
-    const row: NodeRow | undefined = await this.store.getById(ref.node_id);
-    if (!row) throw new NodeNotFound(ref.node_uuid);
-    const ports = await this.store.ports(row.id);
+    const found = await this.store.getWithPorts(ref.node_id);
+    if (!found) throw new NodeNotFound(ref.node_uuid);
+    const { node: row, ports } = found;
     const signal = lock
       ? AbortSignal.any([lock.signal, this.stopping.signal])
       : this.stopping.signal;

@@ -113,11 +113,14 @@ export function nodesRouter(deps: NodesDependencies): Router {
     rows: readonly NodeRow[],
   ): Promise<(row: NodeRow) => NodeContext> => {
     const base = baseUrl(req, deps.publicEndpoint);
+    // Single-node reads carry the reservation from their own statement; lists ask once for all.
+    const missing = rows.filter((row) => row.reservation === undefined).map((row) => row.id);
     const reservations =
-      rows.length > 0 ? await deps.reservations(rows.map((r) => r.id)) : new Map<number, string>();
+      missing.length > 0 ? await deps.reservations(missing) : new Map<number, string>();
     return (row) => ({
       base,
-      reservation: reservations.get(row.id) ?? null,
+      reservation:
+        row.reservation !== undefined ? row.reservation : (reservations.get(row.id) ?? null),
       conductor: conductorOf(row),
     });
   };
