@@ -34,7 +34,9 @@ describe('nodes in split mode: the api and two conductors', () => {
     await dataSource.destroy();
     const port = await freePort();
     apiUrl = `http://127.0.0.1:${port}`;
-    const env = (extra: Record<string, string>) => splitModeEnv(database.url, namespace, extra);
+    // Debug logging on, so the secrets check below covers every line the services can write.
+    const env = (extra: Record<string, string>) =>
+      splitModeEnv(database.url, namespace, { GALVANIC_DEFAULT__DEBUG: 'true', ...extra });
     for (const host of ['c1', 'c2']) {
       processes.push(
         startService('services/conductor/src/main.ts', {
@@ -381,6 +383,70 @@ describe('nodes in split mode: the api and two conductors', () => {
     expect(String(innerError(result.body).faultstring)).toMatch(
       /^Can not delete node ".*" while it is in provision state "active"/,
     );
+  });
+
+  it('baremetal port create / list / delete, with MACs unique', async () => {
+    const created = (await cli(
+      'node',
+      'create',
+      '--driver',
+      'fake-hardware',
+      '--name',
+      'ported',
+    )) as { uuid: string };
+    const port = (await cli('port', 'create', '52:54:00:AB:CD:01', '--node', created.uuid)) as {
+      uuid: string;
+      address: string;
+    };
+    expect(port.address).toBe('52:54:00:ab:cd:01');
+    const listed = (await cli('port', 'list')) as { UUID: string; Address: string }[];
+    expect(listed).toContainEqual({ UUID: port.uuid, Address: '52:54:00:ab:cd:01' });
+    const duplicate = await api('POST', '/v1/ports', {
+      address: '52:54:00:ab:cd:01',
+      node_uuid: created.uuid,
+    });
+    expect(duplicate.status).toBe(409);
+    expect(innerError(duplicate.body).faultstring).toBe(
+      'A port with MAC address 52:54:00:ab:cd:01 already exists.',
+    );
+    await runQuiet('port', 'delete', port.uuid);
+    expect((await cli('port', 'list')) as unknown[]).not.toContainEqual(
+      expect.objectContaining({ UUID: port.uuid }),
+    );
+  });
+
+  it('never shows or logs a BMC password', async () => {
+    const secret = 'hunter2-do-not-log';
+    const created = await api('POST', '/v1/nodes', {
+      driver: 'fake-hardware',
+      name: 'secretive',
+      driver_info: {
+        ipmi_password: secret,
+        redfish_password: secret,
+        ipmi_kg_key: secret,
+        ipmi_username: 'admin',
+      },
+    });
+    expect(created.text).not.toContain(secret);
+    expect((created.body as { driver_info: Record<string, string> }).driver_info).toEqual({
+      ipmi_password: '******',
+      redfish_password: '******',
+      ipmi_kg_key: '******',
+      ipmi_username: 'admin',
+    });
+    await api('PATCH', '/v1/nodes/secretive', [
+      { op: 'add', path: '/driver_info/redfish_password', value: secret },
+    ]);
+    await runQuiet('node', 'power', 'on', 'secretive');
+    for (const path of [
+      '/v1/nodes/secretive',
+      '/v1/nodes/detail',
+      '/v1/nodes/secretive/states',
+      '/v1/nodes?fields=driver_info',
+    ]) {
+      expect((await api('GET', path)).text, path).not.toContain(secret);
+    }
+    for (const child of processes) expect(child.output()).not.toContain(secret);
   });
 
   it('names are unique case-insensitively', async () => {

@@ -39,17 +39,19 @@ export class PowerStateSync {
 
   /** One pass over this conductor's nodes; returns how many it read. */
   async runOnce(): Promise<number> {
+    const started = performance.now();
     await this.directory.refresh();
     const types = [...this.drivers.hardwareTypes.keys()];
     const rows = (await this.dataSource.query(
       `WITH reservations AS (${RESERVATIONS_SQL})
-       SELECT n.id, n.uuid, n.driver, n.conductor_group FROM nodes n
+       SELECT n.id, n.uuid, n.driver, n.conductor_group,
+              EXISTS (SELECT 1 FROM reservations r WHERE r.node_id = n.id) AS locked
+       FROM nodes n
        WHERE NOT n.maintenance AND n.driver = ANY($1) AND NOT (n.provision_state = ANY($2))
-         AND n.target_power_state IS NULL
-         AND NOT EXISTS (SELECT 1 FROM reservations r WHERE r.node_id = n.id)`,
+         AND n.target_power_state IS NULL`,
       [types, [...TRANSIENT_STATES]],
-    )) as Candidate[];
-    const mine = rows.filter((row) => {
+    )) as (Candidate & { locked: boolean })[];
+    const owned = rows.filter((row) => {
       try {
         return (
           this.directory.hostForNode(row.uuid, row.driver, row.conductor_group) === this.hostname
@@ -58,11 +60,18 @@ export class PowerStateSync {
         return false;
       }
     });
+    // Locked nodes are busy with a task that knows their power state better: skipped, not waited on.
+    const mine = owned.filter((row) => !row.locked);
     let next = 0;
     const worker = async () => {
       while (next < mine.length) await this.syncOne(mine[next++]!);
     };
     await Promise.all(Array.from({ length: this.config.sync_power_state_workers }, worker));
+    this.logger.info('power state sync pass', {
+      nodes: mine.length,
+      skipped_locked: owned.length - mine.length,
+      duration_ms: Math.round(performance.now() - started),
+    });
     return mine.length;
   }
 

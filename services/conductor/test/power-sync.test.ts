@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDataSource, migrate } from '@galvanic/db';
+import {
+  createTestDatabase,
+  freePort,
+  sendHttp,
+  splitModeEnv,
+  startService,
+  uniqueNamespace,
+  type ServiceProcess,
+  type TestDatabase,
+} from '@galvanic/testing';
+import { startAcmeSim, type AcmeSim } from 'acme-galvanic-driver/sim';
+
+const HEADERS = { 'X-OpenStack-Ironic-API-Version': '1.82', 'Content-Type': 'application/json' };
+const CHASSIS = ['ch-1', 'ch-2', 'ch-3', 'ch-4', 'ch-5', 'ch-6'];
+
+interface NodeBody {
+  uuid: string;
+  power_state: string | null;
+  conductor: string;
+  reservation: string | null;
+}
+
+describe('power-state sync: each conductor reads exactly its share of the nodes from their BMCs', () => {
+  let database: TestDatabase;
+  let sim: AcmeSim;
+  const namespace = uniqueNamespace();
+  const conductors = new Map<string, ServiceProcess>();
+  const processes: ServiceProcess[] = [];
+  let apiUrl: string;
+  const api = (method: string, path: string, body?: unknown) =>
+    sendHttp(apiUrl, method, path, HEADERS, body === undefined ? undefined : JSON.stringify(body));
+  const node = async (ident: string) => (await api('GET', `/v1/nodes/${ident}`)).body as NodeBody;
+
+  beforeAll(async () => {
+    sim = await startAcmeSim({ chassis: CHASSIS, transitionMs: 10 });
+    database = await createTestDatabase();
+    const dataSource = createDataSource({ url: database.url });
+    await dataSource.initialize();
+    await migrate(dataSource);
+    await dataSource.destroy();
+    const port = await freePort();
+    apiUrl = `http://127.0.0.1:${port}`;
+    const env = (extra: Record<string, string>) =>
+      splitModeEnv(database.url, namespace, {
+        GALVANIC_DEFAULT__DRIVER_PACKAGES: 'acme-galvanic-driver',
+        GALVANIC_DEFAULT__ENABLED_HARDWARE_TYPES: 'fake-hardware,acme-hardware',
+        GALVANIC_CONDUCTOR__SYNC_POWER_STATE_INTERVAL: '0.5',
+        GALVANIC_FAKE__VENDOR_DELAY: '5',
+        ...extra,
+      });
+    for (const host of ['c1', 'c2']) {
+      const child = startService('services/conductor/src/main.ts', {
+        env: env({ GALVANIC_DEFAULT__HOST: host }),
+      });
+      conductors.set(host, child);
+      processes.push(child);
+    }
+    processes.push(
+      startService('services/api/src/main.ts', {
+        env: env({ GALVANIC_DEFAULT__HOST: 'api', GALVANIC_API__PORT: String(port) }),
+      }),
+    );
+    await Promise.all(processes.map((p) => p.waitFor(/conductor started|api listening/)));
+  });
+
+  afterAll(async () => {
+    for (const child of processes) child.kill('SIGKILL');
+    await Promise.all(processes.map((child) => child.exited()));
+    await database?.drop();
+    await sim?.close();
+  });
+
+  it('records a power state changed behind its back, by the node owner only', async () => {
+    for (const chassis of CHASSIS) {
+      const created = await api('POST', '/v1/nodes', {
+        driver: 'acme-hardware',
+        name: chassis,
+        driver_info: { acme_address: sim.url, acme_chassis_id: chassis },
+      });
+      expect(created.status).toBe(201);
+      expect(
+        (await api('PUT', `/v1/nodes/${chassis}/states/power`, { target: 'power on' })).status,
+      ).toBe(202);
+    }
+    await expect
+      .poll(
+        async () =>
+          (await Promise.all(CHASSIS.map(node))).every((n) => n.power_state === 'power on'),
+        { timeout: 10_000 },
+      )
+      .toBe(true);
+    const owners = new Set((await Promise.all(CHASSIS.map(node))).map((n) => n.conductor));
+    expect(owners).toEqual(new Set(['c1', 'c2']));
+
+    // Someone turns three machines off at the chassis, without telling Galvanic.
+    for (const chassis of CHASSIS.slice(0, 3)) sim.chassis(chassis)!.power = 'off';
+    await expect
+      .poll(async () => (await Promise.all(CHASSIS.map(node))).map((n) => n.power_state), {
+        timeout: 10_000,
+      })
+      .toEqual(['power off', 'power off', 'power off', 'power on', 'power on', 'power on']);
+
+    // Each change was recorded by the conductor the ring gives the node to, and by no other.
+    for (const chassis of CHASSIS.slice(0, 3)) {
+      const { uuid, conductor } = await node(chassis);
+      const recordedBy = [...conductors].filter(([, child]) =>
+        child
+          .output()
+          .split('\n')
+          .some(
+            (line) =>
+              line.includes('power state sync records the state found') && line.includes(uuid),
+          ),
+      );
+      expect(recordedBy.map(([host]) => host)).toEqual([conductor]);
+    }
+  });
+
+  it('skips locked nodes without waiting on them', async () => {
+    // A vendor method holds the node's exclusive lock for five seconds, in a stable state.
+    await api('POST', '/v1/nodes', { driver: 'fake-hardware', name: 'busy' });
+    expect(
+      (await api('POST', '/v1/nodes/busy/vendor_passthru?method=second_method', { bar: 'kazoo' }))
+        .status,
+    ).toBe(202);
+    await expect.poll(async () => (await node('busy')).reservation).not.toBeNull();
+    const owner = (await node('busy')).conductor;
+    // Passes run every half second; one that saw the locked node reports it skipped, quickly.
+    await expect
+      .poll(
+        () =>
+          conductors
+            .get(owner)!
+            .output()
+            .split('\n')
+            .filter((line) => line.includes('"power state sync pass"'))
+            .map((line) => JSON.parse(line) as { skipped_locked: number; duration_ms: number })
+            .find((pass) => pass.skipped_locked >= 1),
+        { timeout: 10_000 },
+      )
+      .toMatchObject({ skipped_locked: 1 });
+  });
+});
