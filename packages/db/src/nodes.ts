@@ -232,34 +232,28 @@ export class NodeStore {
     }
   }
 
-  async getByUuid(uuid: string): Promise<NodeRow | undefined> {
-    return (
-      await this.prepared(
-        `${this.statementPrefix}_by_uuid`,
-        `SELECT ${this.selectList} FROM nodes n WHERE uuid = $1`,
-        [uuid],
-      )
-    )[0];
+  private selectOne(suffix: string, condition: string, value: unknown, withReservation: boolean) {
+    const reserved = withReservation && this.selectList !== 'n.*';
+    return this.prepared(
+      `${reserved ? this.statementPrefix : 'node'}_${suffix}`,
+      `SELECT ${reserved ? this.selectList : 'n.*'} FROM nodes n WHERE ${condition}`,
+      [value],
+    );
   }
 
-  async getByName(name: string): Promise<NodeRow | undefined> {
-    return (
-      await this.prepared(
-        `${this.statementPrefix}_by_name`,
-        `SELECT ${this.selectList} FROM nodes n WHERE lower(name) = lower($1)`,
-        [name],
-      )
-    )[0];
+  /** The node, with its live `reservation` when asked and the store reads reservations. */
+  async getByUuid(uuid: string, withReservation = false): Promise<NodeRow | undefined> {
+    return (await this.selectOne('by_uuid', 'uuid = $1', uuid, withReservation))[0];
   }
 
-  async getById(id: number): Promise<NodeRow | undefined> {
-    return (
-      await this.prepared(
-        `${this.statementPrefix}_by_id`,
-        `SELECT ${this.selectList} FROM nodes n WHERE id = $1`,
-        [id],
-      )
-    )[0];
+  /** The node, with its live `reservation` when asked and the store reads reservations. */
+  async getByName(name: string, withReservation = false): Promise<NodeRow | undefined> {
+    return (await this.selectOne('by_name', 'lower(name) = lower($1)', name, withReservation))[0];
+  }
+
+  /** The node, with its live `reservation` when asked and the store reads reservations. */
+  async getById(id: number, withReservation = false): Promise<NodeRow | undefined> {
+    return (await this.selectOne('by_id', 'id = $1', id, withReservation))[0];
   }
 
   async list(query: NodeListQuery): Promise<NodeRow[]> {

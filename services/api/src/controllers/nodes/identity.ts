@@ -19,12 +19,17 @@ export function isValidNodeName(text: string): boolean {
  * Finds the node a path names: a UUID always, a name from microversion 1.5 on (before that a
  * name is not found, as in Ironic).
  */
-export async function findNode(req: Request, nodes: NodeStore, ident: string): Promise<NodeRow> {
+export async function findNode(
+  req: Request,
+  nodes: NodeStore,
+  ident: string,
+  withReservation = false,
+): Promise<NodeRow> {
   let node: NodeRow | undefined;
-  if (isUuid(ident)) node = await nodes.getByUuid(ident.toLowerCase());
+  if (isUuid(ident)) node = await nodes.getByUuid(ident.toLowerCase(), withReservation);
   else if (atLeast(req, 5)) {
     if (!LOGICAL_NAME.test(ident)) throw new InvalidUuidOrName(ident);
-    node = await nodes.getByName(ident);
+    node = await nodes.getByName(ident, withReservation);
   }
   if (!node) throw new NodeNotFound(ident);
   return node;

@@ -225,7 +225,7 @@ export function nodesRouter(deps: NodesDependencies): Router {
   router
     .route('/:ident')
     .get(async (req, res) => {
-      const node = await findNode(req, nodes, req.params.ident!);
+      const node = await findNode(req, nodes, req.params.ident!, true);
       const fieldsText = singleQueryParam(req, 'fields');
       const fields = fieldsText
         ? [
@@ -277,7 +277,7 @@ export function nodesRouter(deps: NodesDependencies): Router {
         // Saved by the owning conductor under the node's exclusive lock, as in Ironic.
         await callOwner(req, node, updateNodeMethod, { changes });
       }
-      const updated = await nodes.getById(node.id);
+      const updated = await nodes.getById(node.id, true);
       if (!updated) throw new NodeNotFound(req.params.ident!);
       res.json(await showNode(req, updated));
     })
