@@ -93,7 +93,8 @@ export async function nodeBenchmarks(): Promise<Record<string, unknown>> {
       DURATION_MS,
     );
 
-    const powerNodes = uuids.slice(0, POWER_NODES);
+    const firstPage = await client.request('GET', `/v1/nodes?fields=uuid&limit=${POWER_NODES}`);
+    const powerNodes = (JSON.parse(firstPage.body) as { nodes: { uuid: string }[] }).nodes.map((n) => n.uuid);
     const powerOn = await powerAll(client, powerNodes, 'power on');
     const powerOff = await powerAll(client, powerNodes, 'power off');
 
@@ -185,7 +186,8 @@ async function powerAll(
   );
   const pending = new Set(uuids);
   while (pending.size > 0) {
-    const { body } = await client.request('GET', `/v1/nodes?fields=uuid,power_state&limit=1000`);
+    // The power nodes are the first page sorted by id: one page holds exactly them.
+    const { body } = await client.request('GET', `/v1/nodes?fields=uuid,power_state&limit=${uuids.length}`);
     for (const node of (JSON.parse(body) as { nodes: { uuid: string; power_state: string }[] })
       .nodes) {
       if (node.power_state === target) pending.delete(node.uuid);
