@@ -94,7 +94,9 @@ export async function nodeBenchmarks(): Promise<Record<string, unknown>> {
     );
 
     const firstPage = await client.request('GET', `/v1/nodes?fields=uuid&limit=${POWER_NODES}`);
-    const powerNodes = (JSON.parse(firstPage.body) as { nodes: { uuid: string }[] }).nodes.map((n) => n.uuid);
+    const powerNodes = (JSON.parse(firstPage.body) as { nodes: { uuid: string }[] }).nodes.map(
+      (n) => n.uuid,
+    );
     const powerOn = await powerAll(client, powerNodes, 'power on');
     const powerOff = await powerAll(client, powerNodes, 'power off');
 
@@ -187,7 +189,10 @@ async function powerAll(
   const pending = new Set(uuids);
   while (pending.size > 0) {
     // The power nodes are the first page sorted by id: one page holds exactly them.
-    const { body } = await client.request('GET', `/v1/nodes?fields=uuid,power_state&limit=${uuids.length}`);
+    const { body } = await client.request(
+      'GET',
+      `/v1/nodes?fields=uuid,power_state&limit=${uuids.length}`,
+    );
     for (const node of (JSON.parse(body) as { nodes: { uuid: string; power_state: string }[] })
       .nodes) {
       if (node.power_state === target) pending.delete(node.uuid);

@@ -23,7 +23,11 @@ describe('configuration', () => {
     expect(config.api.port).toBe(6385);
     expect(config.conductor.heartbeat_interval).toBe(10);
     expect(config.conductor.heartbeat_timeout).toBe(60);
-    expect(config.DEFAULT.enabled_hardware_types).toEqual(['fake-hardware', 'manual-management']);
+    expect(config.DEFAULT.enabled_hardware_types).toEqual([
+      'ipmi',
+      'fake-hardware',
+      'manual-management',
+    ]);
     expect(config.DEFAULT.enabled_power_interfaces).toBeUndefined();
     expect(config.DEFAULT.default_power_interface).toBeUndefined();
   });

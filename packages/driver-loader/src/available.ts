@@ -6,6 +6,7 @@ import { findDriverPackage } from './discover';
 export const BUILTIN_DRIVER_PACKAGES: readonly string[] = [
   '@galvanic/driver-generic',
   '@galvanic/driver-fake',
+  '@galvanic/driver-ipmi',
 ];
 
 /** Finds, checks and imports the built-in packages and those named in `[DEFAULT] driver_packages`. */

@@ -61,6 +61,13 @@ export class DriverRegistry {
     readonly optionGroups: readonly OptionGroup[],
   ) {}
 
+  /** Lets every built implementation release what it holds; called when the conductor stops. */
+  async close(): Promise<void> {
+    for (const byName of this.interfaces.values()) {
+      for (const implementation of byName.values()) await implementation.close();
+    }
+  }
+
   hardwareType(name: string): LoadedHardwareType | undefined {
     return this.hardwareTypes.get(name);
   }

@@ -15,6 +15,7 @@ import {
   parseChassisStatus,
   parseDeviceId,
   setBootOptionRequest,
+  warmResetRequest,
 } from './commands';
 import type {
   BootDeviceInfo,
@@ -275,6 +276,17 @@ export class Bmc {
   async coldReset(): Promise<void> {
     await this.#exclusive(async () => {
       this.#ok(await this.#send(coldResetRequest));
+      this.#session = undefined;
+    });
+  }
+
+  /**
+   * BMC Warm Reset. Whether a BMC keeps sessions across it is implementation-defined, so the local
+   * session is dropped as after a cold reset.
+   */
+  async warmReset(): Promise<void> {
+    await this.#exclusive(async () => {
+      this.#ok(await this.#send(warmResetRequest));
       this.#session = undefined;
     });
   }

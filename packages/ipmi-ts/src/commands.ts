@@ -240,3 +240,9 @@ export const coldResetRequest: IpmiRequest = {
   command: AppCmd.ColdReset,
   data: new Uint8Array(0),
 };
+
+export const warmResetRequest: IpmiRequest = {
+  netFn: NetFn.App,
+  command: AppCmd.WarmReset,
+  data: new Uint8Array(0),
+};

@@ -12,6 +12,7 @@ export const NetFn = { Chassis: 0x00, App: 0x06 } as const;
 export const AppCmd = {
   GetDeviceId: 0x01,
   ColdReset: 0x02,
+  WarmReset: 0x03,
   GetChannelAuthCapabilities: 0x38,
   GetSessionChallenge: 0x39,
   ActivateSession: 0x3a,

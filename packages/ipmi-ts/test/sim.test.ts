@@ -134,6 +134,16 @@ describe('against several ipmi_sim BMCs (RMCP+ cipher suite 3)', () => {
     expect(bmc.sessionActive).toBe(true); // a refused reset keeps the session
   });
 
+  it('sends BMC Warm Reset (netfn 6 cmd 3; ipmi_sim 2.0.33 answers 0xC1 too)', async () => {
+    const bmc = bmcFor(sim(1));
+    const err = await bmc.warmReset().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(IpmiCompletionCodeError);
+    expect((err as IpmiCompletionCodeError).netFn).toBe(0x06);
+    expect((err as IpmiCompletionCodeError).command).toBe(0x03);
+    expect((err as IpmiCompletionCodeError).code).toBe(0xc1);
+    expect(bmc.sessionActive).toBe(true);
+  });
+
   it.each([1, 2, 6])('works with cipher suite %i', async (cipherSuite) => {
     const c = new IpmiClient();
     try {

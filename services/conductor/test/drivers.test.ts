@@ -74,6 +74,7 @@ describe('driver APIs with two conductors that enable different drivers', () => 
     expect(await cli('driver', 'list')).toEqual([
       { 'Supported driver(s)': 'acme-hardware', 'Active host(s)': 'c2' },
       { 'Supported driver(s)': 'fake-hardware', 'Active host(s)': 'c1, c2' },
+      { 'Supported driver(s)': 'ipmi', 'Active host(s)': 'c1' },
       { 'Supported driver(s)': 'manual-management', 'Active host(s)': 'c1' },
     ]);
   });
@@ -216,6 +217,7 @@ describe('driver APIs with two conductors that enable different drivers', () => 
     expect(await c2.exited()).toBe(0);
     expect(await cli('driver', 'list')).toEqual([
       { 'Supported driver(s)': 'fake-hardware', 'Active host(s)': 'c1' },
+      { 'Supported driver(s)': 'ipmi', 'Active host(s)': 'c1' },
       { 'Supported driver(s)': 'manual-management', 'Active host(s)': 'c1' },
     ]);
   });

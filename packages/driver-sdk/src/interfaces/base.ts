@@ -23,6 +23,9 @@ export abstract class HardwareInterface {
 
   /** Checks the node has what this interface needs; throws InvalidParameterValue or MissingParameterValue. */
   abstract validate(task: TaskContext): void | Promise<void>;
+
+  /** Called once when the conductor stops: release sockets, sessions, timers. */
+  close(): void | Promise<void> {}
 }
 
 /** The methods each kind must implement, checked when a package is loaded. */

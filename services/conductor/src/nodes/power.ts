@@ -4,7 +4,6 @@ import {
   POWER_ON,
   REBOOT,
   SOFT_POWER_OFF,
-  SOFT_REBOOT,
   type PowerTarget,
 } from '@galvanic/node-states';
 import type { NodeTask } from './task';
@@ -27,8 +26,9 @@ export async function runPowerAction(
   const deadline = AbortSignal.timeout(timeoutSeconds * 1000);
   const signal = AbortSignal.any([task.context.signal, deadline]);
   const context = { ...task.context, signal };
+  // A hard reboot is the interface's reboot; every other target, soft reboot included, is a state.
   const action =
-    target === REBOOT || target === SOFT_REBOOT
+    target === REBOOT
       ? power.reboot(context, { timeout: timeoutSeconds })
       : power.setPowerState(context, target as PowerState, { timeout: timeoutSeconds });
   await Promise.race([

@@ -1,20 +1,9 @@
 import type { ConductorDirectory } from '@galvanic/cluster';
+import { INTERFACE_KINDS } from '@galvanic/config';
 import { InvalidParameterValue, NoValidHost } from '@galvanic/errors';
 
-export const INTERFACE_FIELDS = [
-  'bios',
-  'boot',
-  'console',
-  'deploy',
-  'inspect',
-  'management',
-  'network',
-  'power',
-  'raid',
-  'rescue',
-  'storage',
-  'vendor',
-] as const;
+/** Kinds a node names an implementation of; firmware came with API 1.86, past our 1.82. */
+export const INTERFACE_FIELDS = INTERFACE_KINDS.filter((kind) => kind !== 'firmware');
 
 /**
  * The interface columns of a node of `driver`: those given, checked against what live conductors

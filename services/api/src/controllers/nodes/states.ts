@@ -6,6 +6,14 @@ import {
   InvalidStateRequested,
   NotAcceptable,
 } from '@galvanic/errors';
+import {
+  checkPowerRequest as checkPowerTarget,
+  isProvisionTarget,
+  PROVISION_TARGET_MIN_MINOR,
+  type PowerState,
+  type PowerTarget,
+  type ProvisionState,
+} from '@galvanic/node-states';
 
 function objectBody(req: Request): Record<string, unknown> {
   const body: unknown = req.body;
@@ -15,61 +23,28 @@ function objectBody(req: Request): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
-function requireVersion(req: Request, minor: number, what: string): void {
-  if (req.apiVersion.minor < minor) {
-    throw new NotAcceptable(
-      `Request not acceptable. ${what} needs API version 1.${minor} or later.`,
-    );
-  }
-}
-
-/** Power targets of `PUT .../states/power`, with the microversion that allows each. */
-const POWER_TARGETS: Readonly<Record<string, number>> = {
-  'power on': 1,
-  'power off': 1,
-  rebooting: 1,
-  'soft power off': 27,
-  'soft rebooting': 27,
-};
-
+/** Ironic's checks of `PUT .../states/power`, in its order, with its wording. */
 export function checkPowerRequest(
   req: Request,
   node: NodeRow,
-): { target: string; timeout?: number } {
+): { target: PowerTarget; timeout?: number } {
   const body = objectBody(req);
-  const target = body.target;
-  if (
-    typeof target !== 'string' ||
-    !(target in POWER_TARGETS) ||
-    req.apiVersion.minor < POWER_TARGETS[target]!
-  ) {
-    throw new InvalidStateRequested(String(target), node.uuid, node.power_state ?? 'None');
-  }
-  if (body.timeout === undefined || body.timeout === null) return { target };
-  requireVersion(req, 27, 'A power timeout');
-  if (!Number.isInteger(body.timeout) || (body.timeout as number) < 1) {
+  if (body.timeout !== undefined && body.timeout !== null && !Number.isInteger(body.timeout)) {
     throw new InvalidParameterValue(
       `Invalid timeout value ${JSON.stringify(body.timeout)}, it must be a positive integer.`,
     );
   }
-  return { target, timeout: body.timeout as number };
+  const timeout = (body.timeout ?? undefined) as number | undefined;
+  const target = checkPowerTarget({
+    target: String(body.target),
+    nodeIdent: node.uuid,
+    powerState: node.power_state as PowerState | null,
+    provisionState: node.provision_state as ProvisionState,
+    minor: req.apiVersion.minor,
+    timeout,
+  });
+  return timeout === undefined ? { target } : { target, timeout };
 }
-
-/** Provisioning verbs, with the microversion that allows each. */
-const PROVISION_VERBS: Readonly<Record<string, number>> = {
-  active: 1,
-  deleted: 1,
-  rebuild: 1,
-  manage: 4,
-  provide: 4,
-  inspect: 6,
-  abort: 13,
-  clean: 15,
-  adopt: 17,
-  rescue: 38,
-  unrescue: 38,
-  undeploy: 1,
-};
 
 export interface ProvisionRequest {
   target: string;
@@ -82,16 +57,20 @@ export interface ProvisionRequest {
 export function checkProvisionRequest(req: Request, node: NodeRow): ProvisionRequest {
   const body = objectBody(req);
   const target = body.target;
-  if (
-    typeof target !== 'string' ||
-    !(target in PROVISION_VERBS) ||
-    req.apiVersion.minor < PROVISION_VERBS[target]!
-  ) {
+  if (typeof target !== 'string' || !isProvisionTarget(target)) {
     throw new InvalidStateRequested(String(target), node.uuid, node.provision_state);
   }
-  const request: ProvisionRequest = { target: target === 'undeploy' ? 'deleted' : target };
+  const since = PROVISION_TARGET_MIN_MINOR[target];
+  if (req.apiVersion.minor < since) {
+    throw new NotAcceptable(
+      `Request not acceptable. The minimal required API version should be 1.${since}`,
+    );
+  }
+  // The 1.73 aliases name the same actions.
+  const action = target === 'undeploy' ? 'deleted' : target === 'deploy' ? 'active' : target;
+  const request: ProvisionRequest = { target: action };
   if (body.configdrive !== undefined) {
-    if (target !== 'active' && target !== 'rebuild') {
+    if (action !== 'active' && action !== 'rebuild') {
       throw new InvalidParameterValue(
         'Adding a config drive is only supported when setting provision state to active or rebuild',
       );
@@ -99,14 +78,14 @@ export function checkProvisionRequest(req: Request, node: NodeRow): ProvisionReq
     request.configdrive = body.configdrive;
   }
   if (body.clean_steps !== undefined) {
-    if (target !== 'clean')
+    if (action !== 'clean')
       throw new InvalidParameterValue(
         '"clean_steps" is only valid when setting target provision state to clean',
       );
     if (!Array.isArray(body.clean_steps))
       throw new InvalidParameterValue('"clean_steps" must be a list of steps');
     request.clean_steps = body.clean_steps as Record<string, unknown>[];
-  } else if (target === 'clean') {
+  } else if (action === 'clean') {
     throw new InvalidParameterValue(
       '"clean_steps" is required when setting target provision state to clean',
     );
