@@ -1,16 +1,11 @@
 /** ipmi_sim BMCs for the tests: ipmi-ts's simulator support, plus a guest that obeys soft off. */
 import type { NodeView } from '@galvanic/driver-sdk';
 import { makeNode } from '@galvanic/driver-sdk/testing';
-import type { IpmiSim } from '../../ipmi-ts/test/support/ipmi-sim';
-import { SIM_PASSWORD, SIM_USER } from '../../ipmi-ts/test/support/ipmi-sim';
+import type { IpmiSim } from 'ipmi-ts/testing';
+import { SIM_PASSWORD, SIM_USER } from 'ipmi-ts/testing';
 
-export {
-  freeUdpPort,
-  SIM_PASSWORD,
-  SIM_USER,
-  startSims,
-} from '../../ipmi-ts/test/support/ipmi-sim';
-export type { IpmiSim, SimFleet } from '../../ipmi-ts/test/support/ipmi-sim';
+export { freeUdpPort, SIM_PASSWORD, SIM_USER, startSims } from 'ipmi-ts/testing';
+export type { IpmiSim, SimFleet } from 'ipmi-ts/testing';
 
 export function simDriverInfo(sim: IpmiSim, extra: Record<string, unknown> = {}) {
   return {

@@ -3,7 +3,7 @@
  * Run: cd /work/main && npx tsx packages/ipmi-ts/bench/power-status.ts [iterations]
  */
 import { IpmiClient } from '../src/index';
-import { SIM_PASSWORD, SIM_USER, startSims } from '../test/support/ipmi-sim';
+import { SIM_PASSWORD, SIM_USER, startSims } from '../src/testing';
 
 const iterations = Number(process.argv[2] ?? 200);
 

@@ -152,7 +152,7 @@ describe('hostile packets injected into live sessions (ipmi_sim)', () => {
   ] as const)(
     'IPMI %s: mutated copies of real responses are dropped, commands still succeed',
     async (protocol, cipherSuite) => {
-      const { startSims, SIM_USER, SIM_PASSWORD } = await import('./support/ipmi-sim');
+      const { startSims, SIM_USER, SIM_PASSWORD } = await import('../src/testing');
       const { IpmiClient } = await import('../src/index');
       const fleet = await startSims(1);
       const client = new IpmiClient();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IpmiClient, IpmiTimeoutError } from '../src/index';
-import { freeUdpPort, SIM_PASSWORD, SIM_USER, startSims } from './support/ipmi-sim';
-import type { IpmiSim, SimFleet } from './support/ipmi-sim';
+import { freeUdpPort, SIM_PASSWORD, SIM_USER, startSims } from '../src/testing';
+import type { IpmiSim, SimFleet } from '../src/testing';
 import { startLossyProxy } from './support/lossy-proxy';
 
 let fleet: SimFleet;

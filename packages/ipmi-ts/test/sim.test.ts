@@ -7,8 +7,8 @@ import {
   IpmiUnsupportedCipherError,
 } from '../src/index';
 import type { Bmc, BmcOptions } from '../src/index';
-import { SIM_PASSWORD, SIM_USER, startSims } from './support/ipmi-sim';
-import type { IpmiSim, SimFleet } from './support/ipmi-sim';
+import { SIM_PASSWORD, SIM_USER, startSims } from '../src/testing';
+import type { IpmiSim, SimFleet } from '../src/testing';
 
 let fleet: SimFleet;
 let client: IpmiClient;

@@ -17,8 +17,8 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeRequest } from '../../src/message';
-import { AuthType, encodeV15 } from '../../src/rmcp';
+import { encodeRequest } from '../message';
+import { AuthType, encodeV15 } from '../rmcp';
 
 export const SIM_USER = 'admin';
 export const SIM_PASSWORD = 'password';
