@@ -1,4 +1,5 @@
 import { cpus } from 'node:os';
+import { ipmiBenchmarks } from './ipmi';
 import { nodeBenchmarks } from './nodes';
 import { platformBenchmarks } from './platform';
 
@@ -8,6 +9,7 @@ const results: Record<string, unknown> = {
   machine: { cpus: cpus().length, node: process.version },
   platform: await platformBenchmarks(),
   nodes: await nodeBenchmarks(),
+  ipmi: await ipmiBenchmarks(),
 };
 results.total_seconds = Number(((Date.now() - started) / 1000).toFixed(1));
 process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
