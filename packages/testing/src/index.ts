@@ -18,3 +18,4 @@ export {
   type HttpResult,
 } from './samples';
 export { baremetal, splitModeEnv } from './cli';
+export { startSplitMode, type SplitMode, type SplitModeOptions } from './split-mode';

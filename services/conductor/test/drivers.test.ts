@@ -1,73 +1,46 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDataSource, migrate } from '@galvanic/db';
 import {
-  createTestDatabase,
-  freePort,
   innerError,
   loadSample,
   REPO_ROOT,
   replaySample,
   sendHttp,
-  startService,
+  startSplitMode,
   baremetal,
-  splitModeEnv,
-  uniqueNamespace,
   type ServiceProcess,
-  type TestDatabase,
+  type SplitMode,
 } from '@galvanic/testing';
 
 const runFile = promisify(execFile);
 
 describe('driver APIs with two conductors that enable different drivers', () => {
-  let database: TestDatabase;
-  const namespace = uniqueNamespace();
-  const processes: ServiceProcess[] = [];
+  let cluster: SplitMode;
   let c2: ServiceProcess;
   let apiUrl: string;
 
   const cli = (...args: string[]) => baremetal(apiUrl, ...args);
-
-  const env = (extra: Record<string, string>) => splitModeEnv(database.url, namespace, extra);
-
-  const start = (entry: string, extra: Record<string, string>) => {
-    const child = startService(entry, { env: env(extra) });
-    processes.push(child);
-    return child;
-  };
+  const start = (entry: string, extra: Record<string, string>) => cluster.start(entry, extra);
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    const dataSource = createDataSource({ url: database.url });
-    await dataSource.initialize();
-    await migrate(dataSource);
-    await dataSource.destroy();
-    const c1 = start('services/conductor/src/main.ts', { GALVANIC_DEFAULT__HOST: 'c1' });
-    // The third-party example, installed beside Galvanic (a root dependency here) and enabled
-    // by configuration alone: naming its package and enabling its hardware type.
-    c2 = start('services/conductor/src/main.ts', {
-      GALVANIC_DEFAULT__HOST: 'c2',
-      GALVANIC_DEFAULT__DRIVER_PACKAGES: 'acme-galvanic-driver',
-      GALVANIC_DEFAULT__ENABLED_HARDWARE_TYPES: 'fake-hardware,acme-hardware',
+    cluster = await startSplitMode({
+      // The third-party example, installed beside Galvanic (a root dependency here) and enabled
+      // by configuration alone: naming its package and enabling its hardware type.
+      conductorEnv: (host): Record<string, string> =>
+        host === 'c2'
+          ? {
+              GALVANIC_DEFAULT__DRIVER_PACKAGES: 'acme-galvanic-driver',
+              GALVANIC_DEFAULT__ENABLED_HARDWARE_TYPES: 'fake-hardware,acme-hardware',
+            }
+          : {},
     });
-    const port = await freePort();
-    const api = start('services/api/src/main.ts', {
-      GALVANIC_DEFAULT__HOST: 'api',
-      GALVANIC_API__PORT: String(port),
-    });
-    apiUrl = `http://127.0.0.1:${port}`;
-    await Promise.all([
-      c1.waitFor(/conductor started/),
-      c2.waitFor(/conductor started/),
-      api.waitFor(/api listening/),
-    ]);
+    apiUrl = cluster.apiUrl;
+    c2 = cluster.conductors.get('c2')!;
   });
 
   afterAll(async () => {
-    for (const child of processes) child.kill('SIGKILL');
-    await Promise.all(processes.map((child) => child.exited()));
-    await database?.drop();
+    await cluster?.stop();
   });
 
   it('baremetal driver list shows each hardware type with exactly its hosts', async () => {

@@ -1,29 +1,15 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDataSource, migrate } from '@galvanic/db';
-import {
-  baremetal,
-  createTestDatabase,
-  freePort,
-  loadSample,
-  sendHttp,
-  splitModeEnv,
-  startService,
-  uniqueNamespace,
-  type ServiceProcess,
-  type TestDatabase,
-} from '@galvanic/testing';
+import { baremetal, loadSample, sendHttp, startSplitMode, type SplitMode } from '@galvanic/testing';
 import { SIM_PASSWORD, SIM_USER, startSims, type SimFleet } from 'ipmi-ts/testing';
 
 const run = promisify(execFile);
 const HEADERS = { 'X-OpenStack-Ironic-API-Version': '1.82', 'Content-Type': 'application/json' };
 
 describe('the ipmi hardware type against OpenIPMI ipmi_sim BMCs, driven by the baremetal CLI', () => {
-  let database: TestDatabase;
+  let cluster: SplitMode;
   let fleet: SimFleet;
-  const namespace = uniqueNamespace();
-  const processes: ServiceProcess[] = [];
   let apiUrl: string;
   const cli = (...args: string[]) => baremetal(apiUrl, ...args);
   const quiet = (...args: string[]) =>
@@ -35,28 +21,8 @@ describe('the ipmi hardware type against OpenIPMI ipmi_sim BMCs, driven by the b
 
   beforeAll(async () => {
     fleet = await startSims(3);
-    database = await createTestDatabase();
-    const dataSource = createDataSource({ url: database.url });
-    await dataSource.initialize();
-    await migrate(dataSource);
-    await dataSource.destroy();
-    const port = await freePort();
-    apiUrl = `http://127.0.0.1:${port}`;
-    const env = (extra: Record<string, string>) =>
-      splitModeEnv(database.url, namespace, { GALVANIC_DEFAULT__DEBUG: 'true', ...extra });
-    for (const host of ['c1', 'c2']) {
-      processes.push(
-        startService('services/conductor/src/main.ts', {
-          env: env({ GALVANIC_DEFAULT__HOST: host }),
-        }),
-      );
-    }
-    processes.push(
-      startService('services/api/src/main.ts', {
-        env: env({ GALVANIC_DEFAULT__HOST: 'api', GALVANIC_API__PORT: String(port) }),
-      }),
-    );
-    await Promise.all(processes.map((p) => p.waitFor(/conductor started|api listening/)));
+    cluster = await startSplitMode({ env: { GALVANIC_DEFAULT__DEBUG: 'true' } });
+    apiUrl = cluster.apiUrl;
     for (const [i, sim] of fleet.sims.entries()) {
       await cli(
         'node',
@@ -78,10 +44,8 @@ describe('the ipmi hardware type against OpenIPMI ipmi_sim BMCs, driven by the b
   });
 
   afterAll(async () => {
-    for (const child of processes) child.kill('SIGKILL');
-    await Promise.all(processes.map((child) => child.exited()));
+    await cluster?.stop();
     fleet?.stop();
-    await database?.drop();
   });
 
   it('lists the properties Ironic lists for ipmi', async () => {
@@ -133,7 +97,7 @@ describe('the ipmi hardware type against OpenIPMI ipmi_sim BMCs, driven by the b
     await expect
       .poll(
         () =>
-          processes.some((p) =>
+          cluster.processes.some((p) =>
             p
               .output()
               .split('\n')

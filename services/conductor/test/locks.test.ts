@@ -1,16 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDataSource, migrate } from '@galvanic/db';
 import {
-  createTestDatabase,
-  freePort,
   innerError,
   sendHttp,
-  splitModeEnv,
-  startService,
+  startSplitMode,
   terminateSessions,
-  uniqueNamespace,
-  type ServiceProcess,
-  type TestDatabase,
+  type SplitMode,
 } from '@galvanic/testing';
 
 const HEADERS = { 'X-OpenStack-Ironic-API-Version': '1.82', 'Content-Type': 'application/json' };
@@ -27,10 +21,7 @@ interface NodeBody {
 }
 
 describe('node locks: 409 on contention, and nothing ever stuck', () => {
-  let database: TestDatabase;
-  const namespace = uniqueNamespace();
-  const conductors = new Map<string, ServiceProcess>();
-  const processes: ServiceProcess[] = [];
+  let cluster: SplitMode;
   let apiUrl: string;
 
   const api = (method: string, path: string, body?: unknown) =>
@@ -52,40 +43,19 @@ describe('node locks: 409 on contention, and nothing ever stuck', () => {
   }
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    const dataSource = createDataSource({ url: database.url });
-    await dataSource.initialize();
-    await migrate(dataSource);
-    await dataSource.destroy();
-    const port = await freePort();
-    apiUrl = `http://127.0.0.1:${port}`;
-    const env = (extra: Record<string, string>) =>
-      splitModeEnv(database.url, namespace, {
+    cluster = await startSplitMode({
+      env: {
         GALVANIC_FAKE__INSPECT_DELAY: String(LONG_INSPECTION_S),
         GALVANIC_CONDUCTOR__NODE_LOCKED_RETRY_ATTEMPTS: '3',
         GALVANIC_CONDUCTOR__NODE_LOCKED_RETRY_INTERVAL: '0.2',
         GALVANIC_CONDUCTOR__SYNC_LOCAL_STATE_INTERVAL: '0.5',
-        ...extra,
-      });
-    for (const host of ['c1', 'c2']) {
-      const child = startService('services/conductor/src/main.ts', {
-        env: env({ GALVANIC_DEFAULT__HOST: host }),
-      });
-      conductors.set(host, child);
-      processes.push(child);
-    }
-    processes.push(
-      startService('services/api/src/main.ts', {
-        env: env({ GALVANIC_DEFAULT__HOST: 'api', GALVANIC_API__PORT: String(port) }),
-      }),
-    );
-    await Promise.all(processes.map((p) => p.waitFor(/conductor started|api listening/)));
+      },
+    });
+    apiUrl = cluster.apiUrl;
   });
 
   afterAll(async () => {
-    for (const child of processes) child.kill('SIGKILL');
-    await Promise.all(processes.map((child) => child.exited()));
-    await database?.drop();
+    await cluster?.stop();
   });
 
   it('a locked node answers exclusive requests 409 NodeLocked after the retries, in Ironic words', async () => {
@@ -118,8 +88,8 @@ describe('node locks: 409 on contention, and nothing ever stuck', () => {
     const busy = await node('locked-1');
     const holder = busy.reservation!;
     const survivor = holder === 'c1' ? 'c2' : 'c1';
-    conductors.get(holder)!.kill('SIGKILL');
-    await conductors.get(holder)!.exited();
+    cluster.conductors.get(holder)!.kill('SIGKILL');
+    await cluster.conductors.get(holder)!.exited();
     const killedAt = Date.now();
     await waitFor('locked-1', (n) => n.reservation === null, 5_000);
     const unlockedAfterMs = Date.now() - killedAt;
@@ -141,9 +111,9 @@ describe('node locks: 409 on contention, and nothing ever stuck', () => {
     const busy = await longInspection('locked-2');
     const holder = busy.reservation!;
     // The lock session is the one named after the conductor; its other connections stay up.
-    expect(await terminateSessions(database.url, `galvanic-conductor:${holder}`)).toBeGreaterThan(
-      0,
-    );
+    expect(
+      await terminateSessions(cluster.database.url, `galvanic-conductor:${holder}`),
+    ).toBeGreaterThan(0);
     await waitFor('locked-2', (n) => n.provision_state === 'inspect failed', 10_000);
     expect((await node('locked-2')).last_error).toMatch(
       /lost the database session|stopped while it was inspecting/,

@@ -1,61 +1,31 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDataSource, migrate } from '@galvanic/db';
 import {
   baremetal,
-  createTestDatabase,
-  freePort,
   innerError,
   loadSample,
   replaySample,
   sendHttp,
-  splitModeEnv,
-  startService,
-  uniqueNamespace,
-  type ServiceProcess,
-  type TestDatabase,
+  startSplitMode,
+  type SplitMode,
 } from '@galvanic/testing';
 
 const MAX = { 'X-OpenStack-Ironic-API-Version': '1.82', 'Content-Type': 'application/json' };
 
 describe('nodes in split mode: the api and two conductors', () => {
-  let database: TestDatabase;
-  const namespace = uniqueNamespace();
-  const processes: ServiceProcess[] = [];
+  let cluster: SplitMode;
   let apiUrl: string;
   const cli = (...args: string[]) => baremetal(apiUrl, ...args);
   const api = (method: string, path: string, body?: unknown) =>
     sendHttp(apiUrl, method, path, MAX, body === undefined ? undefined : JSON.stringify(body));
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    const dataSource = createDataSource({ url: database.url });
-    await dataSource.initialize();
-    await migrate(dataSource);
-    await dataSource.destroy();
-    const port = await freePort();
-    apiUrl = `http://127.0.0.1:${port}`;
     // Debug logging on, so the secrets check below covers every line the services can write.
-    const env = (extra: Record<string, string>) =>
-      splitModeEnv(database.url, namespace, { GALVANIC_DEFAULT__DEBUG: 'true', ...extra });
-    for (const host of ['c1', 'c2']) {
-      processes.push(
-        startService('services/conductor/src/main.ts', {
-          env: env({ GALVANIC_DEFAULT__HOST: host }),
-        }),
-      );
-    }
-    processes.push(
-      startService('services/api/src/main.ts', {
-        env: env({ GALVANIC_DEFAULT__HOST: 'api', GALVANIC_API__PORT: String(port) }),
-      }),
-    );
-    await Promise.all(processes.map((p) => p.waitFor(/conductor started|api listening/)));
+    cluster = await startSplitMode({ env: { GALVANIC_DEFAULT__DEBUG: 'true' } });
+    apiUrl = cluster.apiUrl;
   });
 
   afterAll(async () => {
-    for (const child of processes) child.kill('SIGKILL');
-    await Promise.all(processes.map((child) => child.exited()));
-    await database?.drop();
+    await cluster?.stop();
   });
 
   it('baremetal node create / list / show / set / unset / delete', async () => {
@@ -446,7 +416,7 @@ describe('nodes in split mode: the api and two conductors', () => {
     ]) {
       expect((await api('GET', path)).text, path).not.toContain(secret);
     }
-    for (const child of processes) expect(child.output()).not.toContain(secret);
+    for (const child of cluster.processes) expect(child.output()).not.toContain(secret);
   });
 
   it('names are unique case-insensitively', async () => {

@@ -1,22 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeVendorPassthruMethod } from '@galvanic/conductor-api';
-import { createDataSource, migrate } from '@galvanic/db';
 import { silentLogger } from '@galvanic/logging';
 import { AmqpTransport, RpcClient } from '@galvanic/rpc';
 import {
-  createTestDatabase,
-  freePort,
   queryDatabase,
   innerError,
   loadSample,
   replaySample,
   sendHttp,
-  splitModeEnv,
-  startService,
+  startSplitMode,
   TEST_AMQP_URL,
-  uniqueNamespace,
-  type ServiceProcess,
-  type TestDatabase,
+  type SplitMode,
 } from '@galvanic/testing';
 import { startAcmeSim, type AcmeSim } from 'acme-galvanic-driver/sim';
 
@@ -32,10 +26,7 @@ interface MethodRun {
 }
 
 describe('vendor passthru for nodes and drivers, with Ironic semantics', () => {
-  let database: TestDatabase;
-  const namespace = uniqueNamespace();
-  const conductors = new Map<string, ServiceProcess>();
-  const processes: ServiceProcess[] = [];
+  let cluster: SplitMode;
   let apiUrl: string;
   let sim: AcmeSim;
   let uuid: string;
@@ -48,7 +39,7 @@ describe('vendor passthru for nodes and drivers, with Ironic semantics', () => {
     return replaySample(apiUrl, sample).then((result) => ({ sample, result }));
   };
   const runs = (): MethodRun[] =>
-    [...conductors.values()].flatMap((child) =>
+    [...cluster.conductors.values()].flatMap((child) =>
       child
         .output()
         .split('\n')
@@ -58,15 +49,8 @@ describe('vendor passthru for nodes and drivers, with Ironic semantics', () => {
 
   beforeAll(async () => {
     sim = await startAcmeSim();
-    database = await createTestDatabase();
-    const dataSource = createDataSource({ url: database.url });
-    await dataSource.initialize();
-    await migrate(dataSource);
-    await dataSource.destroy();
-    const port = await freePort();
-    apiUrl = `http://127.0.0.1:${port}`;
-    const env = (extra: Record<string, string>) =>
-      splitModeEnv(database.url, namespace, {
+    cluster = await startSplitMode({
+      env: {
         GALVANIC_DEFAULT__DEBUG: 'true',
         GALVANIC_DEFAULT__DRIVER_PACKAGES: 'acme-galvanic-driver',
         GALVANIC_DEFAULT__ENABLED_HARDWARE_TYPES: 'fake-hardware,acme-hardware',
@@ -75,21 +59,9 @@ describe('vendor passthru for nodes and drivers, with Ironic semantics', () => {
         // Frequent retries: a conductor's waiters poll a lock the other conductor holds.
         GALVANIC_CONDUCTOR__NODE_LOCKED_RETRY_ATTEMPTS: '20',
         GALVANIC_CONDUCTOR__NODE_LOCKED_RETRY_INTERVAL: '0.05',
-        ...extra,
-      });
-    for (const host of ['c1', 'c2']) {
-      const child = startService('services/conductor/src/main.ts', {
-        env: env({ GALVANIC_DEFAULT__HOST: host }),
-      });
-      conductors.set(host, child);
-      processes.push(child);
-    }
-    processes.push(
-      startService('services/api/src/main.ts', {
-        env: env({ GALVANIC_DEFAULT__HOST: 'api', GALVANIC_API__PORT: String(port) }),
-      }),
-    );
-    await Promise.all(processes.map((p) => p.waitFor(/conductor started|api listening/)));
+      },
+    });
+    apiUrl = cluster.apiUrl;
     uuid = (
       (await api('POST', '/v1/nodes', { driver: 'fake-hardware', name: 'vendor-1' })).body as {
         uuid: string;
@@ -98,9 +70,7 @@ describe('vendor passthru for nodes and drivers, with Ironic semantics', () => {
   });
 
   afterAll(async () => {
-    for (const child of processes) child.kill('SIGKILL');
-    await Promise.all(processes.map((child) => child.exited()));
-    await database?.drop();
+    await cluster?.stop();
     await sim?.close();
   });
 
@@ -209,14 +179,18 @@ describe('vendor passthru for nodes and drivers, with Ironic semantics', () => {
   it('50 exclusive calls on one node, through the api and straight to both conductors, run one at a time', async () => {
     const node = (await api('POST', '/v1/nodes', { driver: 'fake-hardware', name: 'overlap-1' }))
       .body as { uuid: string };
-    const transport = new AmqpTransport({ url: TEST_AMQP_URL, namespace, logger: silentLogger() });
+    const transport = new AmqpTransport({
+      url: TEST_AMQP_URL,
+      namespace: cluster.namespace,
+      logger: silentLogger(),
+    });
     const rpc = new RpcClient({
       transport: transport.client(),
       caller: 'test',
       logger: silentLogger(),
     });
     const [{ id: nodeId }] = (await queryDatabase<{ id: number }>(
-      database.url,
+      cluster.database.url,
       'SELECT id FROM nodes WHERE uuid = $1',
       [node.uuid],
     )) as [{ id: number }];

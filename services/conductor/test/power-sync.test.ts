@@ -1,15 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDataSource, migrate } from '@galvanic/db';
-import {
-  createTestDatabase,
-  freePort,
-  sendHttp,
-  splitModeEnv,
-  startService,
-  uniqueNamespace,
-  type ServiceProcess,
-  type TestDatabase,
-} from '@galvanic/testing';
+import { sendHttp, startSplitMode, type SplitMode } from '@galvanic/testing';
 import { startAcmeSim, type AcmeSim } from 'acme-galvanic-driver/sim';
 
 const HEADERS = { 'X-OpenStack-Ironic-API-Version': '1.82', 'Content-Type': 'application/json' };
@@ -23,11 +13,8 @@ interface NodeBody {
 }
 
 describe('power-state sync: each conductor reads exactly its share of the nodes from their BMCs', () => {
-  let database: TestDatabase;
+  let cluster: SplitMode;
   let sim: AcmeSim;
-  const namespace = uniqueNamespace();
-  const conductors = new Map<string, ServiceProcess>();
-  const processes: ServiceProcess[] = [];
   let apiUrl: string;
   const api = (method: string, path: string, body?: unknown) =>
     sendHttp(apiUrl, method, path, HEADERS, body === undefined ? undefined : JSON.stringify(body));
@@ -35,40 +22,19 @@ describe('power-state sync: each conductor reads exactly its share of the nodes 
 
   beforeAll(async () => {
     sim = await startAcmeSim({ chassis: CHASSIS, transitionMs: 10 });
-    database = await createTestDatabase();
-    const dataSource = createDataSource({ url: database.url });
-    await dataSource.initialize();
-    await migrate(dataSource);
-    await dataSource.destroy();
-    const port = await freePort();
-    apiUrl = `http://127.0.0.1:${port}`;
-    const env = (extra: Record<string, string>) =>
-      splitModeEnv(database.url, namespace, {
+    cluster = await startSplitMode({
+      env: {
         GALVANIC_DEFAULT__DRIVER_PACKAGES: 'acme-galvanic-driver',
         GALVANIC_DEFAULT__ENABLED_HARDWARE_TYPES: 'fake-hardware,acme-hardware',
         GALVANIC_CONDUCTOR__SYNC_POWER_STATE_INTERVAL: '0.5',
         GALVANIC_FAKE__VENDOR_DELAY: '5',
-        ...extra,
-      });
-    for (const host of ['c1', 'c2']) {
-      const child = startService('services/conductor/src/main.ts', {
-        env: env({ GALVANIC_DEFAULT__HOST: host }),
-      });
-      conductors.set(host, child);
-      processes.push(child);
-    }
-    processes.push(
-      startService('services/api/src/main.ts', {
-        env: env({ GALVANIC_DEFAULT__HOST: 'api', GALVANIC_API__PORT: String(port) }),
-      }),
-    );
-    await Promise.all(processes.map((p) => p.waitFor(/conductor started|api listening/)));
+      },
+    });
+    apiUrl = cluster.apiUrl;
   });
 
   afterAll(async () => {
-    for (const child of processes) child.kill('SIGKILL');
-    await Promise.all(processes.map((child) => child.exited()));
-    await database?.drop();
+    await cluster?.stop();
     await sim?.close();
   });
 
@@ -105,7 +71,7 @@ describe('power-state sync: each conductor reads exactly its share of the nodes 
     // Each change was recorded by the conductor the ring gives the node to, and by no other.
     for (const chassis of CHASSIS.slice(0, 3)) {
       const { uuid, conductor } = await node(chassis);
-      const recordedBy = [...conductors].filter(([, child]) =>
+      const recordedBy = [...cluster.conductors].filter(([, child]) =>
         child
           .output()
           .split('\n')
@@ -131,7 +97,7 @@ describe('power-state sync: each conductor reads exactly its share of the nodes 
     await expect
       .poll(
         () =>
-          conductors
+          cluster.conductors
             .get(owner)!
             .output()
             .split('\n')
