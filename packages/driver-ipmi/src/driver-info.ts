@@ -134,10 +134,24 @@ function kgKey(
   info: Readonly<Record<string, unknown>>,
   protocol: '2.0' | '1.5',
 ): Buffer | undefined {
-  if (info.ipmi_kg_key !== undefined) {
-    throw new InvalidParameterValue(
-      'ipmi_kg_key is not supported: give the Kg key as hexadecimal digits in ipmi_hex_kg_key.',
-    );
+  // The key as text (ipmitool's -k) or as hexadecimal digits (Ironic's ipmi_hex_kg_key, -y).
+  const text = info.ipmi_kg_key;
+  if (text !== undefined && text !== null && text !== '') {
+    if (
+      info.ipmi_hex_kg_key !== undefined &&
+      info.ipmi_hex_kg_key !== null &&
+      info.ipmi_hex_kg_key !== ''
+    ) {
+      throw new InvalidParameterValue(
+        'Give the Kg key once: ipmi_kg_key or ipmi_hex_kg_key, not both.',
+      );
+    }
+    if (typeof text !== 'string' || Buffer.byteLength(text) > 20) {
+      throw new InvalidParameterValue('ipmi_kg_key must be text of at most 20 bytes.');
+    }
+    if (protocol !== '2.0')
+      throw new InvalidParameterValue('ipmi_kg_key applies to IPMI 2.0 only.');
+    return Buffer.from(text, 'utf8');
   }
   const hex = info.ipmi_hex_kg_key;
   if (hex === undefined || hex === null || hex === '') return undefined;

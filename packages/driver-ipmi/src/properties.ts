@@ -7,6 +7,10 @@ import type { PropertyTable } from '@galvanic/driver-sdk';
 export const IPMI_PROPERTIES: PropertyTable = {
   ipmi_address: { description: 'IP address or host name of the BMC.', required: true },
   ipmi_password: { description: 'password of the IPMI user.', required: false },
+  ipmi_kg_key: {
+    description: 'Kg key (BMC key) for IPMIv2 authentication, as text; or give ipmi_hex_kg_key.',
+    required: false,
+  },
   ipmi_hex_kg_key: {
     description: 'Kg key (BMC key) for IPMIv2 authentication, as hexadecimal digits.',
     required: false,

@@ -116,7 +116,7 @@ describe('validate: driver_info checks', () => {
     ).toThrow('ipmi_bridging "dual" is not supported');
   });
 
-  it('checks Kg without quoting it, and refuses ipmi_kg_key for ipmi_hex_kg_key', () => {
+  it('checks Kg without quoting it, as text or as hexadecimal digits', () => {
     const attempt = check({ ipmi_hex_kg_key: 'not-hex-secret' });
     expect(attempt).toThrow(
       'ipmi_hex_kg_key must be an even number of hexadecimal digits, at most 40.',
@@ -124,9 +124,12 @@ describe('validate: driver_info checks', () => {
     expect(attempt).not.toThrow('not-hex-secret');
     expect(check({ ipmi_hex_kg_key: 'abc' })).toThrow(InvalidParameterValue);
     expect(check({ ipmi_hex_kg_key: 'ab'.repeat(21) })).toThrow(InvalidParameterValue);
-    expect(check({ ipmi_kg_key: 'secret' })).toThrow(
-      'ipmi_kg_key is not supported: give the Kg key as hexadecimal digits in ipmi_hex_kg_key.',
-    );
+    expect(check({ ipmi_kg_key: 'secret' })).not.toThrow();
+    const both = check({ ipmi_kg_key: 'secret', ipmi_hex_kg_key: 'abcd' });
+    expect(both).toThrow('Give the Kg key once: ipmi_kg_key or ipmi_hex_kg_key, not both.');
+    const long = check({ ipmi_kg_key: 'a-kg-key-longer-than-20-bytes' });
+    expect(long).toThrow('ipmi_kg_key must be text of at most 20 bytes.');
+    expect(long).not.toThrow('longer-than');
   });
 
   it('checks credential lengths without quoting them', () => {

@@ -51,8 +51,8 @@ describe("the driver properties, against Ironic's GET /v1/drivers/ipmi/propertie
     Object.entries(IPMI_PROPERTIES).map(([key, spec]) => [key, describeProperty(spec)]),
   );
 
-  it('has exactly the ipmi_* fields of Ironic', () => {
-    expect(Object.keys(ours).sort()).toEqual(Object.keys(ironicIpmi).sort());
+  it('has the ipmi_* fields of Ironic, and ipmi_kg_key for a Kg key given as text', () => {
+    expect(Object.keys(ours).sort()).toEqual([...Object.keys(ironicIpmi), 'ipmi_kg_key'].sort());
   });
 
   it('ends each description as Ironic does: " Required.", " Optional." or neither', () => {
