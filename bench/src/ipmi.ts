@@ -1,14 +1,6 @@
 import { IpmiClient } from 'ipmi-ts';
 import { SIM_PASSWORD, SIM_USER, startSims } from 'ipmi-ts/testing';
-import { createDataSource, migrate } from '@galvanic/db';
-import {
-  createTestDatabase,
-  freePort,
-  splitModeEnv,
-  startService,
-  uniqueNamespace,
-  type ServiceProcess,
-} from '@galvanic/testing';
+import { startSplitMode, type SplitMode } from '@galvanic/testing';
 import { httpClient } from './http-client';
 
 const BMCS = Number(process.env.BENCH_IPMI_BMCS ?? 100);
@@ -56,18 +48,13 @@ interface SyncPass {
  */
 export async function ipmiBenchmarks(): Promise<Record<string, unknown>> {
   const fleet = await startSims(BMCS);
-  const database = await createTestDatabase('galvanic_bench');
-  const processes: ServiceProcess[] = [];
+  let cluster: SplitMode | undefined;
   try {
     const status = await powerStatus(fleet.sims[0]!.port);
-    const dataSource = createDataSource({ url: database.url });
-    await dataSource.initialize();
-    await migrate(dataSource);
-    await dataSource.destroy();
-    const namespace = uniqueNamespace('bench-ipmi');
-    const port = await freePort();
-    const env = (extra: Record<string, string>) =>
-      splitModeEnv(database.url, namespace, {
+    cluster = await startSplitMode({
+      conductors: ['bench-c1', 'bench-c2'],
+      databasePrefix: 'galvanic_bench',
+      env: {
         GALVANIC_CONDUCTOR__HEARTBEAT_INTERVAL: '5',
         GALVANIC_CONDUCTOR__HEARTBEAT_TIMEOUT: '30',
         // A pass every 2 s; the log of each pass gives its duration.
@@ -76,20 +63,10 @@ export async function ipmiBenchmarks(): Promise<Record<string, unknown>> {
         // The lab setting, as Ironic's best figures used: BMCs on loopback need no spacing.
         GALVANIC_IPMI__MIN_COMMAND_INTERVAL: '0.01',
         GALVANIC_IPMI__POWER_STATE_POLL_INTERVAL: '0.01',
-        ...extra,
-      });
-    const conductors = ['bench-c1', 'bench-c2'].map((host) =>
-      startService('services/conductor/src/main.ts', {
-        env: env({ GALVANIC_DEFAULT__HOST: host }),
-      }),
-    );
-    processes.push(...conductors);
-    processes.push(
-      startService('services/api/src/main.ts', {
-        env: env({ GALVANIC_DEFAULT__HOST: 'bench-api', GALVANIC_API__PORT: String(port) }),
-      }),
-    );
-    await Promise.all(processes.map((p) => p.waitFor(/conductor started|api listening/)));
+      },
+    });
+    const conductors = [...cluster.conductors.values()];
+    const port = new URL(cluster.apiUrl).port;
     const client = httpClient(`http://127.0.0.1:${port}`, 32, {
       'X-OpenStack-Ironic-API-Version': '1.82',
       'Content-Type': 'application/json',
@@ -180,9 +157,7 @@ export async function ipmiBenchmarks(): Promise<Record<string, unknown>> {
       },
     };
   } finally {
-    for (const child of processes) child.kill();
-    await Promise.all(processes.map((child) => child.exited()));
+    await cluster?.stop();
     fleet.stop();
-    await database.drop();
   }
 }

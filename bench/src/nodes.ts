@@ -1,12 +1,4 @@
-import { createDataSource, migrate } from '@galvanic/db';
-import {
-  createTestDatabase,
-  freePort,
-  splitModeEnv,
-  startService,
-  uniqueNamespace,
-  type ServiceProcess,
-} from '@galvanic/testing';
+import { startSplitMode } from '@galvanic/testing';
 import { httpClient } from './http-client';
 import { measure, runBatch, type BatchResult, type WorkloadResult } from './stats';
 
@@ -15,16 +7,11 @@ const POWER_NODES = 100;
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 3000);
 
 /** Split mode over RabbitMQ with two conductors, on a database of its own. */
-async function startSplitMode(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const database = await createTestDatabase('galvanic_bench');
-  const dataSource = createDataSource({ url: database.url });
-  await dataSource.initialize();
-  await migrate(dataSource);
-  await dataSource.destroy();
-  const namespace = uniqueNamespace('bench-nodes');
-  const port = await freePort();
-  const env = (extra: Record<string, string>) =>
-    splitModeEnv(database.url, namespace, {
+async function startBenchSplitMode(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const cluster = await startSplitMode({
+    conductors: ['bench-c1', 'bench-c2'],
+    databasePrefix: 'galvanic_bench',
+    env: {
       GALVANIC_CONDUCTOR__HEARTBEAT_INTERVAL: '5',
       GALVANIC_CONDUCTOR__HEARTBEAT_TIMEOUT: '30',
       GALVANIC_API__CONDUCTOR_REFRESH_INTERVAL: '5',
@@ -32,33 +19,14 @@ async function startSplitMode(): Promise<{ url: string; stop: () => Promise<void
       GALVANIC_CONDUCTOR__NODE_LOCKED_RETRY_ATTEMPTS: '1',
       GALVANIC_CONDUCTOR__SYNC_POWER_STATE_INTERVAL: '0',
       GALVANIC_FAKE__POWER_DELAY: '0',
-      ...extra,
-    });
-  const processes: ServiceProcess[] = [
-    startService('services/conductor/src/main.ts', {
-      env: env({ GALVANIC_DEFAULT__HOST: 'bench-c1' }),
-    }),
-    startService('services/conductor/src/main.ts', {
-      env: env({ GALVANIC_DEFAULT__HOST: 'bench-c2' }),
-    }),
-    startService('services/api/src/main.ts', {
-      env: env({ GALVANIC_DEFAULT__HOST: 'bench-api', GALVANIC_API__PORT: String(port) }),
-    }),
-  ];
-  await Promise.all(processes.map((p) => p.waitFor(/conductor started|api listening/)));
-  return {
-    url: `http://127.0.0.1:${port}`,
-    stop: async () => {
-      for (const child of processes) child.kill();
-      await Promise.all(processes.map((child) => child.exited()));
-      await database.drop();
     },
-  };
+  });
+  return { url: cluster.apiUrl, stop: () => cluster.stop() };
 }
 
 /** The node workloads measured on a real Ironic in the nodes issue, against Galvanic. */
 export async function nodeBenchmarks(): Promise<Record<string, unknown>> {
-  const service = await startSplitMode();
+  const service = await startBenchSplitMode();
   const client = httpClient(service.url, 32, {
     'X-OpenStack-Ironic-API-Version': '1.82',
     'Content-Type': 'application/json',

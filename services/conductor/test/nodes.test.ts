@@ -146,7 +146,8 @@ describe('nodes in split mode: the api and two conductors', () => {
       'inspection_finished_at',
     )) as Record<string, unknown>;
     expect(inspected.inspection_finished_at).toBeTruthy();
-  });
+    // The CLI polls long actions every 10 s, as it does against Ironic.
+  }, 120_000);
 
   describe('matches the recorded samples', () => {
     let uuid: string;
