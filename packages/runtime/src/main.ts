@@ -19,8 +19,19 @@ export function runMain(name: string, main: () => Promise<void>): void {
   });
 }
 
-/** Calls `stop` once on SIGTERM or SIGINT; a second signal exits at once. */
-export function onShutdownSignal(stop: (signal: NodeJS.Signals) => Promise<void>): void {
+/**
+ * Calls `stop` once on SIGTERM or SIGINT; a second signal exits at once. With `exclusive`, the
+ * handlers libraries registered before are dropped, so none of them tears things down (such as
+ * an embedded database) while `stop` still needs them.
+ */
+export function onShutdownSignal(
+  stop: (signal: NodeJS.Signals) => Promise<void>,
+  options: { exclusive?: boolean } = {},
+): void {
+  if (options.exclusive) {
+    process.removeAllListeners('SIGTERM');
+    process.removeAllListeners('SIGINT');
+  }
   let stopping = false;
   const handler = (signal: NodeJS.Signals) => {
     if (stopping) process.exit(130);

