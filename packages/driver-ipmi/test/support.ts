@@ -51,8 +51,3 @@ export function obeySoftOff(sim: IpmiSim, delayMs: number): () => void {
   }, 5);
   return () => clearInterval(timer);
 }
-
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
