@@ -145,6 +145,14 @@ export function nodesRouter(deps: NodesDependencies): Router {
     });
   };
 
+  /** A read the owning conductor answers, given nothing but the node. */
+  const askOwner =
+    <R>(method: RpcMethod<NodeRef, R>) =>
+    async (req: Request, res: Response) => {
+      const node = await findNode(req, nodes, String(req.params.ident));
+      res.json(await callOwner(req, node, method, {}));
+    };
+
   const list = (detailPath: boolean) => async (req: Request, res: Response) => {
     const minor = req.apiVersion.minor;
     const query = collectionQuery(req, {
@@ -340,10 +348,7 @@ export function nodesRouter(deps: NodesDependencies): Router {
 
   router
     .route('/:ident/management/boot_device')
-    .get(async (req, res) => {
-      const node = await findNode(req, nodes, req.params.ident!);
-      res.json(await callOwner(req, node, getBootDeviceMethod, {}));
-    })
+    .get(askOwner(getBootDeviceMethod))
     .put(async (req, res) => {
       const node = await findNode(req, nodes, req.params.ident!);
       const request = checkBootDeviceRequest(req);
@@ -354,26 +359,17 @@ export function nodesRouter(deps: NodesDependencies): Router {
 
   router
     .route('/:ident/management/boot_device/supported')
-    .get(async (req, res) => {
-      const node = await findNode(req, nodes, req.params.ident!);
-      res.json(await callOwner(req, node, getSupportedBootDevicesMethod, {}));
-    })
+    .get(askOwner(getSupportedBootDevicesMethod))
     .all(methodNotAllowed(['GET']));
 
   router
     .route('/:ident/validate')
-    .get(async (req, res) => {
-      const node = await findNode(req, nodes, req.params.ident!);
-      res.json(await callOwner(req, node, validateNodeMethod, {}));
-    })
+    .get(askOwner(validateNodeMethod))
     .all(methodNotAllowed(['GET']));
 
   router
     .route('/:ident/vendor_passthru/methods')
-    .get(async (req, res) => {
-      const node = await findNode(req, nodes, req.params.ident!);
-      res.json(await callOwner(req, node, nodeVendorMethodsMethod, {}));
-    })
+    .get(askOwner(nodeVendorMethodsMethod))
     .all(methodNotAllowed(['GET']));
 
   router.all(['/:ident/vendor_passthru', '/:ident/vendor_passthru/:method'], async (req, res) => {
