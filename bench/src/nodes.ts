@@ -19,6 +19,8 @@ async function startBenchSplitMode(): Promise<{ url: string; stop: () => Promise
       GALVANIC_CONDUCTOR__NODE_LOCKED_RETRY_ATTEMPTS: '1',
       GALVANIC_CONDUCTOR__SYNC_POWER_STATE_INTERVAL: '0',
       GALVANIC_FAKE__POWER_DELAY: '0',
+      // An inspection holds its node's lock long enough to time single 409s against it.
+      GALVANIC_FAKE__INSPECT_DELAY: '10',
     },
   });
   return { url: cluster.apiUrl, stop: () => cluster.stop() };
@@ -106,9 +108,33 @@ export async function nodeBenchmarks(): Promise<Record<string, unknown>> {
     );
     lockedLatency.sort((a, b) => a - b);
 
+    // One request at a time against a node whose lock an inspection holds: the 409 itself.
+    const held = uuids[1]!;
+    await client.request('PUT', `/v1/nodes/${held}/states/provision`, { target: 'manage' });
+    while (
+      JSON.parse((await client.request('GET', `/v1/nodes/${held}?fields=provision_state`)).body)
+        .provision_state !== 'manageable'
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await client.request('PUT', `/v1/nodes/${held}/states/provision`, { target: 'inspect' });
+    const single: number[] = [];
+    for (let i = 0; i < 50; i += 1) {
+      const started = performance.now();
+      const { status } = await client.request(
+        'POST',
+        `/v1/nodes/${held}/vendor_passthru?method=third_method_sync`,
+        { bar: 'meow' },
+      );
+      if (status === 409) single.push(performance.now() - started);
+    }
+    single.sort((a, b) => a - b);
+
     let deleted = 0;
-    const remove = await runBatch(uuids.length, 16, async () => {
-      const uuid = uuids[deleted++]!;
+    // The inspected node stays locked for a while; it goes with the database.
+    const deletable = uuids.filter((uuid) => uuid !== held);
+    const remove = await runBatch(deletable.length, 16, async () => {
+      const uuid = deletable[deleted++]!;
       for (;;) {
         const { status } = await client.request('DELETE', `/v1/nodes/${uuid}`);
         if (status === 204) return;
@@ -125,6 +151,14 @@ export async function nodeBenchmarks(): Promise<Record<string, unknown>> {
       vendor_passthru_sync_concurrency_16: passthru,
       power_on_100_until_all_on: powerOn,
       power_off_100_until_all_off: powerOff,
+      locked_node_one_request_at_a_time: {
+        requests: single.length,
+        retries: 'off (node_locked_retry_attempts = 1)',
+        p50_ms: Number((single[Math.floor(single.length / 2)] ?? 0).toFixed(3)),
+        p99_ms: Number(
+          (single[Math.min(single.length - 1, Math.floor(single.length * 0.99))] ?? 0).toFixed(3),
+        ),
+      },
       exclusive_contention_20_on_one_node: {
         ...outcomes,
         retries: 'off (node_locked_retry_attempts = 1)',
