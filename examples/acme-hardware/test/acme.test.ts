@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  INTERFACE_KINDS,
   InvalidParameterValue,
   MissingParameterValue,
   passthruMethodsOf,
 } from '@galvanic/driver-sdk';
-import { buildInterface, makeTask } from '@galvanic/driver-sdk/testing';
+import { buildInterface, makeTask, supportedInterfacesOf } from '@galvanic/driver-sdk/testing';
 import { AcmeControllerError, AcmeHardware, AcmeManagement, AcmePower, AcmeVendor } from '../src';
 import { startAcmeSim, type AcmeSim } from '../src/sim';
 
@@ -205,9 +204,7 @@ describe('the Acme driver against acme-sim', () => {
 describe('AcmeHardware', () => {
   it('uses Acme power and management, and GenericHardware for the rest', () => {
     const type = new AcmeHardware();
-    expect(
-      Object.fromEntries(INTERFACE_KINDS.map((kind) => [kind, type.supportedInterfaces(kind)])),
-    ).toEqual({
+    expect(supportedInterfacesOf(type)).toEqual({
       bios: ['no-bios'],
       boot: ['pxe'],
       console: ['no-console'],

@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { INTERFACE_KINDS } from '@galvanic/driver-sdk';
+import { supportedInterfacesOf } from '@galvanic/driver-sdk/testing';
 import { FakeHardware } from '../src';
 
 describe('FakeHardware', () => {
   it("supports what Ironic's fake-hardware supports, most preferred first", () => {
     const type = new FakeHardware();
-    const lists = Object.fromEntries(
-      INTERFACE_KINDS.map((kind) => [kind, type.supportedInterfaces(kind)]),
-    );
+    const lists = supportedInterfacesOf(type);
     expect(lists).toEqual({
       bios: ['fake', 'no-bios'],
       boot: ['fake', 'pxe'],

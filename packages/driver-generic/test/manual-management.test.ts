@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { INTERFACE_KINDS } from '@galvanic/driver-sdk';
+import { supportedInterfacesOf } from '@galvanic/driver-sdk/testing';
 import { ManualManagementHardware } from '../src';
 
 describe('ManualManagementHardware', () => {
   it("supports what Ironic's manual-management supports, most preferred first", () => {
     const type = new ManualManagementHardware();
-    expect(
-      Object.fromEntries(INTERFACE_KINDS.map((kind) => [kind, type.supportedInterfaces(kind)])),
-    ).toEqual({
+    expect(supportedInterfacesOf(type)).toEqual({
       bios: ['no-bios'],
       boot: ['pxe'],
       console: ['no-console'],

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { describeProperty, passthruMethodsOf, type PassthruMethodInfo } from '@galvanic/driver-sdk';
 import {
-  describeProperty,
-  INTERFACE_KINDS,
-  passthruMethodsOf,
-  type PassthruMethodInfo,
-} from '@galvanic/driver-sdk';
-import { buildInterface, checkDriverPackage } from '@galvanic/driver-sdk/testing';
+  buildInterface,
+  checkDriverPackage,
+  supportedInterfacesOf,
+} from '@galvanic/driver-sdk/testing';
 import { loadSample } from '@galvanic/testing';
 import * as exported from '../src';
 import { IpmiHardware, IpmiManagement, IpmiPower, IpmiVendor, IPMI_PROPERTIES } from '../src';
@@ -19,9 +18,7 @@ describe('the galvanic manifest of @galvanic/driver-ipmi', () => {
 describe('IpmiHardware', () => {
   it("supports Ironic's interfaces of the ipmi type that Galvanic has", () => {
     const type = new IpmiHardware();
-    expect(
-      Object.fromEntries(INTERFACE_KINDS.map((kind) => [kind, type.supportedInterfaces(kind)])),
-    ).toEqual({
+    expect(supportedInterfacesOf(type)).toEqual({
       bios: ['no-bios'],
       boot: ['pxe'],
       console: ['no-console'],

@@ -11,6 +11,7 @@ import {
   AppCmd,
   NetFn,
   ReplayWindow,
+  requestSessionPrivilege,
   requireSuccess,
   RqSeq,
   sessionExchange,
@@ -146,23 +147,12 @@ export class Ipmi15Session implements Session {
     this.#outSeq = activated.data.readUInt32LE(5);
     this.#replay = new ReplayWindow();
     this.#active = true;
-    try {
-      requireSuccess(
-        await this.request(
-          link,
-          {
-            netFn: NetFn.App,
-            command: AppCmd.SetSessionPrivilegeLevel,
-            data: Buffer.from([this.#cred.privilege]),
-          },
-          policy,
-        ),
-        target,
-      );
-    } catch (err) {
-      this.#active = false;
-      throw err;
-    }
+    await requestSessionPrivilege(
+      (req) => this.request(link, req, policy),
+      this.#cred.privilege,
+      target,
+      () => (this.#active = false),
+    );
   }
 
   #wrap(msg: Buffer, sessionId: number, seq: number): Buffer {

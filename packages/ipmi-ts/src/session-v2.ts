@@ -39,6 +39,7 @@ import {
   AppCmd,
   NetFn,
   ReplayWindow,
+  requestSessionPrivilege,
   requireSuccess,
   RqSeq,
   sessionExchange,
@@ -228,23 +229,12 @@ export class RmcpPlusSession implements Session {
     this.#seq = 0;
     this.#replay = new ReplayWindow();
     this.#active = true;
-    try {
-      requireSuccess(
-        await this.request(
-          link,
-          {
-            netFn: NetFn.App,
-            command: AppCmd.SetSessionPrivilegeLevel,
-            data: Buffer.from([this.#cred.privilege]),
-          },
-          policy,
-        ),
-        target,
-      );
-    } catch (err) {
-      this.#active = false;
-      throw err;
-    }
+    await requestSessionPrivilege(
+      (req) => this.request(link, req, policy),
+      this.#cred.privilege,
+      target,
+      () => (this.#active = false),
+    );
   }
 
   request(link: Link, req: IpmiRequest, policy: RetryPolicy): Promise<IpmiResponse> {

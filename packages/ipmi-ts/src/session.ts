@@ -82,6 +82,31 @@ export function requireSuccess(resp: IpmiResponse, target: string): IpmiResponse
 }
 
 /**
+ * The last step of activating any session: ask for the credentials' privilege level. Until it
+ * succeeds the session is not usable, so a failure leaves it marked inactive.
+ */
+export async function requestSessionPrivilege(
+  send: (req: IpmiRequest) => Promise<IpmiResponse>,
+  privilege: number,
+  target: string,
+  deactivate: () => void,
+): Promise<void> {
+  try {
+    requireSuccess(
+      await send({
+        netFn: NetFn.App,
+        command: AppCmd.SetSessionPrivilegeLevel,
+        data: Buffer.from([privilege]),
+      }),
+      target,
+    );
+  } catch (err) {
+    deactivate();
+    throw err;
+  }
+}
+
+/**
  * Anti-replay check for inbound session sequence numbers: accepts numbers ahead of the highest
  * seen and unseen numbers up to 32 behind.
  */

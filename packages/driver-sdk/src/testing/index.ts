@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { resolveGroup, type RawConfig } from '@galvanic/config';
 import { hardwareTypeClassProblem, interfaceClassProblem } from '../contract';
 import type { HardwareInterface } from '../interfaces/base';
+import type { HardwareType } from '../hardware-type';
 import { checkManifest, SDK_API_VERSION, type DriverManifest } from '../manifest';
 import { INTERFACE_KINDS, type InterfaceKind } from '../kinds';
 import type { NodeView } from '../node';
@@ -150,4 +151,13 @@ export function checkDriverPackage(packageJson: URL, exported: Record<string, un
     }
   }
   return problems;
+}
+
+/** A hardware type's supported implementations for every kind, to compare with a whole table. */
+export function supportedInterfacesOf(
+  type: HardwareType,
+): Record<InterfaceKind, readonly string[]> {
+  return Object.fromEntries(
+    INTERFACE_KINDS.map((kind) => [kind, type.supportedInterfaces(kind)]),
+  ) as Record<InterfaceKind, readonly string[]>;
 }
