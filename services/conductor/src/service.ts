@@ -170,9 +170,21 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
     async stop() {
       const timeoutMs = config.conductor.graceful_shutdown_timeout * 1000;
       logger.info('conductor stopping', { in_flight: rpc.inFlight, timeout_ms: timeoutMs });
+      const started = Date.now();
+      directory.stop();
+      await Promise.all(periodicTasks.map((task) => task.stop()));
       const outcome = await rpc.drain(timeoutMs);
-      if (!outcome.completed)
-        logger.warn('abandoned in-flight work at shutdown', { abandoned: outcome.abandoned });
+      // Async node actions answered before the stop still run under their locks: they get what
+      // is left of the deadline, then are aborted and recorded on their nodes.
+      const abandonedTasks = await tasks.drain(Math.max(0, timeoutMs - (Date.now() - started)));
+      if (!outcome.completed || abandonedTasks > 0) {
+        logger.warn('abandoned in-flight work at shutdown', {
+          abandoned_calls: outcome.abandoned,
+          abandoned_tasks: abandonedTasks,
+        });
+      }
+      await locker.close();
+      await deps.drivers.close();
       await membership.leave();
       await rpc.close();
       await status?.close();

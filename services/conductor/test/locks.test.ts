@@ -49,6 +49,7 @@ describe('node locks: 409 on contention, and nothing ever stuck', () => {
         GALVANIC_CONDUCTOR__NODE_LOCKED_RETRY_ATTEMPTS: '3',
         GALVANIC_CONDUCTOR__NODE_LOCKED_RETRY_INTERVAL: '0.2',
         GALVANIC_CONDUCTOR__SYNC_LOCAL_STATE_INTERVAL: '0.5',
+        GALVANIC_CONDUCTOR__GRACEFUL_SHUTDOWN_TIMEOUT: '1',
       },
     });
     apiUrl = cluster.apiUrl;
@@ -126,5 +127,21 @@ describe('node locks: 409 on contention, and nothing ever stuck', () => {
       )
       .toBe(202);
     await waitFor('locked-2', (n) => n.power_state === 'power on');
+  });
+
+  it('a conductor stopped with SIGTERM mid-action gives the work its deadline, then records it failed and unlocks', async () => {
+    const busy = await longInspection('locked-3');
+    const holder = cluster.conductors.get(busy.reservation!)!;
+    holder.kill('SIGTERM');
+    expect(await holder.exited()).toBe(0);
+    const abandoned = holder
+      .output()
+      .split('\n')
+      .find((line) => line.includes('"abandoned in-flight work at shutdown"'));
+    expect(abandoned).toMatch(/"abandoned_tasks":1/);
+    const after = await node('locked-3');
+    expect(after.provision_state).toBe('inspect failed');
+    expect(after.last_error).toMatch(/conductor is stopping/);
+    expect(after.reservation).toBeNull();
   });
 });

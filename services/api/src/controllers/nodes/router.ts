@@ -218,6 +218,7 @@ export function nodesRouter(deps: NodesDependencies): Router {
         driver,
         conductor_group: group,
       });
+      row.reservation = null; // nobody can hold the lock of a node that did not exist a moment ago
       res
         .status(201)
         .setHeader('Location', `${baseUrl(req, deps.publicEndpoint)}/v1/nodes/${row.uuid}`);
