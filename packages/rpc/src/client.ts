@@ -94,7 +94,8 @@ export class RpcClient {
   ): Promise<R> {
     const body = encodeRequest(method.name, validateArgsOrThrow(method, args));
     const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
-    const deadline = Date.now() + timeoutMs;
+    const issuedAt = Date.now();
+    const deadline = issuedAt + timeoutMs;
     const controller = new AbortController();
     const timer = setTimeout(() => {
       const why = this.transport.connected ? '' : ': the message broker is unreachable';
@@ -107,7 +108,7 @@ export class RpcClient {
     let replyText: string;
     try {
       replyText = await this.transport.send(
-        { target, method: method.name, body, requestId, caller: this.caller, deadline },
+        { target, method: method.name, body, requestId, caller: this.caller, deadline, issuedAt },
         controller.signal,
       );
     } finally {

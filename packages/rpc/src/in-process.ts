@@ -59,7 +59,12 @@ class InProcessClient implements RpcClientTransport {
         if (settled) return;
         deliver({
           body: call.body,
-          headers: { requestId: call.requestId, caller: call.caller, deadline: call.deadline },
+          headers: {
+            requestId: call.requestId,
+            caller: call.caller,
+            deadline: call.deadline,
+            issuedAt: call.issuedAt,
+          },
           replyable: true,
           reply: (body) => finish(() => resolve(body)),
           settle: () => undefined,

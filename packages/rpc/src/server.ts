@@ -16,6 +16,8 @@ export interface RpcCallContext {
   caller: string;
   /** Epoch ms after which the caller has given up. */
   deadline: number;
+  /** When the caller sent the call, epoch ms (the time of receipt when the sender gave none). */
+  issuedAt: number;
   /** Aborted when the deadline passes or when drain() gives up on the call. */
   signal: AbortSignal;
 }
@@ -178,14 +180,15 @@ export class RpcServer {
       this.reject(call, meta, new InvalidParameterValue(message));
       return;
     }
-    void this.execute(call, entry, checked.value, { requestId, caller, deadline });
+    const issuedAt = call.headers.issuedAt ?? Date.now();
+    void this.execute(call, entry, checked.value, { requestId, caller, deadline, issuedAt });
   }
 
   private async execute(
     call: IncomingCall,
     entry: Registered,
     args: unknown,
-    info: { requestId: string; caller: string; deadline: number },
+    info: { requestId: string; caller: string; deadline: number; issuedAt: number },
   ): Promise<void> {
     const controller = new AbortController();
     const timer = setTimeout(

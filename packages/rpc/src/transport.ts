@@ -13,6 +13,8 @@ export interface OutgoingCall {
   caller: string;
   /** Absolute deadline, epoch ms. */
   deadline: number;
+  /** When the caller sent the call, epoch ms: orders calls for the same node across retries. */
+  issuedAt: number;
 }
 
 export interface RpcClientTransport {
@@ -31,6 +33,7 @@ export interface IncomingHeaders {
   requestId?: string;
   caller?: string;
   deadline?: number;
+  issuedAt?: number;
 }
 
 export interface IncomingCall {

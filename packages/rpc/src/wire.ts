@@ -4,6 +4,7 @@ import { isWireError, type WireError } from '@galvanic/errors';
 export const HEADER_REQUEST_ID = 'x-request-id';
 export const HEADER_CALLER = 'x-caller';
 export const HEADER_DEADLINE = 'x-deadline';
+export const HEADER_ISSUED_AT = 'x-issued-at';
 
 /** The queue a conductor host consumes from; also the routing key callers publish with. */
 export function conductorQueueName(namespace: string, host: string): string {

@@ -3,9 +3,9 @@ import { request as httpRequest } from 'node:http';
 import { resolve } from 'node:path';
 import { REPO_ROOT } from './process';
 
-/** Where the recorded Ironic traffic lives: `../shared/ironic-api` beside the repository. */
+/** Request/response pairs recorded from a real Ironic, kept as fixtures of this package. */
 export const SAMPLES_DIR =
-  process.env.GALVANIC_SAMPLES_DIR ?? resolve(REPO_ROOT, '../shared/ironic-api');
+  process.env.GALVANIC_SAMPLES_DIR ?? resolve(REPO_ROOT, 'packages/testing/fixtures/ironic-api');
 
 export interface Sample {
   request: { method: string; path: string; headers: Record<string, string>; body: unknown };

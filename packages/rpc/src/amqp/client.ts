@@ -3,7 +3,13 @@ import type { Channel, ChannelModel, ConsumeMessage, Message } from 'amqplib';
 import { RpcConnectionLost, RpcUnreachable } from '@galvanic/errors';
 import type { Logger } from '@galvanic/logging';
 import type { OutgoingCall, RpcClientTransport } from '../transport';
-import { conductorQueueName, HEADER_CALLER, HEADER_DEADLINE, HEADER_REQUEST_ID } from '../wire';
+import {
+  conductorQueueName,
+  HEADER_CALLER,
+  HEADER_DEADLINE,
+  HEADER_ISSUED_AT,
+  HEADER_REQUEST_ID,
+} from '../wire';
 import type { ConnectionManager, ConnectionUser } from './connection';
 
 const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';
@@ -112,6 +118,7 @@ export class AmqpClientTransport implements RpcClientTransport, ConnectionUser {
               [HEADER_REQUEST_ID]: call.requestId,
               [HEADER_CALLER]: call.caller,
               [HEADER_DEADLINE]: call.deadline,
+              [HEADER_ISSUED_AT]: call.issuedAt,
             },
           },
         );

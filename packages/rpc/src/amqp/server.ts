@@ -2,7 +2,13 @@ import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { RpcConnectionLost } from '@galvanic/errors';
 import type { Logger } from '@galvanic/logging';
 import type { IncomingCall, IncomingHeaders, RpcServerTransport } from '../transport';
-import { conductorQueueName, HEADER_CALLER, HEADER_DEADLINE, HEADER_REQUEST_ID } from '../wire';
+import {
+  conductorQueueName,
+  HEADER_CALLER,
+  HEADER_DEADLINE,
+  HEADER_ISSUED_AT,
+  HEADER_REQUEST_ID,
+} from '../wire';
 import type { ConnectionManager, ConnectionUser } from './connection';
 
 export interface AmqpServerOptions {
@@ -242,11 +248,12 @@ export class AmqpServerTransport implements RpcServerTransport, ConnectionUser {
 function readHeaders(raw: unknown): IncomingHeaders {
   const headers = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
   const text = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
-  const deadline = Number(headers[HEADER_DEADLINE]);
+  const epochMs = (value: unknown) =>
+    value !== undefined && Number.isFinite(Number(value)) ? Number(value) : undefined;
   return {
     requestId: text(headers[HEADER_REQUEST_ID]),
     caller: text(headers[HEADER_CALLER]),
-    deadline:
-      headers[HEADER_DEADLINE] !== undefined && Number.isFinite(deadline) ? deadline : undefined,
+    deadline: epochMs(headers[HEADER_DEADLINE]),
+    issuedAt: epochMs(headers[HEADER_ISSUED_AT]),
   };
 }
