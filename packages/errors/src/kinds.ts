@@ -174,6 +174,21 @@ export class ServiceUnavailable extends kindOf('ServiceUnavailable', 503) {}
 export class RpcTimeout extends kindOf('RpcTimeout', 503) {}
 export class RpcUnreachable extends kindOf('RpcUnreachable', 503) {}
 export class RpcConnectionLost extends kindOf('RpcConnectionLost', 503) {}
+/**
+ * A conductor refused a node call because it no longer owns the node on the ring (its membership
+ * lapsed, or the ring moved). Nothing ran: the caller may route the call again to the new owner.
+ */
+export class NodeOwnerChanged extends kindOf('NodeOwnerChanged', 503) {
+  constructor(host: string, node: string) {
+    super(`Conductor ${host} no longer manages node ${node}; the request was not run.`);
+  }
+}
+/** A node call older than one already accepted for the same node; it never runs. */
+export class StaleRequest extends kindOf('StaleRequest', 409) {
+  constructor(node: string) {
+    super(`A newer request for node ${node} was already accepted; this older one was not run.`);
+  }
+}
 
 /** Rebuilds an error that crossed the wire, keeping its kind, status and text. */
 export function errorFromWire(wire: {
