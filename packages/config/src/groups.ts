@@ -148,9 +148,24 @@ export const databaseOptions = defineOptionGroup('database', {
   ),
 });
 
+export const rpcOptions = defineOptionGroup('rpc', {
+  message_key: opt.optionalString(
+    'Key (at least 32 bytes) every api and conductor of a deployment shares to authenticate RPC messages on the broker. Prefer message_key_file.',
+    { secret: true },
+  ),
+  message_key_file: opt.optionalString(
+    'File holding the RPC message key (surrounding whitespace ignored), read at start.',
+  ),
+  insecure_unauthenticated: opt.boolean(
+    false,
+    'INSECURE: let split-mode services run without a message key, accepting RPC messages from anyone who can publish to the broker.',
+  ),
+});
+
 export const coreOptionGroups = [
   defaultOptions,
   apiOptions,
   conductorOptions,
   databaseOptions,
+  rpcOptions,
 ] as const;

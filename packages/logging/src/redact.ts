@@ -1,4 +1,4 @@
-const SECRET_KEY = /(password|passwd|secret|token|kg_key|private_key|credential)/i;
+const SECRET_KEY = /(password|passwd|secret|token|kg_key|private_key|message_key|credential)/i;
 export const MASK = '******';
 
 /** Whether a field with this name holds a secret and must never be shown or logged. */

@@ -88,6 +88,8 @@ class InProcessServer implements RpcServerTransport {
   ) {}
 
   readonly connected = true;
+  /** Calls never leave the process, so there is nothing to authenticate. */
+  readonly unauthenticatedDropped = 0;
 
   async listen(onCall: Deliver): Promise<void> {
     const existing = this.listeners.get(this.host);

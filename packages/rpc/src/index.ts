@@ -30,4 +30,12 @@ export {
   type RpcClientMetrics,
   type RpcServerMetrics,
 } from './metrics';
-export { conductorQueueName, HEADER_CALLER, HEADER_DEADLINE, HEADER_REQUEST_ID } from './wire';
+export {
+  conductorQueueName,
+  HEADER_CALLER,
+  HEADER_DEADLINE,
+  HEADER_ISSUED_AT,
+  HEADER_MAC,
+  HEADER_REQUEST_ID,
+} from './wire';
+export { MessageAuthenticator, MIN_MESSAGE_KEY_BYTES, type SignedCallFields } from './message-auth';

@@ -5,7 +5,7 @@ export {
   TEST_POSTGRES_ADMIN_URL,
   type TestDatabase,
 } from './database';
-export { uniqueNamespace, TEST_AMQP_URL } from './names';
+export { uniqueNamespace, TEST_AMQP_URL, TEST_RPC_MESSAGE_KEY } from './names';
 export { freePort } from './ports';
 export { startService, REPO_ROOT, type ServiceProcess } from './process';
 export {

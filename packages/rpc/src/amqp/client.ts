@@ -8,8 +8,10 @@ import {
   HEADER_CALLER,
   HEADER_DEADLINE,
   HEADER_ISSUED_AT,
+  HEADER_MAC,
   HEADER_REQUEST_ID,
 } from '../wire';
+import type { MessageAuthenticator } from '../message-auth';
 import type { ConnectionManager, ConnectionUser } from './connection';
 
 const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';
@@ -17,6 +19,8 @@ const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';
 interface Pending {
   call: OutgoingCall;
   sentAt: number;
+  /** The MAC the call was sent with, which its reply's MAC must cover. */
+  mac: string | undefined;
   resolve(body: string): void;
   reject(error: Error): void;
 }
@@ -36,12 +40,19 @@ export class AmqpClientTransport implements RpcClientTransport, ConnectionUser {
   private readonly pending = new Map<string, Pending>();
   private readonly channelWaiters = new Set<() => void>();
   private closed = false;
+  private forgedReplies = 0;
 
   constructor(
     private readonly manager: ConnectionManager,
     private readonly namespace: string,
     private readonly logger: Logger,
+    private readonly authenticator: MessageAuthenticator | undefined,
   ) {}
+
+  /** Replies dropped because their MAC was missing or wrong. */
+  get forgedRepliesDropped(): number {
+    return this.forgedReplies;
+  }
 
   get connected(): boolean {
     return this.channel !== undefined;
@@ -99,29 +110,29 @@ export class AmqpClientTransport implements RpcClientTransport, ConnectionUser {
       this.pending.set(correlationId, {
         call,
         sentAt: Date.now(),
+        mac: undefined,
         resolve: (body) => (cleanup(), resolve(body)),
         reject: (error) => (cleanup(), reject(error)),
       });
       const remaining = Math.max(1, Math.ceil(call.deadline - Date.now()));
+      const destination = conductorQueueName(this.namespace, call.target);
+      const mac = this.authenticator?.signCall({ destination, ...call });
+      this.pending.get(correlationId)!.mac = mac;
       try {
-        channel.publish(
-          '',
-          conductorQueueName(this.namespace, call.target),
-          Buffer.from(call.body),
-          {
-            mandatory: true,
-            replyTo: DIRECT_REPLY_TO,
-            correlationId,
-            expiration: String(remaining),
-            contentType: 'application/json',
-            headers: {
-              [HEADER_REQUEST_ID]: call.requestId,
-              [HEADER_CALLER]: call.caller,
-              [HEADER_DEADLINE]: call.deadline,
-              [HEADER_ISSUED_AT]: call.issuedAt,
-            },
+        channel.publish('', destination, Buffer.from(call.body), {
+          mandatory: true,
+          replyTo: DIRECT_REPLY_TO,
+          correlationId,
+          expiration: String(remaining),
+          contentType: 'application/json',
+          headers: {
+            [HEADER_REQUEST_ID]: call.requestId,
+            [HEADER_CALLER]: call.caller,
+            [HEADER_DEADLINE]: call.deadline,
+            [HEADER_ISSUED_AT]: call.issuedAt,
+            ...(mac === undefined ? {} : { [HEADER_MAC]: mac }),
           },
-        );
+        });
       } catch (error) {
         cleanup();
         reject(
@@ -167,7 +178,23 @@ export class AmqpClientTransport implements RpcClientTransport, ConnectionUser {
     if (!message) return;
     const entry = this.pending.get(String(message.properties.correlationId));
     if (!entry) return; // The caller already gave up.
-    entry.resolve(message.content.toString('utf8'));
+    const body = message.content.toString('utf8');
+    if (this.authenticator) {
+      const headers = (message.properties.headers ?? {}) as Record<string, unknown>;
+      const mac = typeof headers[HEADER_MAC] === 'string' ? headers[HEADER_MAC] : undefined;
+      if (!this.authenticator.verifyReply(entry.mac ?? '', body, mac)) {
+        // Not from the conductor: keep waiting for the real reply (or the deadline).
+        this.forgedReplies += 1;
+        this.logger.warn('Dropping an RPC reply that failed authentication', {
+          target: entry.call.target,
+          method: entry.call.method,
+          request_id: entry.call.requestId,
+          reason: mac === undefined ? 'no MAC' : 'wrong MAC',
+        });
+        return;
+      }
+    }
+    entry.resolve(body);
   }
 
   private scheduleProbe(): void {

@@ -7,8 +7,10 @@ import {
   HEADER_CALLER,
   HEADER_DEADLINE,
   HEADER_ISSUED_AT,
+  HEADER_MAC,
   HEADER_REQUEST_ID,
 } from '../wire';
+import type { MessageAuthenticator } from '../message-auth';
 import type { ConnectionManager, ConnectionUser } from './connection';
 
 export interface AmqpServerOptions {
@@ -84,12 +86,14 @@ export class AmqpServerTransport implements RpcServerTransport, ConnectionUser {
   private closed = false;
   private readonly queue: string;
   private readonly prefetch: number;
+  private unauthenticated = 0;
 
   constructor(
     private readonly manager: ConnectionManager,
     namespace: string,
     private readonly host: string,
     private readonly logger: Logger,
+    private readonly authenticator: MessageAuthenticator | undefined,
     options: AmqpServerOptions = {},
   ) {
     this.queue = conductorQueueName(namespace, host);
@@ -98,6 +102,10 @@ export class AmqpServerTransport implements RpcServerTransport, ConnectionUser {
 
   get connected(): boolean {
     return this.channels !== undefined;
+  }
+
+  get unauthenticatedDropped(): number {
+    return this.unauthenticated;
   }
 
   async attach(model: ChannelModel): Promise<void> {
@@ -215,24 +223,79 @@ export class AmqpServerTransport implements RpcServerTransport, ConnectionUser {
       return;
     }
     channels.acks.delivered(message.fields.deliveryTag);
-    const call = this.toIncoming(channels, message);
+    const body = message.content.toString('utf8');
+    const headers = readHeaders(message.properties.headers);
+    const mac = this.authenticate(body, headers, message.properties.headers);
+    const call = this.toIncoming(channels, message, body, headers, mac);
+    if (mac === false) {
+      // Acked so the broker never hands it to anyone again; never run, never answered.
+      call.settle();
+      return;
+    }
     if (this.onCall) this.onCall(call);
     else call.settle();
   }
 
-  private toIncoming(channels: Channels, message: ConsumeMessage): IncomingCall {
+  /**
+   * With a key: the call's MAC when it is genuine, false (counted and logged, without the key or
+   * the MAC) when it is missing or wrong. Without a key: undefined, and every call goes through.
+   */
+  private authenticate(
+    body: string,
+    headers: IncomingHeaders,
+    raw: Record<string, unknown> | undefined,
+  ): string | false | undefined {
+    if (!this.authenticator) return undefined;
+    const given = typeof raw?.[HEADER_MAC] === 'string' ? raw[HEADER_MAC] : undefined;
+    const genuine =
+      headers.requestId !== undefined &&
+      headers.caller !== undefined &&
+      headers.deadline !== undefined &&
+      headers.issuedAt !== undefined &&
+      this.authenticator.verifyCall(
+        {
+          destination: this.queue,
+          body,
+          requestId: headers.requestId,
+          caller: headers.caller,
+          deadline: headers.deadline,
+          issuedAt: headers.issuedAt,
+        },
+        given,
+      );
+    if (genuine) return given;
+    this.unauthenticated += 1;
+    this.logger.warn('Dropping an RPC message that failed authentication', {
+      queue: this.queue,
+      claimed_request_id: headers.requestId,
+      claimed_caller: headers.caller,
+      reason: given === undefined ? 'no MAC' : 'wrong MAC or altered envelope',
+    });
+    return false;
+  }
+
+  private toIncoming(
+    channels: Channels,
+    message: ConsumeMessage,
+    body: string,
+    headers: IncomingHeaders,
+    callMac: string | false | undefined,
+  ): IncomingCall {
     const { replyTo, correlationId } = message.properties;
     let settled = false;
     return {
-      body: message.content.toString('utf8'),
-      headers: readHeaders(message.properties.headers),
+      body,
+      headers,
       replyable: typeof replyTo === 'string' && replyTo.length > 0,
-      reply: (body) => {
+      reply: (replyBody) => {
         const publish = this.channels?.publish;
-        if (!replyTo || !publish) return;
-        publish.sendToQueue(replyTo, Buffer.from(body), {
+        if (!replyTo || !publish || callMac === false) return;
+        const mac =
+          callMac === undefined ? undefined : this.authenticator?.signReply(callMac, replyBody);
+        publish.sendToQueue(replyTo, Buffer.from(replyBody), {
           correlationId,
           contentType: 'application/json',
+          ...(mac === undefined ? {} : { headers: { [HEADER_MAC]: mac } }),
         });
       },
       settle: () => {
