@@ -20,6 +20,8 @@ export {
   type AmqpTransportMetrics,
 } from './amqp/transport';
 export type { AmqpServerOptions } from './amqp/server';
+export type { AmqpClientOptions } from './amqp/client';
+export { RpcCallNotSent, RpcCallNotDelivered, provesCallNotRun } from './delivery';
 export type { BackoffOptions } from './amqp/backoff';
 export { InProcessTransport } from './in-process';
 export { HashRing, type HashRingOptions } from './hash-ring';

@@ -19,3 +19,4 @@ export {
 } from './samples';
 export { baremetal, splitModeEnv } from './cli';
 export { startSplitMode, type SplitMode, type SplitModeOptions } from './split-mode';
+export { TcpProxy } from './tcp-proxy';

@@ -36,7 +36,7 @@ runMain('galvanic-api', async () => {
     config,
     logger,
     dataSource,
-    transport.client(),
+    transport.client({ queueWaitMs: config.rpc.conductor_queue_wait * 1000 }),
   );
   const api = await startApi({ config, logger, dataSource, rpc, directory });
   onShutdownSignal(async (signal) => {

@@ -2,7 +2,7 @@ import type { Logger } from '@galvanic/logging';
 import type { RpcClientTransport, RpcServerTransport } from '../transport';
 import { MessageAuthenticator } from '../message-auth';
 import type { BackoffOptions } from './backoff';
-import { AmqpClientTransport } from './client';
+import { AmqpClientTransport, type AmqpClientOptions } from './client';
 import { ConnectionManager } from './connection';
 import { AmqpServerTransport, type AmqpServerOptions } from './server';
 
@@ -53,12 +53,13 @@ export class AmqpTransport {
     this.manager.start();
   }
 
-  client(): RpcClientTransport {
+  client(options: AmqpClientOptions = {}): RpcClientTransport {
     const client = new AmqpClientTransport(
       this.manager,
       this.namespace,
       this.logger,
       this.authenticator,
+      options,
     );
     this.own(client);
     this.clients.add(client);
