@@ -76,8 +76,10 @@ describe('a conductor facing hostile messages on the broker', () => {
   function publish(method: string, args: Record<string, unknown>, key?: string): Promise<unknown> {
     const body = JSON.stringify({ method, args });
     const issuedAt = Date.now();
+    const correlationId = randomUUID();
     const envelope = {
       destination: queue,
+      messageId: correlationId,
       body,
       requestId: `req-${randomUUID()}`,
       caller: 'made-up-client',
@@ -85,7 +87,6 @@ describe('a conductor facing hostile messages on the broker', () => {
       issuedAt,
     };
     const mac = key ? new MessageAuthenticator(Buffer.from(key)).signCall(envelope) : undefined;
-    const correlationId = randomUUID();
     const reply = new Promise<unknown>((resolve) => replies.set(correlationId, resolve));
     channel.publish('', queue, Buffer.from(body), {
       replyTo: 'amq.rabbitmq.reply-to',

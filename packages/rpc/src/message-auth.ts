@@ -7,6 +7,8 @@ export const MIN_MESSAGE_KEY_BYTES = 32;
 export interface SignedCallFields {
   /** The queue the call is addressed to (namespace and conductor host). */
   destination: string;
+  /** Unique per message sent (the AMQP correlation id), so no two calls share a MAC. */
+  messageId: string;
   body: string;
   requestId: string;
   caller: string;
@@ -16,8 +18,8 @@ export interface SignedCallFields {
 
 /**
  * HMAC-SHA256 over RPC envelopes with a key every service of a deployment shares. A call's MAC
- * covers its destination, body (and so its method), request id, caller, deadline and issue
- * time; a reply's MAC covers its body and the MAC of the call it answers, so a reply can be
+ * covers its destination, message id, body (and so its method), request id, caller, deadline
+ * and issue time; a reply's MAC covers its body and the MAC of the call it answers, so a reply can be
  * neither forged nor moved onto another call. MACs are compared in constant time.
  */
 export class MessageAuthenticator {
@@ -35,6 +37,7 @@ export class MessageAuthenticator {
     return this.mac([
       'galvanic-rpc-call/1',
       call.destination,
+      call.messageId,
       call.requestId,
       call.caller,
       String(call.deadline),

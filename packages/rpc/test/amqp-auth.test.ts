@@ -68,6 +68,7 @@ afterAll(async () => {
 });
 
 interface Envelope {
+  messageId: string;
   body: string;
   requestId: string;
   caller: string;
@@ -79,6 +80,7 @@ interface Envelope {
 function envelope(text: string, overrides: Partial<Envelope> = {}): Envelope {
   const issuedAt = Date.now();
   return {
+    messageId: randomUUID(),
     body: JSON.stringify({ method: 'echo', args: { text } }),
     requestId: `req-${randomUUID()}`,
     caller: 'api:a',
@@ -91,6 +93,7 @@ function envelope(text: string, overrides: Partial<Envelope> = {}): Envelope {
 /** Publishes as a made-up client would: straight to the conductor's queue, with any headers. */
 function publishRaw(to: string, message: Envelope): void {
   rawChannel.publish('', to, Buffer.from(message.body), {
+    correlationId: message.messageId,
     contentType: 'application/json',
     headers: {
       [HEADER_REQUEST_ID]: message.requestId,
@@ -132,6 +135,7 @@ describe('RPC message authentication over RabbitMQ', () => {
     forgeries.push({ ...signed, caller: 'conductor:other', mac });
     forgeries.push({ ...signed, requestId: 'req-other', mac });
     forgeries.push({ ...signed, issuedAt: signed.issuedAt + 1, mac });
+    forgeries.push({ ...signed, messageId: randomUUID(), mac });
     // Signed for another conductor's queue, replayed to this one.
     const elsewhere = envelope('elsewhere');
     forgeries.push({
@@ -148,6 +152,18 @@ describe('RPC message authentication over RabbitMQ', () => {
     // do if every dropped message before it was acked.
     publishRaw(queue, { ...signed, mac });
     await waitFor(() => seen.echoed.includes('original'));
+  });
+
+  it('runs a genuine call once, dropping the same message published again', async () => {
+    const signed = envelope('once only');
+    const mac = macFor(new MessageAuthenticator(KEY), queue, signed);
+    const before = server.metrics.unauthenticatedDropped;
+    publishRaw(queue, { ...signed, mac });
+    publishRaw(queue, { ...signed, mac });
+    publishRaw(queue, { ...signed, mac });
+    await waitFor(() => server.metrics.unauthenticatedDropped - before === 2);
+    await client.call(host, echoMethod, { text: 'after replays' });
+    expect(seen.echoed.filter((text) => text === 'once only')).toEqual(['once only']);
   });
 
   it('logs a dropped message without the key or the MAC it carried', async () => {

@@ -153,6 +153,7 @@ export class AmqpClientTransport implements RpcClientTransport, ConnectionUser {
       const entry = this.pending.get(correlationId)!;
       entry.mac = this.authenticator?.signCall({
         destination: conductorQueueName(this.namespace, call.target),
+        messageId: correlationId,
         ...call,
       });
       try {

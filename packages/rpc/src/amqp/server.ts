@@ -11,6 +11,7 @@ import {
   HEADER_REQUEST_ID,
 } from '../wire';
 import type { MessageAuthenticator } from '../message-auth';
+import { ReplayGuard } from '../replay-guard';
 import type { ConnectionManager, ConnectionUser } from './connection';
 
 export interface AmqpServerOptions {
@@ -87,6 +88,7 @@ export class AmqpServerTransport implements RpcServerTransport, ConnectionUser {
   private readonly queue: string;
   private readonly prefetch: number;
   private unauthenticated = 0;
+  private readonly replays = new ReplayGuard();
 
   constructor(
     private readonly manager: ConnectionManager,
@@ -225,7 +227,12 @@ export class AmqpServerTransport implements RpcServerTransport, ConnectionUser {
     channels.acks.delivered(message.fields.deliveryTag);
     const body = message.content.toString('utf8');
     const headers = readHeaders(message.properties.headers);
-    const mac = this.authenticate(body, headers, message.properties.headers);
+    const mac = this.authenticate(
+      body,
+      headers,
+      message.properties.headers,
+      message.properties.correlationId,
+    );
     const call = this.toIncoming(channels, message, body, headers, mac);
     if (mac === false) {
       // Acked so the broker never hands it to anyone again; never run, never answered.
@@ -237,39 +244,42 @@ export class AmqpServerTransport implements RpcServerTransport, ConnectionUser {
   }
 
   /**
-   * With a key: the call's MAC when it is genuine, false (counted and logged, without the key or
-   * the MAC) when it is missing or wrong. Without a key: undefined, and every call goes through.
+   * With a key: the call's MAC when it is genuine and new, false (counted and logged, without the
+   * key or the MAC) when it is missing, wrong, or a replay of a call already accepted. Without a
+   * key: undefined, and every call goes through.
    */
   private authenticate(
     body: string,
     headers: IncomingHeaders,
     raw: Record<string, unknown> | undefined,
+    messageId: unknown,
   ): string | false | undefined {
     if (!this.authenticator) return undefined;
     const given = typeof raw?.[HEADER_MAC] === 'string' ? raw[HEADER_MAC] : undefined;
+    const { requestId, caller, deadline, issuedAt } = headers;
     const genuine =
-      headers.requestId !== undefined &&
-      headers.caller !== undefined &&
-      headers.deadline !== undefined &&
-      headers.issuedAt !== undefined &&
+      given !== undefined &&
+      typeof messageId === 'string' &&
+      requestId !== undefined &&
+      caller !== undefined &&
+      deadline !== undefined &&
+      issuedAt !== undefined &&
       this.authenticator.verifyCall(
-        {
-          destination: this.queue,
-          body,
-          requestId: headers.requestId,
-          caller: headers.caller,
-          deadline: headers.deadline,
-          issuedAt: headers.issuedAt,
-        },
+        { destination: this.queue, messageId, body, requestId, caller, deadline, issuedAt },
         given,
       );
-    if (genuine) return given;
+    const replayed = genuine && !this.replays.accept(given, deadline);
+    if (genuine && !replayed) return given;
     this.unauthenticated += 1;
     this.logger.warn('Dropping an RPC message that failed authentication', {
       queue: this.queue,
       claimed_request_id: headers.requestId,
       claimed_caller: headers.caller,
-      reason: given === undefined ? 'no MAC' : 'wrong MAC or altered envelope',
+      reason: replayed
+        ? 'a replay of a call already accepted'
+        : given === undefined
+          ? 'no MAC'
+          : 'wrong MAC or altered envelope',
     });
     return false;
   }
