@@ -48,8 +48,10 @@ export class AmqpTransport {
   constructor(opts: AmqpTransportOptions) {
     this.namespace = opts.namespace;
     this.logger = opts.logger;
-    this.authenticator = opts.messageKey ? new MessageAuthenticator(opts.messageKey) : undefined;
-    this.manager = new ConnectionManager(opts);
+    const { messageKey, ...connection } = opts;
+    // The key goes no further than the authenticator: nothing else holds (or could log) it.
+    this.authenticator = messageKey ? new MessageAuthenticator(messageKey) : undefined;
+    this.manager = new ConnectionManager(connection);
     this.manager.start();
   }
 
