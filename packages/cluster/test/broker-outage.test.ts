@@ -176,6 +176,11 @@ describe('the owner of a node leaves while the api still routes to it', () => {
     let uuid = randomUUID();
     while (ring.get(uuid) !== 'c1') uuid = randomUUID();
     await createNode(cluster, uuid);
+    // /readyz reads membership afresh: from here on the api's view holds both conductors, and
+    // stays so (refresh interval 600 s), with c1 the node's owner.
+    expect((await api(cluster, 'GET', '/readyz')).status).toBe(200);
+    const shown = await api(cluster, 'GET', `/v1/nodes/${uuid}`);
+    expect((shown.body as { conductor: string }).conductor).toBe('c1');
     const c1 = cluster.conductors.get('c1')!;
     c1.kill('SIGTERM');
     await c1.exited();
