@@ -1,6 +1,14 @@
 import type { NextFunction, Request, Response } from 'express';
-import { GalvanicError, InternalError, httpErrorBody, ironicErrorBody } from '@galvanic/errors';
+import {
+  BadRequest,
+  GalvanicError,
+  InternalError,
+  TemporaryFailure,
+  httpErrorBody,
+  ironicErrorBody,
+} from '@galvanic/errors';
 import type { Logger } from '@galvanic/logging';
+import { clientErrorForDatabase, DATABASE_RETRY_AFTER_SECONDS } from './database-errors';
 
 /** Routing errors in the shape Ironic's web framework writes them. */
 export function notFound(_req: Request, res: Response): void {
@@ -22,25 +30,60 @@ export function methodNotAllowed(allowed: readonly string[]) {
   };
 }
 
+/** An http-errors style client error from express itself (a path it could not decode, say). */
+function expressClientError(error: unknown): BadRequest | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { status, expose } = error as { status?: unknown; expose?: unknown };
+  if (typeof status === 'number' && status >= 400 && status < 500 && expose === true)
+    return new BadRequest('The request could not be understood.');
+  return undefined;
+}
+
+/** What a client is told: a Galvanic error as it is, a database or express error mapped, else 500. */
+function clientError(error: unknown): GalvanicError {
+  if (error instanceof GalvanicError) return error;
+  return (
+    clientErrorForDatabase(error) ??
+    expressClientError(error) ??
+    new InternalError('An unknown exception occurred.')
+  );
+}
+
+/** The parts of an error worth a log line: never its query parameters, which hold secrets. */
+function describeError(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  const { code } = error as { code?: unknown };
+  return { name: error.name, message: error.message, code, stack: error.stack };
+}
+
 /**
- * Turns any error into Ironic's error body. Galvanic errors keep their status and text; anything
- * else is a 500 whose details go to the log, never to the client.
+ * Turns any error into Ironic's error body. Galvanic errors keep their status and text; errors
+ * from the database driver become a 503 with `Retry-After` when it is unreachable, or a 400/409
+ * without its text; anything else is a 500 whose details go to the log, never to the client.
  */
 export function errorHandler(logger: Logger) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
-    const known =
-      error instanceof GalvanicError ? error : new InternalError('An unknown exception occurred.');
-    if (known.status >= 500) {
-      logger.error('request failed', {
+    const known = clientError(error);
+    if (known !== error) {
+      const level = known.status >= 500 ? 'error' : 'warn';
+      logger[level]('request failed', {
+        requestId: req.requestId,
         method: req.method,
         path: req.path,
-        error:
-          error instanceof Error
-            ? { name: error.name, message: error.message, stack: error.stack }
-            : error,
+        status: known.status,
+        error: describeError(error),
+      });
+    } else if (known.status >= 500) {
+      logger.error('request failed', {
+        requestId: req.requestId,
+        method: req.method,
+        path: req.path,
+        error: describeError(error),
       });
     }
     if (res.headersSent) return;
+    if (known instanceof TemporaryFailure)
+      res.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
     res.status(known.status).json(ironicErrorBody(known));
   };
 }
