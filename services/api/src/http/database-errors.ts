@@ -24,8 +24,14 @@ const UNAVAILABLE_CODES: ReadonlySet<string> = new Set([
   '40P01', // deadlock_detected: retrying succeeds
 ]);
 
-/** What pg and typeorm say, without a code, when a connection could not be had or was lost. */
+/**
+ * What pg and typeorm say when a connection could not be had or was lost: for errors that lost
+ * their code on the way (relayed over RPC from a conductor, say).
+ */
 const UNAVAILABLE_MESSAGES = [
+  /\b(?:ECONNREFUSED|ECONNRESET)\b/,
+  /terminating connection due to administrator command/i,
+  /the database system is (?:starting up|shutting down|in recovery mode)/i,
   /connection terminated/i,
   /timeout exceeded when trying to connect/i,
   /connection (?:is )?not established/i,

@@ -30,22 +30,36 @@ export function methodNotAllowed(allowed: readonly string[]) {
   };
 }
 
-/** An http-errors style client error from express itself (a path it could not decode, say). */
+/**
+ * A client error from express itself: an http-errors error it exposes, or the URIError its router
+ * raises for a path parameter it cannot percent-decode.
+ */
 function expressClientError(error: unknown): BadRequest | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const { status, expose } = error as { status?: unknown; expose?: unknown };
-  if (typeof status === 'number' && status >= 400 && status < 500 && expose === true)
+  const isClientStatus = typeof status === 'number' && status >= 400 && status < 500;
+  if (isClientStatus && (expose === true || error instanceof URIError))
     return new BadRequest('The request could not be understood.');
   return undefined;
 }
 
+const UNKNOWN_EXCEPTION = 'An unknown exception occurred.';
+
+/**
+ * A conductor's unexpected failure, relayed over RPC as an InternalError that carries the raw
+ * text of whatever it caught (a PostgreSQL message, say).
+ */
+function isRelayedUnexpectedError(error: GalvanicError): boolean {
+  return error.kind === 'InternalError' && error.message !== UNKNOWN_EXCEPTION;
+}
+
 /** What a client is told: a Galvanic error as it is, a database or express error mapped, else 500. */
 function clientError(error: unknown): GalvanicError {
-  if (error instanceof GalvanicError) return error;
+  if (error instanceof GalvanicError && !isRelayedUnexpectedError(error)) return error;
   return (
     clientErrorForDatabase(error) ??
     expressClientError(error) ??
-    new InternalError('An unknown exception occurred.')
+    new InternalError(UNKNOWN_EXCEPTION)
   );
 }
 
