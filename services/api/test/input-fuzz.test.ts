@@ -5,7 +5,7 @@ import { sendHttp, startSplitMode, type HttpResult, type SplitMode } from '@galv
 const HEADERS = { 'X-OpenStack-Ironic-API-Version': '1.82', 'Content-Type': 'application/json' };
 const SECRET = 'Fuzz-Secret-Never-Shown-7';
 /** Each property stops generating after this long; what ran by then is still checked. */
-const TIME_LIMIT_MS = 6_000;
+const TIME_LIMIT_MS = 5_000;
 
 /** Keys that reach prototype machinery, and others that are awkward as keys or array indexes. */
 const AWKWARD_KEYS = [
@@ -237,6 +237,52 @@ describe('api fuzzing', () => {
           await send('GET', `/v1/nodes/${ident}?${query}`);
         },
       ),
+    );
+  });
+
+  it('state, boot device and vendor passthru bodies', async () => {
+    const stateKeys = [
+      'target',
+      'timeout',
+      'configdrive',
+      'clean_steps',
+      'deploy_steps',
+      'boot_device',
+      'persistent',
+    ];
+    const targets = fc.constantFrom(
+      'power on',
+      'power off',
+      'rebooting',
+      'manage',
+      'inspect',
+      'provide',
+      'clean',
+      'active',
+      'deleted',
+      'constructor',
+      '__proto__',
+    );
+    const body = fc.oneof(
+      jsonValue(stateKeys),
+      fc.record({ target: targets, timeout: jsonValue(stateKeys) }, { requiredKeys: ['target'] }),
+      fc.record(
+        { boot_device: fc.constantFrom('pxe', 'disk', 'toString'), persistent: scalar },
+        { requiredKeys: [] },
+      ),
+    );
+    const route = fc.constantFrom(
+      ['PUT', 'states/power'],
+      ['PUT', 'states/provision'],
+      ['PUT', 'management/boot_device'],
+      ['POST', 'vendor_passthru?method=first_method'],
+      ['POST', 'vendor_passthru?method=constructor'],
+      ['GET', 'vendor_passthru/toString'],
+    );
+    await run(
+      fc.asyncProperty(fc.tuple(route, body), async ([[method, path], payload]) => {
+        await send(method, `/v1/nodes/${nodeUuid}/${path}`, JSON.stringify(payload));
+      }),
     );
   });
 
