@@ -40,10 +40,12 @@ describe('api error handler', () => {
     errors.set('not-a-uuid', await realDriverError("SELECT 'x'::uuid"));
     errors.set('nul', await realDriverError("SELECT convert_from('\\x00'::bytea, 'UTF8')"));
     errors.set('no-table', await realDriverError('SELECT * FROM no_such_table'));
-    errors.set(
-      'relayed',
-      errorFromWire({ kind: 'InternalError', status: 500, message: 'invalid input syntax' }),
-    );
+    // What a conductor relays over RPC when its handler caught a non-Galvanic error.
+    const relayed = (message: string) =>
+      errorFromWire({ kind: 'InternalError', status: 500, message });
+    errors.set('relayed', relayed('invalid input syntax for type boolean: "{}"'));
+    errors.set('relayed-refused', relayed('connect ECONNREFUSED 127.0.0.1:5432'));
+    errors.set('relayed-driver', relayed('Acme controller call failed: timeout'));
     errors.set('admin-shutdown', Object.assign(new Error('terminating'), { code: '57P01' }));
     errors.set('duplicate', Object.assign(new Error('duplicate key value'), { code: '23505' }));
     const logger: Logger = createLogger({ service: 'api-test', host: 'test' });
@@ -71,7 +73,7 @@ describe('api error handler', () => {
   const fail = (name: string) => sendHttp(base, 'GET', `/fail/${name}`);
 
   it('answers 503 with Retry-After when the database cannot be reached', async () => {
-    for (const name of ['refused', 'admin-shutdown']) {
+    for (const name of ['refused', 'admin-shutdown', 'relayed-refused']) {
       const result = await fail(name);
       expect(result.status, name).toBe(503);
       expect(Number(result.headers['retry-after'])).toBeGreaterThan(0);
@@ -100,6 +102,13 @@ describe('api error handler', () => {
       expect(innerError(result.body).faultstring).toBe('An unknown exception occurred.');
     }
     expect(logged.some((line) => line.includes('no_such_table'))).toBe(true);
+    expect(logged.some((line) => line.includes('invalid input syntax'))).toBe(true);
     expect(logged.every((line) => line.includes('req-test'))).toBe(true);
+  });
+
+  it("keeps a driver's own failure relayed by a conductor, as Ironic shows it", async () => {
+    const result = await fail('relayed-driver');
+    expect(result.status).toBe(500);
+    expect(innerError(result.body).faultstring).toBe('Acme controller call failed: timeout');
   });
 });

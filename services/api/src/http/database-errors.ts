@@ -39,6 +39,33 @@ const UNAVAILABLE_MESSAGES = [
   /cannot use a pool after calling end/i,
 ];
 
+/** PostgreSQL's own wording of the errors a query can end with, connection failures aside. */
+const DATABASE_MESSAGES = [
+  /invalid input syntax for/i,
+  /violates (?:unique|foreign key|not-null|check) constraint/i,
+  /duplicate key value/i,
+  /value too long for type/i,
+  /out of range for type/i,
+  /invalid byte sequence for encoding/i,
+  /unsupported Unicode escape sequence/i,
+  /null value in column/i,
+  /(?:relation|column|function|type) "[^"]*" does not exist/i,
+  /syntax error at or near/i,
+  /current transaction is aborted/i,
+  /could not serialize access/i,
+  /deadlock detected/i,
+  /canceling statement due to/i,
+  /stack depth limit exceeded/i,
+];
+
+/**
+ * Whether an error's text is one PostgreSQL or its driver wrote: for errors that reach the api
+ * as text only (an InternalError relayed over RPC), which must not be shown to a client.
+ */
+export function looksLikeDatabaseError(message: string): boolean {
+  return [...UNAVAILABLE_MESSAGES, ...DATABASE_MESSAGES].some((pattern) => pattern.test(message));
+}
+
 const UNAVAILABLE_NAMES: ReadonlySet<string> = new Set([
   'CannotExecuteNotConnectedError',
   'ConnectionIsNotSetError',

@@ -3,12 +3,15 @@ import {
   BadRequest,
   GalvanicError,
   InternalError,
-  TemporaryFailure,
   httpErrorBody,
   ironicErrorBody,
 } from '@galvanic/errors';
 import type { Logger } from '@galvanic/logging';
-import { clientErrorForDatabase, DATABASE_RETRY_AFTER_SECONDS } from './database-errors';
+import {
+  clientErrorForDatabase,
+  DATABASE_RETRY_AFTER_SECONDS,
+  looksLikeDatabaseError,
+} from './database-errors';
 
 /** Routing errors in the shape Ironic's web framework writes them. */
 export function notFound(_req: Request, res: Response): void {
@@ -46,16 +49,16 @@ function expressClientError(error: unknown): BadRequest | undefined {
 const UNKNOWN_EXCEPTION = 'An unknown exception occurred.';
 
 /**
- * A conductor's unexpected failure, relayed over RPC as an InternalError that carries the raw
- * text of whatever it caught (a PostgreSQL message, say).
+ * A conductor's unexpected failure relayed over RPC as an InternalError carrying the raw text of a
+ * database error it caught. (A driver's own failure keeps its message, as in Ironic.)
  */
-function isRelayedUnexpectedError(error: GalvanicError): boolean {
-  return error.kind === 'InternalError' && error.message !== UNKNOWN_EXCEPTION;
+function isRelayedDatabaseError(error: GalvanicError): boolean {
+  return error.kind === 'InternalError' && looksLikeDatabaseError(error.message);
 }
 
 /** What a client is told: a Galvanic error as it is, a database or express error mapped, else 500. */
 function clientError(error: unknown): GalvanicError {
-  if (error instanceof GalvanicError && !isRelayedUnexpectedError(error)) return error;
+  if (error instanceof GalvanicError && !isRelayedDatabaseError(error)) return error;
   return (
     clientErrorForDatabase(error) ??
     expressClientError(error) ??
@@ -96,7 +99,7 @@ export function errorHandler(logger: Logger) {
       });
     }
     if (res.headersSent) return;
-    if (known instanceof TemporaryFailure)
+    if (known.kind === 'TemporaryFailure')
       res.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
     res.status(known.status).json(ironicErrorBody(known));
   };
