@@ -48,6 +48,7 @@ describe('api error handler', () => {
     errors.set('relayed-driver', relayed('Acme controller call failed: timeout'));
     errors.set('admin-shutdown', Object.assign(new Error('terminating'), { code: '57P01' }));
     errors.set('duplicate', Object.assign(new Error('duplicate key value'), { code: '23505' }));
+    errors.set('deadlock', Object.assign(new Error('deadlock detected'), { code: '40P01' }));
     const logger: Logger = createLogger({ service: 'api-test', host: 'test' });
     const capture = (level: string) => (message: string, meta?: Record<string, unknown>) =>
       void logged.push(JSON.stringify({ level, message, ...meta }));
@@ -84,12 +85,18 @@ describe('api error handler', () => {
     }
   });
 
-  it('answers 400 for values the database refuses, 409 for conflicts, without its words', async () => {
+  it('answers 400 for values the database refuses, 409 for conflicts, 503 for deadlocks, without its words', async () => {
     for (const name of ['not-a-uuid', 'nul']) {
       const result = await fail(name);
       expect(result.status, name).toBe(400);
       expect(result.text).not.toMatch(/invalid input syntax|uuid|0x00|UTF8/);
     }
+    const deadlock = await fail('deadlock');
+    expect(deadlock.status).toBe(503);
+    expect(deadlock.headers['retry-after']).toBeDefined();
+    expect(innerError(deadlock.body).faultstring).toBe(
+      'The request collided with a concurrent one, please retry.',
+    );
     const duplicate = await fail('duplicate');
     expect(duplicate.status).toBe(409);
     expect(duplicate.text).not.toContain('duplicate key');

@@ -20,8 +20,12 @@ const UNAVAILABLE_CODES: ReadonlySet<string> = new Set([
   '57P02', // crash_shutdown
   '57P03', // cannot_connect_now
   '53300', // too_many_connections
-  '40001', // serialization_failure: retrying succeeds
-  '40P01', // deadlock_detected: retrying succeeds
+]);
+
+/** Transactions PostgreSQL ended so that a concurrent one could go on: retrying succeeds. */
+const RETRYABLE_CODES: ReadonlySet<string> = new Set([
+  '40001', // serialization_failure
+  '40P01', // deadlock_detected
 ]);
 
 /**
@@ -99,8 +103,8 @@ function factsOf(error: unknown): ErrorFacts {
 
 /**
  * The client's view of an error coming from the database driver, when it is one the client can
- * act on: the database unreachable (503, retry), a value it cannot store (400), a uniqueness or
- * reference conflict (409). Undefined for anything else, which stays a plain 500. The driver's
+ * act on: the database unreachable or a transaction ended by a concurrent one (503, retry), a
+ * value it cannot store (400), a uniqueness or reference conflict (409). Undefined for anything else, which stays a plain 500. The driver's
  * own text never goes into the result.
  */
 export function clientErrorForDatabase(error: unknown): GalvanicError | undefined {
@@ -111,6 +115,9 @@ export function clientErrorForDatabase(error: unknown): GalvanicError | undefine
     messages.some((message) => UNAVAILABLE_MESSAGES.some((pattern) => pattern.test(message)));
   if (unavailable) {
     return new TemporaryFailure('The database is temporarily unavailable, please retry.');
+  }
+  if (codes.some((code) => RETRYABLE_CODES.has(code))) {
+    return new TemporaryFailure('The request collided with a concurrent one, please retry.');
   }
   const sqlState = codes.find((code) => /^[0-9A-Z]{5}$/.test(code));
   if (sqlState?.startsWith('22')) {
