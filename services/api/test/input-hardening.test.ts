@@ -122,6 +122,29 @@ describe('api input hardening', () => {
       }
       for (const child of cluster.processes) expect(child.output()).not.toContain(SECRET);
     });
+    it('error messages quote client input with its secrets masked', async () => {
+      const fresh = 'Just-Sent-Secret-9';
+      const failing = [
+        await patchNode([
+          { op: 'add', path: '/driver_info/ipmi_password', value: fresh },
+          { op: 'remove', path: '/extra/missing' },
+        ]),
+        await patchNode([
+          { op: 'replace', path: '/driver_info', value: { redfish_password: fresh } },
+          { op: 'replace', path: '/extra/missing/deeper', value: 1 },
+        ]),
+        await patchNode([{ op: 'replace', path: '/driver_info', value: [fresh] }]),
+        await api('POST', '/v1/nodes', { driver: 'fake-hardware', driver_info: [fresh] }),
+        await api('POST', '/v1/nodes', [{ driver_info: { ipmi_password: fresh } }]),
+        await api('PATCH', `/v1/nodes/${nodeUuid}`, { ipmi_password: fresh }),
+      ];
+      for (const result of failing) {
+        expect(result.status, result.text).toBe(400);
+        expect(result.text).not.toContain(fresh);
+      }
+      expect(fault(failing[0])).toMatch(/^Couldn't apply patch .*"value":"\*{6}"/);
+    });
+
     it('masks secrets however deep in driver_info they are', async () => {
       let driverInfo: Record<string, unknown> = { ipmi_password: SECRET };
       for (let level = 0; level < 40; level += 1) driverInfo = { [`level${level}`]: driverInfo };

@@ -1,4 +1,5 @@
 import { PatchError } from '@galvanic/errors';
+import { echoablePatch } from './echo';
 
 /**
  * One JSON Patch operation of the kinds Ironic accepts. RFC 6902's `move`, `copy` and `test` are
@@ -136,7 +137,7 @@ export function applyJsonPatch<T>(document: T, patch: readonly PatchOperation[])
           throw new Error(`unknown operation ${String((operation as { op: unknown }).op)}`);
       }
     } catch (error) {
-      throw new PatchError(JSON.stringify(patch), (error as Error).message);
+      throw new PatchError(JSON.stringify(echoablePatch(patch)), (error as Error).message);
     }
   }
   return result as T;

@@ -1,4 +1,5 @@
 import { InvalidParameterValue, PatchError } from '@galvanic/errors';
+import { echoable } from './echo';
 import { RESERVED_KEYS, type PatchOperation } from './json-patch';
 import { pythonRepr } from './python-repr';
 
@@ -17,10 +18,11 @@ function schemaError(message: string): InvalidParameterValue {
  * optional `value`, nothing else. A path naming a reserved key is refused as well.
  */
 export function checkPatchDocument(patch: unknown): PatchOperation[] {
-  if (!Array.isArray(patch)) throw schemaError(`${pythonRepr(patch)} is not of type 'array'`);
+  if (!Array.isArray(patch))
+    throw schemaError(`${pythonRepr(echoable(patch))} is not of type 'array'`);
   for (const operation of patch as unknown[]) {
     if (typeof operation !== 'object' || operation === null || Array.isArray(operation))
-      throw schemaError(`${pythonRepr(operation)} is not of type 'object'`);
+      throw schemaError(`${pythonRepr(echoable(operation))} is not of type 'object'`);
     const op = operation as Record<string, unknown>;
     const extra = Object.keys(op).filter((key) => !MEMBERS.includes(key));
     if (extra.length > 0) {
@@ -49,7 +51,7 @@ export function checkPatchDocument(patch: unknown): PatchOperation[] {
 export function checkOperationHasValue(operation: PatchOperation): void {
   if (operation.op !== 'remove' && !Object.hasOwn(operation, 'value')) {
     throw new PatchError(
-      JSON.stringify(operation),
+      JSON.stringify(echoable(operation)),
       "The operation does not contain a 'value' member",
     );
   }

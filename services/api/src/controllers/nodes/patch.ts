@@ -1,8 +1,10 @@
 import type { NodeRow } from '@galvanic/db';
 import { BadRequest, InvalidParameterValue } from '@galvanic/errors';
+import { MASK } from '@galvanic/logging';
+import { echoable } from '../../http/echo';
 import { applyJsonPatch, type PatchOperation } from '../../http/json-patch';
 import { checkOperationHasValue, checkPatchDocument } from '../../http/patch-schema';
-import { creatableFieldType, normalizeNodeValues } from './schema';
+import { creatableFieldType, normalizeNodeValues, SECRET_BEARING } from './schema';
 import { isValidNodeName } from './identity';
 
 /** Fields `PATCH /v1/nodes/{node}` may change, as Ironic allows. */
@@ -114,7 +116,9 @@ function checkPatchedValues(changes: Record<string, unknown>): void {
         type !== 'nullable-boolean' &&
         typeof value !== 'string');
     if (wrong)
-      throw new InvalidParameterValue(`Invalid value for ${field}: ${JSON.stringify(value)}`);
+      throw new InvalidParameterValue(
+        `Invalid value for ${field}: ${JSON.stringify(SECRET_BEARING.has(field) ? MASK : echoable(value))}`,
+      );
   }
   if (typeof changes.name === 'string' && !isValidNodeName(changes.name)) {
     throw new InvalidParameterValue(`Cannot update node with invalid name '${changes.name}'`);

@@ -1,6 +1,8 @@
 import { BadRequest, InvalidParameterValue, NotAcceptable } from '@galvanic/errors';
 import { pythonJsonDumps } from '@galvanic/errors';
+import { MASK } from '@galvanic/logging';
 import { booleanArgument, isUuid, uuidArgument } from '../../http/arguments';
+import { echoable } from '../../http/echo';
 import { pythonRepr } from '../../http/python-repr';
 import { NODE_FIELD_VERSIONS } from './fields';
 
@@ -107,26 +109,31 @@ export function normalizeNodeValues(
   return values;
 }
 
-function typeError(value: unknown, type: string): BadRequest {
+/** Fields whose whole value is secret-bearing: quoted back as the mask, never as given. */
+export const SECRET_BEARING: ReadonlySet<string> = new Set(['driver_info', 'instance_info']);
+
+function typeError(field: string, value: unknown, type: string): BadRequest {
+  const shown = SECRET_BEARING.has(field) ? MASK : echoable(value);
   return new BadRequest(
-    `Schema error for node: ${pythonJsonDumps(value)} is not of type '${type}'`,
+    `Schema error for node: ${pythonJsonDumps(shown)} is not of type '${type}'`,
   );
 }
 
 function checkType(field: string, value: unknown, type: FieldType): void {
   const nullable = type.startsWith('nullable-');
   if (value === null) {
-    if (!nullable) throw typeError(value, type.replace('nullable-', ''));
+    if (!nullable) throw typeError(field, value, type.replace('nullable-', ''));
     return;
   }
   const base = type.replace('nullable-', '');
   if (base === 'object') {
-    if (typeof value !== 'object' || Array.isArray(value)) throw typeError(value, 'object');
+    if (typeof value !== 'object' || Array.isArray(value)) throw typeError(field, value, 'object');
   } else if (base === 'boolean') {
     // Ironic's schema takes oslo's boolean words too; normalizeNodeValues turns them into booleans.
-    if (typeof value !== 'boolean' && typeof value !== 'string') throw typeError(value, 'boolean');
+    if (typeof value !== 'boolean' && typeof value !== 'string')
+      throw typeError(field, value, 'boolean');
   } else if (typeof value !== 'string') {
-    throw typeError(value, 'string');
+    throw typeError(field, value, 'string');
   } else if (base === 'uuid' && !isUuid(value)) {
     uuidArgument(field, value);
   }
@@ -139,7 +146,7 @@ function checkType(field: string, value: unknown, type: FieldType): void {
 export function checkCreateBody(body: unknown, minor: number): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new BadRequest(
-      `Schema error for node: ${pythonJsonDumps(body ?? null)} is not of type 'object'`,
+      `Schema error for node: ${pythonJsonDumps(echoable(body ?? null))} is not of type 'object'`,
     );
   }
   const fields = body as Record<string, unknown>;
