@@ -23,6 +23,7 @@ import {
 } from '@galvanic/db';
 import { BadRequest, InvalidParameterValue, NodeNotFound } from '@galvanic/errors';
 import type { RpcClient, RpcMethod } from '@galvanic/rpc';
+import { uuidArgument } from '../../http/arguments';
 import { collectionQuery, nextLink, singleQueryParam } from '../../http/collection';
 import { methodNotAllowed } from '../../http/errors';
 import { baseUrl } from '../../http/links';
@@ -34,6 +35,7 @@ import { patchNode } from './patch';
 import { checkCreateBody } from './schema';
 import { passthruMethodName, sendPassthruOutcome } from '../passthru';
 import { checkPowerRequest, checkProvisionRequest, checkBootDeviceRequest } from './states';
+import { rejectUnsafeInput } from '../../http/json-shape';
 
 /** Which host holds each node's exclusive lock now. */
 export type ReservationLookup = (
@@ -57,10 +59,15 @@ const BOOLEAN_WORDS: Record<string, boolean> = {
   no: false,
 };
 
+function booleanWord(text: string): boolean | undefined {
+  const word = text.toLowerCase();
+  return Object.hasOwn(BOOLEAN_WORDS, word) ? BOOLEAN_WORDS[word] : undefined;
+}
+
 function booleanFilter(req: Request, name: string): boolean | undefined {
   const text = singleQueryParam(req, name);
   if (text === undefined) return undefined;
-  const value = BOOLEAN_WORDS[text.toLowerCase()];
+  const value = booleanWord(text);
   if (value === undefined)
     throw new InvalidParameterValue(
       `Invalid value for ${name}: ${text}. It must be true or false.`,
@@ -84,7 +91,7 @@ function listFilters(req: Request): NodeFilters {
     if (value !== undefined) filters[name] = value;
   }
   const instance = singleQueryParam(req, 'instance_uuid');
-  if (instance !== undefined) filters.instance_uuid = instance;
+  if (instance !== undefined) filters.instance_uuid = uuidArgument('instance_uuid', instance);
   const description = singleQueryParam(req, 'description_contains');
   if (description !== undefined) filters.description_contains = description;
   const maintenance = booleanFilter(req, 'maintenance');
@@ -99,6 +106,7 @@ function listFilters(req: Request): NodeFilters {
 export function nodesRouter(deps: NodesDependencies): Router {
   const { nodes, directory, rpc } = deps;
   const router = Router();
+  router.use(rejectUnsafeInput);
 
   const conductorOf = (node: NodeRow): string | null => {
     try {
@@ -167,7 +175,7 @@ export function nodesRouter(deps: NodesDependencies): Router {
     }
     let marker: NodeRow | undefined;
     if (query.marker !== undefined) {
-      marker = await nodes.getByUuid(query.marker);
+      marker = await nodes.getByUuid(uuidArgument('marker', query.marker).toLowerCase());
       if (!marker) throw new InvalidParameterValue(`Marker ${query.marker} does not exist.`);
     }
     const rows = await nodes.list({
@@ -257,11 +265,12 @@ export function nodesRouter(deps: NodesDependencies): Router {
       const group = (
         (changes.conductor_group as string | undefined) ?? node.conductor_group
       ).toLowerCase();
-      if ('conductor_group' in changes) changes.conductor_group = group;
+      if (Object.hasOwn(changes, 'conductor_group')) changes.conductor_group = group;
       // Ironic's reset_interfaces (1.45): on a driver change, interfaces not given go to defaults.
       const resetText = singleQueryParam(req, 'reset_interfaces');
-      const reset = resetText !== undefined && BOOLEAN_WORDS[resetText.toLowerCase()] === true;
-      if (reset && !('driver' in changes)) {
+      const reset = resetText !== undefined && booleanWord(resetText) === true;
+      const driverChanged = Object.hasOwn(changes, 'driver');
+      if (reset && !driverChanged) {
         throw new InvalidParameterValue(
           'The reset_interfaces parameter can be set only when updating the driver.',
         );
@@ -278,7 +287,7 @@ export function nodesRouter(deps: NodesDependencies): Router {
             driver,
             group,
             changes,
-            reset || 'driver' in changes,
+            reset || driverChanged,
           ),
         );
       }
