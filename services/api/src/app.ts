@@ -5,6 +5,7 @@ import type { ConductorStore, NodeStore, PortStore } from '@galvanic/db';
 import type { RpcClient } from '@galvanic/rpc';
 import type { Logger } from '@galvanic/logging';
 import { jsonBody } from './http/body';
+import { rejectUnsafeInput } from './http/json-shape';
 import { linkBase, type LinkHostOptions } from './http/links';
 import { rateLimit, type RateLimitOptions } from './http/rate-limit';
 import { errorHandler, methodNotAllowed, notFound } from './http/errors';
@@ -61,6 +62,7 @@ export function createApp(deps: ApiDependencies): Express {
   for (const [path, methods] of IRONIC_RESOURCE_METHODS) v1.all(path, methodNotAllowed(methods));
   v1.use(microversion);
   v1.use(jsonBody(deps.maxRequestBodySize));
+  v1.use(rejectUnsafeInput);
   v1.route('/')
     .get((req, res) => {
       res.json(v1Document(req, deps.publicEndpoint));

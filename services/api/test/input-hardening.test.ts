@@ -142,7 +142,7 @@ describe('api input hardening', () => {
         expect(result.status, result.text).toBe(400);
         expect(result.text).not.toContain(fresh);
       }
-      expect(fault(failing[0])).toMatch(/^Couldn't apply patch .*"value":"\*{6}"/);
+      expect(fault(failing[0]!)).toMatch(/^Couldn't apply patch .*"value":"\*{6}"/);
     });
 
     it('masks secrets however deep in driver_info they are', async () => {

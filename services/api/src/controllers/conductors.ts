@@ -6,7 +6,6 @@ import { atLeast } from '../http/microversion';
 import { baseUrl, ironicTimestamp, resourceLinks } from '../http/links';
 import { methodNotAllowed } from '../http/errors';
 import { collectionQuery, nextLink, selectFields } from '../http/collection';
-import { rejectUnsafeInput } from '../http/json-shape';
 
 const DEFAULT_FIELDS = ['hostname', 'conductor_group', 'alive'];
 const ALL_FIELDS = [
@@ -44,7 +43,6 @@ export function conductorsRouter(
   publicEndpoint: string | undefined,
 ): Router {
   const router = Router();
-  router.use(rejectUnsafeInput);
   router
     .route('/')
     .get(async (req, res) => {

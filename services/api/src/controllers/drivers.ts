@@ -14,7 +14,6 @@ import { baseUrl, resourceLinks } from '../http/links';
 import { methodNotAllowed } from '../http/errors';
 import { singleQueryParam } from '../http/collection';
 import { passthruMethodName, sendPassthruOutcome } from './passthru';
-import { rejectUnsafeInput } from '../http/json-shape';
 
 /** Interface kinds the driver API shows, with the microversion that added each. */
 const INTERFACE_FIELDS: readonly [string, number][] = [
@@ -112,7 +111,6 @@ export function driversRouter(
   publicEndpoint: string | undefined,
 ): Router {
   const router = Router();
-  router.use(rejectUnsafeInput);
 
   const findDriver = async (name: string): Promise<DriverSummary> => {
     const driver = (await liveDrivers(store)).get(name);

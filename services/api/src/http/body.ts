@@ -14,6 +14,17 @@ function isJsonContentType(header: string | undefined): boolean {
 }
 
 /**
+ * Names where the JSON broke without quoting the body: V8's message quotes the text around the
+ * fault, which can be a password the client is sending.
+ */
+function malformed(error: Error): BadRequest {
+  const position = /position (\d+)/.exec(error.message)?.[1];
+  const where =
+    position === undefined ? 'it ends early or is not JSON' : `at character ${position}`;
+  return new BadRequest(`Malformed JSON body: ${where}.`);
+}
+
+/**
  * Reads and parses a JSON body. Unlike Ironic, malformed JSON is the client's fault (400), not a
  * 500; a body over the limit is refused with 413 as soon as the limit is crossed.
  */
@@ -56,10 +67,10 @@ export function jsonBody(limit: number) {
       }
       try {
         req.body = JSON.parse(text) as unknown;
-        next();
       } catch (error) {
-        next(new BadRequest(`Malformed JSON body: ${(error as Error).message}`));
+        return next(malformed(error as Error));
       }
+      next();
     });
   };
 }

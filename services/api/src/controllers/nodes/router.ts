@@ -35,7 +35,6 @@ import { patchNode } from './patch';
 import { checkCreateBody } from './schema';
 import { passthruMethodName, sendPassthruOutcome } from '../passthru';
 import { checkPowerRequest, checkProvisionRequest, checkBootDeviceRequest } from './states';
-import { rejectUnsafeInput } from '../../http/json-shape';
 
 /** Which host holds each node's exclusive lock now. */
 export type ReservationLookup = (
@@ -106,7 +105,6 @@ function listFilters(req: Request): NodeFilters {
 export function nodesRouter(deps: NodesDependencies): Router {
   const { nodes, directory, rpc } = deps;
   const router = Router();
-  router.use(rejectUnsafeInput);
 
   const conductorOf = (node: NodeRow): string | null => {
     try {

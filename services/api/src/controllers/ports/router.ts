@@ -16,7 +16,6 @@ import {
 import { listPorts, type PortListDependencies } from './list';
 import { checkPatch, patchPort } from './patch';
 import { checkPort, checkPortRules, uuidArgument } from './schema';
-import { rejectUnsafeInput } from '../../http/json-shape';
 
 export type PortsDependencies = PortListDependencies;
 
@@ -47,7 +46,6 @@ function showFields(req: Request): string[] {
 export function portsRouter(deps: PortsDependencies): Router {
   const { ports } = deps;
   const router = Router();
-  router.use(rejectUnsafeInput);
 
   const findPort = async (ident: string): Promise<PortRow> => {
     const port = await ports.getByUuid(uuidArgument('port_uuid', ident).toLowerCase());
@@ -125,7 +123,6 @@ export function portsRouter(deps: PortsDependencies): Router {
 /** Ironic's `/v1/nodes/{node}/ports`: the node's ports, read-only; mounted with `:ident`. */
 export function nodePortsRouter(deps: PortsDependencies): Router {
   const router = Router({ mergeParams: true });
-  router.use(rejectUnsafeInput);
   router
     .route('/')
     .get(listPorts(deps, false))
