@@ -19,3 +19,12 @@ export {
 } from './samples';
 export { baremetal, splitModeEnv } from './cli';
 export { startSplitMode, type SplitMode, type SplitModeOptions } from './split-mode';
+export {
+  createInProcess,
+  createSplit,
+  fromExisting,
+  type GalvanicEnvironment,
+  type InProcessEnvironment,
+  type InProcessOptions,
+  type SplitEnvironment,
+} from './environments';
