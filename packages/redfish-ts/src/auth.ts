@@ -64,6 +64,8 @@ export function createAuthenticator(
   context: AuthContext,
 ): Authenticator {
   context.redactor.add(credentials.password);
+  // The Authorization value decodes to the password: a BMC echoing it must not leak it either.
+  context.redactor.add(basicHeader(credentials).Authorization?.slice('Basic '.length));
   switch (type) {
     case 'basic':
       return new BasicAuth(credentials);

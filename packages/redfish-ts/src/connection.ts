@@ -55,6 +55,7 @@ export class Connection {
   readonly #transport: Transport;
   readonly #auth: Authenticator;
   readonly #logger: RedfishLogger;
+  #closing = false;
 
   constructor(options: ConnectionOptions) {
     this.#transport = new Transport(options);
@@ -82,8 +83,9 @@ export class Connection {
     return this.#auth.mode;
   }
 
+  /** True from the moment close() is called. */
   get closed(): boolean {
-    return this.#transport.closed;
+    return this.#closing || this.#transport.closed;
   }
 
   resolvePath(link: string): string {
@@ -95,12 +97,18 @@ export class Connection {
     path: string,
     options: RequestOptions = {},
   ): Promise<RedfishResponse<T>> {
+    if (this.#closing) {
+      return Promise.reject(
+        new RedfishError('the Redfish client is closed', { target: this.target, method, path }),
+      );
+    }
     return this.#send<T>(method, path, { ...options, authenticate: true });
   }
 
   /** Logs out (deletes the session) and closes the connection pool. */
   async close(): Promise<void> {
-    if (this.#transport.closed) return;
+    if (this.#closing) return;
+    this.#closing = true;
     await this.#auth.close();
     await this.#transport.close();
   }
@@ -111,6 +119,7 @@ export class Connection {
     options: RequestOptions & { authenticate: boolean; headers?: Record<string, string> },
   ): Promise<RedfishResponse<T>> {
     const path = this.#transport.resolvePath(rawPath);
+    this.redactor.addFromBody(options.body);
     const idempotent = options.idempotent ?? method !== 'POST';
     const baseHeaders: Record<string, string> = {
       Accept: 'application/json',

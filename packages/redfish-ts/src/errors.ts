@@ -159,6 +159,7 @@ export class RedfishProtocolError extends RedfishError {
 }
 
 const REDACTED = '***';
+const SECRET_PROPERTY = /pass(word|phrase)?|secret|token|credential/i;
 
 /**
  * Replaces known secrets in text taken from BMC answers. Secrets are registered by the auth
@@ -170,6 +171,23 @@ export class Redactor {
   add(secret: string | undefined): void {
     // Very short strings would redact ordinary words; such secrets are not worth hiding anyway.
     if (secret && secret.length >= 3) this.#secrets.add(secret);
+  }
+
+  /**
+   * Registers the secrets a request body carries: string values of properties named like a
+   * password, secret or token (InsertMedia `Password`, session `Password`, ...) and every
+   * value under `HttpHeaders` (event subscription headers usually carry a receiver's secret).
+   */
+  addFromBody(body: unknown, underHttpHeaders = false): void {
+    if (typeof body !== 'object' || body === null) return;
+    for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
+      const inHeaders = underHttpHeaders || key === 'HttpHeaders';
+      if (typeof value === 'string') {
+        if (inHeaders || SECRET_PROPERTY.test(key)) this.add(value);
+      } else {
+        this.addFromBody(value, inHeaders);
+      }
+    }
   }
 
   delete(secret: string | undefined): void {

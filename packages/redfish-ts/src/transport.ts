@@ -131,7 +131,8 @@ export class Transport {
    */
   #freshAgent: http.Agent | undefined;
   #closed = false;
-  readonly #timers = new Set<NodeJS.Timeout>();
+  /** Pending backoff waits; close() ends them so their requests fail as closed at once. */
+  readonly #sleepers = new Map<NodeJS.Timeout, () => void>();
 
   constructor(options: TransportOptions) {
     this.#options = options;
@@ -216,8 +217,11 @@ export class Transport {
 
   async close(): Promise<void> {
     this.#closed = true;
-    for (const timer of this.#timers) clearTimeout(timer);
-    this.#timers.clear();
+    for (const [timer, wake] of this.#sleepers) {
+      clearTimeout(timer);
+      wake();
+    }
+    this.#sleepers.clear();
     this.#pooledAgent?.destroy();
     this.#freshAgent?.destroy();
   }
@@ -256,10 +260,10 @@ export class Transport {
   #sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
-        this.#timers.delete(timer);
+        this.#sleepers.delete(timer);
         resolve();
       }, ms);
-      this.#timers.add(timer);
+      this.#sleepers.set(timer, resolve);
     });
   }
 
