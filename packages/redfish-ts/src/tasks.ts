@@ -51,7 +51,7 @@ export async function waitForTask(
   accepted: RedfishResponse,
   options: TaskWaitOptions,
 ): Promise<TaskOutcome> {
-  const monitor = accepted.location;
+  const monitor = accepted.location ?? taskMonitorOf(conn, accepted.body);
   if (!monitor) {
     // Nothing to poll: the BMC accepted the operation without telling us how to follow it.
     return { status: accepted.status, body: accepted.body, task: asTask(accepted.body) };
@@ -89,6 +89,13 @@ export async function waitForTask(
     }
     return { status: response.status, body: response.body, task };
   }
+}
+
+/** Without a `Location`, the Task in the body names its monitor (or is itself pollable). */
+function taskMonitorOf(conn: Connection, body: unknown): string | undefined {
+  const task = asTask(body);
+  const link = typeof task?.TaskMonitor === 'string' ? task.TaskMonitor : task?.['@odata.id'];
+  return typeof link === 'string' ? conn.resolvePath(link) : undefined;
 }
 
 function nextWait(response: RedfishResponse, options: TaskWaitOptions): number {

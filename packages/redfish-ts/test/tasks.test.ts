@@ -137,6 +137,24 @@ describe('task monitors', () => {
     expect(polls.length).toBeGreaterThan(1);
   });
 
+  it('finds the monitor in the Task body when the 202 has no Location', async () => {
+    const polls: RecordedRequest[] = [];
+    bmc.intercept((req, res) => {
+      if (req.method === 'POST' && req.path === RESET_TARGET) {
+        json(res, 202, task('New', 'OK'));
+        return true;
+      }
+      if (req.path === MONITOR) {
+        polls.push(req);
+        json(res, 200, task('Completed', 'OK'));
+        return true;
+      }
+      return false;
+    });
+    expect((await client.system().reset('On')).task?.TaskState).toBe('Completed');
+    expect(polls).toHaveLength(1);
+  });
+
   it('follows a 202 from a PATCH too', async () => {
     bmc.intercept((req, res) => {
       if (req.method === 'PATCH' && req.path === SYSTEM) {
