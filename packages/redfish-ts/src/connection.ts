@@ -55,11 +55,13 @@ export class Connection {
   readonly #transport: Transport;
   readonly #auth: Authenticator;
   readonly #logger: RedfishLogger;
+  readonly #stats: RedfishStats;
   #closing = false;
 
   constructor(options: ConnectionOptions) {
     this.#transport = new Transport(options);
     this.#logger = options.logger;
+    this.#stats = options.stats;
     const channel: AuthChannel = {
       target: this.#transport.origin,
       sendUnauthenticated: (method, path, opts) =>
@@ -165,6 +167,7 @@ export class Connection {
       }
     }
     if (response.status >= 400) {
+      this.#stats.httpErrors++;
       const parsed = parseErrorBody(body);
       const messages = this.redactor.messages(parsed.messages);
       const detail = this.redactor.text(

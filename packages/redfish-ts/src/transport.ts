@@ -108,7 +108,10 @@ export function parseAddress(address: string): URL {
 }
 
 /** `Retry-After` as milliseconds: delta-seconds or an HTTP date; undefined when absent or bad. */
-export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()) {
+export function parseRetryAfter(
+  value: string | string[] | undefined,
+  now = Date.now(),
+): number | undefined {
   const v = Array.isArray(value) ? value[0] : value;
   if (v === undefined || v.trim() === '') return undefined;
   if (/^\d+$/.test(v.trim())) return Number(v.trim()) * 1000;

@@ -134,6 +134,7 @@ describe('discovery and navigation', () => {
     expect(err.messages[0]?.MessageId).toBe('Base.1.8.ResourceMissingAtURI');
     expect(err.message).toContain('The resource at the URI /redfish/v1/Nowhere was not found.');
     expect(err.message).toContain('GET /redfish/v1/Nowhere');
+    expect(client.stats.httpErrors).toBe(1);
   });
 
   it('reads the inventory: summaries, processors, NIC MACs and disks', async () => {
@@ -166,5 +167,8 @@ describe('discovery and navigation', () => {
     for (let i = 0; i < 5; i++) await basic.get(SYSTEM);
     await basic.close();
     expect(bmc.connections).toBe(1);
+    expect(basic.stats.requests).toBe(5);
+    expect(basic.stats.latencyCount).toBe(5);
+    expect(basic.stats.latencyMsTotal).toBeGreaterThan(0);
   });
 });

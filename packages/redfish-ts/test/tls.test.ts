@@ -50,6 +50,29 @@ describe('TLS', () => {
     expect(bmc.requests.length).toBe(before);
   });
 
+  it('refuses a BMC with a self-signed certificate unless verification is off', async () => {
+    const selfSigned = await FakeBmc.start({ tls: pki.selfSigned });
+    try {
+      const options = {
+        address: selfSigned.url,
+        username: BMC_USER,
+        password: BMC_PASSWORD,
+        authType: 'basic' as const,
+      };
+      const verifying = new RedfishClient(options);
+      const err = await verifying.get(SYSTEM).catch((e: unknown) => e);
+      await verifying.close();
+      expect(err).toBeInstanceOf(RedfishTlsError);
+      expect((err as RedfishTlsError).errno).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
+      expect(selfSigned.requests).toHaveLength(0);
+      const trusting = new RedfishClient({ ...options, verifyCa: false });
+      expect((await trusting.get(SYSTEM)).Id).toBe('437XR1138R2');
+      await trusting.close();
+    } finally {
+      await selfSigned.close();
+    }
+  });
+
   it('refuses with verifyCa true (system CAs)', async () => {
     await expect(fetchSystem({ verifyCa: true })).rejects.toBeInstanceOf(RedfishTlsError);
   });

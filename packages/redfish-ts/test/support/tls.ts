@@ -11,6 +11,8 @@ export interface TestPki {
   readonly otherCaFile: string;
   readonly key: Buffer;
   readonly cert: Buffer;
+  /** A self-signed certificate for 127.0.0.1, as BMCs ship from the factory. */
+  readonly selfSigned: { readonly key: Buffer; readonly cert: Buffer };
   cleanup(): void;
 }
 
@@ -73,7 +75,25 @@ export function makeTestPki(): TestPki {
     '-out',
     at('server.pem'),
   );
+  openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=127.0.0.1',
+    '-keyout',
+    at('self.key'),
+    '-out',
+    at('self.pem'),
+    '-addext',
+    'subjectAltName=IP:127.0.0.1',
+  );
   return {
+    selfSigned: { key: readFileSync(at('self.key')), cert: readFileSync(at('self.pem')) },
     caFile: at('test-ca.pem'),
     otherCaFile: at('other-ca.pem'),
     key: readFileSync(at('server.key')),
