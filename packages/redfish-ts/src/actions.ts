@@ -173,13 +173,36 @@ export async function setBootOverride(
     BootSourceOverrideEnabled: enabled,
   };
   if (override.mode) changes.BootSourceOverrideMode = override.mode;
-  const response = await patchResource(
-    conn,
-    systemPath,
-    { Boot: changes },
-    { etag: system['@odata.etag'] ?? false },
-  );
-  return settle(conn, response, tasks);
+
+  // Some BMCs apply boot settings through the system's own settings object: properties its Boot
+  // carries go there, the rest to the system itself (as sushy does).
+  const settingsPath = linkOf(system['@Redfish.Settings']?.SettingsObject);
+  const pending = settingsPath ? await getResource<ComputerSystem>(conn, settingsPath) : undefined;
+  const viaSettings: Record<string, string> = {};
+  const direct: Record<string, string> = {};
+  for (const [property, value] of Object.entries(changes)) {
+    if (pending?.Boot && property in pending.Boot) viaSettings[property] = value;
+    else direct[property] = value;
+  }
+  let response: RedfishResponse | undefined;
+  if (settingsPath && pending && Object.keys(viaSettings).length > 0) {
+    response = await patchResource(
+      conn,
+      settingsPath,
+      { Boot: viaSettings },
+      { etag: pending['@odata.etag'] ?? false },
+    );
+  }
+  if (Object.keys(direct).length > 0) {
+    response = await patchResource(
+      conn,
+      systemPath,
+      { Boot: direct },
+      { etag: system['@odata.etag'] ?? false },
+    );
+  }
+  // `changes` always holds the target and enabled, so at least one of the PATCHes ran.
+  return settle(conn, response as RedfishResponse, tasks);
 }
 
 /**
@@ -194,7 +217,9 @@ export async function listVirtualMedia(
   const collections: string[] = [];
   const own = linkOf(system.VirtualMedia);
   if (own) collections.push(own);
-  for (const managerRef of system.Links?.ManagedBy ?? []) {
+  // Links.Managers is what some older BMCs name ManagedBy.
+  const managers = system.Links?.ManagedBy ?? system.Links?.Managers ?? [];
+  for (const managerRef of managers) {
     const managerPath = linkOf(managerRef);
     if (!managerPath) continue;
     const manager = await getResource<Manager>(conn, managerPath);

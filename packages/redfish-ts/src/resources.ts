@@ -129,9 +129,11 @@ export interface ComputerSystem extends RedfishResource {
   readonly SimpleStorage?: ODataRef;
   readonly Storage?: ODataRef;
   readonly VirtualMedia?: ODataRef;
+  readonly '@Redfish.Settings'?: SettingsAnnotation;
   readonly Links?: {
     readonly Chassis?: readonly ODataRef[];
     readonly ManagedBy?: readonly ODataRef[];
+    readonly Managers?: readonly ODataRef[];
   };
   readonly Actions?: {
     readonly '#ComputerSystem.Reset'?: ActionTarget & {

@@ -131,6 +131,22 @@ describe('boot source override', () => {
     expect(bmc.requestsTo('PATCH', SYSTEM)).toHaveLength(2);
   });
 
+  it('sends the properties the system settings object carries to it, the rest to the system', async () => {
+    const system = bmc.docs.get(SYSTEM) as Record<string, unknown>;
+    system['@Redfish.Settings'] = { SettingsObject: { '@odata.id': `${SYSTEM}/Settings` } };
+    bmc.docs.set(`${SYSTEM}/Settings`, {
+      '@odata.id': `${SYSTEM}/Settings`,
+      Boot: { BootSourceOverrideMode: 'UEFI' },
+    });
+    await client.system().setBootOverride({ target: 'Pxe', enabled: 'Once', mode: 'Legacy' });
+    const [viaSettings] = bmc.requestsTo('PATCH', `${SYSTEM}/Settings`);
+    expect(viaSettings?.body).toEqual({ Boot: { BootSourceOverrideMode: 'Legacy' } });
+    expect(viaSettings?.headers['if-match']).toBe('"1"');
+    expect(bmc.requestsTo('PATCH', SYSTEM)[0]?.body).toEqual({
+      Boot: { BootSourceOverrideTarget: 'Pxe', BootSourceOverrideEnabled: 'Once' },
+    });
+  });
+
   it('refuses a target the BMC does not allow', async () => {
     await expect(client.system().setBootOverride({ target: 'UefiHttp' })).rejects.toBeInstanceOf(
       RedfishUnsupportedError,
@@ -164,6 +180,12 @@ describe('virtual media', () => {
     await client.ejectMedia(CD1);
     expect(bmc.requestsTo('POST', `${CD1}/Actions/VirtualMedia.EjectMedia`)).toHaveLength(1);
     expect((await client.get(CD1)).Inserted).toBe(false);
+  });
+
+  it('finds managers under Links.Managers on BMCs without ManagedBy', async () => {
+    const system = bmc.docs.get(SYSTEM) as { Links: Record<string, unknown> };
+    system.Links = { Managers: system.Links.ManagedBy };
+    expect((await client.system().virtualMedia()).map((d) => d.Id)).toEqual(['CD1', 'Floppy1']);
   });
 
   it('falls back to PATCH on devices without the actions', async () => {
