@@ -8,7 +8,7 @@ import type { Redactor } from './errors';
 import { linkOf } from './resources';
 import type { ServiceRoot } from './resources';
 import type { RedfishLogger, RedfishStats } from './stats';
-import type { HttpMethod } from './transport';
+import type { HttpMethod } from './pool';
 
 export type AuthType = 'basic' | 'session' | 'auto';
 

@@ -1,18 +1,22 @@
 /**
  * One client per BMC for a driver: clients are keyed by (address, username, auth type, verify
  * CA), as Ironic's redfish SessionCache keys sessions; the least recently used is closed when
- * the cache is full.
+ * the cache is full. Clients of one BMC origin share one connection pool and in-flight bound.
  */
 import { createHash } from 'node:crypto';
 import { RedfishClient } from './client';
 import type { RedfishClientOptions } from './client';
+import { RedfishPools } from './pool';
 
 export interface RedfishClientCacheOptions {
   /** Clients kept at most (Ironic's `[redfish] connection_cache_size`). Default 1000. */
   readonly maxClients?: number;
   /** Options merged under every `get()` (not address or credentials). */
   readonly defaults?: Partial<
-    Omit<RedfishClientOptions, 'address' | 'username' | 'password' | 'authType' | 'verifyCa'>
+    Omit<
+      RedfishClientOptions,
+      'address' | 'username' | 'password' | 'authType' | 'verifyCa' | 'pools'
+    >
   >;
 }
 
@@ -27,6 +31,8 @@ export class RedfishClientCache {
   readonly #defaults: RedfishClientCacheOptions['defaults'];
   /** Insertion order is recency order: a hit moves its entry to the end. */
   readonly #entries = new Map<string, Entry>();
+  /** Clients of the same BMC share its pool and in-flight bound, whatever their user. */
+  readonly #pools = new RedfishPools();
   #closed = false;
 
   constructor(options: RedfishClientCacheOptions = {}) {
@@ -37,7 +43,7 @@ export class RedfishClientCache {
   /** The client for these options, created on first use; replaced if other options changed. */
   get(options: RedfishClientOptions): RedfishClient {
     if (this.#closed) throw new Error('RedfishClientCache is closed');
-    const opts: RedfishClientOptions = { ...this.#defaults, ...options };
+    const opts: RedfishClientOptions = { ...this.#defaults, ...options, pools: this.#pools };
     const key = JSON.stringify([
       opts.address,
       opts.username,
@@ -85,7 +91,7 @@ function fingerprintOf(options: RedfishClientOptions): string {
   // A hash rather than a second copy of the password.
   const hash = createHash('sha256');
   for (const [k, v] of Object.entries(options).sort(([a], [b]) => a.localeCompare(b))) {
-    if (k === 'logger') continue;
+    if (k === 'logger' || k === 'pools') continue;
     hash.update(k).update('\0').update(String(v)).update('\0');
   }
   return hash.digest('hex');

@@ -30,7 +30,7 @@ import { createStats, silentLogger } from './stats';
 import type { RedfishLogger, RedfishStats } from './stats';
 import { waitForTask } from './tasks';
 import type { TaskOutcome, TaskWaitOptions } from './tasks';
-import type { HttpMethod, VerifyCa } from './transport';
+import type { HttpMethod, RedfishPools, VerifyCa } from './pool';
 
 export interface RedfishClientOptions {
   /** `https://host[:port]`, `http://host[:port]` or a bare host (HTTPS), like `redfish_address`. */
@@ -65,6 +65,11 @@ export interface RedfishClientOptions {
   /** Upper bound on one task monitor wait. Default 30 000 ms. */
   readonly maxTaskPollIntervalMs?: number;
   readonly logger?: RedfishLogger;
+  /**
+   * Share connection pools with other clients given the same `RedfishPools`: one pool and one
+   * `maxInFlight` bound per (BMC origin, verify CA). Default: a pool of this client's own.
+   */
+  readonly pools?: RedfishPools;
 }
 
 export class RedfishClient {
@@ -89,6 +94,7 @@ export class RedfishClient {
       credentials: { username: options.username, password: options.password },
       stats: this.stats,
       logger: options.logger ?? silentLogger,
+      pools: options.pools,
     });
     this.#tasks = {
       timeoutMs: options.taskTimeoutMs ?? 600_000,

@@ -15,8 +15,10 @@ import {
 } from './errors';
 import type { ServiceRoot } from './resources';
 import type { RedfishLogger, RedfishStats } from './stats';
+import { privateLease } from './pool';
+import type { HttpMethod, PoolOptions, RedfishPools } from './pool';
 import { Transport } from './transport';
-import type { HttpMethod, TransportOptions, TransportResponse } from './transport';
+import type { TransportResponse } from './transport';
 
 export const SERVICE_ROOT_PATH = '/redfish/v1/';
 
@@ -43,7 +45,13 @@ export interface RedfishResponse<T = unknown> {
   readonly location: string | undefined;
 }
 
-export interface ConnectionOptions extends Omit<TransportOptions, 'stats' | 'logger'> {
+export interface ConnectionOptions extends PoolOptions {
+  readonly requestTimeoutMs: number;
+  readonly retries: number;
+  readonly retryBaseDelayMs: number;
+  readonly maxRetryDelayMs: number;
+  readonly maxResponseBytes: number;
+  readonly pools: RedfishPools | undefined;
   readonly authType: AuthType;
   readonly credentials: Credentials;
   readonly stats: RedfishStats;
@@ -59,7 +67,16 @@ export class Connection {
   #closing = false;
 
   constructor(options: ConnectionOptions) {
-    this.#transport = new Transport(options);
+    const poolOptions: PoolOptions = {
+      address: options.address,
+      verifyCa: options.verifyCa,
+      maxInFlight: options.maxInFlight,
+      idleSocketTimeoutMs: options.idleSocketTimeoutMs,
+    };
+    this.#transport = new Transport({
+      ...options,
+      lease: options.pools ? options.pools.lease(poolOptions) : privateLease(poolOptions),
+    });
     this.#logger = options.logger;
     this.#stats = options.stats;
     const channel: AuthChannel = {

@@ -9,7 +9,8 @@ export type { PatchOptions } from './navigation';
 export type { TaskOutcome, TaskWaitOptions } from './tasks';
 export type { DiskInfo, NetworkInterfaceInfo, SystemInventory } from './inventory';
 export type { CreatedSubscription, SubscriptionRequest } from './events';
-export type { HttpMethod, VerifyCa } from './transport';
+export type { HttpMethod, VerifyCa } from './pool';
+export { RedfishPools } from './pool';
 export { parseRetryAfter } from './transport';
 export type { RedfishLogger, RedfishStats } from './stats';
 export {

@@ -1,38 +1,17 @@
 /**
- * HTTP(S) to one BMC origin: a keep-alive connection pool, a bound on requests in flight, a
- * timeout per attempt, and bounded retries for what is safe to repeat.
+ * The retry policy over a BMC's connection pool: a timeout per attempt, and bounded retries with
+ * backoff (honouring `Retry-After`) for what is safe to repeat.
  */
-import { readFileSync } from 'node:fs';
-import http from 'node:http';
-import type { IncomingHttpHeaders } from 'node:http';
-import https from 'node:https';
-import { performance } from 'node:perf_hooks';
-import {
-  RedfishConnectionError,
-  RedfishError,
-  RedfishProtocolError,
-  RedfishTimeout,
-  RedfishTlsError,
-} from './errors';
-import { ConcurrencyLimiter } from './limiter';
-import { recordLatency } from './stats';
+import { RedfishConnectionError, RedfishError, RedfishTimeout, RedfishTlsError } from './errors';
+import type { HttpAnswer, HttpMethod, PoolLease } from './pool';
 import type { RedfishLogger, RedfishStats } from './stats';
 
-export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
-
-/** Ironic's `redfish_verify_ca`: system CAs, no verification, or a PEM CA bundle file. */
-export type VerifyCa = boolean | string;
-
 export interface TransportOptions {
-  /** `https://host[:port]`, `http://host[:port]`, or a bare host (HTTPS assumed, as Ironic does). */
-  readonly address: string;
-  readonly verifyCa: VerifyCa;
-  readonly maxInFlight: number;
+  readonly lease: PoolLease;
   readonly requestTimeoutMs: number;
   readonly retries: number;
   readonly retryBaseDelayMs: number;
   readonly maxRetryDelayMs: number;
-  readonly idleSocketTimeoutMs: number;
   readonly maxResponseBytes: number;
   readonly stats: RedfishStats;
   readonly logger: RedfishLogger;
@@ -52,60 +31,10 @@ export interface TransportRequest {
   readonly timeoutMs?: number;
 }
 
-export interface TransportResponse {
-  readonly status: number;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: Buffer;
-}
+export type TransportResponse = HttpAnswer;
 
 /** Statuses worth repeating an idempotent request for. 501 (not implemented) is final. */
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
-
-/** Node / OpenSSL error codes that mean the TLS handshake or certificate check failed. */
-const TLS_ERROR_CODES = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'CERT_REVOKED',
-  'CERT_UNTRUSTED',
-  'CERT_REJECTED',
-  'CERT_SIGNATURE_FAILURE',
-  'HOSTNAME_MISMATCH',
-  'EPROTO',
-]);
-
-export function isTlsErrorCode(code: string | undefined): boolean {
-  return (
-    code !== undefined &&
-    (TLS_ERROR_CODES.has(code) || code.startsWith('ERR_TLS_') || code.startsWith('ERR_SSL_'))
-  );
-}
-
-/** Parses a BMC address into its origin; refuses credentials in the URL and non-HTTP schemes. */
-export function parseAddress(address: string): URL {
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(address) ? address : `https://${address}`;
-  let url: URL;
-  try {
-    url = new URL(withScheme);
-  } catch {
-    // The address is not echoed: it could carry credentials.
-    throw new RedfishError('the Redfish address is not a valid URL');
-  }
-  if (url.username || url.password) {
-    throw new RedfishError('the Redfish address must not contain credentials');
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new RedfishError(`unsupported scheme ${url.protocol} in the Redfish address`);
-  }
-  if (url.pathname !== '/' && url.pathname !== '' && url.pathname !== '/redfish/v1/') {
-    throw new RedfishError('the Redfish address must be an origin (scheme, host and port)');
-  }
-  return new URL(url.origin);
-}
 
 /** `Retry-After` as milliseconds: delta-seconds or an HTTP date; undefined when absent or bad. */
 export function parseRetryAfter(
@@ -121,48 +50,19 @@ export function parseRetryAfter(
 
 export class Transport {
   readonly origin: string;
-  readonly #url: URL;
-  readonly #https: boolean;
   readonly #options: TransportOptions;
-  readonly #limiter: ConcurrencyLimiter;
-  /** Keep-alive pool for requests that may be repeated. */
-  #pooledAgent: http.Agent | undefined;
-  /**
-   * Requests that must not be repeated once sent go out on a fresh connection: a pooled one may
-   * have been closed by the BMC just as we write to it, and then we could not tell whether the
-   * BMC got the request.
-   */
-  #freshAgent: http.Agent | undefined;
   #closed = false;
   /** Pending backoff waits; close() ends them so their requests fail as closed at once. */
   readonly #sleepers = new Map<NodeJS.Timeout, () => void>();
 
   constructor(options: TransportOptions) {
     this.#options = options;
-    this.#url = parseAddress(options.address);
-    this.origin = this.#url.origin;
-    this.#https = this.#url.protocol === 'https:';
-    this.#limiter = new ConcurrencyLimiter(options.maxInFlight);
+    this.origin = options.lease.pool.origin;
   }
 
   /** Resolves a link from a BMC answer to a path on this origin; refuses other origins. */
   resolvePath(link: string): string {
-    if (link.startsWith('/') && !link.startsWith('//')) return link;
-    let url: URL;
-    try {
-      url = new URL(link, this.#url);
-    } catch {
-      throw new RedfishProtocolError('the BMC sent a link that is not a URL', {
-        target: this.origin,
-      });
-    }
-    if (url.origin !== this.origin) {
-      // Following it would send our credentials to another host.
-      throw new RedfishProtocolError(`the BMC sent a link to another origin (${url.origin})`, {
-        target: this.origin,
-      });
-    }
-    return `${url.pathname}${url.search}`;
+    return this.#options.lease.pool.resolvePath(link);
   }
 
   async request(req: TransportRequest): Promise<TransportResponse> {
@@ -171,16 +71,14 @@ export class Transport {
       this.#assertOpen(req);
       let response: TransportResponse;
       try {
-        stats.queued++;
-        response = await this.#limiter.run(async () => {
-          stats.queued--;
-          stats.inFlight++;
-          try {
-            return await this.#attempt(req);
-          } finally {
-            stats.inFlight--;
-          }
-        });
+        response = await this.#options.lease.pool.send(
+          {
+            ...req,
+            timeoutMs: req.timeoutMs ?? this.#options.requestTimeoutMs,
+            maxResponseBytes: this.#options.maxResponseBytes,
+          },
+          { stats, logger: this.#options.logger },
+        );
       } catch (err) {
         if (!this.#mayRetryAfterError(req, err) || attempt >= retries || this.#closed) throw err;
         const wait = this.#backoff(attempt);
@@ -219,14 +117,14 @@ export class Transport {
   }
 
   async close(): Promise<void> {
+    if (this.#closed) return;
     this.#closed = true;
     for (const [timer, wake] of this.#sleepers) {
       clearTimeout(timer);
       wake();
     }
     this.#sleepers.clear();
-    this.#pooledAgent?.destroy();
-    this.#freshAgent?.destroy();
+    this.#options.lease.release();
   }
 
   get closed(): boolean {
@@ -267,166 +165,6 @@ export class Transport {
         resolve();
       }, ms);
       this.#sleepers.set(timer, resolve);
-    });
-  }
-
-  #agent(pooled: boolean): http.Agent {
-    const existing = pooled ? this.#pooledAgent : this.#freshAgent;
-    if (existing) return existing;
-    const common = {
-      keepAlive: pooled,
-      maxSockets: this.#options.maxInFlight,
-      // For pooled agents this is how long an idle connection is kept (Node lowers it further
-      // when the BMC announces a shorter Keep-Alive timeout).
-      timeout: this.#options.idleSocketTimeoutMs,
-      scheduling: 'lifo' as const,
-    };
-    const agent = this.#https
-      ? new https.Agent({ ...common, ...this.#tlsOptions() })
-      : new http.Agent(common);
-    if (pooled) this.#pooledAgent = agent;
-    else this.#freshAgent = agent;
-    return agent;
-  }
-
-  #tlsOptions(): https.AgentOptions {
-    const verify = this.#options.verifyCa;
-    if (verify === false) return { rejectUnauthorized: false };
-    if (verify === true) return { rejectUnauthorized: true };
-    let ca: Buffer;
-    try {
-      ca = readFileSync(verify);
-    } catch (err) {
-      throw new RedfishTlsError(`cannot read the CA bundle ${verify}`, {
-        target: this.origin,
-        errno: (err as NodeJS.ErrnoException).code,
-        requestMayHaveBeenSent: false,
-      });
-    }
-    return { rejectUnauthorized: true, ca };
-  }
-
-  #attempt(req: TransportRequest): Promise<TransportResponse> {
-    const { stats, logger, maxResponseBytes } = this.#options;
-    const timeoutMs = req.timeoutMs ?? this.#options.requestTimeoutMs;
-    const agent = this.#agent(req.idempotent);
-    const payload = req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body));
-    const headers: Record<string, string> = { ...req.headers };
-    if (payload) {
-      headers['Content-Type'] = 'application/json; charset=utf-8';
-      headers['Content-Length'] = String(payload.length);
-    }
-    const context = { target: this.origin, method: req.method, path: req.path };
-    stats.requests++;
-
-    return new Promise<TransportResponse>((resolve, reject) => {
-      const started = performance.now();
-      let connected = false;
-      let timedOut = false;
-      let settled = false;
-      const settle = (fn: () => void) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        fn();
-      };
-      const options: http.RequestOptions = {
-        protocol: this.#url.protocol,
-        hostname: this.#url.hostname.replace(/^\[|\]$/g, ''),
-        port: this.#url.port || (this.#https ? 443 : 80),
-        method: req.method,
-        path: req.path,
-        headers,
-        agent,
-      };
-      const request = (this.#https ? https : http).request(options, (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > maxResponseBytes) {
-            request.destroy();
-            settle(() =>
-              reject(
-                new RedfishProtocolError(`answer larger than ${maxResponseBytes} bytes`, {
-                  ...context,
-                  status: res.statusCode,
-                }),
-              ),
-            );
-            return;
-          }
-          chunks.push(chunk);
-        });
-        res.on('end', () =>
-          settle(() => {
-            const ms = performance.now() - started;
-            recordLatency(stats, ms);
-            logger.debug('redfish request', {
-              ...context,
-              status: res.statusCode,
-              ms: Math.round(ms),
-            });
-            resolve({
-              status: res.statusCode ?? 0,
-              headers: res.headers,
-              body: Buffer.concat(chunks),
-            });
-          }),
-        );
-        res.on('error', (err) => onError(err));
-      });
-      request.on('socket', (socket) => {
-        if (request.reusedSocket) {
-          connected = true;
-          return;
-        }
-        // A TLS handshake that fails means the HTTP request was never written.
-        socket.once(this.#https ? 'secureConnect' : 'connect', () => {
-          connected = true;
-        });
-      });
-      const onError = (err: Error) =>
-        settle(() => {
-          const code = (err as NodeJS.ErrnoException).code;
-          if (timedOut) {
-            stats.timeouts++;
-            reject(
-              new RedfishTimeout(`no answer within ${timeoutMs} ms`, {
-                ...context,
-                timeoutMs,
-                requestMayHaveBeenSent: connected,
-              }),
-            );
-            return;
-          }
-          stats.connectionErrors++;
-          if (!connected && isTlsErrorCode(code)) {
-            reject(
-              new RedfishTlsError(`TLS handshake failed: ${err.message}`, {
-                ...context,
-                errno: code,
-                requestMayHaveBeenSent: false,
-                cause: err,
-              }),
-            );
-            return;
-          }
-          reject(
-            new RedfishConnectionError(`connection failed: ${err.message}`, {
-              ...context,
-              errno: code,
-              requestMayHaveBeenSent: connected,
-              cause: err,
-            }),
-          );
-        });
-      request.on('error', onError);
-      const timer = setTimeout(() => {
-        timedOut = true;
-        request.destroy(new Error('timeout'));
-      }, timeoutMs);
-      request.end(payload);
     });
   }
 }

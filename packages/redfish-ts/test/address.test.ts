@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RedfishError } from '../src/index';
-import { parseAddress, parseRetryAfter } from '../src/transport';
+import { parseAddress } from '../src/pool';
+import { parseRetryAfter } from '../src/transport';
 
 describe('parseAddress', () => {
   it('assumes HTTPS for a bare host, as Ironic does', () => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RedfishClientCache } from '../src/index';
 import type { RedfishClientOptions } from '../src/index';
-import { BMC_PASSWORD, BMC_USER, FakeBmc } from './support/fake-bmc';
+import { BMC_PASSWORD, BMC_USER, FakeBmc, json } from './support/fake-bmc';
 import { SYSTEM } from './support/mockup';
 
 let bmc: FakeBmc;
@@ -16,6 +16,11 @@ afterEach(async () => {
   await cache.close();
   await bmc.close();
 });
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
+  if (!condition()) throw new Error('condition not reached');
+}
 
 const options = (extra: Partial<RedfishClientOptions> = {}): RedfishClientOptions => ({
   address: bmc.url,
@@ -54,6 +59,34 @@ describe('RedfishClientCache', () => {
     expect(second.closed).toBe(true);
     expect(first.closed).toBe(false);
     expect(cache.size).toBe(2);
+  });
+
+  it('gives clients of one BMC a shared pool and in-flight bound', async () => {
+    await cache.close();
+    cache = new RedfishClientCache({ defaults: { maxInFlight: 2 } });
+    const held: Array<() => void> = [];
+    bmc.intercept((req, res) => {
+      if (req.path !== SYSTEM) return false;
+      held.push(() => json(res, 200, bmc.docs.get(SYSTEM)));
+      return true;
+    });
+    const asRoot = cache.get(options({ authType: 'basic' }));
+    const asOperator = cache.get(options({ authType: 'basic', username: 'operator' }));
+    expect(asOperator).not.toBe(asRoot);
+    const all = Promise.allSettled([
+      ...Array.from({ length: 3 }, () => asRoot.get(SYSTEM)),
+      ...Array.from({ length: 3 }, () => asOperator.get(SYSTEM)),
+    ]);
+    await until(() => held.length === 2);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(held).toHaveLength(2);
+    for (let released = 0; released < 6; released++) {
+      await until(() => held.length > released);
+      held[released]!();
+    }
+    await all;
+    expect(bmc.maxInFlight).toBe(2);
+    expect(bmc.connections).toBeLessThanOrEqual(2);
   });
 
   it('closes every client and deletes their sessions on close', async () => {
