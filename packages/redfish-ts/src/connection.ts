@@ -32,6 +32,11 @@ export interface RequestOptions {
    */
   readonly idempotent?: boolean;
   readonly timeoutMs?: number;
+  /**
+   * Repeat an idempotent request answered 429/5xx (default true). Off for task monitors, whose
+   * error answer is the operation's outcome and may be served only once.
+   */
+  readonly retryOnStatus?: boolean;
 }
 
 export interface RedfishResponse<T = unknown> {
@@ -155,6 +160,7 @@ export class Connection {
         body: options.body,
         idempotent,
         timeoutMs: options.timeoutMs,
+        retryOnStatus: options.retryOnStatus,
       });
 
     let authHeaders = options.authenticate ? await this.#auth.headers() : {};

@@ -72,7 +72,7 @@ export async function waitForTask(
     await delay(Math.min(wait, remaining));
     let response: RedfishResponse;
     try {
-      response = await conn.request('GET', monitor);
+      response = await conn.request('GET', monitor, { retryOnStatus: false });
     } catch (err) {
       throw taskFailure(err, monitor, conn.target);
     }
@@ -111,9 +111,10 @@ function failedTask(
 ): RedfishTaskError {
   const messages = conn.redactor.messages(Array.isArray(task.Messages) ? task.Messages : []);
   const detail = summarizeMessages(messages);
-  const id = task.Id ? ` ${conn.redactor.text(task.Id)}` : '';
+  const id = task.Id ? ` ${task.Id}` : '';
+  const outcome = `${task.TaskState}/${task.TaskStatus ?? '-'}`;
   return new RedfishTaskError(
-    `task${id} ended ${task.TaskState}/${task.TaskStatus ?? '-'}${detail ? `: ${detail}` : ''}`,
+    conn.redactor.text(`task${id} ended ${outcome}${detail ? `: ${detail}` : ''}`),
     {
       target: conn.target,
       method: 'GET',

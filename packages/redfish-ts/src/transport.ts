@@ -29,6 +29,8 @@ export interface TransportRequest {
    */
   readonly idempotent: boolean;
   readonly timeoutMs?: number;
+  /** Repeat an idempotent request answered 429/5xx (default true). */
+  readonly retryOnStatus?: boolean;
 }
 
 export type TransportResponse = HttpAnswer;
@@ -94,7 +96,8 @@ export class Transport {
         await this.#sleep(wait);
         continue;
       }
-      if (req.idempotent && RETRYABLE_STATUSES.has(response.status) && attempt < retries) {
+      const retryOnStatus = req.idempotent && req.retryOnStatus !== false;
+      if (retryOnStatus && RETRYABLE_STATUSES.has(response.status) && attempt < retries) {
         const retryAfter =
           response.status === 503 || response.status === 429
             ? parseRetryAfter(response.headers['retry-after'])

@@ -112,7 +112,7 @@ describe('task monitors', () => {
   });
 
   it('turns an error answer from the monitor into RedfishTaskError', async () => {
-    longRunningReset([
+    const polls = longRunningReset([
       (res) => json(res, 500, { error: { code: 'Base.1.8.InternalError', message: 'boom' } }),
     ]);
     const err = (await client
@@ -122,6 +122,8 @@ describe('task monitors', () => {
     expect(err).toBeInstanceOf(RedfishTaskError);
     expect(err.status).toBe(500);
     expect(err.code).toBe('Base.1.8.InternalError');
+    // The monitor's error answer is the outcome, not a hiccup: it is not asked again.
+    expect(polls).toHaveLength(1);
   });
 
   it('gives up with RedfishTimeout after the task timeout', async () => {
