@@ -85,7 +85,7 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
     new PeriodicTask(
       'repair orphaned nodes',
       config.conductor.sync_local_state_interval,
-      async () => void (await repairOrphanedNodes(deps.dataSource, tasks, logger)),
+      async () => void (await repairOrphanedNodes(deps.dataSource, tasks, hostname, logger)),
       logger,
     ),
     new PeriodicTask(

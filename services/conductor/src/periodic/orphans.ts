@@ -13,14 +13,16 @@ import type { NodeTaskManager } from '../nodes/manager';
 
 /**
  * Work on a node in a transient state (deploying, cleaning, a power change...) always holds the
- * node's lock. A node in such a state that nobody has locked lost its worker: its conductor died
- * or lost its database session. Any conductor may repair it, the lock deciding which one: the
+ * node's lock. A node in such a state that nobody has locked lost its worker: its conductor died,
+ * or lost its database session and has not taken the lock back (a conductor whose session comes
+ * back takes its locks back at once; its own repair pass skips nodes whose locks it is taking back). Any conductor may repair it, the lock deciding which one: the
  * node goes to the state's failure state (or its power target is cleared) with last_error, as
  * Ironic does when it takes a node over.
  */
 export async function repairOrphanedNodes(
   dataSource: DataSource,
   tasks: NodeTaskManager,
+  host: string,
   logger: Logger,
 ): Promise<number> {
   const stuck = [...STUCK_STATES_TREATED_AS_FAIL];
@@ -53,13 +55,13 @@ export async function repairOrphanedNodes(
               provision_updated_at: new Date(),
               clean_step: {},
               deploy_step: {},
-              last_error: `The conductor working on this node stopped while it was ${state}; the operation did not complete.`,
+              last_error: `${orphaned(host, state)}; the operation did not complete.`,
               ...(node.target_power_state ? { target_power_state: null } : {}),
             });
           } else if (node.target_power_state) {
             await task.save({
               target_power_state: null,
-              last_error: `The conductor working on this node stopped before the power change to ${node.target_power_state} completed.`,
+              last_error: `${orphaned(host, `changing its power to ${node.target_power_state}`)}; the power change did not complete.`,
             });
           } else {
             return;
@@ -78,6 +80,17 @@ export async function repairOrphanedNodes(
     }
   }
   return repaired;
+}
+
+/**
+ * What is known of a node found unlocked in a transient state: whoever worked on it either
+ * stopped or lost its lock with its database session (and could not take it back).
+ */
+function orphaned(host: string, what: string): string {
+  return (
+    `Conductor ${host} found the node's lock free while it was ${what}: the conductor working ` +
+    `on it had stopped, or had lost its database session and the lock with it`
+  );
 }
 
 export type { NodeStore };
