@@ -104,6 +104,7 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
       interfaces: deps.drivers.registration(),
     },
     config.conductor.heartbeat_interval * 1000,
+    config.conductor.heartbeat_timeout * 1000,
     logger,
   );
 

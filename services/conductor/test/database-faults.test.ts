@@ -162,4 +162,30 @@ describe('database faults', () => {
     expect(after.provision_state).toBe('inspect failed');
     expect(after.last_error).toBe(expected);
   }, 60_000);
+
+  it('after an outage longer than the heartbeat timeout, conductors count as alive and serve at once', async () => {
+    await postgres.stop();
+    await new Promise((resolve) => setTimeout(resolve, (HEARTBEAT_TIMEOUT_S + 2) * 1000));
+    await postgres.start();
+    await expect
+      .poll(async () => (await api('GET', '/v1/nodes').catch(() => undefined))?.status, {
+        timeout: 20_000,
+        interval: 50,
+      })
+      .toBe(200);
+
+    // No wait: the database's own downtime is not counted against anyone's heartbeat.
+    const listed = await api('GET', '/v1/conductors');
+    expect(listed.status).toBe(200);
+    const alive = (listed.body as { conductors: { hostname: string; alive: boolean }[] }).conductors
+      .filter((c) => c.alive)
+      .map((c) => c.hostname)
+      .sort();
+    expect(alive).toEqual(['c1', 'c2']);
+    const power = await api('PUT', '/v1/nodes/p1/states/power', { target: 'power off' });
+    expect(power.status, JSON.stringify(power.body)).toBe(202);
+    const validate = await api('GET', '/v1/nodes/p2/validate');
+    expect(validate.status, JSON.stringify(validate.body)).toBe(200);
+    await waitFor('p1', (n) => n.power_state === 'power off', 20_000);
+  }, 60_000);
 });
