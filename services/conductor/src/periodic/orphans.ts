@@ -38,7 +38,7 @@ export async function repairOrphanedNodes(
     try {
       await tasks.withExclusive(
         { node_id: candidate.id, node_uuid: candidate.uuid },
-        'periodic-repair',
+        { requestId: 'periodic-repair' },
         async (task) => {
           const node = task.node;
           const state = node.provision_state as ProvisionState;
