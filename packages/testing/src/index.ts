@@ -28,3 +28,4 @@ export {
   type InProcessOptions,
   type SplitEnvironment,
 } from './environments';
+export { startPrivatePostgres, type PrivatePostgres } from './private-postgres';

@@ -4,12 +4,13 @@ import {
   innerError,
   sendHttp,
   splitModeEnv,
+  startPrivatePostgres,
   startService,
   uniqueNamespace,
   type HttpResult,
+  type PrivatePostgres,
   type ServiceProcess,
 } from '@galvanic/testing';
-import { startPrivatePostgres, type PrivatePostgres } from './support/private-postgres';
 
 const HEADERS = { 'X-OpenStack-Ironic-API-Version': '1.82', 'Content-Type': 'application/json' };
 const POSTGRES_WORDS = /ECONNREFUSED|ECONNRESET|terminat|postgres|connection|57P01|database system/;

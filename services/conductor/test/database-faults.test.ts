@@ -3,11 +3,12 @@ import {
   freePort,
   sendHttp,
   splitModeEnv,
+  startPrivatePostgres,
   startService,
   uniqueNamespace,
+  type PrivatePostgres,
   type ServiceProcess,
 } from '@galvanic/testing';
-import { startPrivatePostgres, type PrivatePostgres } from './helpers/private-postgres';
 
 const HEADERS = { 'X-OpenStack-Ironic-API-Version': '1.82', 'Content-Type': 'application/json' };
 const ACTION_S = 6;
@@ -164,7 +165,7 @@ describe('database faults', () => {
   }, 60_000);
 
   it('after an outage longer than the heartbeat timeout, conductors count as alive and serve at once', async () => {
-    await postgres.stop();
+    await postgres.stop('immediate');
     await new Promise((resolve) => setTimeout(resolve, (HEARTBEAT_TIMEOUT_S + 2) * 1000));
     await postgres.start();
     await expect
