@@ -84,6 +84,7 @@ async function splitModeApi(): Promise<Record<string, WorkloadResult>> {
     GALVANIC_DEFAULT__CONTROL_EXCHANGE: namespace,
     GALVANIC_API__PORT: String(port),
     GALVANIC_CONDUCTOR__STATUS_PORT: '0',
+    GALVANIC_RPC__MESSAGE_KEY: TEST_RPC_MESSAGE_KEY,
   };
   const conductor = startService('services/conductor/src/main.ts', {
     env: { ...env, GALVANIC_DEFAULT__HOST: 'bench-c1' },

@@ -65,6 +65,23 @@ export const apiOptions = defineOptionGroup('api', {
       min: 1,
     },
   ),
+  allowed_hosts: opt.list(
+    [],
+    'Host names (beside loopback, host_ip and this host) a request may name in its Host header to ' +
+      'have links built from it when public_endpoint is unset; other requests get links to the ' +
+      'address they reached.',
+  ),
+  rate_limit_per_client: opt.number(
+    0,
+    'Requests per second each client address may make to the API, per api worker; 0 turns the ' +
+      'limit off. Over the limit is a 429 with Retry-After.',
+    { min: 0 },
+  ),
+  rate_limit_burst: opt.integer(
+    0,
+    'Requests a client may make at once above rate_limit_per_client; 0 means twice the rate.',
+    { min: 0 },
+  ),
   api_workers: opt.integer(
     Math.max(1, Math.min(availableParallelism(), 4)),
     'Processes serving the API on its port; the CPU count (up to 4) by default, as Ironic.',

@@ -33,10 +33,45 @@ interface ConductorQueryRow {
   updated_at: Date;
 }
 
+/**
+ * The database's own clock and restarts: when the server last started, and the newest heartbeat
+ * it recorded before that (about when it went down). Heartbeats cannot be recorded while the
+ * database is down, so that stretch is not counted against anyone.
+ */
+const DATABASE_CLOCK = `database_clock AS (
+  SELECT pg_postmaster_start_time() AS started,
+    (SELECT max(updated_at) FROM conductors WHERE updated_at < pg_postmaster_start_time())
+      AS last_heartbeat_before_start)`;
+
+/**
+ * Whether conductor row `c` is alive, against the heartbeat timeout `timeoutParam` (seconds),
+ * with {@link DATABASE_CLOCK} as `d`. A heartbeat's age is the database's time since it, less the
+ * time the database itself was down: for a heartbeat recorded before the last start, the time
+ * from it to the last heartbeat recorded before the start plus the time since the start. So after
+ * an outage, conductors that beat up to it stay alive for what was left of their timeout, counted
+ * from the restart, and beat again in that time; one that died stays dead or dies by then.
+ */
+function aliveSql(c: string, timeoutParam: string): string {
+  const timeout = `make_interval(secs => ${timeoutParam})`;
+  return `(${c}.online AND (
+    ${c}.updated_at > now() - ${timeout}
+    OR (${c}.updated_at < d.started
+      AND (now() - d.started) + (d.last_heartbeat_before_start - ${c}.updated_at) < ${timeout})))`;
+}
+
 const SELECT_CONDUCTORS = `
-  SELECT hostname, conductor_group, drivers, created_at, updated_at,
-         online AND updated_at > now() - make_interval(secs => $1) AS alive
-  FROM conductors`;
+  WITH ${DATABASE_CLOCK}
+  SELECT c.hostname, c.conductor_group, c.drivers, c.created_at, c.updated_at,
+         ${aliveSql('c', '$1')} AS alive
+  FROM conductors c CROSS JOIN database_clock d`;
+
+/** What a heartbeat found. */
+export interface HeartbeatOutcome {
+  /** False when the row is gone or was marked offline by someone else: nothing was recorded. */
+  recorded: boolean;
+  /** Whether the conductor still counted as alive just before this heartbeat. */
+  wasAlive: boolean;
+}
 
 function toRecord(row: ConductorQueryRow): ConductorRecord {
   return {
@@ -68,8 +103,9 @@ export class ConductorStore {
   async register(registration: ConductorRegistration): Promise<{ tookOverLive: boolean }> {
     return this.dataSource.transaction(async (manager) => {
       const existing: { id: number; alive: boolean }[] = await manager.query(
-        `SELECT id, online AND updated_at > now() - make_interval(secs => $2) AS alive
-         FROM conductors WHERE hostname = $1 FOR UPDATE`,
+        `WITH ${DATABASE_CLOCK}
+         SELECT c.id, ${aliveSql('c', '$2')} AS alive
+         FROM conductors c CROSS JOIN database_clock d WHERE c.hostname = $1 FOR UPDATE OF c`,
         [registration.hostname, this.heartbeatTimeoutSeconds],
       );
       const rows: { id: number }[] = await manager.query(
@@ -100,13 +136,20 @@ export class ConductorStore {
     });
   }
 
-  /** Records a heartbeat; returns false when the row is gone or was marked offline by someone else. */
-  async heartbeat(hostname: string): Promise<boolean> {
-    const result: [unknown[], number] = await this.dataSource.query(
-      'UPDATE conductors SET updated_at = now() WHERE hostname = $1 AND online RETURNING id',
-      [hostname],
+  /** Records a heartbeat, and says whether the conductor still counted as alive before it. */
+  async heartbeat(hostname: string): Promise<HeartbeatOutcome> {
+    const rows: { recorded: number; was_alive: boolean | null }[] = await this.dataSource.query(
+      `WITH ${DATABASE_CLOCK},
+       before AS (SELECT c.id, ${aliveSql('c', '$2')} AS alive
+         FROM conductors c CROSS JOIN database_clock d WHERE c.hostname = $1 AND c.online),
+       beat AS (UPDATE conductors SET updated_at = now() WHERE id IN (SELECT id FROM before)
+         RETURNING id)
+       SELECT (SELECT count(*) FROM beat)::int AS recorded,
+         (SELECT alive FROM before) AS was_alive`,
+      [hostname, this.heartbeatTimeoutSeconds],
     );
-    return result[1] > 0;
+    const row = rows[0];
+    return { recorded: (row?.recorded ?? 0) > 0, wasAlive: row?.was_alive === true };
   }
 
   /** Marks a conductor offline; it stays listed as dead, as Ironic keeps it. */
@@ -118,7 +161,7 @@ export class ConductorStore {
 
   async list(): Promise<ConductorRecord[]> {
     const rows: ConductorQueryRow[] = await this.dataSource.query(
-      `${SELECT_CONDUCTORS} ORDER BY hostname`,
+      `${SELECT_CONDUCTORS} ORDER BY c.hostname`,
       [this.heartbeatTimeoutSeconds],
     );
     return rows.map(toRecord);
@@ -126,7 +169,7 @@ export class ConductorStore {
 
   async get(hostname: string): Promise<ConductorRecord | undefined> {
     const rows: ConductorQueryRow[] = await this.dataSource.query(
-      `${SELECT_CONDUCTORS} WHERE hostname = $2`,
+      `${SELECT_CONDUCTORS} WHERE c.hostname = $2`,
       [this.heartbeatTimeoutSeconds, hostname],
     );
     return rows[0] ? toRecord(rows[0]) : undefined;
@@ -145,9 +188,11 @@ export class ConductorStore {
       interface_name: string;
       default: boolean;
     }[] = await this.dataSource.query(
-      `SELECT c.hostname, i.hardware_type, i.interface_type, i.interface_name, i."default"
+      `WITH ${DATABASE_CLOCK}
+       SELECT c.hostname, i.hardware_type, i.interface_type, i.interface_name, i."default"
        FROM conductor_hardware_interfaces i JOIN conductors c ON c.id = i.conductor_id
-       WHERE c.online AND c.updated_at > now() - make_interval(secs => $1)`,
+         CROSS JOIN database_clock d
+       WHERE ${aliveSql('c', '$1')}`,
       [this.heartbeatTimeoutSeconds],
     );
     return rows.map((row) => ({

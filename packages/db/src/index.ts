@@ -10,6 +10,7 @@ export {
   type ConductorRecord,
   type ConductorRegistration,
   type EnabledInterface,
+  type HeartbeatOutcome,
 } from './conductors';
 export { allMigrations } from './migrations';
 export {

@@ -140,6 +140,19 @@ export class RequestEntityTooLarge extends kindOf('RequestEntityTooLarge', 413) 
   }
 }
 
+export class UnsupportedMediaType extends kindOf('UnsupportedMediaType', 415) {
+  constructor(contentType: string) {
+    super(
+      `Unsupported Content-Type ${contentType ? JSON.stringify(contentType.slice(0, 100)) : '(none)'}: send request bodies as application/json.`,
+    );
+  }
+}
+export class TooManyRequests extends kindOf('TooManyRequests', 429) {
+  constructor() {
+    super('Too many requests from this client; retry later.');
+  }
+}
+
 // 500
 export class InternalError extends kindOf('InternalError', 500) {
   constructor(message = 'An unknown exception occurred.') {

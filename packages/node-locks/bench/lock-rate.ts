@@ -4,12 +4,18 @@
 //   node --import tsx packages/node-locks/bench/lock-rate.ts [seconds per run, default 3]
 import { silentLogger } from '@galvanic/logging';
 import { createTestDatabase } from '@galvanic/testing';
-import { NodeLocker } from '../src';
+import pg from 'pg';
+import { CREATE_LOCK_EPOCHS_TABLE_SQL, NodeLocker } from '../src';
 
 const seconds = Number(process.argv[2] ?? 3);
 const database = process.env.DATABASE_URL ? undefined : await createTestDatabase('galvanic_bench');
+const connectionString = process.env.DATABASE_URL ?? database!.url;
+const setup = new pg.Client({ connectionString });
+await setup.connect();
+await setup.query(CREATE_LOCK_EPOCHS_TABLE_SQL);
+await setup.end();
 const locker = new NodeLocker({
-  connectionString: process.env.DATABASE_URL ?? database!.url,
+  connectionString,
   host: 'bench',
   logger: silentLogger(),
   retryAttempts: 1,

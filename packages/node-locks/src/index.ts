@@ -1,6 +1,6 @@
 export { NodeLocker, type NodeLockerOptions, type SessionLostEvent } from './locker';
 export type { ExclusiveLock, SharedLock, NodeRef } from './lock';
-export { NodeLockLost, NodeLockerClosed } from './errors';
+export { NodeLockLost, NodeLockerClosed, type NodeLockLossKind } from './errors';
 export { reservationsOf, reservationOf, type Queryable } from './reservations';
 export {
   LOCK_NAMESPACE,
@@ -9,4 +9,6 @@ export {
   reservationsSql,
   reservationColumnSql,
   stillHeldSql,
+  LOCK_EPOCHS_TABLE,
+  CREATE_LOCK_EPOCHS_TABLE_SQL,
 } from './sql';

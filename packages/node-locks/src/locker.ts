@@ -34,7 +34,7 @@ export interface NodeLockerOptions {
 
 export interface SessionLostEvent {
   error: Error;
-  /** The nodes whose locks were lost with the session. */
+  /** The nodes whose locks the session held: suspended until taken back on the next session. */
   nodeIds: number[];
 }
 
@@ -69,6 +69,7 @@ export class NodeLocker {
   private readonly closing = new AbortController();
   private session: LockSession | undefined;
   private reconnecting: Promise<void> | undefined;
+  private backoff: AbortController | undefined;
   private started = false;
   private closed = false;
 
@@ -194,7 +195,10 @@ export class NodeLocker {
   private async tryOnce(node: NodeRef): Promise<Attempt> {
     if (this.entries.has(node.id)) return { kind: 'held', holder: this.host };
     const session = this.session;
-    if (!session || session.lost) return { kind: 'unavailable', error: undefined };
+    if (!session || session.lost) {
+      this.reconnectNow();
+      return { kind: 'unavailable', error: undefined };
+    }
     const pending: Pending = { pending: true };
     this.entries.set(node.id, pending);
     this.pendingCount++;
@@ -213,7 +217,9 @@ export class NodeLocker {
     }
     if (!outcome.ok) return { kind: 'held', holder: outcome.holder };
     if (session !== this.session || session.lost) return { kind: 'unavailable', error: undefined };
-    const lock = new ExclusiveNodeLock(session, node, (held) => this.release(held));
+    if (outcome.epoch === null)
+      throw new Error('lock session: a taken lock came without its epoch');
+    const lock = new ExclusiveNodeLock(session, node, outcome.epoch, (held) => this.release(held));
     this.entries.set(node.id, lock);
     return { kind: 'locked', lock };
   }
@@ -261,12 +267,17 @@ export class NodeLocker {
   }
 
   private dropAll(): ExclusiveNodeLock[] {
+    const held = this.heldLocks();
+    this.entries.clear();
+    this.pendingCount = 0;
+    return held;
+  }
+
+  private heldLocks(): ExclusiveNodeLock[] {
     const held: ExclusiveNodeLock[] = [];
     for (const entry of this.entries.values()) {
       if (entry instanceof ExclusiveNodeLock) held.push(entry);
     }
-    this.entries.clear();
-    this.pendingCount = 0;
     return held;
   }
 
@@ -282,17 +293,22 @@ export class NodeLocker {
     });
   }
 
+  /**
+   * The session holding the locks is gone, and with it the locks in Postgres. The locks stay in
+   * the map, suspended: the conductor's own tasks still see the nodes taken, fenced writes fail,
+   * and the work under them goes on until the locks are taken back on the next session (or lost).
+   */
   private sessionLost(session: LockSession, error: Error): void {
     if (session !== this.session || this.closed) return;
     this.session = undefined;
-    const held = this.dropAll();
+    const held = this.heldLocks();
+    for (const lock of held) lock.suspend();
     const nodeIds = held.map((lock) => lock.nodeId);
-    this.logger.warn('lost the node lock session; its locks are gone', {
+    this.logger.warn('lost the node lock session; taking its locks back on reconnect', {
       error,
       pid: session.pid,
       nodes: nodeIds,
     });
-    for (const lock of held) lock.lose(new NodeLockLost(lock.nodeId, lock.node, error));
     for (const listener of this.lostListeners) {
       try {
         listener({ error, nodeIds });
@@ -304,10 +320,66 @@ export class NodeLocker {
     this.reconnect();
   }
 
+  /**
+   * Takes a suspended lock back on the new session. It comes back only if the node's lock epoch
+   * is exactly one above the lock's: every take bumps the epoch in the statement that takes the
+   * lock, committed before the taker hears of it, so nobody else took the lock in between. Any
+   * other outcome loses the lock, naming who took it.
+   */
+  private async takeBack(session: LockSession, lock: ExclusiveNodeLock): Promise<void> {
+    let outcome;
+    try {
+      outcome = await session.tryLock(lock.nodeId);
+    } catch {
+      return; // this session is lost too: the lock stays suspended for the next one
+    }
+    const ours = this.entries.get(lock.nodeId) === lock;
+    if (!ours || session !== this.session || session.lost) {
+      // Released meanwhile, or the session went: nothing of this take may stay held.
+      if (outcome.ok && !session.lost) await session.unlock(lock.nodeId).catch(() => undefined);
+      return;
+    }
+    if (outcome.ok && outcome.epoch === lock.epoch + 1n) {
+      lock.resume(session, outcome.epoch);
+      this.logger.info('took a node lock back after losing its session', { node: lock.node });
+      return;
+    }
+    if (outcome.ok) await session.unlock(lock.nodeId).catch(() => undefined);
+    const reason = outcome.ok
+      ? new NodeLockLost(lock.nodeId, lock.node, undefined, 'taken-meanwhile', {
+          holder: outcome.previousHolder,
+          host: this.host,
+        })
+      : new NodeLockLost(lock.nodeId, lock.node, undefined, 'taken', {
+          holder: outcome.holder,
+          host: this.host,
+        });
+    this.logger.warn('could not take a node lock back: another conductor held it', {
+      node: lock.node,
+      reason: reason.message,
+    });
+    if (this.entries.get(lock.nodeId) === lock) {
+      this.entries.delete(lock.nodeId);
+      this.wake(lock.nodeId);
+    }
+    lock.lose(reason);
+  }
+
+  /**
+   * Someone needs a session now (a lock is asked for): the reconnect in its backoff tries at
+   * once, so the first request after the database is back does not wait out the backoff.
+   */
+  private reconnectNow(): void {
+    this.backoff?.abort();
+  }
+
   private reconnect(): void {
     if (this.reconnecting || this.closed) return;
     const minDelay = this.options.reconnectMinDelayMs ?? 100;
     const maxDelay = this.options.reconnectMaxDelayMs ?? 5_000;
+    // While locks wait to be taken back, every moment without a session is one in which another
+    // conductor may take them: retry often (a refused connection costs nothing).
+    const suspendedMaxDelay = Math.min(maxDelay, 500);
     this.reconnecting = (async () => {
       let delay = minDelay;
       while (!this.closed) {
@@ -319,18 +391,26 @@ export class NodeLocker {
           }
           this.session = session;
           this.logger.info('node lock session reconnected', { pid: session.pid });
+          const suspended = this.heldLocks().filter((lock) => lock.suspended);
+          await Promise.all(suspended.map((lock) => this.takeBack(session, lock)));
           this.wakeAll();
           return;
         } catch (error) {
           this.logger.warn('node lock session: reconnect failed', { error, retry_in_ms: delay });
           // Jitter keeps conductors from reconnecting in lockstep after a database restart.
           const jittered = delay / 2 + (Math.random() * delay) / 2;
-          await sleep(jittered, undefined, { signal: this.closing.signal }).catch(() => undefined);
-          delay = Math.min(delay * 2, maxDelay);
+          this.backoff = new AbortController();
+          const signal = AbortSignal.any([this.closing.signal, this.backoff.signal]);
+          await sleep(jittered, undefined, { signal }).catch(() => undefined);
+          this.backoff = undefined;
+          const anySuspended = this.heldLocks().some((lock) => lock.suspended);
+          delay = Math.min(delay * 2, anySuspended ? suspendedMaxDelay : maxDelay);
         }
       }
     })().finally(() => {
       this.reconnecting = undefined;
+      // The new session was lost while taking locks back: its loss could not start a reconnect.
+      if (!this.closed && !this.session) this.reconnect();
     });
   }
 }

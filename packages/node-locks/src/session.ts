@@ -16,6 +16,10 @@ export interface LockOutcome {
   ok: boolean;
   /** For a failed lock: the holder's host name, or null if it left before Postgres looked. */
   holder: string | null;
+  /** For a taken lock: the node's lock epoch now, this take included. */
+  epoch: bigint | null;
+  /** For a taken lock: the host that took the node's lock last before this take, if known. */
+  previousHolder: string | null;
 }
 
 interface Operation {
@@ -139,7 +143,12 @@ export class LockSession {
       }
       batch.forEach((op, i) => {
         const row = rows[i]!;
-        op.resolve({ ok: row[0] === true, holder: typeof row[1] === 'string' ? row[1] : null });
+        op.resolve({
+          ok: row[0] === true,
+          holder: typeof row[1] === 'string' ? row[1] : null,
+          epoch: typeof row[2] === 'string' ? BigInt(row[2]) : null,
+          previousHolder: typeof row[3] === 'string' ? row[3] : null,
+        });
       });
     }
     this.flushing = false;

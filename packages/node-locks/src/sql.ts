@@ -97,46 +97,92 @@ export function stillHeldSql(nodeIdParam: string, fenceParam: string): string {
 
 const BACKEND_START_MICROS = `(extract(epoch FROM a.backend_start) * 1000000)::bigint::text`;
 
-/** Run once on a new lock session: its fence token, and server-side keepalives. */
+/**
+ * Run once on a new lock session: its fence token, server-side keepalives, and synchronous
+ * commit, so a lock epoch a taker was told of survives a database crash.
+ */
 export function sessionSetupSql(keepaliveIdleSeconds: number): string {
   const idle = Math.max(1, Math.round(keepaliveIdleSeconds));
   return `SELECT a.pid::text || ':' || ${BACKEND_START_MICROS} AS token,
     set_config('tcp_keepalives_idle', '${idle}', false),
     set_config('tcp_keepalives_interval', '${Math.max(1, Math.round(idle / 2))}', false),
-    set_config('tcp_keepalives_count', '3', false)
+    set_config('tcp_keepalives_count', '3', false),
+    set_config('synchronous_commit', 'on', false)
   FROM pg_stat_activity a WHERE a.pid = pg_backend_pid()`;
+}
+
+/**
+ * Every successful take of a node's lock adds one to the node's lock epoch, in the statement that
+ * takes it, committed before the taker learns it holds the lock. A holder that lost its session
+ * and takes the lock again finds the epoch one above its own only if nobody else held the lock in
+ * between: that is the proof that lets its work go on (see the package README).
+ */
+export const LOCK_EPOCHS_TABLE = 'node_lock_epochs';
+
+/** The epoch table; `pnpm db:migrate` creates it (packages/db), tests create it with this. */
+export const CREATE_LOCK_EPOCHS_TABLE_SQL = `CREATE TABLE IF NOT EXISTS ${LOCK_EPOCHS_TABLE} (
+  node_id integer PRIMARY KEY,
+  epoch bigint NOT NULL,
+  holder text NOT NULL DEFAULT ''
+)`;
+
+/** Bumps the epoch of the nodes of `takenFrom` (a CTE with `node` and a true `ok` for a take). */
+function bumpEpochs(takenFrom: string, condition: string): string {
+  return `INSERT INTO ${LOCK_EPOCHS_TABLE} AS x (node_id, epoch, holder)
+      SELECT node, 1, current_setting('application_name') FROM ${takenFrom} WHERE ${condition}
+      ON CONFLICT (node_id) DO UPDATE SET epoch = x.epoch + 1, holder = EXCLUDED.holder
+      RETURNING x.node_id, x.epoch`;
 }
 
 /**
  * One statement for a batch of lock and unlock operations on distinct nodes, in order. For a
  * failed lock it also names the holder, read in the same statement so it cannot have left in
- * between. The subquery has OFFSET 0 so each lock function runs exactly once per row.
+ * between; for a successful one it returns the node's new lock epoch and the host that held the
+ * lock last before (as the epoch table knew it). The subquery has OFFSET 0 so each lock function
+ * runs exactly once per row.
  */
 export function batchSql(applicationNamePrefix: string): string {
-  return `SELECT t.ok,
-    CASE WHEN t.lock AND NOT t.ok THEN (
-      SELECT ${hostExpr(applicationNamePrefix)} FROM ${NODE_LOCKS_FROM}
-        AND l.objid = t.node::oid AND l.pid <> pg_backend_pid() LIMIT 1)
-    END AS holder
-  FROM (
-    SELECT u.node, u.lock,
+  return `WITH t AS MATERIALIZED (
+    SELECT u.node, u.lock, u.i,
       CASE WHEN u.lock THEN pg_try_advisory_lock(${LOCK_NAMESPACE}, u.node)
         ELSE pg_advisory_unlock(${LOCK_NAMESPACE}, u.node) END AS ok
     FROM unnest($1::int4[], $2::bool[]) WITH ORDINALITY AS u(node, lock, i)
     ORDER BY u.i OFFSET 0
-  ) t`;
+  ), e AS (${bumpEpochs('t', 't.lock AND t.ok')})
+  SELECT t.ok,
+    CASE WHEN t.lock AND NOT t.ok THEN (
+      SELECT ${hostExpr(applicationNamePrefix)} FROM ${NODE_LOCKS_FROM}
+        AND l.objid = t.node::oid AND l.pid <> pg_backend_pid() LIMIT 1)
+    END AS holder,
+    e.epoch::text AS epoch,
+    ${previousHolderExpr(applicationNamePrefix, 't.node')} AS previous_holder
+  FROM t LEFT JOIN e ON t.lock AND e.node_id = t.node
+  ORDER BY t.i`;
 }
 
 /** {@link batchSql} for the usual batch of one lock: no arrays to build and unpack. */
 export function lockOneSql(applicationNamePrefix: string): string {
-  return `SELECT t.ok,
+  return `WITH t AS MATERIALIZED (
+    SELECT $1::int4 AS node, pg_try_advisory_lock(${LOCK_NAMESPACE}, $1::int4) AS ok OFFSET 0
+  ), e AS (${bumpEpochs('t', 't.ok')})
+  SELECT t.ok,
     CASE WHEN NOT t.ok THEN (
       SELECT ${hostExpr(applicationNamePrefix)} FROM ${NODE_LOCKS_FROM}
         AND l.objid = $1::int4::oid AND l.pid <> pg_backend_pid() LIMIT 1)
-    END AS holder
-  FROM (SELECT pg_try_advisory_lock(${LOCK_NAMESPACE}, $1::int4) AS ok OFFSET 0) t`;
+    END AS holder,
+    (SELECT e.epoch::text FROM e) AS epoch,
+    ${previousHolderExpr(applicationNamePrefix, 't.node')} AS previous_holder
+  FROM t`;
 }
 
-export const UNLOCK_ONE_SQL = `SELECT pg_advisory_unlock(${LOCK_NAMESPACE}, $1::int4), NULL`;
+/** The epoch table's holder before this statement (statements see rows as they were before). */
+function previousHolderExpr(applicationNamePrefix: string, nodeExpr: string): string {
+  const literal = sqlLiteral(applicationNamePrefix);
+  return `(SELECT CASE WHEN left(p.holder, length(${literal})) = ${literal}
+      THEN substr(p.holder, length(${literal}) + 1) ELSE p.holder END
+    FROM ${LOCK_EPOCHS_TABLE} p WHERE p.node_id = ${nodeExpr})`;
+}
+
+export const UNLOCK_ONE_SQL = `SELECT pg_advisory_unlock(${LOCK_NAMESPACE}, $1::int4), NULL, NULL, NULL`;
 
 export const UNLOCK_ALL_SQL = 'SELECT pg_advisory_unlock_all()';

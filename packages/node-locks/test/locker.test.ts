@@ -3,6 +3,7 @@ import pg from 'pg';
 import { NodeLocked } from '@galvanic/errors';
 import { createTestDatabase, type TestDatabase } from '@galvanic/testing';
 import {
+  CREATE_LOCK_EPOCHS_TABLE_SQL,
   LOCK_NAMESPACE,
   NodeLockLost,
   RESERVATIONS_SQL,
@@ -29,6 +30,7 @@ describe('NodeLocker', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     pool = new pg.Pool({ connectionString: database.url, max: 2 });
+    await pool.query(CREATE_LOCK_EPOCHS_TABLE_SQL);
   });
 
   afterEach(async () => {

@@ -1,8 +1,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { TemporaryFailure } from '@galvanic/errors';
-import { createTestDatabase, startService, type TestDatabase } from '@galvanic/testing';
 import {
+  createTestDatabase,
+  queryDatabase,
+  startService,
+  TEST_POSTGRES_ADMIN_URL,
+  type TestDatabase,
+} from '@galvanic/testing';
+import {
+  CREATE_LOCK_EPOCHS_TABLE_SQL,
   NodeLockLost,
   reservationsOf,
   stillHeldSql,
@@ -26,8 +33,11 @@ describe('node locks outlive no session', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     pool = new pg.Pool({ connectionString: database.url, max: 3 });
+    await pool.query(CREATE_LOCK_EPOCHS_TABLE_SQL);
     await pool.query('CREATE TABLE nodes (id int PRIMARY KEY, provision_state text)');
-    await pool.query(`INSERT INTO nodes VALUES (1, 'available'), (2, 'available')`);
+    await pool.query(
+      `INSERT INTO nodes VALUES (1, 'available'), (2, 'available'), (3, 'available')`,
+    );
   });
 
   afterEach(async () => {
@@ -64,9 +74,14 @@ describe('node locks outlive no session', () => {
     }
   });
 
-  it('losing the session aborts every holder, notifies, reconnects and fences stale writes', async () => {
+  const fenced = (state: string, id: number, token: string) =>
+    pool.query(
+      `UPDATE nodes SET provision_state = $1 WHERE id = $2 AND ${stillHeldSql('$2', '$3')}`,
+      [state, id, token],
+    );
+
+  it('a lost session suspends its locks and takes them back: the work under them goes on', async () => {
     const a = await locker('conductor-a');
-    const b = await locker('conductor-b');
     const events: SessionLostEvent[] = [];
     let duringLoss: Promise<unknown> | undefined;
     a.onSessionLost((event) => {
@@ -76,51 +91,93 @@ describe('node locks outlive no session', () => {
 
     const lock = await a.acquireExclusive(node(1));
     const other = await a.acquireExclusive(node(2));
-    const fenced = (state: string, id: number, token: string) =>
-      pool.query(
-        `UPDATE nodes SET provision_state = $1 WHERE id = $2 AND ${stillHeldSql('$2', '$3')}`,
-        [state, id, token],
-      );
     expect((await fenced('deploying', 1, lock.fenceToken)).rowCount).toBe(1);
     // A token of another session never passes, even for a held node.
     expect((await fenced('deploying', 1, `${a.sessionPid}:0`)).rowCount).toBe(0);
 
     const oldPid = a.sessionPid;
-    const aborted = new Promise<unknown>((resolve) =>
-      lock.signal.addEventListener('abort', () => resolve(lock.signal.reason), { once: true }),
-    );
+    const oldToken = lock.fenceToken;
     await pool.query('SELECT pg_terminate_backend($1)', [oldPid]);
-
-    const reason = await aborted;
-    expect(reason).toBeInstanceOf(NodeLockLost);
-    expect((reason as Error).message).toContain(
-      `lost the database session holding the lock on node ${node(1).ident}`,
-    );
-    expect(other.signal.aborted).toBe(true);
-    expect(lock.held).toBe(false);
-    expect(a.held).toBe(0);
-    expect(events).toHaveLength(1);
+    await eventually(async () => expect(events).toHaveLength(1));
     expect(events[0]!.nodeIds.sort()).toEqual([1, 2]);
     // With no session to lock with (one attempt, before the reconnect), it is a 503, not a 409.
     expect(await duringLoss).toBeInstanceOf(TemporaryFailure);
 
-    // Another conductor takes the node; the old holder's write, still in flight, changes nothing.
-    const taken = await eventually(() => b.acquireExclusive(node(1)));
-    expect((await fenced('active', 1, lock.fenceToken)).rowCount).toBe(0);
-    expect((await fenced('active', 1, taken.fenceToken)).rowCount).toBe(1);
-    const { rows } = await pool.query('SELECT provision_state FROM nodes WHERE id = 1');
-    expect(rows).toEqual([{ provision_state: 'active' }]);
-
-    // Releasing a lost lock is a no-op: it must not unlock anything on the new session.
-    await lock.release();
-
-    await eventually(async () => {
-      expect(a.sessionPid).toBeDefined();
-    });
+    await lock.whenHeld();
+    await other.whenHeld();
     expect(a.sessionPid).not.toBe(oldPid);
-    const again = await a.acquireExclusive(node(2));
-    expect(again.held).toBe(true);
-    await expect(a.acquireExclusive(node(1))).rejects.toThrow('is locked by host conductor-b');
+    expect(lock.signal.aborted).toBe(false);
+    expect(other.signal.aborted).toBe(false);
+    expect(lock.held && !lock.suspended).toBe(true);
+    expect(a.held).toBe(2);
+    expect(lock.fenceToken).not.toBe(oldToken);
+    // Writes under the old session's token stay refused; the lock's token now is the new session's.
+    expect((await fenced('active', 1, oldToken)).rowCount).toBe(0);
+    expect((await fenced('active', 1, lock.fenceToken)).rowCount).toBe(1);
+    expect(await reservationsOf(pool, [1, 2])).toEqual(
+      new Map([
+        [1, 'conductor-a'],
+        [2, 'conductor-a'],
+      ]),
+    );
+    await lock.release();
+    expect(await reservationsOf(pool, [1])).toEqual(new Map());
+  });
+
+  it('a lock another conductor took while the session was gone is lost, and says who took it', async () => {
+    const a = await locker('conductor-a');
+    const b = await locker('conductor-b');
+    const takenMeanwhile = await a.acquireExclusive(node(1));
+    const takenNow = await a.acquireExclusive(node(2));
+    const untouched = await a.acquireExclusive(node(3));
+    const reasonOf = (lock: ExclusiveLock) =>
+      new Promise<unknown>((resolve) =>
+        lock.signal.addEventListener('abort', () => resolve(lock.signal.reason), { once: true }),
+      );
+    const reasons = [reasonOf(takenMeanwhile), reasonOf(takenNow)];
+
+    // Keep conductor-a from reconnecting while conductor-b, still connected, uses the gap.
+    await queryDatabase(
+      TEST_POSTGRES_ADMIN_URL,
+      `ALTER DATABASE ${database.name} ALLOW_CONNECTIONS false`,
+    );
+    try {
+      await pool.query('SELECT pg_terminate_backend($1)', [a.sessionPid]);
+      await eventually(async () => expect(takenMeanwhile.suspended).toBe(true));
+      const first = await eventually(() => b.acquireExclusive(node(1)));
+      expect((await fenced('deploy failed', 1, first.fenceToken)).rowCount).toBe(1);
+      await first.release();
+      await b.acquireExclusive(node(2));
+    } finally {
+      await queryDatabase(
+        TEST_POSTGRES_ADMIN_URL,
+        `ALTER DATABASE ${database.name} ALLOW_CONNECTIONS true`,
+      );
+    }
+
+    const [meanwhile, now] = (await Promise.all(reasons)) as NodeLockLost[];
+    expect(meanwhile).toBeInstanceOf(NodeLockLost);
+    expect(meanwhile!.message).toBe(
+      `Conductor conductor-a lost its database session holding the lock on node ${node(1).ident}, ` +
+        `and conductor conductor-b held the node's lock before it could take it back; ` +
+        `the operation was stopped.`,
+    );
+    expect(now!.message).toContain(
+      `and conductor conductor-b took the node's lock before it could take it back`,
+    );
+    await expect(takenMeanwhile.whenHeld()).rejects.toBe(meanwhile);
+    await untouched.whenHeld();
+    expect(untouched.signal.aborted).toBe(false);
+    expect(a.held).toBe(1);
+    // The refused take-back left nothing held: node 1 is free, node 2 is conductor-b's.
+    expect(await reservationsOf(pool, [1, 2, 3])).toEqual(
+      new Map([
+        [2, 'conductor-b'],
+        [3, 'conductor-a'],
+      ]),
+    );
+    const { rows } = await pool.query('SELECT provision_state FROM nodes WHERE id = 1');
+    expect(rows).toEqual([{ provision_state: 'deploy failed' }]);
   });
 
   it('an acquire retrying while the session reconnects gets the lock on the new session', async () => {

@@ -13,3 +13,4 @@ export {
   type RunningStatusServer,
 } from './status-server';
 export { freeLocalPort } from './free-port';
+export { startEmbeddedPostgres, type RunningEmbeddedPostgres } from './embedded-postgres';

@@ -20,3 +20,13 @@ export {
 export { baremetal, splitModeEnv } from './cli';
 export { startSplitMode, type SplitMode, type SplitModeOptions } from './split-mode';
 export { TcpProxy } from './tcp-proxy';
+export {
+  createInProcess,
+  createSplit,
+  fromExisting,
+  type GalvanicEnvironment,
+  type InProcessEnvironment,
+  type InProcessOptions,
+  type SplitEnvironment,
+} from './environments';
+export { startPrivatePostgres, type PrivatePostgres } from './private-postgres';

@@ -1,15 +1,13 @@
 import { createLogger } from '@galvanic/logging';
-import { InProcessTransport } from '@galvanic/rpc';
-import { connectToConductors, startApi } from '@galvanic/api';
-import { loadConductorDrivers, startConductor } from '@galvanic/conductor';
-import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from './embedded-postgres';
 import {
-  connectDatabase,
   freeLocalPort,
   loadServiceConfig,
   onShutdownSignal,
   runMain,
+  startEmbeddedPostgres,
+  type RunningEmbeddedPostgres,
 } from '@galvanic/runtime';
+import { startInProcessStack } from './stack';
 
 /**
  * All-in-one: the api and one conductor in one process, RPC in process, and an embedded
@@ -24,7 +22,6 @@ runMain('galvanic', async () => {
     level: config.DEFAULT.debug ? 'debug' : undefined,
   });
 
-  const drivers = await loadConductorDrivers(config, raw, logger);
   let embedded: RunningEmbeddedPostgres | undefined;
   if (!config.database.connection) {
     embedded = await startEmbeddedPostgres(
@@ -33,28 +30,13 @@ runMain('galvanic', async () => {
       logger,
     );
   }
-  const dataSource = await connectDatabase(config, `galvanic:${host}`, {
-    url: embedded?.url,
-    runMigrations: true,
-  });
-
-  const transport = new InProcessTransport();
-  const conductor = await startConductor({
+  const stack = await startInProcessStack({
     config,
-    drivers,
+    raw,
+    logger,
     databaseUrl: embedded?.url ?? config.database.connection!,
-    logger,
-    dataSource,
-    transport: transport.server(host),
-    statusServer: false,
   });
-  const { rpc, directory } = await connectToConductors(
-    config,
-    logger,
-    dataSource,
-    transport.client(),
-  );
-  const api = await startApi({ config, logger, dataSource, rpc, directory });
+  const { api } = stack;
   process.stdout.write(`Galvanic is serving Ironic's API at ${api.url}\n`);
 
   // embedded-postgres stops its server on these signals by itself; this handler stops it last,
@@ -64,11 +46,7 @@ runMain('galvanic', async () => {
     async (signal) => {
       logger.info('stopping', { signal });
       const steps: [string, () => Promise<unknown> | void][] = [
-        ['api', () => api.close()],
-        ['conductor list', () => directory.stop()],
-        ['conductor', () => conductor.stop()],
-        ['rpc', () => rpc.close()],
-        ['database', () => dataSource.destroy()],
+        ['services', () => stack.stop()],
         ['embedded postgres', () => embedded?.stop()],
       ];
       for (const [name, step] of steps) {

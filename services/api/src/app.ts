@@ -5,6 +5,9 @@ import type { ConductorStore, NodeStore, PortStore } from '@galvanic/db';
 import type { RpcClient } from '@galvanic/rpc';
 import type { Logger } from '@galvanic/logging';
 import { jsonBody } from './http/body';
+import { rejectUnsafeInput } from './http/json-shape';
+import { linkBase, type LinkHostOptions } from './http/links';
+import { rateLimit, type RateLimitOptions } from './http/rate-limit';
 import { errorHandler, methodNotAllowed, notFound } from './http/errors';
 import { requestMetrics } from './http/metrics';
 import { microversion } from './http/microversion';
@@ -27,7 +30,11 @@ export interface ApiDependencies {
   readiness: readonly ReadinessCheck[];
   registry: Registry;
   publicEndpoint?: string | undefined;
+  /** `[api] host_ip` and `[api] allowed_hosts`: which Host headers links may be built from. */
+  linkHosts?: LinkHostOptions;
   maxRequestBodySize: number;
+  /** `[api] rate_limit_per_client` and `rate_limit_burst`; no limit when unset. */
+  rateLimit?: RateLimitOptions;
 }
 
 /** The methods Ironic's collections take, so other methods get its 405 and `Allow` header. */
@@ -45,7 +52,9 @@ export function createApp(deps: ApiDependencies): Express {
   app.set('json spaces', 0);
   app.use(requestId);
   app.use(requestMetrics(deps.registry));
-  app.use(healthRouter(deps.readiness, deps.registry));
+  app.use(healthRouter(deps.readiness, deps.registry, deps.logger));
+  app.use(rateLimit(deps.rateLimit ?? { perSecond: 0 }));
+  app.use(linkBase(deps.publicEndpoint, deps.linkHosts));
   app.use(rootRouter(deps.publicEndpoint));
 
   const v1 = express.Router();
@@ -53,6 +62,7 @@ export function createApp(deps: ApiDependencies): Express {
   for (const [path, methods] of IRONIC_RESOURCE_METHODS) v1.all(path, methodNotAllowed(methods));
   v1.use(microversion);
   v1.use(jsonBody(deps.maxRequestBodySize));
+  v1.use(rejectUnsafeInput);
   v1.route('/')
     .get((req, res) => {
       res.json(v1Document(req, deps.publicEndpoint));

@@ -73,6 +73,11 @@ export async function startApi(deps: ApiServiceDependencies): Promise<RunningApi
     readiness: readinessChecks(deps),
     registry,
     publicEndpoint: deps.config.api.public_endpoint,
+    linkHosts: { hostIp: deps.config.api.host_ip, allowedHosts: deps.config.api.allowed_hosts },
+    rateLimit: {
+      perSecond: deps.config.api.rate_limit_per_client,
+      burst: deps.config.api.rate_limit_burst,
+    },
     maxRequestBodySize: deps.config.api.max_request_body_size,
   });
   const server = createServer(app);

@@ -16,6 +16,7 @@ import {
 import { ConductorDirectory } from '@galvanic/cluster';
 import { InProcessTransport, RpcClient } from '@galvanic/rpc';
 import { createApp } from '../src/app';
+import { READINESS_CACHE_MS } from '../src/controllers/health';
 
 const IRONIC_HOST = { Host: '127.0.0.1:6385' };
 const MAX = { ...IRONIC_HOST, 'X-OpenStack-Ironic-API-Version': '1.82' };
@@ -26,6 +27,7 @@ describe("Ironic's API shell", () => {
   let server: Server;
   let base: string;
   let ready = true;
+  let readinessRuns = 0;
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -60,10 +62,13 @@ describe("Ironic's API shell", () => {
       }),
       registry: new Registry(),
       maxRequestBodySize: 1024,
+      linkHosts: { allowedHosts: ['.galvanic.example'] },
       readiness: [
         {
           name: 'conductor',
           check: async () => {
+            readinessRuns += 1;
+            await new Promise((resolve) => setTimeout(resolve, 20));
             if (!ready) throw new Error('no conductor answered');
           },
         },
@@ -161,6 +166,64 @@ describe("Ironic's API shell", () => {
     );
   });
 
+  describe('request guards', () => {
+    const nodeBody = JSON.stringify({ driver: 'fake-hardware', name: 'cross-site' });
+
+    it.each([
+      ['text/plain', 'text/plain'],
+      ['a form encoding', 'application/x-www-form-urlencoded'],
+      ['multipart', 'multipart/form-data; boundary=x'],
+    ])(
+      'refuses a body sent as %s (a cross-site form can send it) with 415 and creates nothing',
+      async (_what, type) => {
+        const result = await sendHttp(
+          base,
+          'POST',
+          '/v1/nodes',
+          { ...MAX, 'Content-Type': type },
+          nodeBody,
+        );
+        expect(result.status).toBe(415);
+        expect(innerError(result.body)).toMatchObject({ faultcode: 'Client' });
+        expect(String(innerError(result.body).faultstring)).toMatch(/application\/json/);
+        const listed = await sendHttp(base, 'GET', '/v1/nodes', MAX);
+        expect(listed.body).toEqual({ nodes: [] });
+      },
+    );
+
+    it('refuses a POST with no Content-Type, even without a body', async () => {
+      const result = await sendHttp(base, 'POST', '/v1/nodes/n1/vendor_passthru?method=m', MAX);
+      expect(result.status).toBe(415);
+    });
+
+    it('takes application/json with parameters', async () => {
+      const result = await sendHttp(
+        base,
+        'POST',
+        '/v1/conductors',
+        { ...MAX, 'Content-Type': 'Application/JSON; charset=utf-8' },
+        '{}',
+      );
+      expect(result.status).toBe(405);
+    });
+
+    it('builds links from a Host header only when it names this server', async () => {
+      const port = new URL(base).port;
+      const href = async (host: string) => {
+        const result = await sendHttp(base, 'GET', '/v1/conductors/c1', { ...MAX, Host: host });
+        return (result.body as { links: { href: string }[] }).links[0]!.href;
+      };
+      expect(await href('evil.example')).toBe(`http://127.0.0.1:${port}/v1/conductors/c1`);
+      expect(await href('evil.example:6385')).toBe(`http://127.0.0.1:${port}/v1/conductors/c1`);
+      expect(await href('x"><script>')).toBe(`http://127.0.0.1:${port}/v1/conductors/c1`);
+      expect(await href('localhost:9')).toBe('http://localhost:9/v1/conductors/c1');
+      expect(await href('api.galvanic.example')).toBe(
+        'http://api.galvanic.example/v1/conductors/c1',
+      );
+      expect(await href('galvanic.example.evil')).toBe(`http://127.0.0.1:${port}/v1/conductors/c1`);
+    });
+  });
+
   describe('/v1/conductors', () => {
     it('is not there before microversion 1.49', async () => {
       const result = await sendHttp(base, 'GET', '/v1/conductors', {
@@ -231,14 +294,24 @@ describe("Ironic's API shell", () => {
       expect((await sendHttp(base, 'GET', '/healthz')).status).toBe(200);
     });
 
-    it('/readyz follows the readiness checks', async () => {
-      expect((await sendHttp(base, 'GET', '/readyz')).status).toBe(200);
+    it('/readyz follows the readiness checks, running them at most once a second for any number of probes', async () => {
+      await new Promise((resolve) => setTimeout(resolve, READINESS_CACHE_MS));
+      const runsBefore = readinessRuns;
+      const probes = await Promise.all(
+        Array.from({ length: 20 }, () => sendHttp(base, 'GET', '/readyz')),
+      );
+      expect(probes.map((probe) => probe.status)).toEqual(Array(20).fill(200));
+      expect(readinessRuns - runsBefore).toBe(1);
+
       ready = false;
+      await new Promise((resolve) => setTimeout(resolve, READINESS_CACHE_MS));
       const result = await sendHttp(base, 'GET', '/readyz');
       ready = true;
       expect(result.status).toBe(503);
-      expect(result.body).toMatchObject({
-        checks: [{ name: 'conductor', ok: false, reason: 'no conductor answered' }],
+      // Why it failed is logged; an anonymous prober learns only which check failed.
+      expect(result.body).toEqual({
+        status: 'not ready',
+        checks: [{ name: 'conductor', ok: false }],
       });
     });
 

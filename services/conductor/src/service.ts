@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { ConductorDirectory, ConductorMembership } from '@galvanic/cluster';
 import type { CoreConfig } from '@galvanic/config';
-import { ConductorStore, NodeStore } from '@galvanic/db';
+import { ConductorStore, NodeStore, poolOf } from '@galvanic/db';
 import { NodeLocker } from '@galvanic/node-locks';
 import type { DriverRegistry } from '@galvanic/driver-loader';
 import type { Logger } from '@galvanic/logging';
@@ -18,6 +18,7 @@ import { registerNodeHandlers } from './handlers/nodes';
 import { registerProvisionHandler } from './handlers/provision';
 import { registerVendorHandlers } from './handlers/vendor';
 import { NodeTaskManager } from './nodes/manager';
+import { NodeOwnership } from './nodes/ownership';
 import { repairOrphanedNodes } from './periodic/orphans';
 import { PeriodicTask } from './periodic/periodic';
 import { PowerStateSync } from './periodic/power-sync';
@@ -60,18 +61,30 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
     retryIntervalMs: config.conductor.node_locked_retry_interval * 1000,
   });
   await locker.start();
+  const heartbeatIntervalMs = config.conductor.heartbeat_interval * 1000;
+  const directory = new ConductorDirectory(store, heartbeatIntervalMs, logger);
+  const membership = new ConductorMembership(
+    store,
+    {
+      hostname,
+      conductorGroup: config.conductor.conductor_group.toLowerCase(),
+      hardwareTypes: [...deps.drivers.hardwareTypes.keys()],
+      interfaces: deps.drivers.registration(),
+    },
+    heartbeatIntervalMs,
+    config.conductor.heartbeat_timeout * 1000,
+    logger,
+  );
   const nodeStore = new NodeStore(deps.dataSource);
-  const tasks = new NodeTaskManager(nodeStore, deps.drivers, locker, logger);
+  const tasks = new NodeTaskManager(nodeStore, deps.drivers, locker, logger, {
+    ownership: new NodeOwnership(hostname, membership, directory, heartbeatIntervalMs, logger),
+    pool: poolOf(deps.dataSource),
+  });
   registerDriverHandlers(rpc, deps.drivers);
   registerNodeHandlers(rpc, tasks, nodeStore, config);
   registerProvisionHandler(rpc, tasks, deps.drivers, config);
   registerVendorHandlers(rpc, tasks, deps.drivers);
 
-  const directory = new ConductorDirectory(
-    store,
-    config.conductor.heartbeat_interval * 1000,
-    logger,
-  );
   const powerSync = new PowerStateSync(
     deps.dataSource,
     directory,
@@ -85,7 +98,7 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
     new PeriodicTask(
       'repair orphaned nodes',
       config.conductor.sync_local_state_interval,
-      async () => void (await repairOrphanedNodes(deps.dataSource, tasks, logger)),
+      async () => void (await repairOrphanedNodes(deps.dataSource, tasks, hostname, logger)),
       logger,
     ),
     new PeriodicTask(
@@ -95,18 +108,6 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
       logger,
     ),
   ];
-  const membership = new ConductorMembership(
-    store,
-    {
-      hostname,
-      conductorGroup: config.conductor.conductor_group.toLowerCase(),
-      hardwareTypes: [...deps.drivers.hardwareTypes.keys()],
-      interfaces: deps.drivers.registration(),
-    },
-    config.conductor.heartbeat_interval * 1000,
-    logger,
-  );
-
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'galvanic_conductor_' });
   exportRpcMetrics(registry, 'server', rpc);

@@ -1,5 +1,12 @@
 import { Conductors1763700000000 } from './1763700000000-conductors';
 import { NodesPorts1763800000000 } from './1763800000000-nodes-ports';
+import { NodeLockEpochs1764400000000 } from './1764400000000-node-lock-epochs';
+import { RequestOrder1764400000001 } from './1764400000001-request-order';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
-export const allMigrations = [Conductors1763700000000, NodesPorts1763800000000];
+export const allMigrations = [
+  Conductors1763700000000,
+  NodesPorts1763800000000,
+  NodeLockEpochs1764400000000,
+  RequestOrder1764400000001,
+];

@@ -1,7 +1,28 @@
 import type { NextFunction, Request, Response } from 'express';
-import { BadRequest, RequestEntityTooLarge } from '@galvanic/errors';
+import { BadRequest, RequestEntityTooLarge, UnsupportedMediaType } from '@galvanic/errors';
 
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
+
+/**
+ * Every POST, PUT and PATCH must say it carries JSON, even with an empty body: a browser sends
+ * `text/plain`, form encodings or no type at all cross-site without asking first, so demanding
+ * `application/json` keeps another site's page from driving the API through a user's browser.
+ */
+function isJsonContentType(header: string | undefined): boolean {
+  if (!header) return false;
+  return header.split(';', 1)[0]!.trim().toLowerCase() === 'application/json';
+}
+
+/**
+ * Names where the JSON broke without quoting the body: V8's message quotes the text around the
+ * fault, which can be a password the client is sending.
+ */
+function malformed(error: Error): BadRequest {
+  const position = /position (\d+)/.exec(error.message)?.[1];
+  const where =
+    position === undefined ? 'it ends early or is not JSON' : `at character ${position}`;
+  return new BadRequest(`Malformed JSON body: ${where}.`);
+}
 
 /**
  * Reads and parses a JSON body. Unlike Ironic, malformed JSON is the client's fault (400), not a
@@ -10,6 +31,11 @@ const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
 export function jsonBody(limit: number) {
   return (req: Request, _res: Response, next: NextFunction): void => {
     if (!METHODS_WITH_BODY.has(req.method)) return next();
+    const contentType = req.get('content-type');
+    if (!isJsonContentType(contentType)) {
+      req.resume();
+      return next(new UnsupportedMediaType(contentType ?? ''));
+    }
     const declared = Number(req.get('content-length') ?? 0);
     if (declared > limit) return next(new RequestEntityTooLarge(limit));
     const chunks: Buffer[] = [];
@@ -41,10 +67,10 @@ export function jsonBody(limit: number) {
       }
       try {
         req.body = JSON.parse(text) as unknown;
-        next();
       } catch (error) {
-        next(new BadRequest(`Malformed JSON body: ${(error as Error).message}`));
+        return next(malformed(error as Error));
       }
+      next();
     });
   };
 }

@@ -72,7 +72,7 @@ export function selectFields(
   fields: readonly string[],
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const field of fields) if (field in item) out[field] = item[field];
+  for (const field of fields) if (Object.hasOwn(item, field)) out[field] = item[field];
   return out;
 }
 

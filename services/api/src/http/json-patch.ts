@@ -1,12 +1,26 @@
 import { PatchError } from '@galvanic/errors';
+import { echoablePatch } from './echo';
 
-/** One RFC 6902 operation. */
+/**
+ * One JSON Patch operation of the kinds Ironic accepts. RFC 6902's `move`, `copy` and `test` are
+ * left out on purpose: they read stored values (masked secrets included) back into visible fields
+ * or answer whether a guess matches.
+ */
 export interface PatchOperation {
-  op: 'add' | 'remove' | 'replace' | 'move' | 'copy' | 'test';
+  op: 'add' | 'remove' | 'replace';
   path: string;
   value?: unknown;
-  from?: string;
 }
+
+/**
+ * Names that reach an object's prototype machinery instead of its data when used as a key. No
+ * path may walk through them, whatever the object holds.
+ */
+export const RESERVED_KEYS: ReadonlySet<string> = new Set([
+  '__proto__',
+  'constructor',
+  'prototype',
+]);
 
 type Container = Record<string, unknown> | unknown[];
 
@@ -23,6 +37,24 @@ function isContainer(value: unknown): value is Container {
   return typeof value === 'object' && value !== null;
 }
 
+function arrayIndex(array: unknown[], key: string, forInsert: boolean): number {
+  if (forInsert && key === '-') return array.length;
+  if (!/^(0|[1-9][0-9]*)$/.test(key)) throw new Error(`"${key}" is not an array index`);
+  const index = Number(key);
+  if (index > array.length || (!forInsert && index === array.length))
+    throw new Error(`index ${index} is out of range`);
+  return index;
+}
+
+/** The member `key` of a container: own data only, never anything inherited. */
+function member(container: Container, key: string): unknown {
+  if (Array.isArray(container)) {
+    if (!/^(0|[1-9][0-9]*)$/.test(key)) return undefined;
+    return container[Number(key)];
+  }
+  return Object.hasOwn(container, key) ? container[key] : undefined;
+}
+
 function parent(
   document: unknown,
   tokens: readonly string[],
@@ -30,7 +62,7 @@ function parent(
   let current = document;
   for (const token of tokens.slice(0, -1)) {
     if (!isContainer(current)) throw new Error(`${token} has no member to follow`);
-    current = Array.isArray(current) ? current[Number(token)] : current[token];
+    current = member(current, token);
     if (current === undefined) throw new Error(`member ${token} does not exist`);
   }
   if (!isContainer(current)) throw new Error('the target is not an object or array');
@@ -41,25 +73,26 @@ function get(document: unknown, tokens: readonly string[]): unknown {
   let current = document;
   for (const token of tokens) {
     if (!isContainer(current)) return undefined;
-    current = Array.isArray(current) ? current[Number(token)] : current[token];
+    current = member(current, token);
   }
   return current;
 }
 
-function arrayIndex(array: unknown[], key: string, forInsert: boolean): number {
-  if (forInsert && key === '-') return array.length;
-  if (!/^(0|[1-9][0-9]*)$/.test(key)) throw new Error(`"${key}" is not an array index`);
-  const index = Number(key);
-  if (index > array.length || (!forInsert && index === array.length))
-    throw new Error(`index ${index} is out of range`);
-  return index;
+/** Sets an own data property, so even a key the checks missed cannot reach a prototype. */
+function setMember(container: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(container, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
 }
 
 function add(document: unknown, tokens: string[], value: unknown): unknown {
   if (tokens.length === 0) return value;
   const { container, key } = parent(document, tokens);
   if (Array.isArray(container)) container.splice(arrayIndex(container, key, true), 0, value);
-  else container[key] = value;
+  else setMember(container, key, value);
   return document;
 }
 
@@ -69,25 +102,25 @@ function remove(document: unknown, tokens: string[]): unknown {
   if (Array.isArray(container)) {
     container.splice(arrayIndex(container, key, false), 1);
   } else {
-    if (!(key in container)) throw new Error(`can't remove non-existent object '${key}'`);
+    if (!Object.hasOwn(container, key))
+      throw new Error(`can't remove non-existent object '${key}'`);
     delete container[key];
   }
   return document;
 }
 
-function deepEqual(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
 /**
- * Applies an RFC 6902 patch to a deep copy of `document` and returns it. A failing operation
- * throws Ironic's PatchError naming the patch and the reason; the input is never changed.
+ * Applies a JSON Patch of add, remove and replace operations to a deep copy of `document` and
+ * returns it. A failing operation throws Ironic's PatchError naming the patch and the reason; the
+ * input is never changed. Paths through reserved keys are refused before anything is applied.
  */
 export function applyJsonPatch<T>(document: T, patch: readonly PatchOperation[]): T {
   let result: unknown = structuredClone(document);
   for (const operation of patch) {
     try {
       const tokens = parsePointer(operation.path);
+      const reserved = tokens.find((token) => RESERVED_KEYS.has(token));
+      if (reserved !== undefined) throw new Error(`'${reserved}' is a reserved name`);
       switch (operation.op) {
         case 'add':
           result = add(result, tokens, structuredClone(operation.value));
@@ -100,28 +133,11 @@ export function applyJsonPatch<T>(document: T, patch: readonly PatchOperation[])
             throw new Error(`can't replace non-existent object '${tokens.at(-1)}'`);
           result = add(remove(result, tokens), tokens, structuredClone(operation.value));
           break;
-        case 'move': {
-          const from = parsePointer(operation.from ?? '');
-          const value = get(result, from);
-          if (value === undefined)
-            throw new Error(`can't move non-existent object '${from.at(-1)}'`);
-          result = add(remove(result, from), tokens, value);
-          break;
-        }
-        case 'copy': {
-          const value = get(result, parsePointer(operation.from ?? ''));
-          if (value === undefined) throw new Error(`can't copy non-existent object`);
-          result = add(result, tokens, structuredClone(value));
-          break;
-        }
-        case 'test':
-          if (!deepEqual(get(result, tokens), operation.value)) throw new Error('test failed');
-          break;
         default:
           throw new Error(`unknown operation ${String((operation as { op: unknown }).op)}`);
       }
     } catch (error) {
-      throw new PatchError(JSON.stringify(patch), (error as Error).message);
+      throw new PatchError(JSON.stringify(echoablePatch(patch)), (error as Error).message);
     }
   }
   return result as T;

@@ -51,14 +51,14 @@ export function registerNodeHandlers(
   config: CoreConfig,
 ): void {
   rpc.register(updateNodeMethod, async (args, ctx) =>
-    tasks.withExclusive(args, ctx.requestId, async (task) => {
+    tasks.withExclusive(args, ctx, async (task) => {
       await task.save(args.changes as NodeFields);
       return {};
     }),
   );
 
   rpc.register(destroyNodeMethod, async (args, ctx) =>
-    tasks.withExclusive(args, ctx.requestId, async (task) => {
+    tasks.withExclusive(args, ctx, async (task) => {
       const node = task.node;
       if (node.protected) {
         throw new InvalidState(
@@ -78,7 +78,7 @@ export function registerNodeHandlers(
     const timeoutSeconds = args.timeout ?? config.conductor.power_state_change_timeout;
     await tasks.startAsync(
       args,
-      ctx.requestId,
+      ctx,
       async (task) => {
         await task.interfaceOf<PowerInterface>('power').validate(task.context);
         await task.save({ target_power_state: targetPowerStateFor(target), last_error: null });
@@ -92,7 +92,7 @@ export function registerNodeHandlers(
   });
 
   rpc.register(setBootDeviceMethod, async (args, ctx) =>
-    tasks.withExclusive(args, ctx.requestId, async (task) => {
+    tasks.withExclusive(args, ctx, async (task) => {
       const management = task.interfaceOf<ManagementInterface>('management');
       await management.validate(task.context);
       const supported = await management.getSupportedBootDevices(task.context);
@@ -106,7 +106,7 @@ export function registerNodeHandlers(
   );
 
   rpc.register(getBootDeviceMethod, async (args, ctx) =>
-    tasks.withShared(args, ctx.requestId, async (task) => {
+    tasks.withShared(args, ctx, async (task) => {
       const management = task.interfaceOf<ManagementInterface>('management');
       await management.validate(task.context);
       return management.getBootDevice(task.context);
@@ -114,7 +114,7 @@ export function registerNodeHandlers(
   );
 
   rpc.register(getSupportedBootDevicesMethod, async (args, ctx) =>
-    tasks.withShared(args, ctx.requestId, async (task) => {
+    tasks.withShared(args, ctx, async (task) => {
       const management = task.interfaceOf<ManagementInterface>('management');
       return {
         supported_boot_devices: [...(await management.getSupportedBootDevices(task.context))],
@@ -123,7 +123,7 @@ export function registerNodeHandlers(
   );
 
   rpc.register(validateNodeMethod, async (args, ctx) =>
-    tasks.withShared(args, ctx.requestId, async (task) => {
+    tasks.withShared(args, ctx, async (task) => {
       const result: ValidationResult = {};
       for (const kind of VALIDATED_KINDS) {
         try {

@@ -128,7 +128,7 @@ export function registerProvisionHandler(
   rpc.register(provisionMethod, async (args, ctx) => {
     await tasks.startAsync(
       args,
-      ctx.requestId,
+      ctx,
       async (task) => {
         const transition = requestTransition(stateOf(task), args.target, task.node.uuid, {
           maintenance: task.node.maintenance,

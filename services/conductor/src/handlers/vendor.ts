@@ -85,7 +85,7 @@ export function registerVendorHandlers(
   drivers: DriverRegistry,
 ): void {
   rpc.register(nodeVendorMethodsMethod, async (args, ctx) =>
-    tasks.withShared(args, ctx.requestId, async (task) =>
+    tasks.withShared(args, ctx, async (task) =>
       listing(nodeMethods(task.interfaceOf<VendorInterface>('vendor')), true),
     ),
   );
@@ -112,18 +112,13 @@ export function registerVendorHandlers(
       if (info.requireExclusiveLock) {
         await tasks.startAsync(
           args,
-          ctx.requestId,
+          ctx,
           check,
           async (task) => void (await invoke(task)),
           async (task, error) => void (await task.save({ last_error: error.message })),
         );
       } else {
-        await tasks.startShared(
-          args,
-          ctx.requestId,
-          check,
-          async (task) => void (await invoke(task)),
-        );
+        await tasks.startShared(args, ctx, check, async (task) => void (await invoke(task)));
       }
       return { async: true, attach: info.attach };
     }
@@ -132,8 +127,8 @@ export function registerVendorHandlers(
       return invoke(task);
     };
     const result = info.requireExclusiveLock
-      ? await tasks.withExclusive(args, ctx.requestId, run)
-      : await tasks.withShared(args, ctx.requestId, run);
+      ? await tasks.withExclusive(args, ctx, run)
+      : await tasks.withShared(args, ctx, run);
     return { async: false, attach: info.attach, result: result ?? null };
   });
 

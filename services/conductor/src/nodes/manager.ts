@@ -3,12 +3,31 @@ import type { DriverRegistry } from '@galvanic/driver-loader';
 import { NodeNotFound } from '@galvanic/errors';
 import { runWithLogContext, type Logger } from '@galvanic/logging';
 import type { ExclusiveLock, NodeLocker } from '@galvanic/node-locks';
+import type { NodeOwnership } from './ownership';
+import { admitRequest } from './request-order';
 import { NodeTask } from './task';
 
 /** A node as an RPC names it. */
 export interface NodeIdent {
   node_id: number;
   node_uuid: string;
+}
+
+/**
+ * What work on a node runs for: a request id, and, for an RPC call the api routed here (an
+ * `RpcCallContext` is one), when it was issued and its deadline. Periodic work has neither.
+ */
+export interface CallOrigin {
+  requestId: string;
+  issuedAt?: number;
+  deadline?: number;
+}
+
+/** The checks a routed call passes before anything runs on its node. */
+export interface CallAdmission {
+  ownership: NodeOwnership;
+  /** Where the newest accepted issue time of each node is recorded. */
+  pool: Parameters<typeof admitRequest>[0];
 }
 
 /**
@@ -26,6 +45,7 @@ export class NodeTaskManager {
     private readonly drivers: DriverRegistry,
     private readonly locker: NodeLocker,
     private readonly logger: Logger,
+    private readonly admission: CallAdmission,
   ) {}
 
   get inFlight(): number {
@@ -35,11 +55,17 @@ export class NodeTaskManager {
   private async load(
     ref: NodeIdent,
     lock: ExclusiveLock | undefined,
-    requestId: string,
+    call: CallOrigin,
   ): Promise<NodeTask> {
     const found = await this.store.getWithPorts(ref.node_id);
     if (!found) throw new NodeNotFound(ref.node_uuid);
     const { node: row, ports } = found;
+    if (call.issuedAt !== undefined && call.deadline !== undefined) {
+      const routed = { issuedAt: call.issuedAt, deadline: call.deadline };
+      await this.admission.ownership.assertOwner(row, routed);
+      if (lock) await admitRequest(this.admission.pool, lock, routed.issuedAt);
+    }
+    const requestId = call.requestId;
     const signal = lock
       ? AbortSignal.any([lock.signal, this.stopping.signal])
       : this.stopping.signal;
@@ -55,13 +81,13 @@ export class NodeTaskManager {
     );
   }
 
-  private async acquire(ref: NodeIdent, requestId: string, attempts?: number): Promise<NodeTask> {
+  private async acquire(ref: NodeIdent, call: CallOrigin, attempts?: number): Promise<NodeTask> {
     const lock = await this.locker.acquireExclusive(
       { id: ref.node_id, ident: ref.node_uuid },
       attempts,
     );
     try {
-      return await this.load(ref, lock, requestId);
+      return await this.load(ref, lock, call);
     } catch (error) {
       await lock.release();
       throw error;
@@ -74,11 +100,11 @@ export class NodeTaskManager {
    */
   async withExclusive<T>(
     ref: NodeIdent,
-    requestId: string,
+    call: CallOrigin,
     fn: (task: NodeTask) => Promise<T>,
     attempts?: number,
   ): Promise<T> {
-    const task = await this.acquire(ref, requestId, attempts);
+    const task = await this.acquire(ref, call, attempts);
     try {
       return await fn(task);
     } finally {
@@ -89,10 +115,10 @@ export class NodeTaskManager {
   /** Runs read-only `fn` under Ironic's shared lock: it neither waits for nor blocks exclusive work. */
   async withShared<T>(
     ref: NodeIdent,
-    requestId: string,
+    call: CallOrigin,
     fn: (task: NodeTask) => Promise<T>,
   ): Promise<T> {
-    return fn(await this.load(ref, undefined, requestId));
+    return fn(await this.load(ref, undefined, call));
   }
 
   /**
@@ -103,12 +129,13 @@ export class NodeTaskManager {
    */
   async startAsync(
     ref: NodeIdent,
-    requestId: string,
+    call: CallOrigin,
     accept: (task: NodeTask) => Promise<void>,
     work: (task: NodeTask) => Promise<void>,
     onFailure: (task: NodeTask, error: Error) => Promise<void>,
   ): Promise<void> {
-    const task = await this.acquire(ref, requestId);
+    const { requestId } = call;
+    const task = await this.acquire(ref, call);
     try {
       await accept(task);
     } catch (error) {
@@ -146,11 +173,12 @@ export class NodeTaskManager {
    */
   async startShared(
     ref: NodeIdent,
-    requestId: string,
+    call: CallOrigin,
     accept: (task: NodeTask) => Promise<void>,
     work: (task: NodeTask) => Promise<void>,
   ): Promise<void> {
-    const task = await this.load(ref, undefined, requestId);
+    const { requestId } = call;
+    const task = await this.load(ref, undefined, call);
     await accept(task);
     this.track(
       runWithLogContext({ requestId }, async () => {

@@ -12,6 +12,12 @@ import {
 import { DriverNotFound, NodeNotFound, UnsupportedDriverExtension } from '@galvanic/errors';
 import type { Logger } from '@galvanic/logging';
 import { stillHeldSql, type ExclusiveLock } from '@galvanic/node-locks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isDatabaseConnectionFailure } from './database-faults';
+
+/** A failed write whose lock session looks fine is tried again this often, this many times. */
+const SAVE_RETRY_INTERVAL_MS = 250;
+const SAVE_RETRIES_WHILE_SESSION_UP = 40;
 
 /** The fence every write under an exclusive lock carries: it applies only while the lock is ours. */
 export function lockFence(lock: ExclusiveLock): SqlFence {
@@ -97,21 +103,46 @@ export class NodeTask {
 
   /**
    * Saves changes, with whatever the driver put in driver_internal_info. Under an exclusive lock
-   * the write is fenced: if the lock was lost, nothing is written and the task stops.
+   * the write is fenced: if the lock was lost, nothing is written and the task stops. A write
+   * that failed because the database connection or the lock session went away waits for the
+   * lock to be taken back on a new session and is made again; if the lock is lost instead, the
+   * task stops with the reason.
    */
   async save(changes: NodeFields): Promise<NodeRow> {
-    if (!this.lock) throw new Error('a shared task cannot write the node');
+    const lock = this.lock;
+    if (!lock) throw new Error('a shared task cannot write the node');
     const internal = this.context.node.driverInternalInfo;
     const withInternal =
       JSON.stringify(internal) === JSON.stringify(this.current.driver_internal_info)
         ? changes
         : { driver_internal_info: internal, ...changes };
-    const saved = await this.store.update(this.current.id, withInternal, lockFence(this.lock));
-    if (!saved) {
-      if (!this.lock.held) throw this.lock.signal.reason as Error;
-      throw new NodeNotFound(this.current.uuid);
+    let unexplainedFailures = 0;
+    for (;;) {
+      const token = lock.fenceToken;
+      let saved: NodeRow | undefined;
+      let failure: unknown;
+      try {
+        saved = await this.store.update(this.current.id, withInternal, lockFence(lock));
+      } catch (error) {
+        if (!isDatabaseConnectionFailure(error)) throw error;
+        failure = error;
+      }
+      if (saved) {
+        this.current = saved;
+        return saved;
+      }
+      if (!lock.held) throw lock.signal.reason as Error;
+      if (lock.suspended || lock.fenceToken !== token) {
+        await lock.whenHeld(this.context.signal);
+        continue;
+      }
+      // The write failed, or the fence refused it, while the lock looks held: its session may be
+      // gone without the locker knowing yet (nobody deletes a node whose lock we hold). Give the
+      // locker a moment to notice, then write again.
+      if (++unexplainedFailures > SAVE_RETRIES_WHILE_SESSION_UP) {
+        throw failure === undefined ? new NodeNotFound(this.current.uuid) : (failure as Error);
+      }
+      await sleep(SAVE_RETRY_INTERVAL_MS, undefined, { signal: this.context.signal });
     }
-    this.current = saved;
-    return saved;
   }
 }

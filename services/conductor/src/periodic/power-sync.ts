@@ -79,7 +79,7 @@ export class PowerStateSync {
     try {
       await this.tasks.withExclusive(
         { node_id: candidate.id, node_uuid: candidate.uuid },
-        'power-sync',
+        { requestId: 'power-sync' },
         async (task) => {
           const node = task.node;
           if (node.maintenance || node.target_power_state) return;

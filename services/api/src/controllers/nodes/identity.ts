@@ -1,18 +1,19 @@
 import type { Request } from 'express';
 import type { NodeRow, NodeStore } from '@galvanic/db';
 import { InvalidUuidOrName, NodeNotFound } from '@galvanic/errors';
+import { isUuid } from '../../http/arguments';
 import { atLeast } from '../../http/microversion';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** RFC 3986 unreserved characters, Ironic's rule for logical names. */
 const LOGICAL_NAME = /^[A-Za-z0-9._~-]+$/;
 
-export function isUuid(text: string): boolean {
-  return UUID.test(text);
-}
+/** Longest logical name Ironic accepts. */
+const MAX_NAME_LENGTH = 255;
+
+export { isUuid };
 
 export function isValidNodeName(text: string): boolean {
-  return LOGICAL_NAME.test(text) && !isUuid(text);
+  return text.length <= MAX_NAME_LENGTH && LOGICAL_NAME.test(text) && !isUuid(text);
 }
 
 /**

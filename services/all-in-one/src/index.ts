@@ -1,0 +1,1 @@
+export { startInProcessStack, type InProcessStack, type InProcessStackOptions } from './stack';
