@@ -19,9 +19,11 @@ GRANT INSERT ON nodes TO galvanic_api;
 GRANT INSERT, UPDATE, DELETE ON ports TO galvanic_api;
 GRANT USAGE ON SEQUENCE nodes_id_seq, ports_id_seq TO galvanic_api;
 
--- A conductor changes and deletes nodes under their locks, reads ports, and keeps its own
--- registration (SELECT ... FOR UPDATE on it needs UPDATE).
+-- A conductor changes and deletes nodes under their locks, bumps a node's lock epoch when it
+-- takes the lock, reads ports, and keeps its own registration (SELECT ... FOR UPDATE on it needs
+-- UPDATE).
 GRANT SELECT, UPDATE, DELETE ON nodes TO galvanic_conductor;
+GRANT SELECT, INSERT, UPDATE ON node_lock_epochs TO galvanic_conductor;
 GRANT SELECT ON ports TO galvanic_conductor;
 GRANT SELECT, INSERT, UPDATE ON conductors TO galvanic_conductor;
 GRANT SELECT, INSERT, DELETE ON conductor_hardware_interfaces TO galvanic_conductor;

@@ -82,7 +82,7 @@ describe('the least-privilege database roles of deploy/postgres/grants.sql', () 
       hardwareTypes: [],
       interfaces: [],
     });
-    expect(await conductors.heartbeat('c1')).toBe(true);
+    expect(await conductors.heartbeat('c1')).toMatchObject({ recorded: true });
     const seenByApi = new ConductorStore(asApi, 60);
     expect((await seenByApi.listAlive()).map((c) => c.hostname)).toEqual(['c1']);
     await seenByApi.listAliveInterfaces();
@@ -122,6 +122,18 @@ describe('the least-privilege database roles of deploy/postgres/grants.sql', () 
         address: '52:54:00:00:00:11',
       }),
     ).rejects.toMatchObject(PERMISSION_DENIED);
+
+    // Taking a node's lock bumps its epoch (as @galvanic/node-locks does).
+    for (const expected of ['1', '2']) {
+      const [bumped] = (await asConductor.query(
+        `INSERT INTO node_lock_epochs AS x (node_id, epoch, holder)
+         VALUES ($1, 1, current_setting('application_name'))
+         ON CONFLICT (node_id) DO UPDATE SET epoch = x.epoch + 1, holder = EXCLUDED.holder
+         RETURNING epoch::text AS epoch`,
+        [node.id],
+      )) as { epoch: string }[];
+      expect(bumped!.epoch).toBe(expected);
+    }
 
     // Who holds what: other sessions' application names are visible to the api.
     const sessions = (await asApi.query(
