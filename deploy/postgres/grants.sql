@@ -12,12 +12,13 @@
 
 GRANT USAGE ON SCHEMA public TO galvanic_api, galvanic_conductor;
 
--- The api reads everything, creates nodes, and owns the port API; node changes and deletes go
--- through the conductors.
+-- The api reads everything, creates nodes, and owns the port and chassis APIs; node changes and
+-- deletes go through the conductors (a node's chassis too).
 GRANT SELECT ON nodes, ports, conductors, conductor_hardware_interfaces TO galvanic_api;
 GRANT INSERT ON nodes TO galvanic_api;
 GRANT INSERT, UPDATE, DELETE ON ports TO galvanic_api;
-GRANT USAGE ON SEQUENCE nodes_id_seq, ports_id_seq TO galvanic_api;
+GRANT SELECT, INSERT, UPDATE, DELETE ON chassis TO galvanic_api;
+GRANT USAGE ON SEQUENCE nodes_id_seq, ports_id_seq, chassis_id_seq TO galvanic_api;
 
 -- A conductor changes and deletes nodes under their locks, bumps a node's lock epoch when it
 -- takes the lock, reads ports, and keeps its own registration (SELECT ... FOR UPDATE on it needs

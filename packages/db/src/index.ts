@@ -35,3 +35,12 @@ export {
   type PortListQuery,
   type PortSortKey,
 } from './ports';
+export {
+  ChassisStore,
+  CHASSIS_SORT_KEYS,
+  type ChassisRow,
+  type ChassisFields,
+  type ChassisListQuery,
+  type ChassisSortKey,
+  type ChassisDeletion,
+} from './chassis';

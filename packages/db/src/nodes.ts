@@ -55,6 +55,8 @@ export interface NodeRow {
   boot_mode: string | null;
   secure_boot: boolean | null;
   shard: string | null;
+  /** The chassis the node is in, if any. */
+  chassis_id: number | null;
   inspection_started_at: Date | null;
   inspection_finished_at: Date | null;
   created_at: Date;
@@ -122,6 +124,7 @@ export const NODE_COLUMNS = [
   'boot_mode',
   'secure_boot',
   'shard',
+  'chassis_id',
   'inspection_started_at',
   'inspection_finished_at',
 ] as const satisfies readonly (keyof NodeFields)[];
@@ -185,6 +188,8 @@ export interface NodeFilters {
   retired?: boolean;
   shard?: string;
   description_contains?: string;
+  /** Only the nodes in this chassis. */
+  chassis_id?: number;
 }
 
 export interface NodeListQuery {
@@ -375,6 +380,7 @@ export class NodeStore {
       add('lower(conductor_group) = lower(?)', f.conductor_group);
     if (f.maintenance !== undefined) add('maintenance = ?', f.maintenance);
     if (f.retired !== undefined) add('retired = ?', f.retired);
+    if (f.chassis_id !== undefined) add('chassis_id = ?', f.chassis_id);
     if (f.associated !== undefined)
       where.push(f.associated ? 'instance_uuid IS NOT NULL' : 'instance_uuid IS NULL');
     if (f.description_contains !== undefined)

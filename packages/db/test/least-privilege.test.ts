@@ -10,7 +10,14 @@ import {
   TEST_POSTGRES_ADMIN_URL,
   type TestDatabase,
 } from '@galvanic/testing';
-import { ConductorStore, createDataSource, migrate, NodeStore, PortStore } from '../src';
+import {
+  ChassisStore,
+  ConductorStore,
+  createDataSource,
+  migrate,
+  NodeStore,
+  PortStore,
+} from '../src';
 
 /** deploy/postgres/grants.sql, tried for real with roles of this test's own. */
 const suffix = randomBytes(4).toString('hex');
@@ -96,6 +103,11 @@ describe('the least-privilege database roles of deploy/postgres/grants.sql', () 
       address: '52:54:00:00:00:10',
     });
     await apiPorts.update(port!.id, { pxe_enabled: false });
+    const apiChassis = new ChassisStore(asApi);
+    const chassis = await apiChassis.create({ uuid: randomUUID(), description: 'rack 1' });
+    await apiChassis.update(chassis.id, { extra: { row: 'a' } });
+    expect(await apiChassis.list({ limit: 10, sortKey: 'id', sortDir: 'asc' })).toHaveLength(1);
+    expect(await apiChassis.delete(chassis.uuid)).toBe('deleted');
     await apiPorts.list({ filters: {}, limit: 10, sortKey: 'id', sortDir: 'asc' });
     expect(
       await apiNodes.list({ filters: {}, limit: 10, sortKey: 'id', sortDir: 'asc' }),

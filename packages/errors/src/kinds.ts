@@ -57,6 +57,11 @@ export class PatchError extends kindOf('PatchError', 400) {
     super(`Couldn't apply patch '${patch}'. Reason: ${reason}`);
   }
 }
+export class ChassisNotEmpty extends kindOf('ChassisNotEmpty', 400) {
+  constructor(chassis: string) {
+    super(`Cannot complete the requested action because chassis ${chassis} contains nodes.`);
+  }
+}
 export class NodeInMaintenance extends kindOf('NodeInMaintenance', 400) {
   constructor(operation: string, node: string) {
     super(
@@ -79,6 +84,11 @@ export class NodeNotFound extends kindOf('NodeNotFound', 404) {
 export class PortNotFound extends kindOf('PortNotFound', 404) {
   constructor(port: string) {
     super(`Port ${port} could not be found.`);
+  }
+}
+export class ChassisNotFound extends kindOf('ChassisNotFound', 404) {
+  constructor(chassis: string) {
+    super(`Chassis ${chassis} could not be found.`);
   }
 }
 export class DriverNotFound extends kindOf('DriverNotFound', 404) {

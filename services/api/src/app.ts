@@ -1,7 +1,7 @@
 import express, { type Express } from 'express';
 import type { Registry } from 'prom-client';
 import type { ConductorDirectory } from '@galvanic/cluster';
-import type { ConductorStore, NodeStore, PortStore } from '@galvanic/db';
+import type { ChassisStore, ConductorStore, NodeStore, PortStore } from '@galvanic/db';
 import type { RpcClient } from '@galvanic/rpc';
 import type { Logger } from '@galvanic/logging';
 import { jsonBody } from './http/body';
@@ -14,7 +14,8 @@ import { microversion } from './http/microversion';
 import { requestId } from './http/request-id';
 import { conductorsRouter } from './controllers/conductors';
 import { driversRouter } from './controllers/drivers';
-import { nodesRouter, type ReservationLookup } from './controllers/nodes/router';
+import { chassisRouter } from './controllers/chassis/router';
+import { nodeServices, nodesRouter, type ReservationLookup } from './controllers/nodes/router';
 import { nodePortsRouter, portsRouter } from './controllers/ports/router';
 import { healthRouter, type ReadinessCheck } from './controllers/health';
 import { rootRouter, v1Document } from './controllers/root';
@@ -24,6 +25,7 @@ export interface ApiDependencies {
   conductors: ConductorStore;
   nodes: NodeStore;
   ports: PortStore;
+  chassis: ChassisStore;
   reservations: ReservationLookup;
   directory: ConductorDirectory;
   rpc: RpcClient;
@@ -39,6 +41,7 @@ export interface ApiDependencies {
 
 /** The methods Ironic's collections take, so other methods get its 405 and `Allow` header. */
 const IRONIC_RESOURCE_METHODS: readonly [string, string[]][] = [
+  ['/chassis', ['DELETE', 'GET', 'PATCH', 'POST']],
   ['/nodes', ['DELETE', 'GET', 'PATCH', 'POST']],
   ['/ports', ['DELETE', 'GET', 'PATCH', 'POST']],
   ['/drivers', ['GET']],
@@ -72,15 +75,18 @@ export function createApp(deps: ApiDependencies): Express {
   v1.use('/drivers', driversRouter(deps.conductors, deps.directory, deps.rpc, deps.publicEndpoint));
   const ports = { ports: deps.ports, nodes: deps.nodes, publicEndpoint: deps.publicEndpoint };
   v1.use('/nodes/:ident/ports', nodePortsRouter(ports));
+  const nodes = nodeServices({
+    nodes: deps.nodes,
+    chassis: deps.chassis,
+    directory: deps.directory,
+    rpc: deps.rpc,
+    reservations: deps.reservations,
+    publicEndpoint: deps.publicEndpoint,
+  });
+  v1.use('/nodes', nodesRouter(nodes));
   v1.use(
-    '/nodes',
-    nodesRouter({
-      nodes: deps.nodes,
-      directory: deps.directory,
-      rpc: deps.rpc,
-      reservations: deps.reservations,
-      publicEndpoint: deps.publicEndpoint,
-    }),
+    '/chassis',
+    chassisRouter({ chassis: deps.chassis, nodes, publicEndpoint: deps.publicEndpoint }),
   );
   v1.use('/ports', portsRouter(ports));
   v1.use(notFound);

@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { ConductorDirectory } from '@galvanic/cluster';
 import type { CoreConfig } from '@galvanic/config';
-import { ConductorStore, NodeStore, PortStore } from '@galvanic/db';
+import { ChassisStore, ConductorStore, NodeStore, PortStore } from '@galvanic/db';
 import { reservationColumnSql, reservationsOf, type Queryable } from '@galvanic/node-locks';
 import type { Logger } from '@galvanic/logging';
 import { pingMethod, type RpcClient } from '@galvanic/rpc';
@@ -67,6 +67,7 @@ export async function startApi(deps: ApiServiceDependencies): Promise<RunningApi
     conductors: new ConductorStore(deps.dataSource, deps.config.conductor.heartbeat_timeout),
     nodes: new NodeStore(deps.dataSource, { reservationSql: (id) => reservationColumnSql(id) }),
     ports: new PortStore(deps.dataSource),
+    chassis: new ChassisStore(deps.dataSource),
     reservations: (ids) => reservationsOf(queryableOf(deps.dataSource), ids),
     directory: deps.directory,
     rpc: deps.rpc,

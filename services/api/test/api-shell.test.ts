@@ -3,7 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { Registry } from 'prom-client';
-import { ConductorStore, createDataSource, migrate, NodeStore, PortStore } from '@galvanic/db';
+import {
+  ChassisStore,
+  ConductorStore,
+  createDataSource,
+  migrate,
+  NodeStore,
+  PortStore,
+} from '@galvanic/db';
 import { silentLogger } from '@galvanic/logging';
 import {
   createTestDatabase,
@@ -53,6 +60,7 @@ describe("Ironic's API shell", () => {
       conductors: store,
       nodes: new NodeStore(dataSource),
       ports: new PortStore(dataSource),
+      chassis: new ChassisStore(dataSource),
       reservations: async () => new Map(),
       directory: new ConductorDirectory(store, 60_000, silentLogger()),
       rpc: new RpcClient({

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { Registry } from 'prom-client';
 import {
+  ChassisStore,
   ConductorStore,
   createDataSource,
   migrate,
@@ -82,6 +83,7 @@ describe("Ironic's port API", () => {
       conductors,
       nodes,
       ports: new PortStore(dataSource),
+      chassis: new ChassisStore(dataSource),
       reservations: async () => new Map(),
       directory: new ConductorDirectory(conductors, 60_000, silentLogger()),
       rpc: new RpcClient({

@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import { InvalidParameterValue } from '@galvanic/errors';
+import { booleanWord } from '../resources/rules';
 
 export interface CollectionQuery {
   limit: number;
@@ -49,8 +50,7 @@ export function collectionQuery(
   }
   const fieldsText = singleQueryParam(req, 'fields');
   const detailText = singleQueryParam(req, 'detail');
-  const detail =
-    detailText !== undefined && ['true', '1', 'yes', 'on'].includes(detailText.toLowerCase());
+  const detail = detailText !== undefined && booleanWord(detailText) === true;
   let fields: string[] | undefined;
   if (fieldsText !== undefined) {
     if (detail)

@@ -1,7 +1,7 @@
 import { InvalidParameterValue, PatchError } from '@galvanic/errors';
 import { echoable } from './echo';
 import { RESERVED_KEYS, type PatchOperation } from './json-patch';
-import { pythonRepr } from './python-repr';
+import { pythonRepr } from '../resources/rules';
 
 const OPERATIONS: readonly string[] = ['add', 'replace', 'remove'];
 const MEMBERS: readonly string[] = ['op', 'path', 'value'];

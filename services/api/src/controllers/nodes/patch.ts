@@ -6,43 +6,10 @@ import { applyJsonPatch, type PatchOperation } from '../../http/json-patch';
 import { checkOperationHasValue, checkPatchDocument } from '../../http/patch-schema';
 import { creatableFieldType, normalizeNodeValues, SECRET_BEARING } from './schema';
 import { isValidNodeName } from './identity';
+import { NODE_RESOURCE } from './resource';
 
 /** Fields `PATCH /v1/nodes/{node}` may change, as Ironic allows. */
-export const PATCHABLE_FIELDS = [
-  'automated_clean',
-  'bios_interface',
-  'boot_interface',
-  'chassis_uuid',
-  'conductor_group',
-  'console_interface',
-  'deploy_interface',
-  'description',
-  'driver',
-  'driver_info',
-  'extra',
-  'inspect_interface',
-  'instance_info',
-  'instance_uuid',
-  'lessee',
-  'maintenance',
-  'management_interface',
-  'name',
-  'network_data',
-  'network_interface',
-  'owner',
-  'power_interface',
-  'properties',
-  'protected',
-  'protected_reason',
-  'raid_interface',
-  'rescue_interface',
-  'resource_class',
-  'retired',
-  'retired_reason',
-  'shard',
-  'storage_interface',
-  'vendor_interface',
-];
+export const PATCHABLE_FIELDS = NODE_RESOURCE.patchable;
 
 /** What a field becomes when a patch removes it. */
 const REMOVED_VALUE: Readonly<Record<string, unknown>> = {
@@ -72,11 +39,16 @@ function checkOperations(patch: unknown): PatchOperation[] {
 }
 
 /**
- * Applies a JSON Patch to the node's patchable fields and returns the fields that changed.
+ * Applies a JSON Patch to the node's patchable fields (its chassis shown by `chassisUuid`) and
+ * returns the fields that changed.
  * Removing a whole field resets it, as Ironic does; read-only fields are refused with Ironic's
  * wording.
  */
-export function patchNode(node: NodeRow, patch: unknown): Record<string, unknown> {
+export function patchNode(
+  node: NodeRow,
+  chassisUuid: string | null,
+  patch: unknown,
+): Record<string, unknown> {
   const operations = checkOperations(patch).map((operation) => {
     const field = operation.path.split('/')[1]!;
     const isRoot = operation.path === `/${field}`;
@@ -90,7 +62,7 @@ export function patchNode(node: NodeRow, patch: unknown): Record<string, unknown
   const document: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const field of PATCHABLE_FIELDS)
     document[field] = (node as unknown as Record<string, unknown>)[field] ?? null;
-  document.chassis_uuid = null;
+  document.chassis_uuid = chassisUuid;
   const patched = applyJsonPatch(document, operations);
   const changes: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const field of PATCHABLE_FIELDS) {
@@ -122,8 +94,5 @@ function checkPatchedValues(changes: Record<string, unknown>): void {
   }
   if (typeof changes.name === 'string' && !isValidNodeName(changes.name)) {
     throw new InvalidParameterValue(`Cannot update node with invalid name '${changes.name}'`);
-  }
-  if (changes.chassis_uuid !== undefined && changes.chassis_uuid !== null) {
-    throw new InvalidParameterValue('Chassis are not supported by this service.');
   }
 }

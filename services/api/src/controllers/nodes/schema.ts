@@ -1,10 +1,15 @@
 import { BadRequest, InvalidParameterValue, NotAcceptable } from '@galvanic/errors';
-import { pythonJsonDumps } from '@galvanic/errors';
 import { MASK } from '@galvanic/logging';
-import { booleanArgument, isUuid, uuidArgument } from '../../http/arguments';
 import { echoable } from '../../http/echo';
-import { pythonRepr } from '../../http/python-repr';
-import { NODE_FIELD_VERSIONS } from './fields';
+import { fieldSince, type FieldDeclaration } from '../../resources/declaration';
+import {
+  booleanArgument,
+  isUuid,
+  pythonJsonDumps,
+  pythonRepr,
+  uuidArgument,
+} from '../../resources/rules';
+import { NODE_RESOURCE } from './resource';
 
 type FieldType =
   | 'string'
@@ -15,78 +20,40 @@ type FieldType =
   | 'uuid'
   | 'nullable-uuid';
 
-/** Fields a client may give when creating a node, with their JSON types. */
-export const CREATABLE_FIELDS: Readonly<Record<string, FieldType>> = {
-  uuid: 'uuid',
-  name: 'nullable-string',
-  driver: 'string',
-  driver_info: 'object',
-  extra: 'object',
-  properties: 'object',
-  instance_info: 'object',
-  network_data: 'object',
-  instance_uuid: 'nullable-uuid',
-  chassis_uuid: 'nullable-uuid',
-  conductor_group: 'string',
-  owner: 'nullable-string',
-  lessee: 'nullable-string',
-  description: 'nullable-string',
-  resource_class: 'nullable-string',
-  shard: 'nullable-string',
-  automated_clean: 'nullable-boolean',
-  retired: 'boolean',
-  retired_reason: 'nullable-string',
-  bios_interface: 'nullable-string',
-  boot_interface: 'nullable-string',
-  console_interface: 'nullable-string',
-  deploy_interface: 'nullable-string',
-  inspect_interface: 'nullable-string',
-  management_interface: 'nullable-string',
-  network_interface: 'nullable-string',
-  power_interface: 'nullable-string',
-  raid_interface: 'nullable-string',
-  rescue_interface: 'nullable-string',
-  storage_interface: 'nullable-string',
-  vendor_interface: 'nullable-string',
-};
+/** A declared field's type in the vocabulary of the node's checks. */
+function fieldTypeOf(declared: FieldDeclaration): FieldType {
+  const types = declared.types ?? [];
+  const nullable = types.includes('null') ? 'nullable-' : '';
+  if (types.includes('object')) return 'object';
+  if (types.includes('boolean')) return `${nullable}boolean` as FieldType;
+  return `${nullable}${declared.uuid ? 'uuid' : 'string'}` as FieldType;
+}
+
+/** Fields a client may give when creating a node, with their types; built once. */
+const CREATABLE_FIELDS: ReadonlyMap<string, FieldType> = new Map(
+  NODE_RESOURCE.creatable.map((field) => [field, fieldTypeOf(NODE_RESOURCE.fields[field]!)]),
+);
 
 /**
  * Longest strings a node takes: Ironic's schema limits (description, resource_class), and the
  * width of the other string columns, so no value reaches the database only to be refused there.
  */
-const MAX_LENGTHS: Readonly<Record<string, number>> = {
-  description: 4096,
-  resource_class: 80,
-  driver: 255,
-  conductor_group: 255,
-  owner: 255,
-  lessee: 255,
-  shard: 255,
-  bios_interface: 255,
-  boot_interface: 255,
-  console_interface: 255,
-  deploy_interface: 255,
-  inspect_interface: 255,
-  management_interface: 255,
-  network_interface: 255,
-  power_interface: 255,
-  raid_interface: 255,
-  rescue_interface: 255,
-  storage_interface: 255,
-  vendor_interface: 255,
-};
+const MAX_LENGTHS: ReadonlyMap<string, number> = new Map(
+  Object.entries(NODE_RESOURCE.fields)
+    .filter(([, field]) => field.maxLength !== undefined)
+    .map(([name, field]) => [name, field.maxLength!]),
+);
 
 /** Fields Ironic's schema takes as a boolean or one of oslo's boolean words. */
-const BOOLEAN_WORD_FIELDS: ReadonlySet<string> = new Set([
-  'automated_clean',
-  'maintenance',
-  'protected',
-  'retired',
-]);
+const BOOLEAN_WORD_FIELDS: ReadonlySet<string> = new Set(
+  Object.entries(NODE_RESOURCE.fields)
+    .filter(([, field]) => field.types?.includes('boolean'))
+    .map(([name]) => name),
+);
 
 /** The type a node field has, if `field` is one a client may set. */
 export function creatableFieldType(field: string): FieldType | undefined {
-  return Object.hasOwn(CREATABLE_FIELDS, field) ? CREATABLE_FIELDS[field] : undefined;
+  return CREATABLE_FIELDS.get(field);
 }
 
 /**
@@ -99,7 +66,7 @@ export function normalizeNodeValues(
 ): Record<string, unknown> {
   for (const [field, value] of Object.entries(values)) {
     if (typeof value !== 'string') continue;
-    const max = Object.hasOwn(MAX_LENGTHS, field) ? MAX_LENGTHS[field]! : undefined;
+    const max = MAX_LENGTHS.get(field);
     if (max !== undefined && value.length > max) {
       throw new InvalidParameterValue(`Schema error for ${name}: ${pythonRepr(value)} is too long`);
     }
@@ -161,7 +128,7 @@ export function checkCreateBody(body: unknown, minor: number): Record<string, un
     throw new BadRequest("Schema error for node: 'driver' is a required property");
   for (const [field, value] of Object.entries(fields)) {
     checkType(field, value, creatableFieldType(field)!);
-    const since = Object.hasOwn(NODE_FIELD_VERSIONS, field) ? NODE_FIELD_VERSIONS[field]! : 1;
+    const since = fieldSince(NODE_RESOURCE, field);
     if (since > minor) {
       throw new NotAcceptable(
         `Request not acceptable. The minimal required API version should be 1.${since}`,

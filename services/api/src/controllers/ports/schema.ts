@@ -1,25 +1,7 @@
 import { Invalid, InvalidParameterValue } from '@galvanic/errors';
-import { booleanArgument, uuidArgument } from '../../http/arguments';
-import { pythonRepr } from '../../http/python-repr';
-
-export { booleanArgument, pythonRepr, uuidArgument };
-
-type JsonType = 'string' | 'boolean' | 'object' | 'null';
-
-/** Ironic's port schema (up to 1.82): each field with the JSON types it takes, in Ironic's order. */
-const PORT_PROPERTIES: Readonly<Record<string, readonly JsonType[]>> = {
-  address: ['string'],
-  extra: ['object', 'null'],
-  is_smartnic: ['string', 'boolean', 'null'],
-  local_link_connection: ['null', 'object'],
-  node_uuid: ['string'],
-  physical_network: ['string', 'null'],
-  portgroup_uuid: ['string', 'null'],
-  pxe_enabled: ['string', 'boolean', 'null'],
-  uuid: ['string', 'null'],
-};
-const REQUIRED = ['address', 'node_uuid'];
-const PHYSICAL_NETWORK_MAX_LENGTH = 64;
+import { booleanArgument, pythonRepr, uuidArgument } from '../../resources/rules';
+import { checkSchema } from '../../resources/schema';
+import { PORT_RESOURCE } from './resource';
 
 const LOCAL_LINK_KEYS = new Set([
   'port_id',
@@ -30,13 +12,6 @@ const LOCAL_LINK_KEYS = new Set([
 ]);
 const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
 const DATAPATH_ID = /^[0-9a-f]{16}$/;
-
-function jsonType(value: unknown): JsonType | 'other' {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'other';
-  const type = typeof value;
-  return type === 'string' || type === 'boolean' || type === 'object' ? type : 'other';
-}
 
 function schemaError(name: string, message: string): InvalidParameterValue {
   return new InvalidParameterValue(`Schema error for ${name}: ${message}`);
@@ -104,38 +79,12 @@ export interface PortValues {
 }
 
 /**
- * Checks a port document as Ironic's port schema and validators do, with their wording; `name` is
- * what the messages call it (`port` for a create body, `patch` for a patched port).
+ * Checks a port document as Ironic's port schema and validators do, with their wording: the
+ * declared schema, then addresses, UUIDs, booleans and the local link. `name` is what the messages
+ * call it (`port` for a create body, `patch` for a patched port); `allowed` its members.
  */
-export function checkPort(name: string, body: unknown): PortValues {
-  if (jsonType(body) !== 'object')
-    throw schemaError(name, `${pythonRepr(body)} is not of type 'object'`);
-  const fields = body as Record<string, unknown>;
-  const unexpected = Object.keys(fields).filter((field) => !Object.hasOwn(PORT_PROPERTIES, field));
-  if (unexpected.length > 0) {
-    const list = unexpected.map((f) => pythonRepr(f)).join(', ');
-    throw schemaError(
-      name,
-      `Additional properties are not allowed (${list} ${unexpected.length === 1 ? 'was' : 'were'} unexpected)`,
-    );
-  }
-  for (const field of REQUIRED) {
-    if (!Object.hasOwn(fields, field)) throw schemaError(name, `'${field}' is a required property`);
-  }
-  for (const [field, value] of Object.entries(fields)) {
-    const types = PORT_PROPERTIES[field]!;
-    if (!types.includes(jsonType(value) as JsonType)) {
-      const expected = types.map((t) => `'${t}'`).join(', ');
-      throw schemaError(name, `${pythonRepr(value)} is not of type ${expected}`);
-    }
-  }
-  if (
-    typeof fields.physical_network === 'string' &&
-    fields.physical_network.length > PHYSICAL_NETWORK_MAX_LENGTH
-  ) {
-    throw schemaError(name, `${pythonRepr(fields.physical_network)} is too long`);
-  }
-
+export function checkPort(name: string, body: unknown, allowed: readonly string[]): PortValues {
+  const fields = checkSchema(PORT_RESOURCE, name, body, allowed);
   const values: PortValues = {};
   values.address = macArgument('address', fields.address as string);
   values.node_uuid = uuidArgument('node_uuid', fields.node_uuid as string);

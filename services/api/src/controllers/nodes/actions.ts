@@ -1,0 +1,138 @@
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import {
+  changePowerStateMethod,
+  getBootDeviceMethod,
+  getSupportedBootDevicesMethod,
+  nodeVendorMethodsMethod,
+  nodeVendorPassthruMethod,
+  provisionMethod,
+  setBootDeviceMethod,
+  validateNodeMethod,
+  type NodeRef,
+} from '@galvanic/conductor-api';
+import type { NodeStore } from '@galvanic/db';
+import type { RpcMethod } from '@galvanic/rpc';
+import { methodNotAllowed } from '../../http/errors';
+import { baseUrl } from '../../http/links';
+import { MINOR_12_RAID_CONFIG, MINOR_75_NODE_BOOT_MODE } from '../../resources/versions';
+import { passthruMethodName, sendPassthruOutcome } from '../passthru';
+import { findNode } from './identity';
+import type { NodeOwners } from './owner';
+import { checkBootDeviceRequest, checkPowerRequest, checkProvisionRequest } from './states';
+import type { NodeViews } from './view';
+
+export interface NodeActionDependencies {
+  nodes: NodeStore;
+  owners: NodeOwners;
+  views: NodeViews;
+  publicEndpoint: string | undefined;
+}
+
+const STATE_FIELDS = [
+  'console_enabled',
+  'last_error',
+  'power_state',
+  'provision_state',
+  'target_power_state',
+  'target_provision_state',
+  'provision_updated_at',
+];
+
+/** The fields of `GET /v1/nodes/{node}/states` at a microversion. */
+function stateFields(minor: number): string[] {
+  const fields = [...STATE_FIELDS];
+  if (minor >= MINOR_12_RAID_CONFIG) fields.push('raid_config', 'target_raid_config');
+  if (minor >= MINOR_75_NODE_BOOT_MODE) fields.push('boot_mode', 'secure_boot');
+  return fields;
+}
+
+/**
+ * A node's actions, each sent to the conductor that owns the node: states, power, provisioning,
+ * boot device, validation and vendor passthru.
+ */
+export function nodeActionsRouter(deps: NodeActionDependencies): Router {
+  const { nodes, owners } = deps;
+  const router = Router();
+  const node = (req: Request) => findNode(req, nodes, String(req.params.ident));
+  const statesLocation = (req: Request, uuid: string) =>
+    `${baseUrl(req, deps.publicEndpoint)}/v1/nodes/${uuid}/states`;
+
+  /** A read the owning conductor answers, given nothing but the node. */
+  const askOwner =
+    <R>(method: RpcMethod<NodeRef, R>): RequestHandler =>
+    async (req: Request, res: Response) => {
+      res.json(await owners.call(req, await node(req), method, {}));
+    };
+
+  router
+    .route('/:ident/states')
+    .get(async (req, res) => {
+      res.json(await deps.views.show(req, await node(req), stateFields(req.apiVersion.minor)));
+    })
+    .all(methodNotAllowed(['GET']));
+
+  router
+    .route('/:ident/states/power')
+    .put(async (req, res) => {
+      const found = await node(req);
+      const { target, timeout } = checkPowerRequest(req, found);
+      await owners.call(
+        req,
+        found,
+        changePowerStateMethod,
+        timeout === undefined ? { target } : { target, timeout },
+      );
+      res.status(202).setHeader('Location', statesLocation(req, found.uuid));
+      res.end();
+    })
+    .all(methodNotAllowed(['PUT']));
+
+  router
+    .route('/:ident/states/provision')
+    .put(async (req, res) => {
+      const found = await node(req);
+      await owners.call(req, found, provisionMethod, checkProvisionRequest(req, found));
+      res.status(202).setHeader('Location', statesLocation(req, found.uuid));
+      res.end();
+    })
+    .all(methodNotAllowed(['PUT']));
+
+  router
+    .route('/:ident/management/boot_device')
+    .get(askOwner(getBootDeviceMethod))
+    .put(async (req, res) => {
+      const found = await node(req);
+      await owners.call(req, found, setBootDeviceMethod, checkBootDeviceRequest(req));
+      res.status(204).end();
+    })
+    .all(methodNotAllowed(['GET', 'PUT']));
+
+  router
+    .route('/:ident/management/boot_device/supported')
+    .get(askOwner(getSupportedBootDevicesMethod))
+    .all(methodNotAllowed(['GET']));
+
+  router
+    .route('/:ident/validate')
+    .get(askOwner(validateNodeMethod))
+    .all(methodNotAllowed(['GET']));
+
+  router
+    .route('/:ident/vendor_passthru/methods')
+    .get(askOwner(nodeVendorMethodsMethod))
+    .all(methodNotAllowed(['GET']));
+
+  router.all(['/:ident/vendor_passthru', '/:ident/vendor_passthru/:method'], async (req, res) => {
+    const method = passthruMethodName(req);
+    const found = await node(req);
+    const outcome = await owners.call(req, found, nodeVendorPassthruMethod, {
+      method,
+      http_method: req.method,
+      body: req.body,
+      driver: found.driver,
+      vendor_interface: found.vendor_interface,
+    });
+    sendPassthruOutcome(res, outcome);
+  });
+  return router;
+}

@@ -1,0 +1,96 @@
+import type { Request } from 'express';
+import type { ChassisStore, NodeRow } from '@galvanic/db';
+import { baseUrl } from '../../http/links';
+import { fieldsAt } from '../../resources/declaration';
+import { renderResource, type ComputedField } from '../../resources/render';
+import type { NodeOwners } from './owner';
+import { NODE_RESOURCE } from './resource';
+
+/** Which host holds each node's exclusive lock now. */
+export type ReservationLookup = (
+  nodeIds: readonly number[],
+) => Promise<ReadonlyMap<number, string>>;
+
+/** What the node's computed fields are read from, gathered once per request. */
+interface NodeRenderContext {
+  reservations: ReadonlyMap<number, string>;
+  chassisUuids: ReadonlyMap<number, string>;
+  owners: NodeOwners;
+}
+
+const NONE: ReadonlyMap<number, string> = new Map();
+
+const computed: ComputedField<NodeRow, NodeRenderContext> = (row, field, context) => {
+  switch (field) {
+    case 'reservation':
+      // Single-node reads carry it from their own statement; lists ask once for all.
+      return row.reservation !== undefined
+        ? row.reservation
+        : (context.reservations.get(row.id) ?? null);
+    case 'conductor':
+      return context.owners.conductorOf(row);
+    case 'chassis_uuid':
+      return row.chassis_id === null || row.chassis_id === undefined
+        ? null
+        : (context.chassisUuids.get(row.chassis_id) ?? null);
+    default:
+      return null;
+  }
+};
+
+export interface NodeViewDependencies {
+  reservations: ReservationLookup;
+  chassis: ChassisStore;
+  owners: NodeOwners;
+  publicEndpoint: string | undefined;
+}
+
+/**
+ * Nodes as the API shows them, from the node declaration. Reservations and chassis UUIDs are
+ * read only when a shown field needs them, in one statement for all the rows.
+ */
+export class NodeViews {
+  constructor(private readonly deps: NodeViewDependencies) {}
+
+  async render(
+    req: Request,
+    rows: readonly NodeRow[],
+    fields: readonly string[],
+  ): Promise<Record<string, unknown>[]> {
+    const unreserved = fields.includes('reservation')
+      ? rows.filter((row) => row.reservation === undefined).map((row) => row.id)
+      : [];
+    const chassisIds = fields.includes('chassis_uuid')
+      ? rows.flatMap((row) => (row.chassis_id === null ? [] : [row.chassis_id]))
+      : [];
+    const [reservations, chassisUuids] = await Promise.all([
+      unreserved.length > 0 ? this.deps.reservations(unreserved) : NONE,
+      chassisIds.length > 0 ? this.deps.chassis.uuidsOf(chassisIds) : NONE,
+    ]);
+    const context = { reservations, chassisUuids, owners: this.deps.owners };
+    const base = baseUrl(req, this.deps.publicEndpoint);
+    return rows.map((row) =>
+      renderResource(NODE_RESOURCE, row, fields, { base, context }, computed),
+    );
+  }
+
+  /** One node, with every field of the negotiated microversion unless `fields` are given. */
+  async show(
+    req: Request,
+    row: NodeRow,
+    fields?: readonly string[],
+  ): Promise<Record<string, unknown>> {
+    const [shown] = await this.render(
+      req,
+      [row],
+      fields ?? fieldsAt(NODE_RESOURCE, req.apiVersion.minor),
+    );
+    return shown!;
+  }
+
+  /** The UUID of the node's chassis, if it is in one. */
+  async chassisUuidOf(row: NodeRow): Promise<string | null> {
+    if (row.chassis_id === null) return null;
+    return (await this.deps.chassis.uuidsOf([row.chassis_id])).get(row.chassis_id) ?? null;
+  }
+}

@@ -1,0 +1,285 @@
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { Invalid } from '@galvanic/errors';
+import { nextLink } from '../http/collection';
+import { methodNotAllowed } from '../http/errors';
+import { applyJsonPatch, type PatchOperation } from '../http/json-patch';
+import { baseUrl } from '../http/links';
+import { checkOperationHasValue, checkPatchDocument } from '../http/patch-schema';
+import { fieldSince, fieldsAt, type CompiledResource } from './declaration';
+import { checkFieldsAllowed, listRequest, showFields } from './query';
+import { renderResource, type ComputedField } from './render';
+import { uuidArgument } from './rules';
+import { checkSchema } from './schema';
+
+/** A page request as a store takes it. */
+export interface StoreListQuery<Row, Filters> {
+  filters: Filters;
+  limit: number;
+  /** The row after which the page starts. */
+  marker?: Row;
+  sortKey: string;
+  sortDir: 'asc' | 'desc';
+}
+
+/** What the generic handlers read from a resource's storage. */
+export interface ResourceReader<Row, Filters> {
+  getByUuid(uuid: string): Promise<Row | undefined>;
+  list(query: StoreListQuery<Row, Filters>): Promise<Row[]>;
+}
+
+export interface CreateHooks<Row, Values> {
+  /** Checks a create body; by default against the declared schema and microversions. */
+  check?(req: Request, body: unknown): Values;
+  /** Stores the new resource. */
+  save(req: Request, values: Values): Promise<Row>;
+}
+
+export interface PatchHooks<Row, Values> {
+  /** Extra checks of the operations before the resource is read (the declared ones come first). */
+  checkOperations?(req: Request, operations: readonly PatchOperation[]): void;
+  /** The document a patch applies to; by default the patchable fields as stored. */
+  document?(row: Row): Record<string, unknown>;
+  /** Checks the patched document; by default against the declared schema, named `patch`. */
+  check?(req: Request, patched: Record<string, unknown>): Values;
+  /** Stores what changed and returns the resource after the change. */
+  save(req: Request, row: Row, values: Values): Promise<Row>;
+}
+
+/**
+ * What is genuinely a resource's own, plugged into the generic handlers: its storage, the filters
+ * it reads beyond the declared ones, what it shows beyond stored columns, and its writes.
+ */
+export interface ResourceHooks<
+  Row extends { uuid: string },
+  Filters,
+  Context,
+  CreateValues,
+  PatchValues,
+> {
+  store: ResourceReader<Row, Filters>;
+  /** The list's filters: the declared ones and any of the resource's own. `parent` is the
+   * identifier of the resource whose sub-collection is listed, if any. */
+  filters(req: Request, parent: string | undefined): Promise<Filters>;
+  /** What rendering the rows needs besides them (asked once per request). */
+  context?(req: Request, rows: readonly Row[], fields: readonly string[]): Promise<Context>;
+  computed?: ComputedField<Row, Context>;
+  create?: CreateHooks<Row, CreateValues>;
+  patch?: PatchHooks<Row, PatchValues>;
+  /**
+   * Deletes the resource named by a checked, lower-cased UUID; throws the resource's errors,
+   * naming it by `ident` as the client gave it.
+   */
+  remove?(req: Request, uuid: string, ident: string): Promise<void>;
+}
+
+export interface ResourceRouterOptions {
+  publicEndpoint: string | undefined;
+}
+
+/** The path argument naming one resource, as Ironic's `args.uuid` checks it. */
+function identArgument(resource: CompiledResource, ident: string): string {
+  return uuidArgument(`${resource.singular}_uuid`, ident).toLowerCase();
+}
+
+/** Ironic's refusal of a patch touching a field it may not change. */
+function checkPatchable(resource: CompiledResource, operations: readonly PatchOperation[]): void {
+  for (const op of operations) {
+    if (!resource.patchable.includes(op.path.split('/')[1]!)) {
+      throw new Invalid(
+        `Cannot patch ${op.path}. Only the following can be updated: ${resource.patchable.join(', ')}`,
+      );
+    }
+  }
+}
+
+/** Ironic's 406 for a patch touching a field newer than the negotiated microversion. */
+function checkPatchVersions(
+  resource: CompiledResource,
+  operations: readonly PatchOperation[],
+  minor: number,
+): void {
+  for (const field of resource.patchable) {
+    if (fieldSince(resource, field) <= minor) continue;
+    const path = `/${field}`;
+    const touched = operations.some((op) =>
+      op.op === 'remove' ? op.path === path || op.path.startsWith(`${path}/`) : op.path === path,
+    );
+    if (touched) checkFieldsAllowed(resource, [field], minor);
+  }
+}
+
+/**
+ * The generic handlers of a declared resource: list and `/detail` (with Ironic's pagination,
+ * sorting, `fields`, `detail` and `next` links), show, create, patch (JSON Patch) and delete.
+ */
+export class ResourceHandlers<
+  Row extends { uuid: string },
+  Filters,
+  Context,
+  CreateValues = Record<string, unknown>,
+  PatchValues = Record<string, unknown>,
+> {
+  constructor(
+    readonly resource: CompiledResource,
+    private readonly hooks: ResourceHooks<Row, Filters, Context, CreateValues, PatchValues>,
+    private readonly options: ResourceRouterOptions,
+  ) {}
+
+  private async render(req: Request, rows: readonly Row[], fields: readonly string[]) {
+    const base = baseUrl(req, this.options.publicEndpoint);
+    const context = (await this.hooks.context?.(req, rows, fields)) as Context;
+    return rows.map((row) =>
+      renderResource(this.resource, row, fields, { base, context }, this.hooks.computed),
+    );
+  }
+
+  /** Finds the resource a path names, or its 404. */
+  async find(ident: string): Promise<Row> {
+    const row = await this.hooks.store.getByUuid(identArgument(this.resource, ident));
+    if (!row) throw this.resource.notFound(ident);
+    return row;
+  }
+
+  /**
+   * `GET` of the collection (or of `/detail`). `collectionPath` is where the list lives under
+   * /v1, e.g. `nodes/n1/ports`, for its `next` link; `parent` names the owning resource.
+   */
+  list(
+    detailPath: boolean,
+    collectionPath: (req: Request) => string,
+    parent?: (req: Request) => string,
+  ): RequestHandler {
+    return async (req: Request, res: Response) => {
+      const { query, fields } = listRequest(this.resource, req, detailPath);
+      let marker: Row | undefined;
+      if (query.marker !== undefined) {
+        marker = await this.hooks.store.getByUuid(
+          uuidArgument('marker', query.marker).toLowerCase(),
+        );
+        if (!marker) throw this.resource.notFound(query.marker);
+      }
+      const filters = await this.hooks.filters(req, parent?.(req));
+      const rows = await this.hooks.store.list({
+        filters,
+        limit: query.limit,
+        marker,
+        sortKey: query.sortKey,
+        sortDir: query.sortDir,
+      });
+      const body: Record<string, unknown> = {
+        [this.resource.collection]: await this.render(req, rows, fields),
+      };
+      if (rows.length === query.limit && rows.length > 0) {
+        const path = collectionPath(req);
+        body.next = nextLink(
+          baseUrl(req, this.options.publicEndpoint),
+          detailPath ? `${path}/detail` : path,
+          req,
+          rows.at(-1)!.uuid,
+        );
+      }
+      res.json(body);
+    };
+  }
+
+  show(): RequestHandler {
+    return async (req: Request, res: Response) => {
+      const row = await this.find(String(req.params.ident));
+      const [shown] = await this.render(req, [row], showFields(this.resource, req));
+      res.json(shown);
+    };
+  }
+
+  private checkCreateBody(req: Request, body: unknown): CreateValues {
+    const values = checkSchema(
+      this.resource,
+      this.resource.singular,
+      body,
+      this.resource.creatable,
+    );
+    checkFieldsAllowed(this.resource, Object.keys(values), req.apiVersion.minor);
+    return values as CreateValues;
+  }
+
+  create(hooks: CreateHooks<Row, CreateValues>): RequestHandler {
+    return async (req: Request, res: Response) => {
+      const values = hooks.check ? hooks.check(req, req.body) : this.checkCreateBody(req, req.body);
+      const row = await hooks.save(req, values);
+      const base = baseUrl(req, this.options.publicEndpoint);
+      res.status(201).setHeader('Location', `${base}/v1/${this.resource.collection}/${row.uuid}`);
+      const [shown] = await this.render(req, [row], fieldsAt(this.resource, req.apiVersion.minor));
+      res.json(shown);
+    };
+  }
+
+  private patchDocument(row: Row): Record<string, unknown> {
+    const columns = row as unknown as Record<string, unknown>;
+    const document: Record<string, unknown> = {};
+    for (const field of this.resource.patchable) document[field] = columns[field] ?? null;
+    return document;
+  }
+
+  patch(hooks: PatchHooks<Row, PatchValues>): RequestHandler {
+    return async (req: Request, res: Response) => {
+      const ident = identArgument(this.resource, String(req.params.ident));
+      const operations = checkPatchDocument(req.body);
+      checkPatchable(this.resource, operations);
+      checkPatchVersions(this.resource, operations, req.apiVersion.minor);
+      hooks.checkOperations?.(req, operations);
+      const row = await this.find(ident);
+      let document = hooks.document ? hooks.document(row) : this.patchDocument(row);
+      // One operation at a time, as Ironic applies them, so a failure names its operation.
+      for (const operation of operations) {
+        checkOperationHasValue(operation);
+        document = applyJsonPatch(document, [operation]);
+      }
+      const values = hooks.check
+        ? hooks.check(req, document)
+        : (checkSchema(this.resource, 'patch', document, Object.keys(document)) as PatchValues);
+      const updated = await hooks.save(req, row, values);
+      const [shown] = await this.render(
+        req,
+        [updated],
+        fieldsAt(this.resource, req.apiVersion.minor),
+      );
+      res.json(shown);
+    };
+  }
+
+  remove(remove: NonNullable<typeof this.hooks.remove>): RequestHandler {
+    return async (req: Request, res: Response) => {
+      const ident = String(req.params.ident);
+      await remove(req, identArgument(this.resource, ident), ident);
+      res.status(204).end();
+    };
+  }
+
+  /**
+   * The resource's router: the collection, `/detail`, and one resource by `:ident`, with Ironic's
+   * 405s for the methods each does not take.
+   */
+  router(): Router {
+    const { hooks, resource } = this;
+    const router = Router();
+    const collection = () => resource.collection;
+    const root = router.route('/').get(this.list(false, collection));
+    if (hooks.create) root.post(this.create(hooks.create));
+    root.all(methodNotAllowed(hooks.create ? ['GET', 'POST'] : ['GET']));
+    router
+      .route('/detail')
+      .get(this.list(true, collection))
+      .all(methodNotAllowed(['GET']));
+    const one = router.route('/:ident').get(this.show());
+    const methods = ['GET'];
+    if (hooks.patch) {
+      one.patch(this.patch(hooks.patch));
+      methods.push('PATCH');
+    }
+    if (hooks.remove) {
+      one.delete(this.remove(hooks.remove));
+      methods.push('DELETE');
+    }
+    one.all(methodNotAllowed(methods));
+    return router;
+  }
+}
