@@ -3,6 +3,7 @@ import Joi from 'joi';
 import type { ConductorRecord, ConductorStore } from '@galvanic/db';
 import { ConductorNotFound, InvalidParameterValue, NotFound } from '@galvanic/errors';
 import { atLeast } from '../http/microversion';
+import { MINOR_49_CONDUCTORS } from '../resources/versions';
 import { baseUrl, ironicTimestamp, resourceLinks } from '../http/links';
 import { methodNotAllowed } from '../http/errors';
 import { collectionQuery, nextLink, selectFields } from '../http/collection';
@@ -32,7 +33,7 @@ function toApi(record: ConductorRecord, base: string): Record<string, unknown> {
 }
 
 function requireConductorsApi(req: Request): void {
-  if (!atLeast(req, 49)) throw new NotFound();
+  if (!atLeast(req, MINOR_49_CONDUCTORS)) throw new NotFound();
 }
 
 const fieldsQuery = Joi.object({ fields: Joi.string() }).unknown(false);

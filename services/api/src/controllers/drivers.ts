@@ -10,6 +10,7 @@ import type { ConductorStore } from '@galvanic/db';
 import { DriverNotFound, InvalidParameterValue, NotAcceptable } from '@galvanic/errors';
 import type { RpcClient, RpcMethod } from '@galvanic/rpc';
 import { atLeast } from '../http/microversion';
+import * as v from '../resources/versions';
 import { baseUrl, resourceLinks } from '../http/links';
 import { methodNotAllowed } from '../http/errors';
 import { singleQueryParam } from '../http/collection';
@@ -17,18 +18,18 @@ import { passthruMethodName, sendPassthruOutcome } from './passthru';
 
 /** Interface kinds the driver API shows, with the microversion that added each. */
 const INTERFACE_FIELDS: readonly [string, number][] = [
-  ['boot', 30],
-  ['console', 30],
-  ['deploy', 30],
-  ['inspect', 30],
-  ['management', 30],
-  ['network', 30],
-  ['power', 30],
-  ['raid', 30],
-  ['vendor', 30],
-  ['storage', 33],
-  ['rescue', 38],
-  ['bios', 40],
+  ['boot', v.MINOR_30_DYNAMIC_DRIVERS],
+  ['console', v.MINOR_30_DYNAMIC_DRIVERS],
+  ['deploy', v.MINOR_30_DYNAMIC_DRIVERS],
+  ['inspect', v.MINOR_30_DYNAMIC_DRIVERS],
+  ['management', v.MINOR_30_DYNAMIC_DRIVERS],
+  ['network', v.MINOR_30_DYNAMIC_DRIVERS],
+  ['power', v.MINOR_30_DYNAMIC_DRIVERS],
+  ['raid', v.MINOR_30_DYNAMIC_DRIVERS],
+  ['vendor', v.MINOR_30_DYNAMIC_DRIVERS],
+  ['storage', v.MINOR_33_STORAGE_INTERFACE],
+  ['rescue', v.MINOR_38_RESCUE_INTERFACE],
+  ['bios', v.MINOR_40_BIOS_INTERFACE],
 ];
 
 interface DriverSummary {
@@ -88,9 +89,9 @@ function toApi(
     hosts: driver.hosts,
     links: resourceLinks(base, 'drivers', driver.name),
   };
-  if (atLeast(req, 14))
+  if (atLeast(req, v.MINOR_14_LINKS_NODESTATES_DRIVERPROPERTIES))
     body.properties = resourceLinks(base, 'drivers', `${driver.name}/properties`);
-  if (atLeast(req, 30)) {
+  if (atLeast(req, v.MINOR_30_DYNAMIC_DRIVERS)) {
     body.type = 'dynamic';
     if (detail) {
       for (const [kind, minor] of INTERFACE_FIELDS) {
@@ -123,7 +124,8 @@ export function driversRouter(
     .get(async (req, res) => {
       const type = singleQueryParam(req, 'type');
       const detailText = singleQueryParam(req, 'detail');
-      if (type !== undefined || detailText !== undefined) requireVersion(req, 30);
+      if (type !== undefined || detailText !== undefined)
+        requireVersion(req, v.MINOR_30_DYNAMIC_DRIVERS);
       if (type !== undefined && type !== 'classic' && type !== 'dynamic') {
         throw new InvalidParameterValue(
           `Invalid value for type: ${type}. Acceptable values are 'classic' and 'dynamic'.`,

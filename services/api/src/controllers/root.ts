@@ -2,6 +2,7 @@ import { Router, type Request } from 'express';
 import { atLeast, formatVersion, MAX_VERSION, MIN_VERSION } from '../http/microversion';
 import { baseUrl, resourceLinks } from '../http/links';
 import { methodNotAllowed } from '../http/errors';
+import * as v from '../resources/versions';
 
 function versionDocument(base: string) {
   return {
@@ -34,19 +35,19 @@ export function rootRouter(publicEndpoint: string | undefined): Router {
 
 /** Resources listed in the /v1 document, with the microversion that introduced each. */
 const V1_RESOURCES: readonly [string, number][] = [
-  ['chassis', 1],
-  ['nodes', 1],
-  ['ports', 1],
-  ['drivers', 1],
-  ['portgroups', 24],
-  ['volume', 32],
-  ['lookup', 22],
-  ['heartbeat', 22],
-  ['conductors', 49],
-  ['allocations', 52],
-  ['events', 54],
-  ['deploy_templates', 55],
-  ['shards', 82],
+  ['chassis', v.MINOR_1_INITIAL_VERSION],
+  ['nodes', v.MINOR_1_INITIAL_VERSION],
+  ['ports', v.MINOR_1_INITIAL_VERSION],
+  ['drivers', v.MINOR_1_INITIAL_VERSION],
+  ['portgroups', v.MINOR_24_PORTGROUPS_SUBRESOURCES],
+  ['volume', v.MINOR_32_VOLUME],
+  ['lookup', v.MINOR_22_LOOKUP_HEARTBEAT],
+  ['heartbeat', v.MINOR_22_LOOKUP_HEARTBEAT],
+  ['conductors', v.MINOR_49_CONDUCTORS],
+  ['allocations', v.MINOR_52_ALLOCATION],
+  ['events', v.MINOR_54_EVENTS],
+  ['deploy_templates', v.MINOR_55_DEPLOY_TEMPLATES],
+  ['shards', v.MINOR_82_NODE_SHARD],
 ];
 
 /** `GET /v1`: the resources the negotiated microversion offers. */
