@@ -108,6 +108,11 @@ describe("Ironic's chassis API (in-process environment)", () => {
         ],
         [{ uuid: 'not-a-uuid' }, 'Expected UUID for uuid: not-a-uuid'],
         [[], "Schema error for chassis: [] is not of type 'object'"],
+        // Quoted back with secret-named members masked.
+        [
+          { description: { password: 'hunter2' } },
+          "Schema error for chassis: {'password': '******'} is not of type 'string', 'null'",
+        ],
       ];
       for (const [body, message] of cases) {
         const result = await call('POST', '/v1/chassis', { body });

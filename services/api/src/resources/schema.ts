@@ -1,4 +1,5 @@
 import { InvalidParameterValue } from '@galvanic/errors';
+import { echoable } from '../http/echo';
 import type { CompiledResource, JsonType } from './declaration';
 import { pythonRepr, uuidArgument } from './rules';
 
@@ -27,7 +28,7 @@ export function checkSchema(
   allowed: readonly string[],
 ): Record<string, unknown> {
   if (jsonType(body) !== 'object')
-    throw schemaError(name, `${pythonRepr(body)} is not of type 'object'`);
+    throw schemaError(name, `${pythonRepr(echoable(body))} is not of type 'object'`);
   const fields = body as Record<string, unknown>;
   const unexpected = Object.keys(fields).filter((field) => !allowed.includes(field));
   if (unexpected.length > 0) {
@@ -44,7 +45,7 @@ export function checkSchema(
     const types = resource.fields[field]?.types;
     if (types && !types.includes(jsonType(value) as JsonType)) {
       const expected = types.map((t) => `'${t}'`).join(', ');
-      throw schemaError(name, `${pythonRepr(value)} is not of type ${expected}`);
+      throw schemaError(name, `${pythonRepr(echoable(value))} is not of type ${expected}`);
     }
   }
   for (const [field, value] of Object.entries(fields)) {
