@@ -46,13 +46,20 @@ export interface FilterDeclaration {
   since?: number;
 }
 
-/** The microversions that gate the list and show parameters of a resource, as Ironic gates them. */
-export interface ParameterGates {
-  /** `?fields=`; before it, naming it is Ironic's bare 406. */
-  fields: number;
-  /** `?detail=` on the collection; before it, Ironic's "Invalid query parameter" 400. */
-  detail: number;
-}
+/**
+ * How a resource reads `fields`, `detail` and `marker`.
+ *
+ * - `ironic`: Ironic's rules. `fields` from `fieldsSince` (before it, a bare 406); showing or
+ *   sorting by a field newer than the negotiated microversion is a bare 406; show lower-cases the
+ *   names. `detail` is an oslo boolean from `detailSince`, refused on `/detail`. An unknown
+ *   marker is the resource's 404.
+ * - `lenient`: what Galvanic's node API has always answered. `fields` names only the negotiated
+ *   microversion's fields (any other is "not valid"), at any microversion, as given; any sort key
+ *   goes. `detail` is true for oslo's true words and false otherwise; on `/detail` it is refused
+ *   like `fields`. An unknown marker is "Marker X does not exist.".
+ */
+export type ParameterStyle =
+  { style: 'ironic'; fieldsSince: number; detailSince: number } | { style: 'lenient' };
 
 /**
  * A resource of the API, declared once: its fields with the microversion each appeared in and
@@ -65,11 +72,14 @@ export interface ResourceDeclaration {
   /** What schema messages call one of them, e.g. `chassis` in "Schema error for chassis: ...". */
   singular: string;
   fields: Readonly<Record<string, FieldDeclaration>>;
-  /** The fields of a list without `detail` or `fields` (`links` is always added). */
+  /**
+   * The fields of a list without `detail` or `fields`, each shown from its microversion on
+   * (`links` is always added).
+   */
   defaultListFields: readonly string[];
   sortKeys: readonly string[];
   filters?: Readonly<Record<string, FilterDeclaration>>;
-  gates: ParameterGates;
+  parameters: ParameterStyle;
   /** The 404 for a resource that is not there. */
   notFound(ident: string): GalvanicError;
 }
@@ -79,6 +89,8 @@ export interface CompiledResource extends ResourceDeclaration {
   readonly allFields: readonly string[];
   /** The fields each microversion shows, indexed by minor. */
   readonly fieldsByMinor: readonly (readonly string[])[];
+  /** The fields of a plain list at each microversion, indexed by minor, `links` last. */
+  readonly listFieldsByMinor: readonly (readonly string[])[];
   readonly creatable: readonly string[];
   /** Patchable fields, sorted as Ironic lists them in its refusal. */
   readonly patchable: readonly string[];
@@ -88,9 +100,13 @@ export interface CompiledResource extends ResourceDeclaration {
 /** Builds a resource's lookup tables once. */
 export function compileResource(declaration: ResourceDeclaration): CompiledResource {
   const entries = Object.entries(declaration.fields);
+  const since = (name: string) => declaration.fields[name]?.since ?? 1;
   const fieldsByMinor: string[][] = [];
+  const listFieldsByMinor: string[][] = [];
   for (let minor = 0; minor <= MAX_VERSION.minor; minor += 1) {
     fieldsByMinor.push(entries.filter(([, field]) => field.since <= minor).map(([name]) => name));
+    const listed = declaration.defaultListFields.filter((name) => since(name) <= minor);
+    listFieldsByMinor.push([...new Set([...listed, 'links'])]);
   }
   const writable = (kinds: readonly FieldWrite[]) =>
     entries.filter(([, f]) => f.write !== undefined && kinds.includes(f.write)).map(([n]) => n);
@@ -98,6 +114,7 @@ export function compileResource(declaration: ResourceDeclaration): CompiledResou
     ...declaration,
     allFields: entries.map(([name]) => name),
     fieldsByMinor,
+    listFieldsByMinor,
     creatable: writable(['create', 'create-and-patch']),
     patchable: writable(['patch', 'create-and-patch']).sort(),
     required: entries.filter(([, f]) => f.required === true).map(([name]) => name),
@@ -106,7 +123,12 @@ export function compileResource(declaration: ResourceDeclaration): CompiledResou
 
 /** The fields the negotiated microversion shows. */
 export function fieldsAt(resource: CompiledResource, minor: number): readonly string[] {
-  return resource.fieldsByMinor[Math.min(minor, resource.fieldsByMinor.length - 1)]!;
+  return resource.fieldsByMinor[Math.min(minor, MAX_VERSION.minor)]!;
+}
+
+/** The fields of a list without `detail` or `fields` at the negotiated microversion. */
+export function listFieldsAt(resource: CompiledResource, minor: number): readonly string[] {
+  return resource.listFieldsByMinor[Math.min(minor, MAX_VERSION.minor)]!;
 }
 
 /** The microversion that introduced `field`; 1 for a name the resource does not have. */

@@ -6,7 +6,13 @@ import { applyJsonPatch, type PatchOperation } from '../http/json-patch';
 import { baseUrl } from '../http/links';
 import { checkOperationHasValue, checkPatchDocument } from '../http/patch-schema';
 import { fieldSince, fieldsAt, type CompiledResource } from './declaration';
-import { checkFieldsAllowed, listRequest, showFields } from './query';
+import {
+  checkFieldsAllowed,
+  listRequest,
+  markerArgument,
+  markerNotFound,
+  showFields,
+} from './query';
 import { renderResource, type ComputedField } from './render';
 import { uuidArgument } from './rules';
 import { checkSchema } from './schema';
@@ -57,6 +63,11 @@ export interface ResourceHooks<
   PatchValues,
 > {
   store: ResourceReader<Row, Filters>;
+  /**
+   * Finds the resource a path names for show; by default its UUID (Ironic's `args.uuid`), else
+   * the resource's 404.
+   */
+  find?(req: Request, ident: string): Promise<Row>;
   /** The list's filters: the declared ones and any of the resource's own. `parent` is the
    * identifier of the resource whose sub-collection is listed, if any. */
   filters(req: Request, parent: string | undefined): Promise<Filters>;
@@ -133,6 +144,14 @@ export class ResourceHandlers<
     );
   }
 
+  private required<K extends 'create' | 'patch' | 'remove'>(
+    name: K,
+  ): NonNullable<ResourceHooks<Row, Filters, Context, CreateValues, PatchValues>[K]> {
+    const hook = this.hooks[name];
+    if (!hook) throw new Error(`${this.resource.collection} declare no ${name} hook`);
+    return hook;
+  }
+
   /** Finds the resource a path names, or its 404. */
   async find(ident: string): Promise<Row> {
     const row = await this.hooks.store.getByUuid(identArgument(this.resource, ident));
@@ -152,11 +171,10 @@ export class ResourceHandlers<
     return async (req: Request, res: Response) => {
       const { query, fields } = listRequest(this.resource, req, detailPath);
       let marker: Row | undefined;
-      if (query.marker !== undefined) {
-        marker = await this.hooks.store.getByUuid(
-          uuidArgument('marker', query.marker).toLowerCase(),
-        );
-        if (!marker) throw this.resource.notFound(query.marker);
+      const markerUuid = markerArgument(query.marker);
+      if (markerUuid !== undefined) {
+        marker = await this.hooks.store.getByUuid(markerUuid);
+        if (!marker) throw markerNotFound(this.resource, query.marker!);
       }
       const filters = await this.hooks.filters(req, parent?.(req));
       const rows = await this.hooks.store.list({
@@ -184,7 +202,8 @@ export class ResourceHandlers<
 
   show(): RequestHandler {
     return async (req: Request, res: Response) => {
-      const row = await this.find(String(req.params.ident));
+      const ident = String(req.params.ident);
+      const row = this.hooks.find ? await this.hooks.find(req, ident) : await this.find(ident);
       const [shown] = await this.render(req, [row], showFields(this.resource, req));
       res.json(shown);
     };
@@ -201,7 +220,9 @@ export class ResourceHandlers<
     return values as CreateValues;
   }
 
-  create(hooks: CreateHooks<Row, CreateValues>): RequestHandler {
+  /** `POST` of the collection; the resource must declare its create hooks. */
+  create(): RequestHandler {
+    const hooks = this.required('create');
     return async (req: Request, res: Response) => {
       const values = hooks.check ? hooks.check(req, req.body) : this.checkCreateBody(req, req.body);
       const row = await hooks.save(req, values);
@@ -219,7 +240,9 @@ export class ResourceHandlers<
     return document;
   }
 
-  patch(hooks: PatchHooks<Row, PatchValues>): RequestHandler {
+  /** `PATCH` of one resource (JSON Patch); the resource must declare its patch hooks. */
+  patch(): RequestHandler {
+    const hooks = this.required('patch');
     return async (req: Request, res: Response) => {
       const ident = identArgument(this.resource, String(req.params.ident));
       const operations = checkPatchDocument(req.body);
@@ -246,7 +269,9 @@ export class ResourceHandlers<
     };
   }
 
-  remove(remove: NonNullable<typeof this.hooks.remove>): RequestHandler {
+  /** `DELETE` of one resource; the resource must declare its remove hook. */
+  remove(): RequestHandler {
+    const remove = this.required('remove');
     return async (req: Request, res: Response) => {
       const ident = String(req.params.ident);
       await remove(req, identArgument(this.resource, ident), ident);
@@ -263,7 +288,7 @@ export class ResourceHandlers<
     const router = Router();
     const collection = () => resource.collection;
     const root = router.route('/').get(this.list(false, collection));
-    if (hooks.create) root.post(this.create(hooks.create));
+    if (hooks.create) root.post(this.create());
     root.all(methodNotAllowed(hooks.create ? ['GET', 'POST'] : ['GET']));
     router
       .route('/detail')
@@ -272,11 +297,11 @@ export class ResourceHandlers<
     const one = router.route('/:ident').get(this.show());
     const methods = ['GET'];
     if (hooks.patch) {
-      one.patch(this.patch(hooks.patch));
+      one.patch(this.patch());
       methods.push('PATCH');
     }
     if (hooks.remove) {
-      one.delete(this.remove(hooks.remove));
+      one.delete(this.remove());
       methods.push('DELETE');
     }
     one.all(methodNotAllowed(methods));

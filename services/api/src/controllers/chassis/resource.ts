@@ -33,6 +33,10 @@ export const CHASSIS_RESOURCE = compileResource({
   defaultListFields: ['uuid', 'description'],
   // Ironic refuses sorting by `extra`.
   sortKeys: CHASSIS_SORT_KEYS,
-  gates: { fields: MINOR_8_FETCHING_SUBSET_OF_FIELDS, detail: MINOR_43_ENABLE_DETAIL_QUERY },
+  parameters: {
+    style: 'ironic',
+    fieldsSince: MINOR_8_FETCHING_SUBSET_OF_FIELDS,
+    detailSince: MINOR_43_ENABLE_DETAIL_QUERY,
+  },
   notFound: (ident) => new ChassisNotFound(ident),
 });

@@ -4,8 +4,7 @@ import type { ChassisRow, ChassisStore } from '@galvanic/db';
 import { ChassisNotEmpty, ChassisNotFound } from '@galvanic/errors';
 import { methodNotAllowed } from '../../http/errors';
 import { ResourceHandlers } from '../../resources/router';
-import { listNodes } from '../nodes/crud';
-import type { NodeCrudDependencies } from '../nodes/crud';
+import { nodeHandlers, type NodeCrudDependencies } from '../nodes/crud';
 import { CHASSIS_RESOURCE } from './resource';
 
 /** A chassis' settable fields, as its schema checked them. */
@@ -73,14 +72,16 @@ export function chassisRouter(deps: ChassisDependencies): Router {
   );
 
   const router = Router();
+  const nodes = nodeHandlers(deps.nodes);
   const chassisOf = (req: Request) => String(req.params.ident);
+  const nodesOf = (req: Request) => `chassis/${chassisOf(req)}/nodes`;
   router
     .route('/:ident/nodes')
-    .get(listNodes(deps.nodes, false, chassisOf))
+    .get(nodes.list(false, nodesOf, chassisOf))
     .all(methodNotAllowed(['GET']));
   router
     .route('/:ident/nodes/detail')
-    .get(listNodes(deps.nodes, true, chassisOf))
+    .get(nodes.list(true, nodesOf, chassisOf))
     .all(methodNotAllowed(['GET']));
   router.use(handlers.router());
   return router;

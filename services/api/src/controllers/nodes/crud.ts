@@ -4,19 +4,18 @@ import type { ConductorDirectory } from '@galvanic/cluster';
 import { destroyNodeMethod, updateNodeMethod, type NodeUpdate } from '@galvanic/conductor-api';
 import type { ChassisStore, NodeFilters, NodeRow, NodeSortKey, NodeStore } from '@galvanic/db';
 import { ChassisNotFound, InvalidParameterValue, NodeNotFound } from '@galvanic/errors';
-import { collectionQuery, nextLink, singleQueryParam } from '../../http/collection';
+import { singleQueryParam } from '../../http/collection';
 import { methodNotAllowed } from '../../http/errors';
-import { baseUrl } from '../../http/links';
-import { fieldsAt } from '../../resources/declaration';
 import { declaredFilters } from '../../resources/query';
+import { ResourceHandlers } from '../../resources/router';
 import { booleanWord, uuidArgument } from '../../resources/rules';
 import { findNode, isValidNodeName } from './identity';
 import { resolveInterfaces } from './interfaces';
 import type { NodeOwners } from './owner';
 import { patchNode } from './patch';
-import { defaultListFields, NODE_RESOURCE } from './resource';
+import { NODE_RESOURCE } from './resource';
 import { checkCreateBody } from './schema';
-import type { NodeViews } from './view';
+import { nodeComputedField, type NodeRenderContext, type NodeViews } from './view';
 
 export interface NodeCrudDependencies {
   nodes: NodeStore;
@@ -38,117 +37,78 @@ async function chassisIdFor(chassis: ChassisStore, uuid: unknown): Promise<numbe
   return row.id;
 }
 
-/**
- * Lists nodes: `/v1/nodes[/detail]`, or with `chassisOf`, the nodes of the chassis a path names
- * (`/v1/chassis/{uuid}/nodes[/detail]`).
- */
-export function listNodes(
+/** The nodes a list is limited to: those of a chassis, named by the path or `?chassis_uuid=`. */
+async function nodeFilters(
+  req: Request,
+  chassisStore: ChassisStore,
+  parentChassis: string | undefined,
+): Promise<NodeFilters> {
+  const filters = declaredFilters(NODE_RESOURCE, req) as NodeFilters;
+  const chassisUuid = parentChassis ?? singleQueryParam(req, 'chassis_uuid');
+  if (chassisUuid !== undefined) {
+    const chassis = await chassisStore.getByUuid(
+      uuidArgument('chassis_uuid', chassisUuid).toLowerCase(),
+    );
+    if (!chassis) throw new ChassisNotFound(chassisUuid);
+    filters.chassis_id = chassis.id;
+  }
+  return filters;
+}
+
+/** A create body checked: Ironic's node schema, and a name Ironic would accept. */
+function checkCreate(req: Request, body: unknown): Record<string, unknown> {
+  const values = checkCreateBody(body, req.apiVersion.minor);
+  if (typeof values.name === 'string' && !isValidNodeName(values.name)) {
+    throw new InvalidParameterValue(`Cannot create node with invalid name '${values.name}'`);
+  }
+  return values;
+}
+
+/** A new node's row: interfaces resolved by live conductors, the chassis by its UUID. */
+async function saveNewNode(
   deps: NodeCrudDependencies,
-  detailPath: boolean,
-  chassisOf?: (req: Request) => string,
-): RequestHandler {
-  return async (req: Request, res: Response) => {
-    const minor = req.apiVersion.minor;
-    const query = collectionQuery(req, {
-      sortKeys: NODE_RESOURCE.sortKeys,
-      defaultSortKey: 'id',
-      fields: fieldsAt(NODE_RESOURCE, minor),
-    });
-    if (detailPath && (query.fields || singleQueryParam(req, 'detail') !== undefined)) {
-      throw new InvalidParameterValue(
-        'Can not specify ?detail=True and fields in the same request.',
-      );
-    }
-    let marker: NodeRow | undefined;
-    if (query.marker !== undefined) {
-      marker = await deps.nodes.getByUuid(uuidArgument('marker', query.marker).toLowerCase());
-      if (!marker) throw new InvalidParameterValue(`Marker ${query.marker} does not exist.`);
-    }
-    const filters = declaredFilters(NODE_RESOURCE, req) as NodeFilters;
-    const chassisUuid = chassisOf
-      ? uuidArgument('chassis_uuid', chassisOf(req))
-      : singleQueryParam(req, 'chassis_uuid');
-    if (chassisUuid !== undefined) {
-      const chassis = await deps.chassis.getByUuid(
-        uuidArgument('chassis_uuid', chassisUuid).toLowerCase(),
-      );
-      if (!chassis) throw new ChassisNotFound(chassisUuid);
-      filters.chassis_id = chassis.id;
-    }
-    const rows = await deps.nodes.list({
-      filters,
-      limit: query.limit,
-      marker,
-      sortKey: query.sortKey as NodeSortKey,
-      sortDir: query.sortDir,
-    });
-    const detail = detailPath || query.detail;
-    const fields = detail
-      ? fieldsAt(NODE_RESOURCE, minor)
-      : [...new Set([...(query.fields ?? defaultListFields(minor)), 'links'])];
-    const body: Record<string, unknown> = { nodes: await deps.views.render(req, rows, fields) };
-    if (rows.length === query.limit && rows.length > 0) {
-      const collection = chassisOf ? `chassis/${chassisOf(req)}/nodes` : 'nodes';
-      body.next = nextLink(
-        baseUrl(req, deps.publicEndpoint),
-        detailPath ? `${collection}/detail` : collection,
-        req,
-        rows.at(-1)!.uuid,
-      );
-    }
-    res.json(body);
-  };
+  values: Record<string, unknown>,
+): Promise<NodeRow> {
+  const uuid = typeof values.uuid === 'string' ? values.uuid.toLowerCase() : randomUUID();
+  const driver = values.driver as string;
+  const group =
+    typeof values.conductor_group === 'string' ? values.conductor_group.toLowerCase() : '';
+  const interfaces = await resolveInterfaces(deps.directory, uuid, driver, group, values, true);
+  const { chassis_uuid: chassisUuid, ...fields } = values;
+  const chassisId = await chassisIdFor(deps.chassis, chassisUuid);
+  const row = await deps.nodes.create({
+    ...fields,
+    ...interfaces,
+    uuid,
+    driver,
+    conductor_group: group,
+    ...(chassisId === null ? {} : { chassis_id: chassisId }),
+  });
+  row.reservation = null; // nobody can hold the lock of a node that did not exist a moment ago
+  return row;
 }
 
-/** `POST /v1/nodes`: Ironic's schema, the driver's interfaces resolved by live conductors. */
-function createNode(deps: NodeCrudDependencies): RequestHandler {
-  return async (req: Request, res: Response) => {
-    const body = checkCreateBody(req.body, req.apiVersion.minor);
-    const uuid = typeof body.uuid === 'string' ? body.uuid.toLowerCase() : randomUUID();
-    if (typeof body.name === 'string' && !isValidNodeName(body.name)) {
-      throw new InvalidParameterValue(`Cannot create node with invalid name '${body.name}'`);
-    }
-    const driver = body.driver as string;
-    const group =
-      typeof body.conductor_group === 'string' ? body.conductor_group.toLowerCase() : '';
-    const interfaces = await resolveInterfaces(deps.directory, uuid, driver, group, body, true);
-    const { chassis_uuid: chassisUuid, ...fields } = body;
-    const chassisId = await chassisIdFor(deps.chassis, chassisUuid);
-    const row = await deps.nodes.create({
-      ...fields,
-      ...interfaces,
-      uuid,
-      driver,
-      conductor_group: group,
-      ...(chassisId === null ? {} : { chassis_id: chassisId }),
-    });
-    row.reservation = null; // nobody can hold the lock of a node that did not exist a moment ago
-    res
-      .status(201)
-      .setHeader('Location', `${baseUrl(req, deps.publicEndpoint)}/v1/nodes/${row.uuid}`);
-    res.json(await deps.views.show(req, row));
-  };
-}
-
-/** `GET /v1/nodes/{node}`, with `?fields=`. */
-function showNode(deps: NodeCrudDependencies): RequestHandler {
-  return async (req: Request, res: Response) => {
-    const node = await findNode(req, deps.nodes, String(req.params.ident), true);
-    const fieldsText = singleQueryParam(req, 'fields');
-    const fields = fieldsText
-      ? [
-          ...new Set([
-            ...collectionQuery(req, {
-              sortKeys: ['id'],
-              defaultSortKey: 'id',
-              fields: fieldsAt(NODE_RESOURCE, req.apiVersion.minor),
-            }).fields!,
-            'links',
-          ]),
-        ]
-      : undefined;
-    res.json(await deps.views.show(req, node, fields));
-  };
+/**
+ * The node resource's generic handlers (list, detail, show, create) from its declaration, with
+ * the node's own hooks: names as identifiers, chassis filters, reservations and conductors shown,
+ * and creation through the conductors' directory.
+ */
+export function nodeHandlers(deps: NodeCrudDependencies) {
+  return new ResourceHandlers<NodeRow, NodeFilters, NodeRenderContext>(
+    NODE_RESOURCE,
+    {
+      store: {
+        getByUuid: (uuid) => deps.nodes.getByUuid(uuid),
+        list: (query) => deps.nodes.list({ ...query, sortKey: query.sortKey as NodeSortKey }),
+      },
+      find: (req, ident) => findNode(req, deps.nodes, ident, true),
+      filters: (req, parent) => nodeFilters(req, deps.chassis, parent),
+      context: (_req, rows, fields) => deps.views.context(rows, fields),
+      computed: nodeComputedField,
+      create: { check: checkCreate, save: (_req, values) => saveNewNode(deps, values) },
+    },
+    { publicEndpoint: deps.publicEndpoint },
+  );
 }
 
 /**
@@ -214,21 +174,26 @@ function deleteNode(deps: NodeCrudDependencies): RequestHandler {
   };
 }
 
-/** The node collection and one node: list, detail, create, show, patch, delete. */
+/**
+ * The node collection and one node: list, detail, create and show from the declaration; patch
+ * and delete through the owning conductor.
+ */
 export function nodeCrudRouter(deps: NodeCrudDependencies): Router {
+  const handlers = nodeHandlers(deps);
+  const collection = () => 'nodes';
   const router = Router();
   router
     .route('/')
-    .get(listNodes(deps, false))
-    .post(createNode(deps))
+    .get(handlers.list(false, collection))
+    .post(handlers.create())
     .all(methodNotAllowed(['GET', 'POST']));
   router
     .route('/detail')
-    .get(listNodes(deps, true))
+    .get(handlers.list(true, collection))
     .all(methodNotAllowed(['GET']));
   router
     .route('/:ident')
-    .get(showNode(deps))
+    .get(handlers.show())
     .patch(patchNodeHandler(deps))
     .delete(deleteNode(deps))
     .all(methodNotAllowed(['GET', 'PATCH', 'DELETE']));

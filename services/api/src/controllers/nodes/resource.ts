@@ -156,7 +156,14 @@ export const NODE_RESOURCE = compileResource({
       maxLength: 255,
     },
   },
-  defaultListFields: ['instance_uuid', 'maintenance', 'power_state', 'provision_state', 'uuid'],
+  defaultListFields: [
+    'instance_uuid',
+    'maintenance',
+    'power_state',
+    'provision_state',
+    'uuid',
+    'name',
+  ],
   sortKeys: NODE_SORT_KEYS,
   filters: {
     driver: { kind: 'text' },
@@ -173,17 +180,6 @@ export const NODE_RESOURCE = compileResource({
     associated: { kind: 'boolean' },
     retired: { kind: 'boolean' },
   },
-  // Nodes take `fields` and `detail` at any microversion, as they always have here.
-  gates: { fields: v.MINOR_1_INITIAL_VERSION, detail: v.MINOR_1_INITIAL_VERSION },
+  parameters: { style: 'lenient' },
   notFound: (ident) => new NodeNotFound(ident),
 });
-
-/** The fields of `GET /v1/nodes` without `detail` or `fields`, by microversion. */
-const DEFAULT_LIST_FIELDS_BY_MINOR = [false, true].map((named) => [
-  ...NODE_RESOURCE.defaultListFields,
-  ...(named ? ['name'] : []),
-]);
-
-export function defaultListFields(minor: number): readonly string[] {
-  return DEFAULT_LIST_FIELDS_BY_MINOR[minor >= v.MINOR_5_NODE_NAME ? 1 : 0]!;
-}

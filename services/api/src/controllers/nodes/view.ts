@@ -12,7 +12,7 @@ export type ReservationLookup = (
 ) => Promise<ReadonlyMap<number, string>>;
 
 /** What the node's computed fields are read from, gathered once per request. */
-interface NodeRenderContext {
+export interface NodeRenderContext {
   reservations: ReadonlyMap<number, string>;
   chassisUuids: ReadonlyMap<number, string>;
   owners: NodeOwners;
@@ -20,7 +20,12 @@ interface NodeRenderContext {
 
 const NONE: ReadonlyMap<number, string> = new Map();
 
-const computed: ComputedField<NodeRow, NodeRenderContext> = (row, field, context) => {
+/** The node's fields that are not its columns. */
+export const nodeComputedField: ComputedField<NodeRow, NodeRenderContext> = (
+  row,
+  field,
+  context,
+) => {
   switch (field) {
     case 'reservation':
       // Single-node reads carry it from their own statement; lists ask once for all.
@@ -52,11 +57,8 @@ export interface NodeViewDependencies {
 export class NodeViews {
   constructor(private readonly deps: NodeViewDependencies) {}
 
-  async render(
-    req: Request,
-    rows: readonly NodeRow[],
-    fields: readonly string[],
-  ): Promise<Record<string, unknown>[]> {
+  /** What rendering these rows with these fields needs, read in at most one statement each. */
+  async context(rows: readonly NodeRow[], fields: readonly string[]): Promise<NodeRenderContext> {
     const unreserved = fields.includes('reservation')
       ? rows.filter((row) => row.reservation === undefined).map((row) => row.id)
       : [];
@@ -67,10 +69,18 @@ export class NodeViews {
       unreserved.length > 0 ? this.deps.reservations(unreserved) : NONE,
       chassisIds.length > 0 ? this.deps.chassis.uuidsOf(chassisIds) : NONE,
     ]);
-    const context = { reservations, chassisUuids, owners: this.deps.owners };
+    return { reservations, chassisUuids, owners: this.deps.owners };
+  }
+
+  async render(
+    req: Request,
+    rows: readonly NodeRow[],
+    fields: readonly string[],
+  ): Promise<Record<string, unknown>[]> {
+    const context = await this.context(rows, fields);
     const base = baseUrl(req, this.deps.publicEndpoint);
     return rows.map((row) =>
-      renderResource(NODE_RESOURCE, row, fields, { base, context }, computed),
+      renderResource(NODE_RESOURCE, row, fields, { base, context }, nodeComputedField),
     );
   }
 

@@ -61,6 +61,10 @@ export const PORT_RESOURCE = compileResource({
   },
   defaultListFields: ['uuid', 'address', 'links'],
   sortKeys: PORT_SORT_KEYS,
-  gates: { fields: v.MINOR_8_FETCHING_SUBSET_OF_FIELDS, detail: v.MINOR_43_ENABLE_DETAIL_QUERY },
+  parameters: {
+    style: 'ironic',
+    fieldsSince: v.MINOR_8_FETCHING_SUBSET_OF_FIELDS,
+    detailSince: v.MINOR_43_ENABLE_DETAIL_QUERY,
+  },
   notFound: (ident) => new PortNotFound(ident),
 });
