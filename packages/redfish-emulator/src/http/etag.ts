@@ -1,0 +1,36 @@
+/**
+ * ETags are a hash of the resource's JSON, so any change of what a client sees changes the ETag
+ * without per-resource bookkeeping. They are strong; `If-Match` compares them strongly (RFC 9110
+ * 13.1.1), so a weak `W/"..."` never matches.
+ */
+import { createHash } from 'node:crypto';
+import { RedfishError, baseMessage } from '../errors';
+
+export function etagOf(body: object): string {
+  const digest = createHash('sha1').update(JSON.stringify(body)).digest('base64url');
+  return `"${digest.slice(0, 16)}"`;
+}
+
+/** The body with its `@odata.etag`, and that ETag. */
+export function withEtag(body: object): { body: object; etag: string } {
+  const etag = etagOf(body);
+  return { body: { ...body, '@odata.etag': etag }, etag };
+}
+
+/**
+ * Throws 412 when `If-Match` names none of the current ETag (or `*`), and 428 when it is absent
+ * but required.
+ */
+export function checkIfMatch(
+  ifMatch: string | undefined,
+  currentEtag: string,
+  required: boolean,
+): void {
+  if (ifMatch === undefined || ifMatch.trim() === '') {
+    if (required) throw new RedfishError(428, baseMessage('PreconditionRequired'));
+    return;
+  }
+  const candidates = ifMatch.split(',').map((tag) => tag.trim());
+  if (candidates.includes('*') || candidates.includes(currentEtag)) return;
+  throw new RedfishError(412, baseMessage('PreconditionFailed'));
+}
