@@ -130,6 +130,8 @@ export interface RedfishEmulator {
   system(id: string): EmulatedSystemHandle;
   sessions(): SessionInfo[];
   subscriptions(): SubscriptionRecord[];
+  /** Events sent to subscribers by SubmitTestEvent so far, and failed sends. */
+  eventDeliveries(): { readonly delivered: number; readonly failed: number };
   tasks(): TaskInfo[];
   /** Stops the server (dropping open connections), timers and backends; removes temp files. */
   close(): Promise<void>;
@@ -313,6 +315,7 @@ export async function startRedfishEmulator(
     sessions: () =>
       sessions.list().map(({ id, userName, createdTime }) => ({ id, userName, createdTime })),
     subscriptions: () => model.subscriptions.list(),
+    eventDeliveries: () => ({ ...model.subscriptions.deliveries }),
     tasks: () =>
       tasks.list().map((task) => ({
         id: task.id,
