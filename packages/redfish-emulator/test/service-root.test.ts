@@ -24,8 +24,9 @@ function idsIn(value: unknown, found: Set<string>): void {
     for (const item of value) idsIn(item, found);
   } else if (value && typeof value === 'object') {
     for (const [key, inner] of Object.entries(value)) {
-      if (key === '@odata.id' && typeof inner === 'string') found.add(inner);
-      else if (key === 'target' && typeof inner === 'string') continue;
+      if (key === '@odata.id' && typeof inner === 'string') {
+        if (!inner.includes('#')) found.add(inner);
+      } else if (key === 'target' && typeof inner === 'string') continue;
       else idsIn(inner, found);
     }
   }

@@ -6,15 +6,24 @@
 import { createHash } from 'node:crypto';
 import { RedfishError, baseMessage } from '../errors';
 
-export function etagOf(body: object): string {
-  const digest = createHash('sha1').update(JSON.stringify(body)).digest('base64url');
+function etagOfJson(json: string): string {
+  const digest = createHash('sha1').update(json).digest('base64url');
   return `"${digest.slice(0, 16)}"`;
 }
 
-/** The body with its `@odata.etag`, and that ETag. */
-export function withEtag(body: object): { body: object; etag: string } {
-  const etag = etagOf(body);
-  return { body: { ...body, '@odata.etag': etag }, etag };
+export function etagOf(body: object): string {
+  return etagOfJson(JSON.stringify(body));
+}
+
+/**
+ * The JSON text of the body with its `@odata.etag` appended, and that ETag; the body is
+ * serialized once.
+ */
+export function serializeWithEtag(body: object): { json: string; etag: string } {
+  const json = JSON.stringify(body);
+  const etag = etagOfJson(json);
+  const member = `"@odata.etag":${JSON.stringify(etag)}`;
+  return { json: json === '{}' ? `{${member}}` : `${json.slice(0, -1)},${member}}`, etag };
 }
 
 /**

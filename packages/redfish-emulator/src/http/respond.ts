@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Reply } from './context';
-import { withEtag } from './etag';
+import { serializeWithEtag } from './etag';
 import type { RedfishError } from '../errors';
 
 const COMMON_HEADERS = {
@@ -13,13 +13,13 @@ export function writeReply(res: ServerResponse, reply: Reply, headOnly: boolean)
   const headers: Record<string, string | number> = { ...COMMON_HEADERS, ...reply.headers };
   let payload: string | undefined;
   if (reply.body !== undefined) {
-    let body = reply.body;
     if (reply.etag) {
-      const tagged = withEtag(body);
-      body = tagged.body;
+      const tagged = serializeWithEtag(reply.body);
+      payload = tagged.json;
       headers['ETag'] = tagged.etag;
+    } else {
+      payload = JSON.stringify(reply.body);
     }
-    payload = JSON.stringify(body);
     headers['Content-Type'] = 'application/json; charset=utf-8';
   } else if (reply.text) {
     payload = reply.text.data;

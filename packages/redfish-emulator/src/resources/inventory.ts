@@ -100,6 +100,16 @@ function storageResource(system: EmulatedSystem, path: string): object {
     '@odata.type': '#Storage.v1_15_0.Storage',
     Id: '1',
     Name: 'Storage Controller',
+    StorageControllers: [
+      {
+        '@odata.id': `${path}#/StorageControllers/0`,
+        MemberId: '0',
+        Name: 'Emulated SATA/SAS controller',
+        SupportedControllerProtocols: ['PCIe'],
+        SupportedDeviceProtocols: [...new Set(disks.map((disk) => disk.protocol))],
+        Status: STATUS_OK,
+      },
+    ],
     Drives: disks.map((disk) => ref(`${path}/Drives/${disk.id}`)),
     'Drives@odata.count': disks.length,
     Status: STATUS_OK,
