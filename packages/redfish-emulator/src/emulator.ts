@@ -153,6 +153,11 @@ function buildSystems(options: RedfishEmulatorOptions, faults: FaultInjector): E
   const seen = new Set<string>();
   return specs.map((spec, index) => {
     const id = spec.id ?? String(index + 1);
+    if (!/^[A-Za-z0-9._~-]+$/.test(id)) {
+      throw new Error(
+        `System id ${JSON.stringify(id)} must be letters, digits, '.', '_', '~' or '-'`,
+      );
+    }
     if (seen.has(id)) throw new Error(`duplicate System id ${id}`);
     seen.add(id);
     const inventory: SystemInventory = { ...defaultInventory(index), ...spec.inventory };

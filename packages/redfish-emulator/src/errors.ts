@@ -188,6 +188,11 @@ const BASE_MESSAGES = {
     resolution:
       'Reduce the value for the query parameter to a value that is within range, such as a start or count value that is within bounds of the number of resources in a collection or a page that is within the range of valid pages.',
   },
+  QueryNotSupported: {
+    message: 'Querying is not supported by the implementation.',
+    severity: 'Warning',
+    resolution: 'Remove the query parameters and resubmit the request if the operation failed.',
+  },
   TaskStarted: {
     message: "The task with Id '%1' has started.",
     severity: 'OK',

@@ -227,6 +227,15 @@ describe('a pluggable System backend', () => {
   });
 });
 
+describe('System ids', () => {
+  it('refuses ids that cannot be one URI segment, and duplicates', async () => {
+    await expect(startRedfishEmulator({ systems: [{ id: 'a/b' }] })).rejects.toThrow(/must be/);
+    await expect(startRedfishEmulator({ systems: [{ id: 'x' }, { id: 'x' }] })).rejects.toThrow(
+      /duplicate/,
+    );
+  });
+});
+
 describe('MemorySystemBackend', () => {
   it('restarting a host that is off powers it on; PowerCycle goes off then on', async () => {
     const backend = new MemorySystemBackend({ inventory: defaultInventory(0) });

@@ -245,6 +245,15 @@ describe('collection paging', () => {
     expect(members).toEqual(Array.from({ length: 7 }, (_, i) => `/redfish/v1/Systems/${i + 1}`));
   });
 
+  it('answers 501 to unsupported $ query parameters and ignores other unknown ones', async () => {
+    const expand = await redfishRequest(paged, 'GET', '/redfish/v1/Systems?$expand=.');
+    expect(expand.status).toBe(501);
+    expect(expand.json).toMatchObject({
+      error: { code: expect.stringContaining('QueryNotSupported') },
+    });
+    expect((await redfishRequest(paged, 'GET', '/redfish/v1/Systems?colour=red')).status).toBe(200);
+  });
+
   it('honours $top and refuses a bad $skip', async () => {
     const top = (await redfishRequest(paged, 'GET', '/redfish/v1/Managers?$top=2'))
       .json as Collection;

@@ -87,6 +87,17 @@ function parseBody(req: IncomingMessage, raw: Buffer | undefined): unknown {
   }
 }
 
+const SUPPORTED_QUERY = new Set(['$skip', '$top']);
+
+/** DSP0266: unsupported `$` query parameters are a 501; other unknown ones are ignored. */
+function rejectUnsupportedQuery(query: URLSearchParams): void {
+  for (const name of query.keys()) {
+    if (name.startsWith('$') && !SUPPORTED_QUERY.has(name)) {
+      throw new RedfishError(501, baseMessage('QueryNotSupported'));
+    }
+  }
+}
+
 async function handle(
   options: PipelineOptions,
   req: IncomingMessage,
@@ -123,6 +134,7 @@ async function handle(
         Array.isArray(token) ? token[0] : token,
       );
     }
+    rejectUnsupportedQuery(query);
     const match = options.router.match(method, path);
     if (!match) throw notFound(path);
     if (!match.handler) {
