@@ -16,6 +16,7 @@ import type {
   SystemInventory,
 } from './backend/types';
 import type { BiosSnapshot } from './bios-state';
+import type { SecureBootSnapshot } from './secure-boot-state';
 import { FaultInjector } from './faults';
 import { createRequestListener } from './http/server';
 import type { AsyncActionName, EmulatedManager, EmulatorModel } from './model';
@@ -88,6 +89,7 @@ export interface SystemStateSnapshot {
   readonly indicatorLed: IndicatorLed;
   readonly media: Readonly<Record<string, MediaState>>;
   readonly bios: BiosSnapshot;
+  readonly secureBoot: SecureBootSnapshot;
 }
 
 /** One emulated System, for tests: where it is and what state it is in, without HTTP. */
@@ -216,6 +218,7 @@ function systemHandle(system: EmulatedSystem): EmulatedSystemHandle {
         backend.mediaSlots.map((slot) => [slot.id, backend.media(slot.id)]),
       ),
       bios: system.bios.snapshot(),
+      secureBoot: system.secureBoot.snapshot(),
     }),
   };
 }

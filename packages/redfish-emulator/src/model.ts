@@ -4,6 +4,7 @@
  */
 import type { SystemBackend } from './backend/types';
 import { BiosState } from './bios-state';
+import { SecureBootState } from './secure-boot-state';
 import type { FaultInjector } from './faults';
 import type { SessionStore } from './sessions';
 import type { SubscriptionStore } from './subscriptions';
@@ -39,6 +40,7 @@ export class EmulatedSystem {
   readonly index: number;
   readonly backend: SystemBackend;
   readonly bios = new BiosState();
+  readonly secureBoot = new SecureBootState();
   readonly path: string;
   readonly chassisPath: string;
   assetTag = '';
@@ -51,7 +53,10 @@ export class EmulatedSystem {
     this.backend = backend;
     this.path = `${SYSTEMS_PATH}/${encodeURIComponent(id)}`;
     this.chassisPath = `${CHASSIS_PATH}/${encodeURIComponent(id)}`;
-    this.#stopListening = backend.onBoot(() => this.bios.applyPending());
+    this.#stopListening = backend.onBoot(() => {
+      this.bios.applyPending();
+      this.secureBoot.booted();
+    });
   }
 
   async close(): Promise<void> {

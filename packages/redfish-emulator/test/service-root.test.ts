@@ -112,6 +112,11 @@ describe('service root and navigation', () => {
     expect(seen).toContain('/redfish/v1/Managers/3/VirtualMedia/Cd');
     expect(seen).toContain('/redfish/v1/Systems/1/Storage/1/Drives/Disk2');
     expect(seen).toContain('/redfish/v1/Systems/1/EthernetInterfaces/NIC1');
+    expect(seen).toContain('/redfish/v1/Systems/1/SecureBoot');
+    expect(seen).toContain('/redfish/v1/Systems/1/Storage/1/Controllers/0');
+    expect(seen).toContain('/redfish/v1/Systems/1/Storage/1/Volumes');
+    expect(seen).toContain('/redfish/v1/Chassis/3/Thermal');
+    expect(seen).toContain('/redfish/v1/Chassis/3/Power');
   });
 
   it('links a System to its Manager and Chassis and back', async () => {

@@ -36,6 +36,7 @@ async function pollUntilDone(
     if (res.status !== 202) return { polls, final: res };
     expect(res.headers['retry-after']).toBe('1');
     expect(res.headers.location).toBe(monitor);
+    expect(res.headers.allow).toBe('DELETE');
     polls.push(res.json as Task);
     await new Promise((r) => setTimeout(r, 20));
   }

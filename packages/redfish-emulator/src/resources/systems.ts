@@ -90,6 +90,7 @@ export function systemResource(system: EmulatedSystem): object {
       Status: { State: 'Enabled', Health: 'OK' },
     },
     Bios: ref(`${system.path}/Bios`),
+    SecureBoot: ref(`${system.path}/SecureBoot`),
     Processors: ref(`${system.path}/Processors`),
     Memory: ref(`${system.path}/Memory`),
     EthernetInterfaces: ref(`${system.path}/EthernetInterfaces`),

@@ -84,6 +84,8 @@ export function registerTaskRoutes(router: Router, model: EmulatorModel): void {
         body: taskResource(model, task),
         headers: {
           Location: ctx.path,
+          // A running task can be cancelled (sushy reads exactly `Allow: DELETE`).
+          Allow: 'DELETE',
           ...(retryAfter > 0 ? { 'Retry-After': String(retryAfter) } : {}),
         },
       };
@@ -118,6 +120,7 @@ export async function runAction(
   );
   const headers: Record<string, string> = {
     Location: `${TASK_MONITORS_PATH}/${task.id}`,
+    Allow: 'DELETE',
   };
   if (settings.retryAfterSeconds > 0) headers['Retry-After'] = String(settings.retryAfterSeconds);
   return { status: 202, body: taskResource(model, task), headers };
