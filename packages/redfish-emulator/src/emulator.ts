@@ -20,7 +20,7 @@ import type { SecureBootSnapshot } from './secure-boot-state';
 import { FaultInjector } from './faults';
 import { createRequestListener } from './http/server';
 import type { AsyncActionName, EmulatedManager, EmulatorModel } from './model';
-import { EmulatedSystem, MANAGERS_PATH } from './model';
+import { EmulatedSystem, INITIAL_MANAGER_STATE, MANAGERS_PATH } from './model';
 import { buildRouter } from './resources';
 import { SessionStore } from './sessions';
 import type { SubscriptionRecord } from './subscriptions';
@@ -51,6 +51,11 @@ export interface AsyncActionOptions {
   readonly durationMs?: number;
   /** `Retry-After` sent with 202s (default 1; 0 sends none). */
   readonly retryAfterSeconds?: number;
+  /**
+   * Status of a GET on a running Task's own URI (default 202, as iDRAC answers and sushy
+   * expects, since sushy polls that URI; 200 as on other BMCs).
+   */
+  readonly runningTaskStatus?: 200 | 202;
 }
 
 export interface RedfishEmulatorOptions {
@@ -90,6 +95,12 @@ export interface SystemStateSnapshot {
   readonly media: Readonly<Record<string, MediaState>>;
   readonly bios: BiosSnapshot;
   readonly secureBoot: SecureBootSnapshot;
+  readonly firmware: {
+    readonly bios: string;
+    /** Flashed at the next boot. */
+    readonly pendingBios: string | undefined;
+    readonly bmc: string;
+  };
 }
 
 /** One emulated System, for tests: where it is and what state it is in, without HTTP. */
@@ -185,6 +196,7 @@ function buildManagers(
       path: `${MANAGERS_PATH}/BMC`,
       systems,
       hostsVirtualMedia: false,
+      ...INITIAL_MANAGER_STATE,
     };
     for (const system of systems) system.manager = manager;
     return [manager];
@@ -195,6 +207,7 @@ function buildManagers(
       path: `${MANAGERS_PATH}/${encodeURIComponent(system.id)}`,
       systems: [system],
       hostsVirtualMedia: true,
+      ...INITIAL_MANAGER_STATE,
     };
     system.manager = manager;
     return manager;
@@ -219,6 +232,11 @@ function systemHandle(system: EmulatedSystem): EmulatedSystemHandle {
       ),
       bios: system.bios.snapshot(),
       secureBoot: system.secureBoot.snapshot(),
+      firmware: {
+        bios: system.biosVersion,
+        pendingBios: system.pendingBiosVersion,
+        bmc: system.manager.firmwareVersion,
+      },
     }),
   };
 }
@@ -265,6 +283,7 @@ export async function startRedfishEmulator(
         actions: new Set(options.asyncActions?.actions ?? []),
         durationMs: options.asyncActions?.durationMs ?? 1000,
         retryAfterSeconds: options.asyncActions?.retryAfterSeconds ?? 1,
+        runningTaskStatus: options.asyncActions?.runningTaskStatus ?? 202,
       },
     },
   };

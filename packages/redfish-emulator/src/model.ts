@@ -21,6 +21,8 @@ export interface AsyncActionSettings {
   readonly actions: ReadonlySet<AsyncActionName>;
   readonly durationMs: number;
   readonly retryAfterSeconds: number;
+  /** Status of a GET on a running Task resource (the monitor always answers 202). */
+  readonly runningTaskStatus: 200 | 202;
 }
 
 export interface EmulatorSettings {
@@ -44,6 +46,9 @@ export class EmulatedSystem {
   readonly path: string;
   readonly chassisPath: string;
   assetTag = '';
+  biosVersion: string;
+  /** A BIOS image SimpleUpdate delivered, flashed at the next boot. */
+  pendingBiosVersion: string | undefined;
   manager!: EmulatedManager;
   readonly #stopListening: () => void;
 
@@ -53,7 +58,12 @@ export class EmulatedSystem {
     this.backend = backend;
     this.path = `${SYSTEMS_PATH}/${encodeURIComponent(id)}`;
     this.chassisPath = `${CHASSIS_PATH}/${encodeURIComponent(id)}`;
+    this.biosVersion = backend.inventory.biosVersion;
     this.#stopListening = backend.onBoot(() => {
+      if (this.pendingBiosVersion !== undefined) {
+        this.biosVersion = this.pendingBiosVersion;
+        this.pendingBiosVersion = undefined;
+      }
       this.bios.applyPending();
       this.secureBoot.booted();
     });
@@ -71,7 +81,18 @@ export interface EmulatedManager {
   readonly systems: readonly EmulatedSystem[];
   /** A per-System manager holds its System's virtual media; a shared one leaves it to Systems. */
   readonly hostsVirtualMedia: boolean;
+  firmwareVersion: string;
+  /** The BMC clock minus the real one, in milliseconds (set by PATCHing DateTime). */
+  clockOffsetMs: number;
+  /** DateTimeLocalOffset, e.g. `+00:00`. */
+  localOffset: string;
 }
+
+export const INITIAL_MANAGER_STATE = {
+  firmwareVersion: '1.0.0',
+  clockOffsetMs: 0,
+  localOffset: '+00:00',
+} as const;
 
 export interface EmulatorModel {
   readonly serviceUuid: string;

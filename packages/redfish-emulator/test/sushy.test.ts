@@ -38,7 +38,7 @@ describe.skipIf(python === undefined)(
       await emulator?.close();
     });
 
-    it('runs power, boot, BIOS, inventory, virtual media and events through sushy', async () => {
+    it('runs power, boot, BIOS, inventory, virtual media, events and a firmware task through sushy', async () => {
       // requests lets REQUESTS_CA_BUNDLE override a session's CA: leave it out.
       const env = { ...process.env };
       delete env.REQUESTS_CA_BUNDLE;

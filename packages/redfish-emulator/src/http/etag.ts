@@ -16,12 +16,15 @@ export function etagOf(body: object): string {
 }
 
 /**
- * The JSON text of the body with its `@odata.etag` appended, and that ETag; the body is
- * serialized once.
+ * The JSON text of the body with its `@odata.etag` appended, and that ETag (of `etagSource` when
+ * given, else of the body, then serialized once).
  */
-export function serializeWithEtag(body: object): { json: string; etag: string } {
+export function serializeWithEtag(
+  body: object,
+  etagSource?: object,
+): { json: string; etag: string } {
   const json = JSON.stringify(body);
-  const etag = etagOfJson(json);
+  const etag = etagSource ? etagOf(etagSource) : etagOfJson(json);
   const member = `"@odata.etag":${JSON.stringify(etag)}`;
   return { json: json === '{}' ? `{${member}}` : `${json.slice(0, -1)},${member}}`, etag };
 }

@@ -14,7 +14,7 @@ export function writeReply(res: ServerResponse, reply: Reply, headOnly: boolean)
   let payload: string | undefined;
   if (reply.body !== undefined) {
     if (reply.etag) {
-      const tagged = serializeWithEtag(reply.body);
+      const tagged = serializeWithEtag(reply.body, reply.etagSource);
       payload = tagged.json;
       headers['ETag'] = tagged.etag;
     } else {

@@ -12,6 +12,7 @@ import { registerServiceRootRoutes } from './service-root';
 import { registerSessionRoutes } from './session-service';
 import { registerSystemRoutes } from './systems';
 import { registerTaskRoutes } from './task-service';
+import { registerUpdateRoutes } from './update-service';
 
 /** Every Redfish resource this emulator serves. */
 export function buildRouter(model: EmulatorModel, authenticator: Authenticator): Router {
@@ -27,5 +28,6 @@ export function buildRouter(model: EmulatorModel, authenticator: Authenticator):
   registerSessionRoutes(router, model, authenticator);
   registerEventRoutes(router, model);
   registerTaskRoutes(router, model);
+  registerUpdateRoutes(router, model);
   return router;
 }

@@ -11,7 +11,7 @@ import type {
   VirtualMediaSlot,
 } from '../backend/types';
 import { badRequest } from '../errors';
-import type { RequestContext } from '../http/context';
+import type { Reply, RequestContext } from '../http/context';
 import type { Router } from '../http/router';
 import type { EmulatedManager, EmulatedSystem, EmulatorModel } from '../model';
 import { MANAGERS_PATH, SYSTEMS_PATH } from '../model';
@@ -23,6 +23,7 @@ import {
   objectBody,
   ref,
   rejectUnknownParameters,
+  requireCurrentEtag,
   resourceReply,
   viaBackend,
 } from './common';
@@ -46,7 +47,17 @@ function managerUuid(index: number): string {
   return `b1c0f1e2-0000-4000-8000-${index.toString(16).padStart(12, '0')}`;
 }
 
-function managerResource(model: EmulatorModel, manager: EmulatedManager, index: number): object {
+/** Manager.DateTime: the BMC clock shown in its local offset, to the second. */
+export function managerDateTime(manager: EmulatedManager, now = Date.now()): string {
+  const sign = manager.localOffset.startsWith('-') ? -1 : 1;
+  const [hours, minutes] = manager.localOffset.slice(1).split(':').map(Number);
+  const offsetMs = sign * ((hours ?? 0) * 60 + (minutes ?? 0)) * 60_000;
+  const local = new Date(now + manager.clockOffsetMs + offsetMs);
+  return `${local.toISOString().slice(0, 19)}${manager.localOffset}`;
+}
+
+/** The Manager without its clock reading: what its ETag covers. */
+function managerState(model: EmulatorModel, manager: EmulatedManager, index: number): object {
   return {
     '@odata.id': manager.path,
     '@odata.type': '#Manager.v1_18_0.Manager',
@@ -55,7 +66,8 @@ function managerResource(model: EmulatorModel, manager: EmulatedManager, index: 
     Description: 'Emulated baseboard management controller',
     ManagerType: 'BMC',
     Model: 'Galvanic Emulated BMC',
-    FirmwareVersion: '1.0.0',
+    FirmwareVersion: manager.firmwareVersion,
+    DateTimeLocalOffset: manager.localOffset,
     UUID: managerUuid(index),
     ServiceEntryPointUUID: model.serviceUuid,
     PowerState: 'On',
@@ -73,6 +85,16 @@ function managerResource(model: EmulatorModel, manager: EmulatedManager, index: 
     },
   };
 }
+
+function managerReply(model: EmulatorModel, manager: EmulatedManager): Reply {
+  const state = managerState(model, manager, model.managers.indexOf(manager));
+  return {
+    ...resourceReply({ ...state, DateTime: managerDateTime(manager) }, 'GET, PATCH'),
+    etagSource: state,
+  };
+}
+
+const LOCAL_OFFSET = /^[+-](?:[01]\d|2[0-3]):[0-5]\d$/;
 
 function imageName(image: string | null): string | null {
   if (image === null) return null;
@@ -263,9 +285,46 @@ export function registerManagerRoutes(router: Router, model: EmulatorModel): voi
     ),
   );
 
-  router.on('GET', `${MANAGERS_PATH}/{manager}`, (ctx, params) => {
+  router.on('GET', `${MANAGERS_PATH}/{manager}`, (ctx, params) =>
+    managerReply(model, lookup(model.managersById, params.manager as string, ctx)),
+  );
+
+  // DateTime and DateTimeLocalOffset (Ironic's set_bmc_clock step).
+  router.on('PATCH', `${MANAGERS_PATH}/{manager}`, (ctx, params) => {
     const manager = lookup(model.managersById, params.manager as string, ctx);
-    return resourceReply(managerResource(model, manager, model.managers.indexOf(manager)), 'GET');
+    const current = managerState(model, manager, model.managers.indexOf(manager));
+    requireCurrentEtag(model, ctx, current);
+    const body = objectBody(ctx);
+    for (const name of Object.keys(body)) {
+      if (name.startsWith('@') || name === 'DateTime' || name === 'DateTimeLocalOffset') continue;
+      const id = name in current ? 'PropertyNotWritable' : 'PropertyUnknown';
+      throw badRequest(id, [name], [`#/${name}`]);
+    }
+    const { DateTime: dateTime, DateTimeLocalOffset: localOffset } = body;
+    let instant: number | undefined;
+    if (dateTime !== undefined) {
+      instant = typeof dateTime === 'string' ? Date.parse(dateTime) : NaN;
+      if (Number.isNaN(instant)) {
+        throw badRequest(
+          'PropertyValueTypeError',
+          [JSON.stringify(dateTime), 'DateTime'],
+          ['#/DateTime'],
+        );
+      }
+    }
+    if (
+      localOffset !== undefined &&
+      (typeof localOffset !== 'string' || !LOCAL_OFFSET.test(localOffset))
+    ) {
+      throw badRequest(
+        'PropertyValueTypeError',
+        [JSON.stringify(localOffset) ?? 'null', 'DateTimeLocalOffset'],
+        ['#/DateTimeLocalOffset'],
+      );
+    }
+    if (instant !== undefined) manager.clockOffsetMs = instant - Date.now();
+    if (typeof localOffset === 'string') manager.localOffset = localOffset;
+    return managerReply(model, manager);
   });
 
   const managerReset = 'Manager.Reset';

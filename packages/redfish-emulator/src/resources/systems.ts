@@ -77,7 +77,7 @@ export function systemResource(system: EmulatedSystem): object {
       'BootSourceOverrideMode@Redfish.AllowableValues': BOOT_MODES,
       HttpBootUri: boot.httpBootUri,
     },
-    BiosVersion: inventory.biosVersion,
+    BiosVersion: system.biosVersion,
     ProcessorSummary: {
       Count: inventory.processors.length,
       CoreCount: totalCores,

@@ -65,7 +65,10 @@ export function registerTaskRoutes(router: Router, model: EmulatorModel): void {
   router.on('GET', `${TASKS_PATH}/{task}`, (ctx, params) => {
     const task = model.tasks.get(params.task as string);
     if (!task) throw notFound(ctx.path);
-    return resourceReply(taskResource(model, task));
+    const reply = resourceReply(taskResource(model, task));
+    // sushy polls the Task's own URI when the 202 carried the Task, as iDRAC's tasks expect.
+    const status = task.state === 'Running' ? model.settings.asyncActions.runningTaskStatus : 200;
+    return { ...reply, status };
   });
 
   router.on('DELETE', `${TASKS_PATH}/{task}`, (ctx, params) => {
@@ -100,20 +103,16 @@ export function registerTaskRoutes(router: Router, model: EmulatorModel): void {
   });
 }
 
-/**
- * Runs an action's work now, or — when the action is configured as long-running — answers 202
- * with a task monitor and runs it when the task ends. Parameters are checked before this.
- */
-export async function runAction(
+/** Starts `work` as a task; answers 202 with the task monitor and the Task. */
+export function startTask(
   model: EmulatorModel,
-  name: AsyncActionName,
+  name: string,
   ctx: RequestContext,
   work: () => Promise<Reply>,
-): Promise<Reply> {
+): Reply {
   const settings = model.settings.asyncActions;
-  if (!settings.actions.has(name)) return work();
   const task = model.tasks.start(
-    `${name} ${ctx.path}`,
+    name,
     { method: ctx.method, path: ctx.path, body: ctx.body },
     settings.durationMs,
     work,
@@ -124,4 +123,18 @@ export async function runAction(
   };
   if (settings.retryAfterSeconds > 0) headers['Retry-After'] = String(settings.retryAfterSeconds);
   return { status: 202, body: taskResource(model, task), headers };
+}
+
+/**
+ * Runs an action's work now, or — when the action is configured as long-running — answers 202
+ * with a task monitor and runs it when the task ends. Parameters are checked before this.
+ */
+export async function runAction(
+  model: EmulatorModel,
+  name: AsyncActionName,
+  ctx: RequestContext,
+  work: () => Promise<Reply>,
+): Promise<Reply> {
+  if (!model.settings.asyncActions.actions.has(name)) return work();
+  return startTask(model, `${name} ${ctx.path}`, ctx, work);
 }
