@@ -4,7 +4,7 @@ import https from 'node:https';
 import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RedfishEmulator } from '../src/index';
-import { redfishRequest, startRedfishFleet } from '../src/testing';
+import { redfishDriverInfo, redfishRequest, startRedfishFleet } from '../src/testing';
 
 let emulator: RedfishEmulator;
 
@@ -43,6 +43,16 @@ describe('HTTPS with a generated CA', () => {
     expect(await getWith({ ca: emulator.caPem }, `${localhost}/redfish/v1/`)).toBe(200);
     const res = await redfishRequest(emulator, 'GET', '/redfish/v1/Systems/1');
     expect(res.status).toBe(200);
+  });
+
+  it('gives Ironic driver_info for a System, with the CA to verify', () => {
+    expect(redfishDriverInfo(emulator, emulator.system('1'))).toEqual({
+      redfish_address: emulator.url,
+      redfish_system_id: '/redfish/v1/Systems/1',
+      redfish_username: 'admin',
+      redfish_password: 'password',
+      redfish_verify_ca: emulator.caPath,
+    });
   });
 
   it('is refused without the CA', async () => {

@@ -107,6 +107,29 @@ export function redfishRequest(
   });
 }
 
+/** A node's `driver_info` for Ironic's redfish hardware type, pointing at one emulated System. */
+export interface RedfishDriverInfo {
+  readonly redfish_address: string;
+  readonly redfish_system_id: string;
+  readonly redfish_username: string;
+  readonly redfish_password: string;
+  /** The generated CA's path, with TLS on. */
+  readonly redfish_verify_ca?: string;
+}
+
+export function redfishDriverInfo(
+  emulator: Pick<RedfishEmulator, 'url' | 'credentials' | 'caPath'>,
+  system: Pick<EmulatedSystemHandle, 'path'>,
+): RedfishDriverInfo {
+  return {
+    redfish_address: emulator.url,
+    redfish_system_id: system.path,
+    redfish_username: emulator.credentials.username,
+    redfish_password: emulator.credentials.password,
+    ...(emulator.caPath ? { redfish_verify_ca: emulator.caPath } : {}),
+  };
+}
+
 /** Creates a session; returns its token and URI. */
 export async function createSession(
   emulator: Pick<RedfishEmulator, 'url' | 'credentials' | 'caPem'>,
