@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { existsSync } from 'node:fs';
 import https from 'node:https';
 import { X509Certificate } from 'node:crypto';
@@ -71,6 +74,14 @@ describe('HTTPS with a generated CA', () => {
     } finally {
       await other.close();
     }
+  });
+
+  it('removes the generated files when the process exits without close()', async () => {
+    const script = fileURLToPath(new URL('./support/exit-without-close.ts', import.meta.url));
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script]);
+    const caPath = stdout.trim();
+    expect(caPath).toMatch(/ca\.pem$/);
+    expect(existsSync(caPath)).toBe(false);
   });
 
   it('removes the generated files on close', async () => {
