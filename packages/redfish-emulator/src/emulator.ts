@@ -79,6 +79,11 @@ export interface RedfishEmulatorOptions {
   readonly pageSize?: number;
   /** PATCH without If-Match is a 428 PreconditionRequired (default false). */
   readonly requireIfMatch?: boolean;
+  /**
+   * Show ETags weak, `W/"…"`, as some BMCs do; If-Match compares strongly, so a client must send
+   * the strong form `"…"` (default false).
+   */
+  readonly weakEtags?: boolean;
   readonly asyncActions?: AsyncActionOptions;
   /** Initial `faults.powerTransitionMs` (default 0). */
   readonly powerTransitionMs?: number;
@@ -279,6 +284,7 @@ export async function startRedfishEmulator(
     settings: {
       pageSize: options.pageSize,
       requireIfMatch: options.requireIfMatch ?? false,
+      weakEtags: options.weakEtags ?? false,
       asyncActions: {
         actions: new Set(options.asyncActions?.actions ?? []),
         durationMs: options.asyncActions?.durationMs ?? 1000,
@@ -298,6 +304,7 @@ export async function startRedfishEmulator(
     router: buildRouter(model, authenticator),
     authenticator,
     faults,
+    weakEtags: model.settings.weakEtags,
     ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}),
   });
 

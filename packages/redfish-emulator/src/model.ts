@@ -30,6 +30,8 @@ export interface EmulatorSettings {
   readonly pageSize: number | undefined;
   /** PATCH without If-Match is a 428. */
   readonly requireIfMatch: boolean;
+  /** ETags are shown weak (`W/"…"`); If-Match still wants the strong form. */
+  readonly weakEtags: boolean;
   readonly asyncActions: AsyncActionSettings;
 }
 

@@ -271,6 +271,40 @@ describe('If-Match required', () => {
   });
 });
 
+describe('weak ETags', () => {
+  let weak: RedfishEmulator;
+
+  beforeAll(async () => {
+    weak = await startRedfishFleet(1, { weakEtags: true });
+  });
+
+  afterAll(async () => {
+    await weak?.close();
+  });
+
+  it('shows W/"…" but wants the strong form in If-Match', async () => {
+    const res = await redfishRequest(weak, 'GET', '/redfish/v1/Systems/1');
+    const shown = res.headers.etag as string;
+    expect(shown).toMatch(/^W\/"[^"]+"$/);
+    expect((res.json as Record<string, unknown>)['@odata.etag']).toBe(shown);
+    const body = { Boot: { BootSourceOverrideTarget: 'Pxe' } };
+    const asShown = await redfishRequest(weak, 'PATCH', '/redfish/v1/Systems/1', {
+      headers: { 'If-Match': shown },
+      body,
+    });
+    expect(asShown.status).toBe(412);
+    const strong = await redfishRequest(weak, 'PATCH', '/redfish/v1/Systems/1', {
+      headers: { 'If-Match': shown.slice(2) },
+      body,
+    });
+    expect(strong.status).toBe(200);
+    const bios = (await redfishRequest(weak, 'GET', '/redfish/v1/Systems/1/Bios')).json as {
+      '@Redfish.Settings': { ETag: string };
+    };
+    expect(bios['@Redfish.Settings'].ETag).toMatch(/^W\//);
+  });
+});
+
 describe('BIOS', () => {
   const bios = '/redfish/v1/Systems/4/Bios';
 

@@ -1,7 +1,8 @@
 /**
  * ETags are a hash of the resource's JSON, so any change of what a client sees changes the ETag
- * without per-resource bookkeeping. They are strong; `If-Match` compares them strongly (RFC 9110
- * 13.1.1), so a weak `W/"..."` never matches.
+ * without per-resource bookkeeping. `If-Match` compares them strongly (RFC 9110 13.1.1), so a weak
+ * `W/"..."` never matches. A service may be told to show them weak, as some BMCs do: a client
+ * must then send the strong form back (what sushy does after a 412).
  */
 import { createHash } from 'node:crypto';
 import { RedfishError, baseMessage } from '../errors';
@@ -9,6 +10,11 @@ import { RedfishError, baseMessage } from '../errors';
 function etagOfJson(json: string): string {
   const digest = createHash('sha1').update(json).digest('base64url');
   return `"${digest.slice(0, 16)}"`;
+}
+
+/** How an ETag is shown in `ETag` and `@odata.etag`. */
+export function presentEtag(etag: string, weak: boolean): string {
+  return weak ? `W/${etag}` : etag;
 }
 
 export function etagOf(body: object): string {
@@ -21,10 +27,11 @@ export function etagOf(body: object): string {
  */
 export function serializeWithEtag(
   body: object,
-  etagSource?: object,
+  etagSource: object | undefined,
+  weak: boolean,
 ): { json: string; etag: string } {
   const json = JSON.stringify(body);
-  const etag = etagSource ? etagOf(etagSource) : etagOfJson(json);
+  const etag = presentEtag(etagSource ? etagOf(etagSource) : etagOfJson(json), weak);
   const member = `"@odata.etag":${JSON.stringify(etag)}`;
   return { json: json === '{}' ? `{${member}}` : `${json.slice(0, -1)},${member}}`, etag };
 }

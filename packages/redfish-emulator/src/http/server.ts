@@ -18,6 +18,8 @@ export interface PipelineOptions {
   readonly router: Router;
   readonly authenticator: Authenticator;
   readonly faults: FaultInjector;
+  /** Show ETags weak (`W/"…"`). */
+  readonly weakEtags: boolean;
   /** Told about unexpected handler failures (never about credentials). */
   readonly onInternalError?: (error: unknown) => void;
 }
@@ -155,5 +157,5 @@ async function handle(
     if (!(error instanceof RedfishError)) throw error;
     reply = errorReply(error);
   }
-  writeReply(res, reply, headOnly);
+  writeReply(res, reply, headOnly, options.weakEtags);
 }
