@@ -310,8 +310,16 @@ export async function startRedfishEmulator(
 
   let generated: GeneratedTls | undefined;
   let tls: TlsMaterial | undefined;
-  if (options.tls === true) tls = generated = await generateTestTls();
-  else if (options.tls) tls = options.tls;
+  if (options.tls === true) {
+    try {
+      tls = generated = await generateTestTls();
+    } catch (error) {
+      await Promise.all(systems.map((system) => system.close()));
+      throw error;
+    }
+  } else if (options.tls) {
+    tls = options.tls;
+  }
 
   const server = tls
     ? https.createServer({ cert: tls.certPem, key: tls.keyPem }, listener)
@@ -363,6 +371,7 @@ export async function startRedfishEmulator(
         server.closeAllConnections();
         await closed;
         tasks.close();
+        model.subscriptions.close();
         await Promise.all(systems.map((system) => system.close()));
         await generated?.remove();
       })();
