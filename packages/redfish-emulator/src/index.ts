@@ -26,6 +26,7 @@ export {
 } from './faults';
 export type { TlsMaterial } from './tls';
 export type { BiosSnapshot, BiosValue } from './bios-state';
+export type { SecureBootSnapshot, SecureBootMode, ResetKeysType } from './secure-boot-state';
 export type { SubscriptionRecord } from './subscriptions';
 export type { TaskState } from './tasks';
 export {
