@@ -51,7 +51,15 @@ export interface RedfishEmulatorOptions {
   readonly port?: number;
   /** How many Systems, or one spec each (default 1). */
   readonly systems?: number | readonly SystemSpec[];
-  /** Makes the backend of Systems whose spec names none (default: in-memory simulation). */
+  /**
+   * Systems take their default inventory (UUID, serial numbers, MACs) from this index on, so
+   * Systems of several emulators stay distinct (default 0).
+   */
+  readonly inventoryIndexBase?: number;
+  /**
+   * Makes the backend of Systems whose spec names none (default: in-memory simulation); `index`
+   * counts from `inventoryIndexBase`.
+   */
   readonly backendFactory?: (index: number, inventory: SystemInventory) => SystemBackend;
   /** `true`: HTTPS with a CA and server certificate generated for this run; or bring your own. */
   readonly tls?: boolean | TlsMaterial;
@@ -127,7 +135,7 @@ export interface RedfishEmulator {
   readonly credentials: Credentials;
   /** The generated (or given) CA certificate, with TLS on. */
   readonly caPem: string | undefined;
-  /** A file holding `caPem` (generated certificates only), for `redfish_verify_ca`. */
+  /** A file holding `caPem` (generated, or given with the material), for `redfish_verify_ca`. */
   readonly caPath: string | undefined;
   readonly systems: readonly EmulatedSystemHandle[];
   readonly faults: FaultInjector;

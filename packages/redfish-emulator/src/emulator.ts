@@ -49,10 +49,11 @@ function buildSystems(options: RedfishEmulatorOptions, faults: FaultInjector): E
     }
     if (seen.has(id)) throw new Error(`duplicate System id ${id}`);
     seen.add(id);
-    const inventory: SystemInventory = { ...defaultInventory(index), ...spec.inventory };
+    const inventoryIndex = (options.inventoryIndexBase ?? 0) + index;
+    const inventory: SystemInventory = { ...defaultInventory(inventoryIndex), ...spec.inventory };
     const backend =
       spec.backend ??
-      options.backendFactory?.(index, inventory) ??
+      options.backendFactory?.(inventoryIndex, inventory) ??
       new MemorySystemBackend({
         inventory,
         initialPowerState: spec.powerState ?? 'Off',
@@ -144,6 +145,7 @@ export async function startRedfishEmulator(
   const tasks = new TaskStore();
   const model: EmulatorModel = {
     serviceUuid: randomUUID(),
+    inventoryIndexBase: options.inventoryIndexBase ?? 0,
     systems,
     systemsById: new Map(systems.map((system) => [system.id, system])),
     managers,
@@ -217,7 +219,7 @@ export async function startRedfishEmulator(
     port,
     credentials,
     caPem: tls?.caPem,
-    caPath: generated?.caPath,
+    caPath: tls?.caPath,
     systems: handles,
     faults,
     system(id: string): EmulatedSystemHandle {

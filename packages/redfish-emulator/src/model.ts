@@ -98,6 +98,8 @@ export const INITIAL_MANAGER_STATE = {
 
 export interface EmulatorModel {
   readonly serviceUuid: string;
+  /** Added to a Manager's position for its UUID, as to a System's for its inventory. */
+  readonly inventoryIndexBase: number;
   readonly systems: readonly EmulatedSystem[];
   readonly systemsById: ReadonlyMap<string, EmulatedSystem>;
   readonly managers: readonly EmulatedManager[];

@@ -16,6 +16,8 @@ export interface TlsMaterial {
   readonly caPem: string;
   readonly certPem: string;
   readonly keyPem: string;
+  /** A file holding `caPem`, if there is one (shown as the emulator's `caPath`). */
+  readonly caPath?: string;
 }
 
 export interface GeneratedTls extends TlsMaterial {

@@ -44,7 +44,7 @@ function managerState(model: EmulatorModel, manager: EmulatedManager, index: num
     Model: 'Galvanic Emulated BMC',
     FirmwareVersion: manager.firmwareVersion,
     DateTimeLocalOffset: manager.localOffset,
-    UUID: managerUuid(index),
+    UUID: managerUuid(model.inventoryIndexBase + index),
     ServiceEntryPointUUID: model.serviceUuid,
     PowerState: 'On',
     Status: STATUS_OK,
