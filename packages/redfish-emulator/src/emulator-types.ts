@@ -11,6 +11,7 @@ import type {
 import type { BiosSnapshot } from './bios-state';
 import type { FaultInjector } from './faults';
 import type { AsyncActionName } from './model';
+import type { LoggedRequest } from './request-log';
 import type { SecureBootSnapshot } from './secure-boot-state';
 import type { SubscriptionRecord } from './subscriptions';
 import type { TaskState } from './tasks';
@@ -145,6 +146,9 @@ export interface RedfishEmulator {
   /** Events sent to subscribers by SubmitTestEvent so far, and failed sends. */
   eventDeliveries(): { readonly delivered: number; readonly failed: number };
   tasks(): TaskInfo[];
+  /** The last 1000 requests answered (method, URL, auth kind, If-Match, status), oldest first. */
+  requests(): LoggedRequest[];
+  clearRequests(): void;
   /** Stops the server (dropping open connections), timers and backends; removes temp files. */
   close(): Promise<void>;
 }

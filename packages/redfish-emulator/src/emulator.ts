@@ -20,6 +20,7 @@ import { createRequestListener } from './http/server';
 import type { EmulatedManager, EmulatorModel } from './model';
 import { EmulatedSystem, INITIAL_MANAGER_STATE, MANAGERS_PATH } from './model';
 import { buildRouter } from './resources';
+import { RequestLog } from './request-log';
 import { SessionStore } from './sessions';
 import { SubscriptionStore } from './subscriptions';
 import { TaskStore } from './tasks';
@@ -172,12 +173,14 @@ export async function startRedfishEmulator(
   ) {
     throw new RangeError(`pageSize must be a positive integer, got ${options.pageSize}`);
   }
+  const requestLog = new RequestLog();
   const authenticator = new Authenticator(credentials, options.auth?.basic ?? true, sessions);
   const listener = createRequestListener({
     router: buildRouter(model, authenticator),
     authenticator,
     faults,
     weakEtags: model.settings.weakEtags,
+    requestLog,
     ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}),
   });
 
@@ -231,6 +234,8 @@ export async function startRedfishEmulator(
       sessions.list().map(({ id, userName, createdTime }) => ({ id, userName, createdTime })),
     subscriptions: () => model.subscriptions.list(),
     eventDeliveries: () => ({ ...model.subscriptions.deliveries }),
+    requests: () => requestLog.list(),
+    clearRequests: () => requestLog.clear(),
     tasks: () =>
       tasks.list().map((task) => ({
         id: task.id,
