@@ -46,12 +46,13 @@ describe('api during a database outage', () => {
       env: { ...env, GALVANIC_DEFAULT__HOST: 'api', GALVANIC_API__PORT: String(port) },
     });
     processes.push(conductor, api);
-    // Both workers: one still starting when the database stops would exit, which is no outage
-    // behaviour of a running api.
-    await Promise.all([
-      conductor.waitFor(/conductor started/),
-      api.waitFor(/api listening[\s\S]*api listening/),
-    ]);
+    await Promise.all([conductor.waitFor(/conductor started/), api.waitFor(/api listening/)]);
+    // Both workers up: a worker still starting when the database goes away fails its start-up
+    // (and is replaced), which is not what this test is about.
+    for (let waited = 0; (api.output().match(/api listening/g) ?? []).length < 2; waited += 50) {
+      if (waited > 30_000) throw new Error(`the second api worker did not start:\n${api.output()}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     apiUrl = `http://127.0.0.1:${port}`;
     const created = await sendHttp(
       apiUrl,
@@ -109,6 +110,6 @@ describe('api during a database outage', () => {
       expect((await get(path)).status, path).toBe(200);
     }
     expect(api.child.exitCode).toBeNull();
-    expect(api.output()).not.toMatch(/api worker exited/);
+    expect(api.output(), api.output().slice(-4000)).not.toMatch(/api worker exited/);
   }, 60_000);
 });
