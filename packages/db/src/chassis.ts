@@ -126,7 +126,8 @@ export class ChassisStore {
             : `(${column} IS NOT NULL OR id < ${id})`,
         );
       } else {
-        const v = bind(value);
+        // The marker's value as stored: timestamps have microseconds, which a JS Date drops.
+        const v = `(SELECT ${column} FROM chassis WHERE id = ${id})`;
         const later = `(${column} ${op} ${v} OR (${column} = ${v} AND id ${op} ${id}))`;
         where.push(
           NULLABLE_SORT_KEYS.has(column) && query.sortDir === 'asc'
