@@ -123,11 +123,11 @@ export function markerNotFound(resource: CompiledResource, marker: string): Erro
     : new InvalidParameterValue(`Marker ${marker} does not exist.`);
 }
 
+/** Filter values by filter name. */
+export type DeclaredFilters = Readonly<Record<string, string | boolean>>;
+
 /** The declared filters a list request gives, each parsed by its kind. */
-export function declaredFilters(
-  resource: CompiledResource,
-  req: Request,
-): Record<string, string | boolean> {
+export function declaredFilters(resource: CompiledResource, req: Request): DeclaredFilters {
   const filters: Record<string, string | boolean> = {};
   for (const [name, filter] of Object.entries(resource.filters ?? {})) {
     if (filter.since !== undefined && req.apiVersion.minor < filter.since) continue;

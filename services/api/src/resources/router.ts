@@ -8,7 +8,9 @@ import { checkOperationHasValue, checkPatchDocument } from '../http/patch-schema
 import { fieldSince, fieldsAt, type CompiledResource } from './declaration';
 import {
   checkFieldsAllowed,
+  declaredFilters,
   listRequest,
+  type DeclaredFilters,
   markerArgument,
   markerNotFound,
   showFields,
@@ -68,9 +70,11 @@ export interface ResourceHooks<
    * the resource's 404.
    */
   find?(req: Request, ident: string): Promise<Row>;
-  /** The list's filters: the declared ones and any of the resource's own. `parent` is the
-   * identifier of the resource whose sub-collection is listed, if any. */
-  filters(req: Request, parent: string | undefined): Promise<Filters>;
+  /**
+   * The store's filters of a list: from the declared ones (parsed by their kinds) and any the
+   * resource reads itself. `parent` names the resource whose sub-collection is listed, if any.
+   */
+  filters(req: Request, declared: DeclaredFilters, parent: string | undefined): Promise<Filters>;
   /** What rendering the rows needs besides them (asked once per request). */
   context?(req: Request, rows: readonly Row[], fields: readonly string[]): Promise<Context>;
   computed?: ComputedField<Row, Context>;
@@ -176,7 +180,8 @@ export class ResourceHandlers<
         marker = await this.hooks.store.getByUuid(markerUuid);
         if (!marker) throw markerNotFound(this.resource, query.marker!);
       }
-      const filters = await this.hooks.filters(req, parent?.(req));
+      const declared = declaredFilters(this.resource, req);
+      const filters = await this.hooks.filters(req, declared, parent?.(req));
       const rows = await this.hooks.store.list({
         filters,
         limit: query.limit,

@@ -6,7 +6,7 @@ import type { ChassisStore, NodeFilters, NodeRow, NodeSortKey, NodeStore } from 
 import { ChassisNotFound, InvalidParameterValue, NodeNotFound } from '@galvanic/errors';
 import { singleQueryParam } from '../../http/collection';
 import { methodNotAllowed } from '../../http/errors';
-import { declaredFilters } from '../../resources/query';
+import type { DeclaredFilters } from '../../resources/query';
 import { ResourceHandlers } from '../../resources/router';
 import { booleanWord, uuidArgument } from '../../resources/rules';
 import { findNode, isValidNodeName } from './identity';
@@ -40,10 +40,12 @@ async function chassisIdFor(chassis: ChassisStore, uuid: unknown): Promise<numbe
 /** The nodes a list is limited to: those of a chassis, named by the path or `?chassis_uuid=`. */
 async function nodeFilters(
   req: Request,
+  declared: DeclaredFilters,
   chassisStore: ChassisStore,
   parentChassis: string | undefined,
 ): Promise<NodeFilters> {
-  const filters = declaredFilters(NODE_RESOURCE, req) as NodeFilters;
+  // The declared filters are NodeFilters' own names and types (resource.ts).
+  const filters = { ...declared } as NodeFilters;
   const chassisUuid = parentChassis ?? singleQueryParam(req, 'chassis_uuid');
   if (chassisUuid !== undefined) {
     const chassis = await chassisStore.getByUuid(
@@ -102,7 +104,7 @@ export function nodeHandlers(deps: NodeCrudDependencies) {
         list: (query) => deps.nodes.list({ ...query, sortKey: query.sortKey as NodeSortKey }),
       },
       find: (req, ident) => findNode(req, deps.nodes, ident, true),
-      filters: (req, parent) => nodeFilters(req, deps.chassis, parent),
+      filters: (req, declared, parent) => nodeFilters(req, declared, deps.chassis, parent),
       context: (_req, rows, fields) => deps.views.context(rows, fields),
       computed: nodeComputedField,
       create: { check: checkCreate, save: (_req, values) => saveNewNode(deps, values) },

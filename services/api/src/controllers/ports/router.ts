@@ -108,7 +108,7 @@ function portHandlers(deps: PortsDependencies) {
         getByUuid: (uuid) => ports.getByUuid(uuid),
         list: (query) => ports.list({ ...query, sortKey: query.sortKey as PortSortKey }),
       },
-      filters: async (req, parent) => {
+      filters: async (req, _declared, parent) => {
         const filters: PortFilters = {};
         const node = await nodeFilter(req, deps.nodes, parent);
         if (node) filters.nodeId = node.id;
