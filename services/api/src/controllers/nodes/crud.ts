@@ -95,7 +95,9 @@ async function saveNewNode(
  * the node's own hooks: names as identifiers, chassis filters, reservations and conductors shown,
  * and creation through the conductors' directory.
  */
-export function nodeHandlers(deps: NodeCrudDependencies) {
+export function nodeHandlers(
+  deps: NodeCrudDependencies,
+): ResourceHandlers<NodeRow, NodeFilters, NodeRenderContext> {
   return new ResourceHandlers<NodeRow, NodeFilters, NodeRenderContext>(
     NODE_RESOURCE,
     {

@@ -99,7 +99,9 @@ function checkPatched(_req: Request, patched: Record<string, unknown>): PortValu
  * rules. Ironic sends port writes through the node's conductor; here the conductor keeps no port
  * state, so each write is one statement on the database.
  */
-function portHandlers(deps: PortsDependencies) {
+function portHandlers(
+  deps: PortsDependencies,
+): ResourceHandlers<PortRow, PortFilters, undefined, PortValues, PortValues> {
   const { ports } = deps;
   return new ResourceHandlers<PortRow, PortFilters, undefined, PortValues, PortValues>(
     PORT_RESOURCE,
