@@ -1,5 +1,5 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import { Invalid } from '@galvanic/errors';
+import { Invalid, NotAcceptable } from '@galvanic/errors';
 import { nextLink } from '../http/collection';
 import { methodNotAllowed } from '../http/errors';
 import { applyJsonPatch, type PatchOperation } from '../http/json-patch';
@@ -107,7 +107,7 @@ function checkPatchable(resource: CompiledResource, operations: readonly PatchOp
   }
 }
 
-/** Ironic's 406 for a patch touching a field newer than the negotiated microversion. */
+/** Ironic's bare 406 for a patch touching a field newer than the negotiated microversion. */
 function checkPatchVersions(
   resource: CompiledResource,
   operations: readonly PatchOperation[],
@@ -119,7 +119,7 @@ function checkPatchVersions(
     const touched = operations.some((op) =>
       op.op === 'remove' ? op.path === path || op.path.startsWith(`${path}/`) : op.path === path,
     );
-    if (touched) checkFieldsAllowed(resource, [field], minor);
+    if (touched) throw new NotAcceptable();
   }
 }
 
