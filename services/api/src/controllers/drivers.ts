@@ -10,6 +10,7 @@ import type { ConductorStore } from '@galvanic/db';
 import { DriverNotFound, InvalidParameterValue, NotAcceptable } from '@galvanic/errors';
 import type { RpcClient, RpcMethod } from '@galvanic/rpc';
 import { atLeast } from '../http/microversion';
+import { booleanWord } from '../resources/rules';
 import * as v from '../resources/versions';
 import { baseUrl, resourceLinks } from '../http/links';
 import { methodNotAllowed } from '../http/errors';
@@ -131,8 +132,7 @@ export function driversRouter(
           `Invalid value for type: ${type}. Acceptable values are 'classic' and 'dynamic'.`,
         );
       }
-      const detail =
-        detailText !== undefined && ['true', '1', 'yes', 'on'].includes(detailText.toLowerCase());
+      const detail = detailText !== undefined && booleanWord(detailText) === true;
       const base = baseUrl(req, publicEndpoint);
       const drivers = type === 'classic' ? [] : [...(await liveDrivers(store)).values()];
       res.json({ drivers: drivers.map((driver) => toApi(req, driver, base, detail)) });
