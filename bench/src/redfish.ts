@@ -1,0 +1,242 @@
+import { Agent as HttpsAgent } from 'node:https';
+import { RedfishClient } from 'redfish-ts';
+import {
+  redfishRequest,
+  simulatedBackend,
+  startRedfishEmulator,
+  type RedfishEmulator,
+} from '@galvanic/redfish-emulator/testing';
+import { startSplitMode, type SplitMode } from '@galvanic/testing';
+import { httpClient } from './http-client';
+
+const SYSTEMS = Number(process.env.BENCH_REDFISH_SYSTEMS ?? 100);
+/** How long the emulated Systems stay PoweringOn / PoweringOff in the power change workload. */
+const TRANSITION_MS = 100;
+
+function summary(samples: number[]) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) =>
+    Number((sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0).toFixed(3));
+  return { n: sorted.length, p50_ms: at(0.5), p99_ms: at(0.99) };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Bare HTTPS requests to the emulator on a keep-alive agent: the floor of what the driver does. */
+function bareClient(bmc: RedfishEmulator, sockets: number) {
+  const agent = new HttpsAgent({ keepAlive: true, maxSockets: sockets });
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await redfishRequest(bmc, method, path, { agent, ...(body ? { body } : {}) });
+    if (res.status >= 300) throw new Error(`${method} ${path} answered ${res.status}`);
+    return res.json as { PowerState?: string } | undefined;
+  };
+  return { call, close: () => agent.destroy() };
+}
+
+/** Reading one System's PowerState: a new client each time (TLS, session login), and a kept one. */
+async function powerStatus(bmc: RedfishEmulator) {
+  const path = bmc.systems[0]!.path;
+  const options = {
+    address: bmc.url,
+    username: bmc.credentials.username,
+    password: bmc.credentials.password,
+    verifyCa: bmc.caPath!,
+  };
+  const cold: number[] = [];
+  for (let i = 0; i < 30; i += 1) {
+    const client = new RedfishClient(options);
+    const started = performance.now();
+    await client.system(path).get();
+    cold.push(performance.now() - started);
+    await client.close();
+  }
+  const client = new RedfishClient(options);
+  const system = client.system(path);
+  await system.get();
+  const warm: number[] = [];
+  for (let i = 0; i < 300; i += 1) {
+    const started = performance.now();
+    await system.get();
+    warm.push(performance.now() - started);
+  }
+  await client.close();
+  const bare = bareClient(bmc, 1);
+  await bare.call('GET', path);
+  const floor: number[] = [];
+  for (let i = 0; i < 300; i += 1) {
+    const started = performance.now();
+    await bare.call('GET', path);
+    floor.push(performance.now() - started);
+  }
+  bare.close();
+  return {
+    cold_new_client_and_session: summary(cold),
+    warm_session: summary(warm),
+    floor_bare_keepalive_get: summary(floor),
+  };
+}
+
+/** Reset then GETs until the System reports the state, straight to the emulator. */
+async function bareUntil(
+  bare: ReturnType<typeof bareClient>,
+  path: string,
+  resetType: string,
+  wanted: string,
+) {
+  await bare.call('POST', `${path}/Actions/ComputerSystem.Reset`, { ResetType: resetType });
+  while ((await bare.call('GET', path))?.PowerState !== wanted) await sleep(1);
+}
+
+/**
+ * The redfish workloads of the Redfish issue against `SYSTEMS` emulated Systems (one emulator over
+ * HTTPS), in split mode with two conductors over RabbitMQ; each with the floor of the part measured
+ * (the same Redfish requests sent bare to the emulator).
+ */
+export async function redfishBenchmarks(): Promise<Record<string, unknown>> {
+  const bmc = await startRedfishEmulator({ systems: SYSTEMS, tls: true });
+  let cluster: SplitMode | undefined;
+  try {
+    const status = await powerStatus(bmc);
+    cluster = await startSplitMode({
+      conductors: ['bench-c1', 'bench-c2'],
+      databasePrefix: 'galvanic_bench',
+      env: {
+        GALVANIC_DEFAULT__ENABLED_HARDWARE_TYPES: 'redfish',
+        GALVANIC_CONDUCTOR__HEARTBEAT_INTERVAL: '5',
+        GALVANIC_CONDUCTOR__HEARTBEAT_TIMEOUT: '30',
+        GALVANIC_CONDUCTOR__SYNC_POWER_STATE_INTERVAL: '2',
+        GALVANIC_CONDUCTOR__SYNC_POWER_STATE_WORKERS: '32',
+        // Every System sits behind the one emulator address, where a real fleet has a BMC each:
+        // the per-BMC bound on requests in flight would otherwise serialize the whole fleet.
+        GALVANIC_REDFISH__MAX_IN_FLIGHT: '32',
+      },
+    });
+    const conductors = [...cluster.conductors.values()];
+    const port = new URL(cluster.apiUrl).port;
+    const client = httpClient(`http://127.0.0.1:${port}`, 32, {
+      'X-OpenStack-Ironic-API-Version': '1.82',
+      'Content-Type': 'application/json',
+    });
+    const uuids: string[] = [];
+    for (const system of bmc.systems) {
+      const created = await client.request('POST', '/v1/nodes', {
+        driver: 'redfish',
+        driver_info: {
+          redfish_address: bmc.url,
+          redfish_system_id: system.path,
+          redfish_username: bmc.credentials.username,
+          redfish_password: bmc.credentials.password,
+          redfish_verify_ca: bmc.caPath,
+        },
+      });
+      if (created.status !== 201)
+        throw new Error(`create answered ${created.status}: ${created.body}`);
+      uuids.push((JSON.parse(created.body) as { uuid: string }).uuid);
+    }
+    const powerState = async (uuid: string) =>
+      (
+        JSON.parse((await client.request('GET', `/v1/nodes/${uuid}?fields=power_state`)).body) as {
+          power_state: string;
+        }
+      ).power_state;
+
+    // One node, several times: PUT until the node reports the new state, without and with a
+    // transition time on the emulated System; the floor is the same Reset and polls sent bare.
+    const bare = bareClient(bmc, 32);
+    const single: Record<string, unknown> = {};
+    for (const transitionMs of [0, TRANSITION_MS]) {
+      bmc.faults.powerTransitionMs = transitionMs;
+      const samples: number[] = [];
+      const floor: number[] = [];
+      for (const target of [
+        'power on',
+        'power off',
+        'power on',
+        'power off',
+        'power on',
+        'power off',
+      ]) {
+        const started = performance.now();
+        await client.request('PUT', `/v1/nodes/${uuids[0]}/states/power`, { target });
+        while ((await powerState(uuids[0]!)) !== target) await sleep(2);
+        samples.push(performance.now() - started);
+        const on = target === 'power on';
+        const bareStarted = performance.now();
+        await bareUntil(bare, bmc.systems[1]!.path, on ? 'On' : 'ForceOff', on ? 'On' : 'Off');
+        floor.push(performance.now() - bareStarted);
+      }
+      single[`transition_${transitionMs}_ms`] = {
+        galvanic: summary(samples),
+        floor_bare_reset_and_polls: summary(floor),
+      };
+    }
+    bmc.faults.powerTransitionMs = 0;
+    for (const system of bmc.systems.slice(1)) simulatedBackend(system).setPowerState('Off');
+
+    const allOn = performance.now();
+    await Promise.all(
+      uuids.map((uuid) =>
+        client.request('PUT', `/v1/nodes/${uuid}/states/power`, { target: 'power on' }),
+      ),
+    );
+    for (;;) {
+      const listed = JSON.parse(
+        (await client.request('GET', `/v1/nodes?fields=power_state&limit=${SYSTEMS}`)).body,
+      ) as { nodes: { power_state: string }[] };
+      if (listed.nodes.every((n) => n.power_state === 'power on')) break;
+      if (performance.now() - allOn > 120_000) throw new Error('not every System powered on');
+      await sleep(5);
+    }
+    const allOnSeconds = (performance.now() - allOn) / 1000;
+    for (const system of bmc.systems) simulatedBackend(system).setPowerState('Off');
+    const bareAllOn = performance.now();
+    await Promise.all(bmc.systems.map((s) => bareUntil(bare, s.path, 'On', 'On')));
+    const bareAllOnSeconds = (performance.now() - bareAllOn) / 1000;
+
+    const bareSync = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        while (next < bmc.systems.length) await bare.call('GET', bmc.systems[next++]!.path);
+      }),
+    );
+    const bareSyncSeconds = (performance.now() - bareSync) / 1000;
+    bare.close();
+
+    // The next sync passes after everything is on cover all the nodes, split by the ring.
+    const since = conductors.map((c) => c.output().length);
+    const passes = () =>
+      conductors.map((c, i) =>
+        c
+          .output()
+          .slice(since[i])
+          .split('\n')
+          .filter((line) => line.includes('"power state sync pass"'))
+          .map((line) => JSON.parse(line) as { host: string; nodes: number; duration_ms: number }),
+      );
+    const deadline = performance.now() + 20_000;
+    while (passes().some((list) => list.length < 2) && performance.now() < deadline)
+      await sleep(100);
+    const lastPasses = passes().map((list) => list.at(-1));
+    client.close();
+    return {
+      systems: SYSTEMS,
+      power_status_one_system: status,
+      one_node_power_change_until_reported: single,
+      power_on_all_until_reported: {
+        nodes: SYSTEMS,
+        seconds: Number(allOnSeconds.toFixed(3)),
+        floor_bare_seconds: Number(bareAllOnSeconds.toFixed(3)),
+      },
+      power_state_sync_pass: {
+        per_conductor: lastPasses,
+        nodes: lastPasses.reduce((sum, pass) => sum + (pass?.nodes ?? 0), 0),
+        seconds: Math.max(...lastPasses.map((pass) => pass?.duration_ms ?? 0)) / 1000,
+        floor_bare_gets_seconds: Number(bareSyncSeconds.toFixed(3)),
+      },
+    };
+  } finally {
+    await cluster?.stop();
+    await bmc.close();
+  }
+}
