@@ -13,17 +13,22 @@ import {
   type PropertyTable,
   type TaskContext,
 } from '@galvanic/driver-sdk';
-import type { ResetType } from 'redfish-ts';
+import type { ComputerSystem, ResetType } from 'redfish-ts';
 import { redfishCall } from './call';
 import { closeRedfishClients, connect, driverInfoOf, type RedfishConnection } from './connect';
-import { PowerStateFailure, RedfishConnectionFailure } from './errors';
+import { PowerStateFailure, RedfishConnectionFailure, RedfishFailure } from './errors';
 import { redfishOptions } from './options';
 import { REDFISH_PROPERTIES } from './properties';
 
 /** Seconds a power action may take when the caller gives none: `[conductor] power_state_change_timeout`'s default. */
 const DEFAULT_POWER_TIMEOUT = 60;
-/** The first PowerState reads after an action come quickly, then back off to the configured interval. */
-const FIRST_POLL_MS = 10;
+/**
+ * PowerState reads after an action: every BRISK_POLL_MS for the first BRISK_PERIOD_MS (an
+ * emulator or a quick BMC is done by then, and a doubling backoff would overshoot it by as much
+ * as it waited), then backing off to `[redfish] power_state_poll_interval`.
+ */
+const BRISK_POLL_MS = 25;
+const BRISK_PERIOD_MS = 1000;
 
 /** Redfish PowerState → Ironic's, as Ironic maps it (a transition counts as its destination). */
 const POWER_STATES: Readonly<Record<string, PowerState>> = {
@@ -48,10 +53,11 @@ export async function readPowerState(
   task: TaskContext,
   connection: RedfishConnection,
 ): Promise<string> {
-  const system = await redfishCall(task, connection, 'reading the power state', () =>
-    connection.system.get(),
-  );
-  return system.PowerState ?? 'Unknown';
+  return (await readSystem(task, connection)).PowerState ?? 'Unknown';
+}
+
+function readSystem(task: TaskContext, connection: RedfishConnection): Promise<ComputerSystem> {
+  return redfishCall(task, connection, 'reading the power state', () => connection.system.get());
 }
 
 /**
@@ -68,8 +74,9 @@ export class PowerActions {
     state: PowerState,
     deadline: Deadline,
   ) {
-    if ((await readPowerState(task, connection)) === 'On') return;
-    await this.reset(task, connection, 'On');
+    const system = await readSystem(task, connection);
+    if (system.PowerState === 'On') return;
+    await this.reset(task, connection, system, 'On');
     await this.waitFor(task, connection, 'On', state, 'On', deadline);
   }
 
@@ -80,16 +87,16 @@ export class PowerActions {
     state: PowerState,
     deadline: Deadline,
   ) {
-    if ((await readPowerState(task, connection)) === 'Off') return;
-    await this.reset(task, connection, resetType);
+    const system = await readSystem(task, connection);
+    if (system.PowerState === 'Off') return;
+    await this.reset(task, connection, system, resetType);
     await this.waitFor(task, connection, 'Off', state, resetType, deadline);
   }
 
   async softReboot(task: TaskContext, connection: RedfishConnection, deadline: Deadline) {
-    if ((await readPowerState(task, connection)) === 'Off') {
-      return this.powerOn(task, connection, SOFT_REBOOT, deadline);
-    }
-    await this.reset(task, connection, 'GracefulRestart');
+    const system = await readSystem(task, connection);
+    if (system.PowerState === 'Off') return this.powerOn(task, connection, SOFT_REBOOT, deadline);
+    await this.reset(task, connection, system, 'GracefulRestart');
     await this.waitFor(task, connection, 'On', SOFT_REBOOT, 'GracefulRestart', deadline);
   }
 
@@ -97,10 +104,27 @@ export class PowerActions {
    * A Reset POST that failed after it may have reached the BMC is not sent again: waiting for the
    * state tells whether it was carried out.
    */
-  private async reset(task: TaskContext, connection: RedfishConnection, resetType: ResetType) {
+  private async reset(
+    task: TaskContext,
+    connection: RedfishConnection,
+    system: ComputerSystem,
+    resetType: ResetType,
+  ) {
+    // The System just read names the action and its allowed values: POSTing it straight away
+    // saves the GET redfish-ts would make to find them; ActionInfo-only BMCs go the long way.
+    const action = system.Actions?.['#ComputerSystem.Reset'];
+    const allowed = action?.['ResetType@Redfish.AllowableValues'];
+    const direct = action?.target !== undefined && Array.isArray(allowed);
+    if (direct && !allowed.includes(resetType)) {
+      throw new RedfishFailure(
+        `ComputerSystem.Reset ${resetType} on node ${task.node.uuid}: the BMC does not allow ResetType ${resetType} (allowed: ${allowed.join(', ')})`,
+      );
+    }
     try {
       await redfishCall(task, connection, `ComputerSystem.Reset ${resetType}`, () =>
-        connection.system.reset(resetType),
+        direct
+          ? connection.client.performAction(action.target, { ResetType: resetType })
+          : connection.system.reset(resetType),
       );
     } catch (error) {
       if (!mayHaveBeenCarriedOut(error)) throw error;
@@ -120,7 +144,8 @@ export class PowerActions {
     deadline: Deadline,
   ): Promise<void> {
     const maxInterval = this.env.config.get(redfishOptions).power_state_poll_interval * 1000;
-    let interval = FIRST_POLL_MS;
+    const started = Date.now();
+    let interval = Math.min(BRISK_POLL_MS, maxInterval);
     for (;;) {
       const found = await readPowerState(task, connection);
       if (found === wanted) return;
@@ -132,7 +157,7 @@ export class PowerActions {
         );
       }
       await sleepUnlessAborted(Math.min(interval, left), task.signal);
-      interval = Math.min(interval * 2, maxInterval);
+      if (Date.now() - started >= BRISK_PERIOD_MS) interval = Math.min(interval * 2, maxInterval);
     }
   }
 }
