@@ -365,12 +365,16 @@ describe('a BMC that misbehaves', () => {
 
   it('an expired session is replaced by a new login', async () => {
     const t = () => task(2, { driverInfo: { redfish_auth_type: 'session' } });
+    simulatedBackend(system(2)).setPowerState('On');
     await power.getPowerState(t());
     const before = bmc.sessions().length;
     expect(before).toBeGreaterThan(0);
     expect(bmc.faults.expireSessions()).toBe(before);
     await expect(power.getPowerState(t())).resolves.toBe('power on');
     expect(bmc.sessions()).toHaveLength(1);
+    // What the conductor does when it stops: every client closed, its BMC session deleted.
+    await power.close();
+    expect(bmc.sessions()).toEqual([]);
   });
 
   it('a certificate that does not verify is a clear error, not retried', async () => {
