@@ -25,6 +25,7 @@ const USAGE = `usage: redfish-emulator [options]
   --shared-manager         one Manager for all Systems
   --page-size N            collections list N members per page
   --require-if-match       PATCH without If-Match is a 428
+  --weak-etags             show ETags as W/"..." (If-Match wants the strong form)
   --power-transition-ms N  Systems stay PoweringOn/PoweringOff this long
   --async ACTION[,ACTION]  long-running actions: ${ASYNC_ACTIONS.join(', ')}
   --task-ms N              how long a long-running action takes (default 1000)
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
       'shared-manager': { type: 'boolean' },
       'page-size': { type: 'string' },
       'require-if-match': { type: 'boolean' },
+      'weak-etags': { type: 'boolean' },
       'power-transition-ms': { type: 'string' },
       async: { type: 'string' },
       'task-ms': { type: 'string' },
@@ -89,6 +91,7 @@ async function main(): Promise<void> {
     managers: values['shared-manager'] ? 'shared' : 'per-system',
     ...(pageSize !== undefined ? { pageSize } : {}),
     requireIfMatch: values['require-if-match'] ?? false,
+    weakEtags: values['weak-etags'] ?? false,
     powerTransitionMs: integer('power-transition-ms', values['power-transition-ms']) ?? 0,
     ...(asyncActions.length > 0
       ? {

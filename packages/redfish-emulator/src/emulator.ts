@@ -3,139 +3,29 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { AuthOptions, Credentials } from './auth';
+import type { Credentials } from './auth';
 import { Authenticator } from './auth';
 import { defaultInventory } from './backend/inventory';
 import { MemorySystemBackend } from './backend/memory';
+import type { SystemInventory } from './backend/types';
 import type {
-  BootOverride,
-  IndicatorLed,
-  MediaState,
-  PowerState,
-  SystemBackend,
-  SystemInventory,
-} from './backend/types';
-import type { BiosSnapshot } from './bios-state';
+  EmulatedSystemHandle,
+  RedfishEmulator,
+  RedfishEmulatorOptions,
+  SystemSpec,
+} from './emulator-types';
+import { DEFAULT_PASSWORD, DEFAULT_USERNAME } from './emulator-types';
 import { FaultInjector } from './faults';
 import { createRequestListener } from './http/server';
-import type { AsyncActionName, EmulatedManager, EmulatorModel } from './model';
-import { EmulatedSystem, MANAGERS_PATH } from './model';
+import type { EmulatedManager, EmulatorModel } from './model';
+import { EmulatedSystem, INITIAL_MANAGER_STATE, MANAGERS_PATH } from './model';
 import { buildRouter } from './resources';
+import { RequestLog } from './request-log';
 import { SessionStore } from './sessions';
-import type { SubscriptionRecord } from './subscriptions';
 import { SubscriptionStore } from './subscriptions';
-import type { TaskState } from './tasks';
 import { TaskStore } from './tasks';
 import type { GeneratedTls, TlsMaterial } from './tls';
 import { generateTestTls } from './tls';
-
-export const DEFAULT_USERNAME = 'admin';
-export const DEFAULT_PASSWORD = 'password';
-
-export interface SystemSpec {
-  /** The System's Id in its URI (default: its 1-based position). */
-  readonly id?: string;
-  /** Overrides parts of the default inventory. */
-  readonly inventory?: Partial<SystemInventory>;
-  /** Power state of the default in-memory backend at start (default Off). */
-  readonly powerState?: 'On' | 'Off';
-  /** A backend for this System instead of the in-memory simulation. */
-  readonly backend?: SystemBackend;
-}
-
-export interface AsyncActionOptions {
-  /** Actions answered 202 with a task monitor. */
-  readonly actions: readonly AsyncActionName[];
-  /** How long each such task runs before its work is done (default 1000 ms). */
-  readonly durationMs?: number;
-  /** `Retry-After` sent with 202s (default 1; 0 sends none). */
-  readonly retryAfterSeconds?: number;
-}
-
-export interface RedfishEmulatorOptions {
-  /** Default 127.0.0.1. */
-  readonly host?: string;
-  /** Default 0: a free port. */
-  readonly port?: number;
-  /** How many Systems, or one spec each (default 1). */
-  readonly systems?: number | readonly SystemSpec[];
-  /** Makes the backend of Systems whose spec names none (default: in-memory simulation). */
-  readonly backendFactory?: (index: number, inventory: SystemInventory) => SystemBackend;
-  /** `true`: HTTPS with a CA and server certificate generated for this run; or bring your own. */
-  readonly tls?: boolean | TlsMaterial;
-  /** The account (default admin / password) and whether basic auth is accepted (default yes). */
-  readonly auth?: AuthOptions;
-  /** SessionService.SessionTimeout in seconds (default 1800). */
-  readonly sessionTimeoutSeconds?: number;
-  /** One Manager per System (default) or one shared by all. */
-  readonly managers?: 'per-system' | 'shared';
-  /** Page size of every collection (default: no paging). */
-  readonly pageSize?: number;
-  /** PATCH without If-Match is a 428 PreconditionRequired (default false). */
-  readonly requireIfMatch?: boolean;
-  readonly asyncActions?: AsyncActionOptions;
-  /** Initial `faults.powerTransitionMs` (default 0). */
-  readonly powerTransitionMs?: number;
-  /** Random source for fractional faults (default Math.random). */
-  readonly random?: () => number;
-  /** Told about unexpected handler failures. */
-  readonly onInternalError?: (error: unknown) => void;
-}
-
-export interface SystemStateSnapshot {
-  readonly powerState: PowerState;
-  readonly bootOverride: BootOverride;
-  readonly indicatorLed: IndicatorLed;
-  readonly media: Readonly<Record<string, MediaState>>;
-  readonly bios: BiosSnapshot;
-}
-
-/** One emulated System, for tests: where it is and what state it is in, without HTTP. */
-export interface EmulatedSystemHandle {
-  readonly id: string;
-  /** e.g. `/redfish/v1/Systems/1` — what Ironic calls `redfish_system_id`. */
-  readonly path: string;
-  readonly managerPath: string;
-  readonly uuid: string;
-  readonly macAddresses: readonly string[];
-  readonly backend: SystemBackend;
-  state(): SystemStateSnapshot;
-}
-
-export interface SessionInfo {
-  readonly id: string;
-  readonly userName: string;
-  readonly createdTime: string;
-}
-
-export interface TaskInfo {
-  readonly id: string;
-  readonly name: string;
-  readonly state: TaskState;
-  readonly percentComplete: number;
-}
-
-export interface RedfishEmulator {
-  /** e.g. `https://127.0.0.1:41234` (no trailing slash). */
-  readonly url: string;
-  readonly host: string;
-  readonly port: number;
-  readonly credentials: Credentials;
-  /** The generated (or given) CA certificate, with TLS on. */
-  readonly caPem: string | undefined;
-  /** A file holding `caPem` (generated certificates only), for `redfish_verify_ca`. */
-  readonly caPath: string | undefined;
-  readonly systems: readonly EmulatedSystemHandle[];
-  readonly faults: FaultInjector;
-  system(id: string): EmulatedSystemHandle;
-  sessions(): SessionInfo[];
-  subscriptions(): SubscriptionRecord[];
-  /** Events sent to subscribers by SubmitTestEvent so far, and failed sends. */
-  eventDeliveries(): { readonly delivered: number; readonly failed: number };
-  tasks(): TaskInfo[];
-  /** Stops the server (dropping open connections), timers and backends; removes temp files. */
-  close(): Promise<void>;
-}
 
 function systemSpecs(systems: RedfishEmulatorOptions['systems']): readonly SystemSpec[] {
   if (systems === undefined) return [{}];
@@ -160,10 +50,11 @@ function buildSystems(options: RedfishEmulatorOptions, faults: FaultInjector): E
     }
     if (seen.has(id)) throw new Error(`duplicate System id ${id}`);
     seen.add(id);
-    const inventory: SystemInventory = { ...defaultInventory(index), ...spec.inventory };
+    const inventoryIndex = (options.inventoryIndexBase ?? 0) + index;
+    const inventory: SystemInventory = { ...defaultInventory(inventoryIndex), ...spec.inventory };
     const backend =
       spec.backend ??
-      options.backendFactory?.(index, inventory) ??
+      options.backendFactory?.(inventoryIndex, inventory) ??
       new MemorySystemBackend({
         inventory,
         initialPowerState: spec.powerState ?? 'Off',
@@ -183,6 +74,7 @@ function buildManagers(
       path: `${MANAGERS_PATH}/BMC`,
       systems,
       hostsVirtualMedia: false,
+      ...INITIAL_MANAGER_STATE,
     };
     for (const system of systems) system.manager = manager;
     return [manager];
@@ -193,6 +85,7 @@ function buildManagers(
       path: `${MANAGERS_PATH}/${encodeURIComponent(system.id)}`,
       systems: [system],
       hostsVirtualMedia: true,
+      ...INITIAL_MANAGER_STATE,
     };
     system.manager = manager;
     return manager;
@@ -216,6 +109,12 @@ function systemHandle(system: EmulatedSystem): EmulatedSystemHandle {
         backend.mediaSlots.map((slot) => [slot.id, backend.media(slot.id)]),
       ),
       bios: system.bios.snapshot(),
+      secureBoot: system.secureBoot.snapshot(),
+      firmware: {
+        bios: system.biosVersion,
+        pendingBios: system.pendingBiosVersion,
+        bmc: system.manager.firmwareVersion,
+      },
     }),
   };
 }
@@ -247,6 +146,7 @@ export async function startRedfishEmulator(
   const tasks = new TaskStore();
   const model: EmulatorModel = {
     serviceUuid: randomUUID(),
+    inventoryIndexBase: options.inventoryIndexBase ?? 0,
     systems,
     systemsById: new Map(systems.map((system) => [system.id, system])),
     managers,
@@ -258,10 +158,12 @@ export async function startRedfishEmulator(
     settings: {
       pageSize: options.pageSize,
       requireIfMatch: options.requireIfMatch ?? false,
+      weakEtags: options.weakEtags ?? false,
       asyncActions: {
         actions: new Set(options.asyncActions?.actions ?? []),
         durationMs: options.asyncActions?.durationMs ?? 1000,
         retryAfterSeconds: options.asyncActions?.retryAfterSeconds ?? 1,
+        runningTaskStatus: options.asyncActions?.runningTaskStatus ?? 202,
       },
     },
   };
@@ -271,18 +173,29 @@ export async function startRedfishEmulator(
   ) {
     throw new RangeError(`pageSize must be a positive integer, got ${options.pageSize}`);
   }
+  const requestLog = new RequestLog();
   const authenticator = new Authenticator(credentials, options.auth?.basic ?? true, sessions);
   const listener = createRequestListener({
     router: buildRouter(model, authenticator),
     authenticator,
     faults,
+    weakEtags: model.settings.weakEtags,
+    requestLog,
     ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}),
   });
 
   let generated: GeneratedTls | undefined;
   let tls: TlsMaterial | undefined;
-  if (options.tls === true) tls = generated = await generateTestTls();
-  else if (options.tls) tls = options.tls;
+  if (options.tls === true) {
+    try {
+      tls = generated = await generateTestTls();
+    } catch (error) {
+      await Promise.all(systems.map((system) => system.close()));
+      throw error;
+    }
+  } else if (options.tls) {
+    tls = options.tls;
+  }
 
   const server = tls
     ? https.createServer({ cert: tls.certPem, key: tls.keyPem }, listener)
@@ -309,7 +222,7 @@ export async function startRedfishEmulator(
     port,
     credentials,
     caPem: tls?.caPem,
-    caPath: generated?.caPath,
+    caPath: tls?.caPath,
     systems: handles,
     faults,
     system(id: string): EmulatedSystemHandle {
@@ -321,6 +234,8 @@ export async function startRedfishEmulator(
       sessions.list().map(({ id, userName, createdTime }) => ({ id, userName, createdTime })),
     subscriptions: () => model.subscriptions.list(),
     eventDeliveries: () => ({ ...model.subscriptions.deliveries }),
+    requests: () => requestLog.list(),
+    clearRequests: () => requestLog.clear(),
     tasks: () =>
       tasks.list().map((task) => ({
         id: task.id,
@@ -334,6 +249,7 @@ export async function startRedfishEmulator(
         server.closeAllConnections();
         await closed;
         tasks.close();
+        model.subscriptions.close();
         await Promise.all(systems.map((system) => system.close()));
         await generated?.remove();
       })();
@@ -341,3 +257,16 @@ export async function startRedfishEmulator(
     },
   };
 }
+
+export {
+  DEFAULT_PASSWORD,
+  DEFAULT_USERNAME,
+  type AsyncActionOptions,
+  type EmulatedSystemHandle,
+  type RedfishEmulator,
+  type RedfishEmulatorOptions,
+  type SessionInfo,
+  type SystemSpec,
+  type SystemStateSnapshot,
+  type TaskInfo,
+} from './emulator-types';

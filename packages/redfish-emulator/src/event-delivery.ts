@@ -40,6 +40,7 @@ export async function deliver(
   subscription: SubscriptionRecord,
   event: EventRecord,
   counts: DeliveryCounts,
+  stop: AbortSignal,
 ): Promise<void> {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   for (const extra of subscription.httpHeaders) Object.assign(headers, extra);
@@ -48,7 +49,7 @@ export async function deliver(
       method: 'POST',
       headers,
       body: JSON.stringify(eventDocument(subscription, event)),
-      signal: AbortSignal.timeout(5000),
+      signal: AbortSignal.any([stop, AbortSignal.timeout(5000)]),
     });
     await res.arrayBuffer();
     if (res.ok) counts.delivered += 1;

@@ -26,8 +26,10 @@ export {
 } from './faults';
 export type { TlsMaterial } from './tls';
 export type { BiosSnapshot, BiosValue } from './bios-state';
+export type { SecureBootSnapshot, SecureBootMode, ResetKeysType } from './secure-boot-state';
 export type { SubscriptionRecord } from './subscriptions';
 export type { TaskState } from './tasks';
+export type { LoggedRequest, RequestAuthKind } from './request-log';
 export {
   SystemBackendError,
   type SystemBackend,

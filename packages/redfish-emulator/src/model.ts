@@ -4,6 +4,7 @@
  */
 import type { SystemBackend } from './backend/types';
 import { BiosState } from './bios-state';
+import { SecureBootState } from './secure-boot-state';
 import type { FaultInjector } from './faults';
 import type { SessionStore } from './sessions';
 import type { SubscriptionStore } from './subscriptions';
@@ -20,6 +21,8 @@ export interface AsyncActionSettings {
   readonly actions: ReadonlySet<AsyncActionName>;
   readonly durationMs: number;
   readonly retryAfterSeconds: number;
+  /** Status of a GET on a running Task resource (the monitor always answers 202). */
+  readonly runningTaskStatus: 200 | 202;
 }
 
 export interface EmulatorSettings {
@@ -27,6 +30,8 @@ export interface EmulatorSettings {
   readonly pageSize: number | undefined;
   /** PATCH without If-Match is a 428. */
   readonly requireIfMatch: boolean;
+  /** ETags are shown weak (`W/"…"`); If-Match still wants the strong form. */
+  readonly weakEtags: boolean;
   readonly asyncActions: AsyncActionSettings;
 }
 
@@ -39,9 +44,13 @@ export class EmulatedSystem {
   readonly index: number;
   readonly backend: SystemBackend;
   readonly bios = new BiosState();
+  readonly secureBoot = new SecureBootState();
   readonly path: string;
   readonly chassisPath: string;
   assetTag = '';
+  biosVersion: string;
+  /** A BIOS image SimpleUpdate delivered, flashed at the next boot. */
+  pendingBiosVersion: string | undefined;
   manager!: EmulatedManager;
   readonly #stopListening: () => void;
 
@@ -51,7 +60,15 @@ export class EmulatedSystem {
     this.backend = backend;
     this.path = `${SYSTEMS_PATH}/${encodeURIComponent(id)}`;
     this.chassisPath = `${CHASSIS_PATH}/${encodeURIComponent(id)}`;
-    this.#stopListening = backend.onBoot(() => this.bios.applyPending());
+    this.biosVersion = backend.inventory.biosVersion;
+    this.#stopListening = backend.onBoot(() => {
+      if (this.pendingBiosVersion !== undefined) {
+        this.biosVersion = this.pendingBiosVersion;
+        this.pendingBiosVersion = undefined;
+      }
+      this.bios.applyPending();
+      this.secureBoot.booted();
+    });
   }
 
   async close(): Promise<void> {
@@ -66,10 +83,23 @@ export interface EmulatedManager {
   readonly systems: readonly EmulatedSystem[];
   /** A per-System manager holds its System's virtual media; a shared one leaves it to Systems. */
   readonly hostsVirtualMedia: boolean;
+  firmwareVersion: string;
+  /** The BMC clock minus the real one, in milliseconds (set by PATCHing DateTime). */
+  clockOffsetMs: number;
+  /** DateTimeLocalOffset, e.g. `+00:00`. */
+  localOffset: string;
 }
+
+export const INITIAL_MANAGER_STATE = {
+  firmwareVersion: '1.0.0',
+  clockOffsetMs: 0,
+  localOffset: '+00:00',
+} as const;
 
 export interface EmulatorModel {
   readonly serviceUuid: string;
+  /** Added to a Manager's position for its UUID, as to a System's for its inventory. */
+  readonly inventoryIndexBase: number;
   readonly systems: readonly EmulatedSystem[];
   readonly systemsById: ReadonlyMap<string, EmulatedSystem>;
   readonly managers: readonly EmulatedManager[];

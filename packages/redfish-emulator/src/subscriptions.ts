@@ -21,6 +21,16 @@ export type NewSubscription = Omit<SubscriptionRecord, 'id' | 'createdTime'>;
 export class SubscriptionStore {
   /** Events sent to subscribers (SubmitTestEvent), and sends that failed. */
   readonly deliveries = { delivered: 0, failed: 0 };
+  readonly #stopDeliveries = new AbortController();
+
+  /** Aborted at close: sends still under way stop. */
+  get deliveriesStopped(): AbortSignal {
+    return this.#stopDeliveries.signal;
+  }
+
+  close(): void {
+    this.#stopDeliveries.abort();
+  }
   readonly #byId = new Map<string, SubscriptionRecord>();
   #nextId = 1;
 

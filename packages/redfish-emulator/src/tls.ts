@@ -4,6 +4,7 @@
  * P-256, certificates valid for two days.
  */
 import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,8 @@ export interface TlsMaterial {
   readonly caPem: string;
   readonly certPem: string;
   readonly keyPem: string;
+  /** A file holding `caPem`, if there is one (shown as the emulator's `caPath`). */
+  readonly caPath?: string;
 }
 
 export interface GeneratedTls extends TlsMaterial {
@@ -36,6 +39,14 @@ const SERVER_EXTENSIONS = [
   '',
 ].join('\n');
 
+/** Directories still to remove; whatever close() did not remove goes when the process exits. */
+const liveDirectories = new Set<string>();
+
+function removeLeftovers(): void {
+  for (const dir of liveDirectories) rmSync(dir, { recursive: true, force: true });
+  liveDirectories.clear();
+}
+
 async function openssl(dir: string, args: readonly string[]): Promise<void> {
   try {
     await run('openssl', args, { cwd: dir, timeout: 30_000 });
@@ -47,6 +58,13 @@ async function openssl(dir: string, args: readonly string[]): Promise<void> {
 
 export async function generateTestTls(): Promise<GeneratedTls> {
   const dir = await mkdtemp(join(tmpdir(), 'redfish-emulator-tls-'));
+  if (liveDirectories.size === 0) process.once('exit', removeLeftovers);
+  liveDirectories.add(dir);
+  const remove = async (): Promise<void> => {
+    liveDirectories.delete(dir);
+    if (liveDirectories.size === 0) process.off('exit', removeLeftovers);
+    await rm(dir, { recursive: true, force: true });
+  };
   try {
     const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
     await openssl(dir, [
@@ -107,10 +125,10 @@ export async function generateTestTls(): Promise<GeneratedTls> {
       caPem: caPem as string,
       certPem: certPem as string,
       keyPem: keyPem as string,
-      remove: () => rm(dir, { recursive: true, force: true }),
+      remove,
     };
   } catch (error) {
-    await rm(dir, { recursive: true, force: true });
+    await remove();
     throw error;
   }
 }

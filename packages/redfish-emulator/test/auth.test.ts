@@ -127,6 +127,57 @@ describe('HTTP basic auth and sessions', () => {
   });
 });
 
+describe('the request log', () => {
+  let emulator: RedfishEmulator;
+
+  beforeAll(async () => {
+    emulator = await startRedfishFleet(1, { auth: { password: 'log-secret' } });
+  });
+
+  afterAll(async () => {
+    await emulator?.close();
+  });
+
+  it('records method, URL, auth kind, If-Match and status, never credentials', async () => {
+    emulator.clearRequests();
+    const { token } = await createSession(emulator);
+    await redfishRequest(emulator, 'GET', '/redfish/v1/Systems?$top=1', { auth: { token } });
+    await redfishRequest(emulator, 'PATCH', '/redfish/v1/Systems/1', {
+      headers: { 'If-Match': '"nope"' },
+      body: { AssetTag: 'x' },
+    });
+    emulator.faults.dropNext(1);
+    await expect(redfishRequest(emulator, 'GET', '/redfish/v1/Chassis')).rejects.toThrow();
+    expect(emulator.requests()).toEqual([
+      {
+        method: 'POST',
+        url: '/redfish/v1/SessionService/Sessions',
+        auth: 'none',
+        ifMatch: undefined,
+        status: 201,
+      },
+      {
+        method: 'GET',
+        url: '/redfish/v1/Systems?$top=1',
+        auth: 'session',
+        ifMatch: undefined,
+        status: 200,
+      },
+      {
+        method: 'PATCH',
+        url: '/redfish/v1/Systems/1',
+        auth: 'basic',
+        ifMatch: '"nope"',
+        status: 412,
+      },
+      { method: 'GET', url: '/redfish/v1/Chassis', auth: 'basic', ifMatch: undefined, status: 0 },
+    ]);
+    const logged = JSON.stringify(emulator.requests());
+    expect(logged).not.toContain(token);
+    expect(logged).not.toContain('log-secret');
+  });
+});
+
 describe('sessions only (basic auth off)', () => {
   let emulator: RedfishEmulator;
 

@@ -112,6 +112,11 @@ describe('service root and navigation', () => {
     expect(seen).toContain('/redfish/v1/Managers/3/VirtualMedia/Cd');
     expect(seen).toContain('/redfish/v1/Systems/1/Storage/1/Drives/Disk2');
     expect(seen).toContain('/redfish/v1/Systems/1/EthernetInterfaces/NIC1');
+    expect(seen).toContain('/redfish/v1/Systems/1/SecureBoot');
+    expect(seen).toContain('/redfish/v1/Systems/1/Storage/1/Controllers/0');
+    expect(seen).toContain('/redfish/v1/Systems/1/Storage/1/Volumes');
+    expect(seen).toContain('/redfish/v1/Chassis/3/Thermal');
+    expect(seen).toContain('/redfish/v1/Chassis/3/Power');
   });
 
   it('links a System to its Manager and Chassis and back', async () => {
@@ -259,6 +264,21 @@ describe('collection paging', () => {
       .json as Collection;
     expect(top.Members).toHaveLength(2);
     expect(top['Members@odata.nextLink']).toBeUndefined();
+    const capped = (await redfishRequest(paged, 'GET', '/redfish/v1/Systems?$skip=1&$top=5'))
+      .json as Collection;
+    expect(capped.Members.map((m) => m['@odata.id'])).toEqual([
+      '/redfish/v1/Systems/2',
+      '/redfish/v1/Systems/3',
+      '/redfish/v1/Systems/4',
+    ]);
+    expect(capped['Members@odata.nextLink']).toBe('/redfish/v1/Systems?$skip=4&$top=2');
+    const rest = (await redfishRequest(paged, 'GET', capped['Members@odata.nextLink'] as string))
+      .json as Collection;
+    expect(rest.Members.map((m) => m['@odata.id'])).toEqual([
+      '/redfish/v1/Systems/5',
+      '/redfish/v1/Systems/6',
+    ]);
+    expect(rest['Members@odata.nextLink']).toBeUndefined();
     const bad = await redfishRequest(paged, 'GET', '/redfish/v1/Managers?$skip=x');
     expect(bad.status).toBe(400);
     const beyond = await redfishRequest(paged, 'GET', '/redfish/v1/Managers?$skip=50');

@@ -271,6 +271,40 @@ describe('If-Match required', () => {
   });
 });
 
+describe('weak ETags', () => {
+  let weak: RedfishEmulator;
+
+  beforeAll(async () => {
+    weak = await startRedfishFleet(1, { weakEtags: true });
+  });
+
+  afterAll(async () => {
+    await weak?.close();
+  });
+
+  it('shows W/"…" but wants the strong form in If-Match', async () => {
+    const res = await redfishRequest(weak, 'GET', '/redfish/v1/Systems/1');
+    const shown = res.headers.etag as string;
+    expect(shown).toMatch(/^W\/"[^"]+"$/);
+    expect((res.json as Record<string, unknown>)['@odata.etag']).toBe(shown);
+    const body = { Boot: { BootSourceOverrideTarget: 'Pxe' } };
+    const asShown = await redfishRequest(weak, 'PATCH', '/redfish/v1/Systems/1', {
+      headers: { 'If-Match': shown },
+      body,
+    });
+    expect(asShown.status).toBe(412);
+    const strong = await redfishRequest(weak, 'PATCH', '/redfish/v1/Systems/1', {
+      headers: { 'If-Match': shown.slice(2) },
+      body,
+    });
+    expect(strong.status).toBe(200);
+    const bios = (await redfishRequest(weak, 'GET', '/redfish/v1/Systems/1/Bios')).json as {
+      '@Redfish.Settings': { ETag: string };
+    };
+    expect(bios['@Redfish.Settings'].ETag).toMatch(/^W\//);
+  });
+});
+
 describe('BIOS', () => {
   const bios = '/redfish/v1/Systems/4/Bios';
 
@@ -377,5 +411,104 @@ describe('BIOS', () => {
       body: {},
     });
     expect(withBody.status).toBe(204);
+  });
+});
+
+describe('SecureBoot', () => {
+  const path = '/redfish/v1/Systems/2/SecureBoot';
+
+  it('enables Secure Boot from the next boot on', async () => {
+    const before = await redfishRequest(emulator, 'GET', path);
+    expect(before.json).toMatchObject({
+      SecureBootEnable: false,
+      SecureBootCurrentBoot: 'Disabled',
+      SecureBootMode: 'UserMode',
+    });
+    const patch = await redfishRequest(emulator, 'PATCH', path, {
+      headers: { 'If-Match': before.headers.etag as string },
+      body: { SecureBootEnable: true },
+    });
+    expect(patch.status).toBe(200);
+    expect(patch.json).toMatchObject({ SecureBootEnable: true, SecureBootCurrentBoot: 'Disabled' });
+    await reset('2', 'ForceRestart');
+    expect(emulator.system('2').state().secureBoot).toEqual({
+      enable: true,
+      currentBoot: 'Enabled',
+      mode: 'UserMode',
+    });
+    const readOnly = await redfishRequest(emulator, 'PATCH', path, {
+      body: { SecureBootCurrentBoot: 'Disabled' },
+    });
+    expect(readOnly.status).toBe(400);
+    expect(readOnly.json).toMatchObject({
+      error: { code: expect.stringContaining('PropertyNotWritable') },
+    });
+  });
+
+  it('ResetKeys deletes or restores the keys', async () => {
+    const target = `${path}/Actions/SecureBoot.ResetKeys`;
+    const deleted = await redfishRequest(emulator, 'POST', target, {
+      body: { ResetKeysType: 'DeleteAllKeys' },
+    });
+    expect(deleted.status).toBe(204);
+    expect(emulator.system('2').state().secureBoot.mode).toBe('SetupMode');
+    await reset('2', 'ForceRestart');
+    // Without a platform key, Secure Boot cannot be in force.
+    expect(emulator.system('2').state().secureBoot.currentBoot).toBe('Disabled');
+    await redfishRequest(emulator, 'POST', target, {
+      body: { ResetKeysType: 'ResetAllKeysToDefault' },
+    });
+    expect(emulator.system('2').state().secureBoot.mode).toBe('UserMode');
+    const bad = await redfishRequest(emulator, 'POST', target, {
+      body: { ResetKeysType: 'Shred' },
+    });
+    expect(bad.status).toBe(400);
+  });
+});
+
+describe('Chassis Power and Thermal', () => {
+  interface Thermal {
+    Fans: { Reading: number; ReadingUnits: string; MemberId: string }[];
+    Temperatures: { ReadingCelsius: number; PhysicalContext: string }[];
+  }
+  interface Power {
+    PowerSupplies: {
+      LastPowerOutputWatts: number;
+      LineInputVoltage: number;
+      PowerCapacityWatts: number;
+    }[];
+  }
+
+  it('reports fans, temperatures and power supplies that follow the power state', async () => {
+    const chassis = (await redfishRequest(emulator, 'GET', '/redfish/v1/Chassis/1')).json;
+    expect(chassis).toMatchObject({
+      UUID: emulator.system('1').uuid,
+      Power: { '@odata.id': '/redfish/v1/Chassis/1/Power' },
+      Thermal: { '@odata.id': '/redfish/v1/Chassis/1/Thermal' },
+    });
+    await reset('1', 'ForceOff');
+    const coldThermal = (await redfishRequest(emulator, 'GET', '/redfish/v1/Chassis/1/Thermal'))
+      .json as Thermal;
+    const coldPower = (await redfishRequest(emulator, 'GET', '/redfish/v1/Chassis/1/Power'))
+      .json as Power;
+    await reset('1', 'On');
+    const hotThermal = (await redfishRequest(emulator, 'GET', '/redfish/v1/Chassis/1/Thermal'))
+      .json as Thermal;
+    const hotPower = (await redfishRequest(emulator, 'GET', '/redfish/v1/Chassis/1/Power'))
+      .json as Power;
+
+    expect(hotThermal.Fans.length).toBeGreaterThan(0);
+    expect(hotThermal.Fans[0]).toMatchObject({ ReadingUnits: 'RPM', MemberId: '0' });
+    expect(hotThermal.Fans[0]?.Reading).toBeGreaterThan(coldThermal.Fans[0]?.Reading ?? Infinity);
+    const cpu = (t: Thermal): number =>
+      t.Temperatures.find((x) => x.PhysicalContext === 'CPU')?.ReadingCelsius ?? NaN;
+    expect(cpu(hotThermal)).toBeGreaterThan(cpu(coldThermal));
+    expect(hotPower.PowerSupplies[0]).toMatchObject({
+      LineInputVoltage: 230,
+      PowerCapacityWatts: 800,
+    });
+    expect(hotPower.PowerSupplies[0]?.LastPowerOutputWatts).toBeGreaterThan(
+      coldPower.PowerSupplies[0]?.LastPowerOutputWatts ?? Infinity,
+    );
   });
 });

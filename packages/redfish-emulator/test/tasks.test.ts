@@ -36,6 +36,7 @@ async function pollUntilDone(
     if (res.status !== 202) return { polls, final: res };
     expect(res.headers['retry-after']).toBe('1');
     expect(res.headers.location).toBe(monitor);
+    expect(res.headers.allow).toBe('DELETE');
     polls.push(res.json as Task);
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -141,6 +142,20 @@ describe('long-running actions and task monitors', () => {
     expect((await pollUntilDone(bios.headers.location as string)).final.status).toBe(204);
   });
 
+  it('the Task resource itself answers 202 while running (sushy polls it), 200 once done', async () => {
+    const res = await redfishRequest(
+      emulator,
+      'POST',
+      '/redfish/v1/Systems/1/Bios/Actions/Bios.ResetBios',
+    );
+    const taskPath = (res.json as Task)['@odata.id'];
+    const running = await redfishRequest(emulator, 'GET', taskPath);
+    expect(running.status).toBe(202);
+    expect(running.json).toMatchObject({ TaskState: 'Running', TaskMonitor: res.headers.location });
+    await pollUntilDone(res.headers.location as string);
+    expect((await redfishRequest(emulator, 'GET', taskPath)).status).toBe(200);
+  });
+
   it('DELETE on a running task monitor cancels the task', async () => {
     const res = await redfishRequest(
       emulator,
@@ -158,5 +173,32 @@ describe('long-running actions and task monitors', () => {
     expect(task.TaskState).toBe('Cancelled');
     await new Promise((r) => setTimeout(r, 1100));
     expect(emulator.system('1').state().powerState).toBe('Off');
+  });
+});
+
+describe('runningTaskStatus 200', () => {
+  let plain: RedfishEmulator;
+
+  beforeAll(async () => {
+    plain = await startRedfishFleet(1, {
+      asyncActions: { actions: ['Bios.ResetBios'], durationMs: 1000, runningTaskStatus: 200 },
+    });
+  });
+
+  afterAll(async () => {
+    await plain?.close();
+  });
+
+  it('answers 200 for a running Task resource; the monitor still says 202', async () => {
+    const res = await redfishRequest(
+      plain,
+      'POST',
+      '/redfish/v1/Systems/1/Bios/Actions/Bios.ResetBios',
+    );
+    expect(res.status).toBe(202);
+    const task = await redfishRequest(plain, 'GET', (res.json as Task)['@odata.id']);
+    expect(task.status).toBe(200);
+    expect(task.json).toMatchObject({ TaskState: 'Running' });
+    expect((await redfishRequest(plain, 'GET', res.headers.location as string)).status).toBe(202);
   });
 });

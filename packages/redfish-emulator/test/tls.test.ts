@@ -1,10 +1,18 @@
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { existsSync } from 'node:fs';
 import https from 'node:https';
 import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RedfishEmulator } from '../src/index';
-import { redfishRequest, startRedfishFleet } from '../src/testing';
+import {
+  redfishDriverInfo,
+  redfishRequest,
+  startRedfishBmcs,
+  startRedfishFleet,
+} from '../src/testing';
 
 let emulator: RedfishEmulator;
 
@@ -45,6 +53,16 @@ describe('HTTPS with a generated CA', () => {
     expect(res.status).toBe(200);
   });
 
+  it('gives Ironic driver_info for a System, with the CA to verify', () => {
+    expect(redfishDriverInfo(emulator, emulator.system('1'))).toEqual({
+      redfish_address: emulator.url,
+      redfish_system_id: '/redfish/v1/Systems/1',
+      redfish_username: 'admin',
+      redfish_password: 'password',
+      redfish_verify_ca: emulator.caPath,
+    });
+  });
+
   it('is refused without the CA', async () => {
     await expect(getWith({}, `${emulator.url}/redfish/v1/`)).rejects.toMatchObject({
       code: expect.stringMatching(
@@ -63,11 +81,54 @@ describe('HTTPS with a generated CA', () => {
     }
   });
 
+  it('removes the generated files when the process exits without close()', async () => {
+    const script = fileURLToPath(new URL('./support/exit-without-close.ts', import.meta.url));
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script]);
+    const caPath = stdout.trim();
+    expect(caPath).toMatch(/ca\.pem$/);
+    expect(existsSync(caPath)).toBe(false);
+  });
+
   it('removes the generated files on close', async () => {
     const temporary = await startRedfishFleet(1, { tls: true });
     const path = temporary.caPath as string;
     expect(existsSync(path)).toBe(true);
     await temporary.close();
     expect(existsSync(path)).toBe(false);
+  });
+});
+
+describe('a fleet of BMCs, one System each', () => {
+  it('serves each System from its own port, all verified with one CA', async () => {
+    const fleet = await startRedfishBmcs(3, { tls: true });
+    const caPath = fleet.caPath as string;
+    try {
+      const ports = new Set(fleet.bmcs.map((bmc) => bmc.port));
+      expect(ports.size).toBe(3);
+      const uuids = new Set<string>();
+      const macs = new Set<string>();
+      for (const bmc of fleet.bmcs) {
+        expect(bmc.caPath).toBe(caPath);
+        expect(bmc.caPem).toBe(fleet.caPem);
+        const res = await redfishRequest(bmc, 'GET', '/redfish/v1/Systems/1');
+        expect(res.status).toBe(200);
+        const system = res.json as { UUID: string };
+        uuids.add(system.UUID);
+        macs.add(bmc.system('1').macAddresses[0] as string);
+        expect(redfishDriverInfo(bmc, bmc.system('1')).redfish_verify_ca).toBe(caPath);
+      }
+      expect(uuids.size).toBe(3);
+      expect(macs.size).toBe(3);
+      const manager = (
+        await redfishRequest(fleet.bmcs[2] as RedfishEmulator, 'GET', '/redfish/v1/Managers/1')
+      ).json as { UUID: string };
+      const first = (
+        await redfishRequest(fleet.bmcs[0] as RedfishEmulator, 'GET', '/redfish/v1/Managers/1')
+      ).json as { UUID: string };
+      expect(manager.UUID).not.toBe(first.UUID);
+    } finally {
+      await fleet.close();
+    }
+    expect(existsSync(caPath)).toBe(false);
   });
 });

@@ -27,6 +27,11 @@ export interface Reply {
   readonly headers?: Readonly<Record<string, string>>;
   /** Give the body an `@odata.etag` and the response an `ETag` header. */
   readonly etag?: boolean;
+  /**
+   * What the ETag covers when not the whole body: readings that change by themselves (a clock)
+   * stay out, so an ETag read a moment ago still matches.
+   */
+  readonly etagSource?: object;
 }
 
 export type Params = Readonly<Record<string, string>>;

@@ -8,13 +8,19 @@ const COMMON_HEADERS = {
   'Cache-Control': 'no-cache',
 } as const;
 
-export function writeReply(res: ServerResponse, reply: Reply, headOnly: boolean): void {
+/** `weakEtags`: show ETags as `W/"…"` (see etag.ts). */
+export function writeReply(
+  res: ServerResponse,
+  reply: Reply,
+  headOnly: boolean,
+  weakEtags = false,
+): void {
   if (res.headersSent || res.destroyed) return;
   const headers: Record<string, string | number> = { ...COMMON_HEADERS, ...reply.headers };
   let payload: string | undefined;
   if (reply.body !== undefined) {
     if (reply.etag) {
-      const tagged = serializeWithEtag(reply.body);
+      const tagged = serializeWithEtag(reply.body, reply.etagSource, weakEtags);
       payload = tagged.json;
       headers['ETag'] = tagged.etag;
     } else {

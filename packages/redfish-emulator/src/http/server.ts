@@ -10,6 +10,7 @@ import { RedfishError, baseMessage, notFound } from '../errors';
 import type { FaultDecision, FaultInjector } from '../faults';
 import type { Principal, Reply, RequestContext } from './context';
 import { errorReply, writeReply } from './respond';
+import type { RequestAuthKind, RequestLog } from '../request-log';
 import type { Router } from './router';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -18,6 +19,9 @@ export interface PipelineOptions {
   readonly router: Router;
   readonly authenticator: Authenticator;
   readonly faults: FaultInjector;
+  /** Show ETags weak (`W/"…"`). */
+  readonly weakEtags: boolean;
+  readonly requestLog: RequestLog;
   /** Told about unexpected handler failures (never about credentials). */
   readonly onInternalError?: (error: unknown) => void;
 }
@@ -108,16 +112,28 @@ async function handle(
   const headOnly = method === 'HEAD';
   const { faults } = options;
 
+  const ifMatch = req.headers['if-match'];
+  const log = (status: number): void =>
+    options.requestLog.add({
+      method,
+      url: req.url ?? '/',
+      auth: authKind(req),
+      ifMatch: Array.isArray(ifMatch) ? ifMatch.join(', ') : ifMatch,
+      status,
+    });
+
   const fault = faults.decide(method, path);
   if (faults.latencyMs > 0) {
     faults.noteDelayed();
     await sleep(faults.latencyMs);
   }
   if (fault?.kind === 'drop') {
+    log(0);
     req.socket.destroy();
     return;
   }
   if (fault?.kind === 'error') {
+    log(fault.status);
     writeReply(res, faultReply(fault), headOnly);
     return;
   }
@@ -155,5 +171,11 @@ async function handle(
     if (!(error instanceof RedfishError)) throw error;
     reply = errorReply(error);
   }
-  writeReply(res, reply, headOnly);
+  log(reply.status);
+  writeReply(res, reply, headOnly, options.weakEtags);
+}
+
+function authKind(req: IncomingMessage): RequestAuthKind {
+  if (req.headers['x-auth-token'] !== undefined) return 'session';
+  return /^Basic\s/i.test(req.headers.authorization ?? '') ? 'basic' : 'none';
 }

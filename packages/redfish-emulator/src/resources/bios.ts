@@ -6,7 +6,7 @@
  * If-Match when it PATCHes the settings object.
  */
 import { badRequest } from '../errors';
-import { etagOf } from '../http/etag';
+import { etagOf, presentEtag } from '../http/etag';
 import type { Router } from '../http/router';
 import type { EmulatedSystem, EmulatorModel } from '../model';
 import { SYSTEMS_PATH } from '../model';
@@ -40,7 +40,7 @@ function settingsResource(system: EmulatedSystem): object {
   };
 }
 
-function biosResource(system: EmulatedSystem): object {
+function biosResource(system: EmulatedSystem, weakEtags: boolean): object {
   const path = `${system.path}/Bios`;
   return {
     '@odata.id': path,
@@ -52,7 +52,7 @@ function biosResource(system: EmulatedSystem): object {
     '@Redfish.Settings': {
       '@odata.type': '#Settings.v1_3_5.Settings',
       SettingsObject: ref(`${path}/Settings`),
-      ETag: etagOf(settingsResource(system)),
+      ETag: presentEtag(etagOf(settingsResource(system)), weakEtags),
       ...(system.bios.lastApplied ? { Time: system.bios.lastApplied } : {}),
       Messages: system.bios.applyMessages,
       SupportedApplyTimes: APPLY_TIMES,
@@ -68,7 +68,13 @@ export function registerBiosRoutes(router: Router, model: EmulatorModel): void {
   const base = `${SYSTEMS_PATH}/{system}/Bios`;
 
   router.on('GET', base, (ctx, params) =>
-    resourceReply(biosResource(lookup(model.systemsById, params.system as string, ctx)), 'GET'),
+    resourceReply(
+      biosResource(
+        lookup(model.systemsById, params.system as string, ctx),
+        model.settings.weakEtags,
+      ),
+      'GET',
+    ),
   );
 
   router.on('GET', `${base}/Settings`, (ctx, params) =>

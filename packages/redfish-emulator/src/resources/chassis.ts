@@ -22,7 +22,10 @@ function chassisResource(system: EmulatedSystem): object {
     PowerState: power === 'Paused' ? 'On' : power,
     IndicatorLED: led,
     LocationIndicatorActive: led !== 'Off',
+    UUID: inventory.uuid,
     Status: STATUS_OK,
+    Power: ref(`${system.chassisPath}/Power`),
+    Thermal: ref(`${system.chassisPath}/Thermal`),
     Links: {
       ComputerSystems: [ref(system.path)],
       ManagedBy: [ref(system.manager.path)],

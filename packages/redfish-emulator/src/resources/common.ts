@@ -49,8 +49,11 @@ export function collectionReply(
     'Members@odata.count': total,
     Members: page.map(ref),
   };
+  // The page size cut the page short of what was asked: link the rest (keeping what is left of
+  // $top).
   if (end < total && (top === undefined || end < skip + top)) {
-    body['Members@odata.nextLink'] = `${spec.path}?$skip=${end}`;
+    const rest = top === undefined ? '' : `&$top=${skip + top - end}`;
+    body['Members@odata.nextLink'] = `${spec.path}?$skip=${end}${rest}`;
   }
   return { status: 200, body };
 }

@@ -239,7 +239,12 @@ export function registerEventRoutes(router: Router, model: EmulatorModel): void 
     const event = parseTestEvent(objectBody(ctx));
     for (const subscription of model.subscriptions.list()) {
       if (subscribedTo(subscription, event)) {
-        void deliver(subscription, event, model.subscriptions.deliveries);
+        void deliver(
+          subscription,
+          event,
+          model.subscriptions.deliveries,
+          model.subscriptions.deliveriesStopped,
+        );
       }
     }
     return { status: 204 };

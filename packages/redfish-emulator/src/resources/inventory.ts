@@ -112,6 +112,22 @@ function storageResource(system: EmulatedSystem, path: string): object {
     ],
     Drives: disks.map((disk) => ref(`${path}/Drives/${disk.id}`)),
     'Drives@odata.count': disks.length,
+    Controllers: ref(`${path}/Controllers`),
+    Volumes: ref(`${path}/Volumes`),
+    Status: STATUS_OK,
+  };
+}
+
+function storageControllerResource(system: EmulatedSystem, path: string): object {
+  const disks = system.backend.inventory.disks;
+  return {
+    '@odata.id': path,
+    '@odata.type': '#StorageController.v1_7_0.StorageController',
+    Id: '0',
+    Name: 'Emulated SATA/SAS controller',
+    SupportedControllerProtocols: ['PCIe'],
+    SupportedDeviceProtocols: [...new Set(disks.map((disk) => disk.protocol))],
+    SupportedRAIDTypes: ['RAID0', 'RAID1'],
     Status: STATUS_OK,
   };
 }
@@ -189,6 +205,58 @@ export function registerInventoryRoutes(router: Router, model: EmulatorModel): v
     const system = lookup(model.systemsById, params.system as string, ctx);
     lookup(controllers, params.controller as string, ctx);
     return resourceReply(storageResource(system, `${system.path}/Storage/1`));
+  });
+  router.on('GET', `${SYSTEMS_PATH}/{system}/Storage/{controller}/Controllers`, (ctx, params) => {
+    const system = lookup(model.systemsById, params.system as string, ctx);
+    lookup(controllers, params.controller as string, ctx);
+    const path = `${system.path}/Storage/1/Controllers`;
+    return collectionReply(
+      ctx,
+      {
+        path,
+        type: 'StorageControllerCollection',
+        name: 'Storage Controller Collection',
+        members: [`${path}/0`],
+      },
+      model.settings.pageSize,
+    );
+  });
+  router.on(
+    'GET',
+    `${SYSTEMS_PATH}/{system}/Storage/{controller}/Controllers/{id}`,
+    (ctx, params) => {
+      const system = lookup(model.systemsById, params.system as string, ctx);
+      lookup(controllers, params.controller as string, ctx);
+      lookup(new Map([['0', true]]), params.id as string, ctx);
+      return resourceReply(
+        storageControllerResource(system, `${system.path}/Storage/1/Controllers/0`),
+      );
+    },
+  );
+  // No volumes, and none can be made: RAID configuration is not emulated.
+  router.on('GET', `${SYSTEMS_PATH}/{system}/Storage/{controller}/Volumes`, (ctx, params) => {
+    const system = lookup(model.systemsById, params.system as string, ctx);
+    lookup(controllers, params.controller as string, ctx);
+    const reply = collectionReply(
+      ctx,
+      {
+        path: `${system.path}/Storage/1/Volumes`,
+        type: 'VolumeCollection',
+        name: 'Volume Collection',
+        members: [],
+      },
+      model.settings.pageSize,
+    );
+    return {
+      ...reply,
+      body: {
+        ...reply.body,
+        '@Redfish.OperationApplyTimeSupport': {
+          '@odata.type': '#Settings.v1_3_5.OperationApplyTimeSupport',
+          SupportedValues: ['Immediate'],
+        },
+      },
+    };
   });
   router.on(
     'GET',

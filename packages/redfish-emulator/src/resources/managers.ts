@@ -1,20 +1,9 @@
-/**
- * Managers (the BMCs) and VirtualMedia. A per-System manager lists its System's virtual media
- * under `/Managers/{id}/VirtualMedia`; every System also lists it under
- * `/Systems/{id}/VirtualMedia` (ComputerSystem.VirtualMedia, Redfish 2021.1 on), the only place
- * when one manager is shared by all Systems.
- */
-import type {
-  InsertMediaRequest,
-  TransferMethod,
-  TransferProtocolType,
-  VirtualMediaSlot,
-} from '../backend/types';
+/** Managers (the BMCs): one per System or one shared, their clock, firmware and Reset action. */
 import { badRequest } from '../errors';
-import type { RequestContext } from '../http/context';
+import type { Reply } from '../http/context';
 import type { Router } from '../http/router';
-import type { EmulatedManager, EmulatedSystem, EmulatorModel } from '../model';
-import { MANAGERS_PATH, SYSTEMS_PATH } from '../model';
+import type { EmulatedManager, EmulatorModel } from '../model';
+import { MANAGERS_PATH } from '../model';
 import {
   NO_CONTENT,
   STATUS_OK,
@@ -23,30 +12,28 @@ import {
   objectBody,
   ref,
   rejectUnknownParameters,
+  requireCurrentEtag,
   resourceReply,
-  viaBackend,
 } from './common';
-import { runAction } from './task-service';
+import { registerVirtualMediaRoutes } from './virtual-media';
 
-const TRANSFER_PROTOCOLS: readonly TransferProtocolType[] = [
-  'CIFS',
-  'FTP',
-  'SFTP',
-  'HTTP',
-  'HTTPS',
-  'NFS',
-  'SCP',
-  'TFTP',
-  'OEM',
-];
-const TRANSFER_METHODS: readonly TransferMethod[] = ['Stream', 'Upload'];
 const MANAGER_RESET_TYPES = ['GracefulRestart', 'ForceRestart'] as const;
 
 function managerUuid(index: number): string {
   return `b1c0f1e2-0000-4000-8000-${index.toString(16).padStart(12, '0')}`;
 }
 
-function managerResource(model: EmulatorModel, manager: EmulatedManager, index: number): object {
+/** Manager.DateTime: the BMC clock shown in its local offset, to the second. */
+function managerDateTime(manager: EmulatedManager, now = Date.now()): string {
+  const sign = manager.localOffset.startsWith('-') ? -1 : 1;
+  const [hours, minutes] = manager.localOffset.slice(1).split(':').map(Number);
+  const offsetMs = sign * ((hours ?? 0) * 60 + (minutes ?? 0)) * 60_000;
+  const local = new Date(now + manager.clockOffsetMs + offsetMs);
+  return `${local.toISOString().slice(0, 19)}${manager.localOffset}`;
+}
+
+/** The Manager without its clock reading: what its ETag covers. */
+function managerState(model: EmulatorModel, manager: EmulatedManager, index: number): object {
   return {
     '@odata.id': manager.path,
     '@odata.type': '#Manager.v1_18_0.Manager',
@@ -55,8 +42,9 @@ function managerResource(model: EmulatorModel, manager: EmulatedManager, index: 
     Description: 'Emulated baseboard management controller',
     ManagerType: 'BMC',
     Model: 'Galvanic Emulated BMC',
-    FirmwareVersion: '1.0.0',
-    UUID: managerUuid(index),
+    FirmwareVersion: manager.firmwareVersion,
+    DateTimeLocalOffset: manager.localOffset,
+    UUID: managerUuid(model.inventoryIndexBase + index),
     ServiceEntryPointUUID: model.serviceUuid,
     PowerState: 'On',
     Status: STATUS_OK,
@@ -74,180 +62,15 @@ function managerResource(model: EmulatorModel, manager: EmulatedManager, index: 
   };
 }
 
-function imageName(image: string | null): string | null {
-  if (image === null) return null;
-  try {
-    const segments = new URL(image).pathname.split('/');
-    return decodeURIComponent(segments[segments.length - 1] ?? '') || null;
-  } catch {
-    return null;
-  }
-}
-
-function virtualMediaResource(
-  system: EmulatedSystem,
-  slot: VirtualMediaSlot,
-  path: string,
-): object {
-  const media = system.backend.media(slot.id);
+function managerReply(model: EmulatorModel, manager: EmulatedManager): Reply {
+  const state = managerState(model, manager, model.managers.indexOf(manager));
   return {
-    '@odata.id': path,
-    '@odata.type': '#VirtualMedia.v1_6_2.VirtualMedia',
-    Id: slot.id,
-    Name: slot.name,
-    MediaTypes: slot.mediaTypes,
-    Image: media.image,
-    ImageName: imageName(media.image),
-    ConnectedVia: media.image === null ? 'NotConnected' : 'URI',
-    Inserted: media.inserted,
-    WriteProtected: media.writeProtected,
-    TransferProtocolType: media.transferProtocolType,
-    TransferMethod: media.transferMethod,
-    UserName: media.userName,
-    Status: STATUS_OK,
-    Actions: {
-      '#VirtualMedia.InsertMedia': { target: `${path}/Actions/VirtualMedia.InsertMedia` },
-      '#VirtualMedia.EjectMedia': { target: `${path}/Actions/VirtualMedia.EjectMedia` },
-    },
+    ...resourceReply({ ...state, DateTime: managerDateTime(manager) }, 'GET, PATCH'),
+    etagSource: state,
   };
 }
 
-const INSERT = 'VirtualMedia.InsertMedia';
-const EJECT = 'VirtualMedia.EjectMedia';
-const INSERT_PARAMETERS = [
-  'Image',
-  'Inserted',
-  'WriteProtected',
-  'TransferProtocolType',
-  'TransferMethod',
-  'UserName',
-  'Password',
-];
-
-function optionalBoolean(body: Record<string, unknown>, name: string, fallback: boolean): boolean {
-  const value = body[name];
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') {
-    throw badRequest(
-      'ActionParameterValueTypeError',
-      [JSON.stringify(value) ?? 'null', name, INSERT],
-      [`#/${name}`],
-    );
-  }
-  return value;
-}
-
-function optionalChoice<T extends string>(
-  body: Record<string, unknown>,
-  name: string,
-  allowed: readonly T[],
-): T | undefined {
-  const value = body[name];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || !allowed.includes(value as T)) {
-    throw badRequest('ActionParameterValueNotInList', [String(value), name, INSERT], [`#/${name}`]);
-  }
-  return value as T;
-}
-
-function optionalString(body: Record<string, unknown>, name: string): string | undefined {
-  const value = body[name];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') {
-    const shown = name === 'Password' ? '<hidden>' : (JSON.stringify(value) ?? 'null');
-    throw badRequest('ActionParameterValueTypeError', [shown, name, INSERT], [`#/${name}`]);
-  }
-  return value;
-}
-
-export function parseInsertMedia(body: Record<string, unknown>): InsertMediaRequest {
-  rejectUnknownParameters(INSERT, body, INSERT_PARAMETERS);
-  const image = body.Image;
-  if (image === undefined || image === null) {
-    throw badRequest('ActionParameterMissing', [INSERT, 'Image'], ['#/Image']);
-  }
-  if (typeof image !== 'string') {
-    throw badRequest(
-      'ActionParameterValueTypeError',
-      [JSON.stringify(image), 'Image', INSERT],
-      ['#/Image'],
-    );
-  }
-  if (!URL.canParse(image)) {
-    throw badRequest('ActionParameterValueFormatError', [image, 'Image', INSERT], ['#/Image']);
-  }
-  const transferProtocolType = optionalChoice(body, 'TransferProtocolType', TRANSFER_PROTOCOLS);
-  const transferMethod = optionalChoice(body, 'TransferMethod', TRANSFER_METHODS);
-  const userName = optionalString(body, 'UserName');
-  const password = optionalString(body, 'Password');
-  return {
-    image,
-    inserted: optionalBoolean(body, 'Inserted', true),
-    writeProtected: optionalBoolean(body, 'WriteProtected', true),
-    ...(transferProtocolType ? { transferProtocolType } : {}),
-    ...(transferMethod ? { transferMethod } : {}),
-    ...(userName !== undefined ? { userName } : {}),
-    ...(password !== undefined ? { password } : {}),
-  };
-}
-
-/** Routes for one place virtual media is listed (`base` ends in `/VirtualMedia`). */
-function registerVirtualMediaRoutes(
-  router: Router,
-  model: EmulatorModel,
-  base: string,
-  systemOf: (ctx: RequestContext, owner: string) => EmulatedSystem,
-  basePath: (owner: string) => string,
-): void {
-  const slotOf = (system: EmulatedSystem, id: string, ctx: RequestContext): VirtualMediaSlot =>
-    lookup(new Map(system.backend.mediaSlots.map((slot) => [slot.id, slot])), id, ctx);
-
-  router.on('GET', base, (ctx, params) => {
-    const owner = params.owner as string;
-    const system = systemOf(ctx, owner);
-    const path = basePath(owner);
-    return collectionReply(
-      ctx,
-      {
-        path,
-        type: 'VirtualMediaCollection',
-        name: 'Virtual Media Services',
-        members: system.backend.mediaSlots.map((slot) => `${path}/${slot.id}`),
-      },
-      model.settings.pageSize,
-    );
-  });
-
-  router.on('GET', `${base}/{slot}`, (ctx, params) => {
-    const owner = params.owner as string;
-    const system = systemOf(ctx, owner);
-    const slot = slotOf(system, params.slot as string, ctx);
-    return resourceReply(
-      virtualMediaResource(system, slot, `${basePath(owner)}/${slot.id}`),
-      'GET',
-    );
-  });
-
-  router.on('POST', `${base}/{slot}/Actions/${INSERT}`, (ctx, params) => {
-    const system = systemOf(ctx, params.owner as string);
-    const slot = slotOf(system, params.slot as string, ctx);
-    const request = parseInsertMedia(objectBody(ctx));
-    return runAction(model, INSERT, ctx, async () => {
-      await viaBackend(() => system.backend.insertMedia(slot.id, request));
-      return NO_CONTENT;
-    });
-  });
-
-  router.on('POST', `${base}/{slot}/Actions/${EJECT}`, (ctx, params) => {
-    const system = systemOf(ctx, params.owner as string);
-    const slot = slotOf(system, params.slot as string, ctx);
-    rejectUnknownParameters(EJECT, objectBody(ctx), []);
-    return runAction(model, EJECT, ctx, async () => {
-      await viaBackend(() => system.backend.ejectMedia(slot.id));
-      return NO_CONTENT;
-    });
-  });
-}
+const LOCAL_OFFSET = /^[+-](?:[01]\d|2[0-3]):[0-5]\d$/;
 
 export function registerManagerRoutes(router: Router, model: EmulatorModel): void {
   router.on('GET', MANAGERS_PATH, (ctx) =>
@@ -263,9 +86,46 @@ export function registerManagerRoutes(router: Router, model: EmulatorModel): voi
     ),
   );
 
-  router.on('GET', `${MANAGERS_PATH}/{manager}`, (ctx, params) => {
+  router.on('GET', `${MANAGERS_PATH}/{manager}`, (ctx, params) =>
+    managerReply(model, lookup(model.managersById, params.manager as string, ctx)),
+  );
+
+  // DateTime and DateTimeLocalOffset (Ironic's set_bmc_clock step).
+  router.on('PATCH', `${MANAGERS_PATH}/{manager}`, (ctx, params) => {
     const manager = lookup(model.managersById, params.manager as string, ctx);
-    return resourceReply(managerResource(model, manager, model.managers.indexOf(manager)), 'GET');
+    const current = managerState(model, manager, model.managers.indexOf(manager));
+    requireCurrentEtag(model, ctx, current);
+    const body = objectBody(ctx);
+    for (const name of Object.keys(body)) {
+      if (name.startsWith('@') || name === 'DateTime' || name === 'DateTimeLocalOffset') continue;
+      const id = name in current ? 'PropertyNotWritable' : 'PropertyUnknown';
+      throw badRequest(id, [name], [`#/${name}`]);
+    }
+    const { DateTime: dateTime, DateTimeLocalOffset: localOffset } = body;
+    let instant: number | undefined;
+    if (dateTime !== undefined) {
+      instant = typeof dateTime === 'string' ? Date.parse(dateTime) : NaN;
+      if (Number.isNaN(instant)) {
+        throw badRequest(
+          'PropertyValueTypeError',
+          [JSON.stringify(dateTime), 'DateTime'],
+          ['#/DateTime'],
+        );
+      }
+    }
+    if (
+      localOffset !== undefined &&
+      (typeof localOffset !== 'string' || !LOCAL_OFFSET.test(localOffset))
+    ) {
+      throw badRequest(
+        'PropertyValueTypeError',
+        [JSON.stringify(localOffset) ?? 'null', 'DateTimeLocalOffset'],
+        ['#/DateTimeLocalOffset'],
+      );
+    }
+    if (instant !== undefined) manager.clockOffsetMs = instant - Date.now();
+    if (typeof localOffset === 'string') manager.localOffset = localOffset;
+    return managerReply(model, manager);
   });
 
   const managerReset = 'Manager.Reset';
@@ -287,23 +147,5 @@ export function registerManagerRoutes(router: Router, model: EmulatorModel): voi
     return NO_CONTENT;
   });
 
-  registerVirtualMediaRoutes(
-    router,
-    model,
-    `${MANAGERS_PATH}/{owner}/VirtualMedia`,
-    (ctx, owner) => {
-      const manager = lookup(model.managersById, owner, ctx);
-      const system = manager.hostsVirtualMedia ? manager.systems[0] : undefined;
-      return lookup(new Map(system ? [[owner, system]] : []), owner, ctx);
-    },
-    (owner) => `${MANAGERS_PATH}/${encodeURIComponent(owner)}/VirtualMedia`,
-  );
-
-  registerVirtualMediaRoutes(
-    router,
-    model,
-    `${SYSTEMS_PATH}/{owner}/VirtualMedia`,
-    (ctx, owner) => lookup(model.systemsById, owner, ctx),
-    (owner) => `${SYSTEMS_PATH}/${encodeURIComponent(owner)}/VirtualMedia`,
-  );
+  registerVirtualMediaRoutes(router, model);
 }

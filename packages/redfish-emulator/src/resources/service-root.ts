@@ -14,6 +14,7 @@ const SERVICES: readonly (readonly [string, string])[] = [
   ['SessionService', '/redfish/v1/SessionService'],
   ['EventService', '/redfish/v1/EventService'],
   ['TaskService', '/redfish/v1/TaskService'],
+  ['UpdateService', '/redfish/v1/UpdateService'],
 ];
 
 const METADATA_REFERENCES = [
@@ -27,6 +28,7 @@ const METADATA_REFERENCES = [
   'SessionService',
   'EventService',
   'TaskService',
+  'UpdateService',
 ];
 
 function metadataDocument(): string {

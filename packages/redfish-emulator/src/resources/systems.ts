@@ -77,7 +77,7 @@ export function systemResource(system: EmulatedSystem): object {
       'BootSourceOverrideMode@Redfish.AllowableValues': BOOT_MODES,
       HttpBootUri: boot.httpBootUri,
     },
-    BiosVersion: inventory.biosVersion,
+    BiosVersion: system.biosVersion,
     ProcessorSummary: {
       Count: inventory.processors.length,
       CoreCount: totalCores,
@@ -90,6 +90,7 @@ export function systemResource(system: EmulatedSystem): object {
       Status: { State: 'Enabled', Health: 'OK' },
     },
     Bios: ref(`${system.path}/Bios`),
+    SecureBoot: ref(`${system.path}/SecureBoot`),
     Processors: ref(`${system.path}/Processors`),
     Memory: ref(`${system.path}/Memory`),
     EthernetInterfaces: ref(`${system.path}/EthernetInterfaces`),

@@ -65,7 +65,10 @@ export function registerTaskRoutes(router: Router, model: EmulatorModel): void {
   router.on('GET', `${TASKS_PATH}/{task}`, (ctx, params) => {
     const task = model.tasks.get(params.task as string);
     if (!task) throw notFound(ctx.path);
-    return resourceReply(taskResource(model, task));
+    const reply = resourceReply(taskResource(model, task));
+    // sushy polls the Task's own URI when the 202 carried the Task, as iDRAC's tasks expect.
+    const status = task.state === 'Running' ? model.settings.asyncActions.runningTaskStatus : 200;
+    return { ...reply, status };
   });
 
   router.on('DELETE', `${TASKS_PATH}/{task}`, (ctx, params) => {
@@ -84,6 +87,8 @@ export function registerTaskRoutes(router: Router, model: EmulatorModel): void {
         body: taskResource(model, task),
         headers: {
           Location: ctx.path,
+          // A running task can be cancelled (sushy reads exactly `Allow: DELETE`).
+          Allow: 'DELETE',
           ...(retryAfter > 0 ? { 'Retry-After': String(retryAfter) } : {}),
         },
       };
@@ -98,6 +103,28 @@ export function registerTaskRoutes(router: Router, model: EmulatorModel): void {
   });
 }
 
+/** Starts `work` as a task; answers 202 with the task monitor and the Task. */
+export function startTask(
+  model: EmulatorModel,
+  name: string,
+  ctx: RequestContext,
+  work: () => Promise<Reply>,
+): Reply {
+  const settings = model.settings.asyncActions;
+  const task = model.tasks.start(
+    name,
+    { method: ctx.method, path: ctx.path, body: ctx.body },
+    settings.durationMs,
+    work,
+  );
+  const headers: Record<string, string> = {
+    Location: `${TASK_MONITORS_PATH}/${task.id}`,
+    Allow: 'DELETE',
+  };
+  if (settings.retryAfterSeconds > 0) headers['Retry-After'] = String(settings.retryAfterSeconds);
+  return { status: 202, body: taskResource(model, task), headers };
+}
+
 /**
  * Runs an action's work now, or — when the action is configured as long-running — answers 202
  * with a task monitor and runs it when the task ends. Parameters are checked before this.
@@ -108,17 +135,6 @@ export async function runAction(
   ctx: RequestContext,
   work: () => Promise<Reply>,
 ): Promise<Reply> {
-  const settings = model.settings.asyncActions;
-  if (!settings.actions.has(name)) return work();
-  const task = model.tasks.start(
-    `${name} ${ctx.path}`,
-    { method: ctx.method, path: ctx.path, body: ctx.body },
-    settings.durationMs,
-    work,
-  );
-  const headers: Record<string, string> = {
-    Location: `${TASK_MONITORS_PATH}/${task.id}`,
-  };
-  if (settings.retryAfterSeconds > 0) headers['Retry-After'] = String(settings.retryAfterSeconds);
-  return { status: 202, body: taskResource(model, task), headers };
+  if (!model.settings.asyncActions.actions.has(name)) return work();
+  return startTask(model, `${name} ${ctx.path}`, ctx, work);
 }

@@ -7,6 +7,8 @@ import https from 'node:https';
 import { MemorySystemBackend } from '../backend/memory';
 import type { EmulatedSystemHandle, RedfishEmulator, RedfishEmulatorOptions } from '../emulator';
 import { startRedfishEmulator } from '../emulator';
+import type { GeneratedTls } from '../tls';
+import { generateTestTls } from '../tls';
 
 export {
   startRedfishEmulator,
@@ -24,6 +26,55 @@ export function startRedfishFleet(
   options: Omit<RedfishEmulatorOptions, 'systems'> = {},
 ): Promise<RedfishEmulator> {
   return startRedfishEmulator({ ...options, systems: count });
+}
+
+/** Several emulated BMCs, each its own server with one System, as in a rack of real hosts. */
+export interface RedfishBmcFleet {
+  readonly bmcs: readonly RedfishEmulator[];
+  /** The CA every BMC's certificate comes from, with TLS on. */
+  readonly caPem: string | undefined;
+  readonly caPath: string | undefined;
+  close(): Promise<void>;
+}
+
+export type BmcFleetOptions = Omit<
+  RedfishEmulatorOptions,
+  'systems' | 'inventoryIndexBase' | 'tls' | 'port'
+> & {
+  /** HTTPS, all BMCs with one certificate from one generated CA. */
+  readonly tls?: boolean;
+};
+
+/**
+ * Starts `count` emulators of one System each on free ports; BMC i's System has the default
+ * inventory of index i (its own UUID and MACs). Close the fleet in the test.
+ */
+export async function startRedfishBmcs(
+  count: number,
+  options: BmcFleetOptions = {},
+): Promise<RedfishBmcFleet> {
+  const generated: GeneratedTls | undefined = options.tls ? await generateTestTls() : undefined;
+  const started = await Promise.allSettled(
+    Array.from({ length: count }, (_, index) =>
+      startRedfishEmulator({
+        ...options,
+        systems: 1,
+        inventoryIndexBase: index,
+        tls: generated ?? false,
+      }),
+    ),
+  );
+  const bmcs = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const close = async (): Promise<void> => {
+    await Promise.all(bmcs.map((bmc) => bmc.close()));
+    await generated?.remove();
+  };
+  const failure = started.find((result) => result.status === 'rejected');
+  if (failure) {
+    await close();
+    throw (failure as PromiseRejectedResult).reason;
+  }
+  return { bmcs, caPem: generated?.caPem, caPath: generated?.caPath, close };
 }
 
 /** The in-memory simulation behind a System (power history, direct power changes). */
@@ -105,6 +156,29 @@ export function redfishRequest(
     request.on('error', reject);
     request.end(payload);
   });
+}
+
+/** A node's `driver_info` for Ironic's redfish hardware type, pointing at one emulated System. */
+export interface RedfishDriverInfo {
+  readonly redfish_address: string;
+  readonly redfish_system_id: string;
+  readonly redfish_username: string;
+  readonly redfish_password: string;
+  /** The generated CA's path, with TLS on. */
+  readonly redfish_verify_ca?: string;
+}
+
+export function redfishDriverInfo(
+  emulator: Pick<RedfishEmulator, 'url' | 'credentials' | 'caPath'>,
+  system: Pick<EmulatedSystemHandle, 'path'>,
+): RedfishDriverInfo {
+  return {
+    redfish_address: emulator.url,
+    redfish_system_id: system.path,
+    redfish_username: emulator.credentials.username,
+    redfish_password: emulator.credentials.password,
+    ...(emulator.caPath ? { redfish_verify_ca: emulator.caPath } : {}),
+  };
 }
 
 /** Creates a session; returns its token and URI. */

@@ -78,4 +78,17 @@ events.subscriptions.create({'Destination': 'https://192.0.2.9/events',
                              'Protocol': 'Redfish'})
 assert len(events.subscriptions.get_members()) == 1
 
+updates = conn.get_update_service()
+monitor = updates.simple_update('http://192.0.2.1/fw/bmc-2.0.1.bin',
+                                targets=['/redfish/v1/Managers/2'])
+assert monitor.is_processing
+assert monitor.cancellable
+assert monitor.task.task_state == sushy.TASK_STATE_RUNNING, monitor.task.task_state
+monitor.wait(30)
+# sushy follows the Task's own URI (the 202 carried the Task), which answers 202 while running.
+assert not monitor.is_processing
+assert monitor.response.status_code == 200, monitor.response.status_code
+assert monitor.get_task().task_state == sushy.TASK_STATE_COMPLETED
+assert conn.get_manager('/redfish/v1/Managers/2').firmware_version == '2.0.1'
+
 print('sushy-check: ok')
