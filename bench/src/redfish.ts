@@ -3,7 +3,7 @@ import { RedfishClient } from 'redfish-ts';
 import {
   redfishRequest,
   simulatedBackend,
-  startRedfishEmulator,
+  startRedfishBmcs,
   type RedfishEmulator,
 } from '@galvanic/redfish-emulator/testing';
 import { startSplitMode, type SplitMode } from '@galvanic/testing';
@@ -22,10 +22,10 @@ function summary(samples: number[]) {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Bare HTTPS requests to the emulator on a keep-alive agent: the floor of what the driver does. */
-function bareClient(bmc: RedfishEmulator, sockets: number) {
+/** Bare HTTPS requests on one keep-alive agent: the floor of what the driver does. */
+function bareClient(sockets: number) {
   const agent = new HttpsAgent({ keepAlive: true, maxSockets: sockets });
-  const call = async (method: string, path: string, body?: unknown) => {
+  const call = async (bmc: RedfishEmulator, method: string, path: string, body?: unknown) => {
     const res = await redfishRequest(bmc, method, path, { agent, ...(body ? { body } : {}) });
     if (res.status >= 300) throw new Error(`${method} ${path} answered ${res.status}`);
     return res.json as { PowerState?: string } | undefined;
@@ -34,13 +34,13 @@ function bareClient(bmc: RedfishEmulator, sockets: number) {
 }
 
 /** Reading one System's PowerState: a new client each time (TLS, session login), and a kept one. */
-async function powerStatus(bmc: RedfishEmulator) {
+async function powerStatus(bmc: RedfishEmulator, caPath: string) {
   const path = bmc.systems[0]!.path;
   const options = {
     address: bmc.url,
     username: bmc.credentials.username,
     password: bmc.credentials.password,
-    verifyCa: bmc.caPath!,
+    verifyCa: caPath,
   };
   const cold: number[] = [];
   for (let i = 0; i < 30; i += 1) {
@@ -60,12 +60,12 @@ async function powerStatus(bmc: RedfishEmulator) {
     warm.push(performance.now() - started);
   }
   await client.close();
-  const bare = bareClient(bmc, 1);
-  await bare.call('GET', path);
+  const bare = bareClient(1);
+  await bare.call(bmc, 'GET', path);
   const floor: number[] = [];
   for (let i = 0; i < 300; i += 1) {
     const started = performance.now();
-    await bare.call('GET', path);
+    await bare.call(bmc, 'GET', path);
     floor.push(performance.now() - started);
   }
   bare.close();
@@ -76,27 +76,29 @@ async function powerStatus(bmc: RedfishEmulator) {
   };
 }
 
-/** Reset then GETs until the System reports the state, straight to the emulator. */
+/** Reset then GETs until the System reports the state, straight to its emulated BMC. */
 async function bareUntil(
   bare: ReturnType<typeof bareClient>,
-  path: string,
+  bmc: RedfishEmulator,
   resetType: string,
   wanted: string,
 ) {
-  await bare.call('POST', `${path}/Actions/ComputerSystem.Reset`, { ResetType: resetType });
-  while ((await bare.call('GET', path))?.PowerState !== wanted) await sleep(1);
+  const path = bmc.systems[0]!.path;
+  await bare.call(bmc, 'POST', `${path}/Actions/ComputerSystem.Reset`, { ResetType: resetType });
+  while ((await bare.call(bmc, 'GET', path))?.PowerState !== wanted) await sleep(1);
 }
 
 /**
- * The redfish workloads of the Redfish issue against `SYSTEMS` emulated Systems (one emulator over
- * HTTPS), in split mode with two conductors over RabbitMQ; each with the floor of the part measured
- * (the same Redfish requests sent bare to the emulator).
+ * The redfish workloads of the Redfish issue against `SYSTEMS` emulated BMCs (one System each, on
+ * its own port, over HTTPS), in split mode with two conductors over RabbitMQ; each with the floor
+ * of the part measured (the same Redfish requests sent bare to the emulated BMCs).
  */
 export async function redfishBenchmarks(): Promise<Record<string, unknown>> {
-  const bmc = await startRedfishEmulator({ systems: SYSTEMS, tls: true });
+  const fleet = await startRedfishBmcs(SYSTEMS, { tls: true });
+  const { bmcs } = fleet;
   let cluster: SplitMode | undefined;
   try {
-    const status = await powerStatus(bmc);
+    const status = await powerStatus(bmcs[0]!, fleet.caPath!);
     cluster = await startSplitMode({
       conductors: ['bench-c1', 'bench-c2'],
       databasePrefix: 'galvanic_bench',
@@ -106,9 +108,6 @@ export async function redfishBenchmarks(): Promise<Record<string, unknown>> {
         GALVANIC_CONDUCTOR__HEARTBEAT_TIMEOUT: '30',
         GALVANIC_CONDUCTOR__SYNC_POWER_STATE_INTERVAL: '2',
         GALVANIC_CONDUCTOR__SYNC_POWER_STATE_WORKERS: '32',
-        // Every System sits behind the one emulator address, where a real fleet has a BMC each:
-        // the per-BMC bound on requests in flight would otherwise serialize the whole fleet.
-        GALVANIC_REDFISH__MAX_IN_FLIGHT: '32',
       },
     });
     const conductors = [...cluster.conductors.values()];
@@ -118,15 +117,15 @@ export async function redfishBenchmarks(): Promise<Record<string, unknown>> {
       'Content-Type': 'application/json',
     });
     const uuids: string[] = [];
-    for (const system of bmc.systems) {
+    for (const bmc of bmcs) {
       const created = await client.request('POST', '/v1/nodes', {
         driver: 'redfish',
         driver_info: {
           redfish_address: bmc.url,
-          redfish_system_id: system.path,
+          redfish_system_id: bmc.systems[0]!.path,
           redfish_username: bmc.credentials.username,
           redfish_password: bmc.credentials.password,
-          redfish_verify_ca: bmc.caPath,
+          redfish_verify_ca: fleet.caPath,
         },
       });
       if (created.status !== 201)
@@ -142,10 +141,11 @@ export async function redfishBenchmarks(): Promise<Record<string, unknown>> {
 
     // One node, several times: PUT until the node reports the new state, without and with a
     // transition time on the emulated System; the floor is the same Reset and polls sent bare.
-    const bare = bareClient(bmc, 32);
+    const bare = bareClient(32);
     const single: Record<string, unknown> = {};
     for (const transitionMs of [0, TRANSITION_MS]) {
-      bmc.faults.powerTransitionMs = transitionMs;
+      bmcs[0]!.faults.powerTransitionMs = transitionMs;
+      bmcs[1]!.faults.powerTransitionMs = transitionMs;
       const samples: number[] = [];
       const floor: number[] = [];
       for (const target of [
@@ -162,7 +162,7 @@ export async function redfishBenchmarks(): Promise<Record<string, unknown>> {
         samples.push(performance.now() - started);
         const on = target === 'power on';
         const bareStarted = performance.now();
-        await bareUntil(bare, bmc.systems[1]!.path, on ? 'On' : 'ForceOff', on ? 'On' : 'Off');
+        await bareUntil(bare, bmcs[1]!, on ? 'On' : 'ForceOff', on ? 'On' : 'Off');
         floor.push(performance.now() - bareStarted);
       }
       single[`transition_${transitionMs}_ms`] = {
@@ -170,8 +170,8 @@ export async function redfishBenchmarks(): Promise<Record<string, unknown>> {
         floor_bare_reset_and_polls: summary(floor),
       };
     }
-    bmc.faults.powerTransitionMs = 0;
-    for (const system of bmc.systems.slice(1)) simulatedBackend(system).setPowerState('Off');
+    for (const bmc of bmcs) bmc.faults.powerTransitionMs = 0;
+    for (const bmc of bmcs.slice(1)) simulatedBackend(bmc.systems[0]!).setPowerState('Off');
 
     const allOn = performance.now();
     await Promise.all(
@@ -188,16 +188,19 @@ export async function redfishBenchmarks(): Promise<Record<string, unknown>> {
       await sleep(5);
     }
     const allOnSeconds = (performance.now() - allOn) / 1000;
-    for (const system of bmc.systems) simulatedBackend(system).setPowerState('Off');
+    for (const bmc of bmcs) simulatedBackend(bmc.systems[0]!).setPowerState('Off');
     const bareAllOn = performance.now();
-    await Promise.all(bmc.systems.map((s) => bareUntil(bare, s.path, 'On', 'On')));
+    await Promise.all(bmcs.map((bmc) => bareUntil(bare, bmc, 'On', 'On')));
     const bareAllOnSeconds = (performance.now() - bareAllOn) / 1000;
 
     const bareSync = performance.now();
     let next = 0;
     await Promise.all(
       Array.from({ length: 32 }, async () => {
-        while (next < bmc.systems.length) await bare.call('GET', bmc.systems[next++]!.path);
+        while (next < bmcs.length) {
+          const bmc = bmcs[next++]!;
+          await bare.call(bmc, 'GET', bmc.systems[0]!.path);
+        }
       }),
     );
     const bareSyncSeconds = (performance.now() - bareSync) / 1000;
@@ -237,6 +240,6 @@ export async function redfishBenchmarks(): Promise<Record<string, unknown>> {
     };
   } finally {
     await cluster?.stop();
-    await bmc.close();
+    await fleet.close();
   }
 }
