@@ -172,7 +172,7 @@ describe('the redfish hardware type against the Redfish emulator over HTTPS, dri
       NicBoot2: 'NetworkBoot',
     });
     expect(system(2).state().bios.pending).toEqual({});
-  });
+  }, 120_000);
 
   it('inspection fills properties and creates a port per NIC', async () => {
     await quiet('node', 'manage', 'rf-3', '--wait', '60');
@@ -190,7 +190,7 @@ describe('the redfish hardware type against the Redfish emulator over HTTPS, dri
     // Inspecting again finds the same NICs: no duplicate ports.
     await quiet('node', 'inspect', 'rf-3', '--wait', '60');
     expect((await cli('port', 'list', '--node', 'rf-3')) as unknown[]).toHaveLength(ports.length);
-  });
+  }, 120_000);
 
   it('deploying inserts boot_iso as virtual media; eject_vmedia passthru ejects it', async () => {
     const iso = 'http://images.example/instance.iso';
@@ -222,7 +222,7 @@ describe('the redfish hardware type against the Redfish emulator over HTTPS, dri
     ]);
     await quiet('node', 'passthru', 'call', 'rf-4', 'eject_vmedia', '--arg', 'boot_device=cd');
     await expect.poll(() => system(4).state().media.Cd?.image, { timeout: 15_000 }).toBeNull();
-  });
+  }, 120_000);
 
   it('event subscriptions through node vendor passthru', async () => {
     const created = await api('POST', '/v1/nodes/rf-4/vendor_passthru?method=create_subscription', {
