@@ -2,8 +2,8 @@ import { GenericHardware } from '@galvanic/driver-sdk';
 
 /**
  * Ironic's `redfish` hardware type, with Ironic's interface names so node records made for
- * Ironic work unchanged. Boot prefers `redfish-virtual-media`, as Ironic's newer releases do;
- * `pxe` stays available.
+ * Ironic work unchanged. As in Ironic, virtual media boot comes after network boot: fewer BMCs
+ * do it well, so a node uses it when its boot_interface says so.
  */
 export class RedfishHardware extends GenericHardware {
   get supportedPowerInterfaces(): readonly string[] {
@@ -15,7 +15,7 @@ export class RedfishHardware extends GenericHardware {
   }
 
   override get supportedBootInterfaces(): readonly string[] {
-    return ['redfish-virtual-media', ...super.supportedBootInterfaces];
+    return [...super.supportedBootInterfaces, 'redfish-virtual-media'];
   }
 
   override get supportedBiosInterfaces(): readonly string[] {

@@ -20,10 +20,10 @@ describe('the galvanic manifest of @galvanic/driver-redfish', () => {
     expect(checkDriverPackage(new URL('../package.json', import.meta.url), exported)).toEqual([]);
   });
 
-  it("names Ironic's interfaces of the redfish type, preferred first", () => {
+  it("names Ironic's interfaces of the redfish type, preferred first (virtual media after pxe, as in Ironic)", () => {
     expect(supportedInterfacesOf(new RedfishHardware())).toEqual({
       bios: ['redfish', 'no-bios'],
-      boot: ['redfish-virtual-media', 'pxe'],
+      boot: ['pxe', 'redfish-virtual-media'],
       console: ['no-console'],
       deploy: ['ramdisk'],
       firmware: ['no-firmware'],

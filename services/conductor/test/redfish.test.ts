@@ -91,7 +91,8 @@ describe('the redfish hardware type against the Redfish emulator over HTTPS, dri
       },
     });
     apiUrl = cluster.apiUrl;
-    for (let i = 0; i < 5; i += 1) await create(`rf-${i}`, i);
+    for (let i = 0; i < 4; i += 1) await create(`rf-${i}`, i);
+    await create('rf-4', 4, '--boot-interface', 'redfish-virtual-media');
   });
 
   afterAll(async () => {
@@ -109,7 +110,9 @@ describe('the redfish hardware type against the Redfish emulator over HTTPS, dri
         'redfish_password',
         'redfish_verify_ca',
         'redfish_auth_type',
-        'deploy_iso',
+        // From the default boot interface, pxe (virtual media comes after it, as in Ironic).
+        'deploy_kernel',
+        'deploy_ramdisk',
       ]),
     );
   });
