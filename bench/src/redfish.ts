@@ -148,14 +148,9 @@ export async function redfishBenchmarks(): Promise<Record<string, unknown>> {
       bmcs[1]!.faults.powerTransitionMs = transitionMs;
       const samples: number[] = [];
       const floor: number[] = [];
-      for (const target of [
-        'power on',
-        'power off',
-        'power on',
-        'power off',
-        'power on',
-        'power off',
-      ]) {
+      for (const target of Array.from({ length: 10 }, (_, i) =>
+        i % 2 ? 'power off' : 'power on',
+      )) {
         const started = performance.now();
         await client.request('PUT', `/v1/nodes/${uuids[0]}/states/power`, { target });
         while ((await powerState(uuids[0]!)) !== target) await sleep(2);
