@@ -26,6 +26,7 @@ const USAGE = `usage: redfish-emulator [options]
   --page-size N            collections list N members per page
   --require-if-match       PATCH without If-Match is a 428
   --weak-etags             show ETags as W/"..." (If-Match wants the strong form)
+  --virtual-media-patch    no InsertMedia/EjectMedia actions: Image is PATCHed
   --power-transition-ms N  Systems stay PoweringOn/PoweringOff this long
   --async ACTION[,ACTION]  long-running actions: ${ASYNC_ACTIONS.join(', ')}
   --task-ms N              how long a long-running action takes (default 1000)
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
       'page-size': { type: 'string' },
       'require-if-match': { type: 'boolean' },
       'weak-etags': { type: 'boolean' },
+      'virtual-media-patch': { type: 'boolean' },
       'power-transition-ms': { type: 'string' },
       async: { type: 'string' },
       'task-ms': { type: 'string' },
@@ -92,6 +94,7 @@ async function main(): Promise<void> {
     ...(pageSize !== undefined ? { pageSize } : {}),
     requireIfMatch: values['require-if-match'] ?? false,
     weakEtags: values['weak-etags'] ?? false,
+    virtualMedia: values['virtual-media-patch'] ? 'patch' : 'actions',
     powerTransitionMs: integer('power-transition-ms', values['power-transition-ms']) ?? 0,
     ...(asyncActions.length > 0
       ? {

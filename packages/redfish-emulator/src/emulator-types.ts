@@ -79,6 +79,11 @@ export interface RedfishEmulatorOptions {
    * the strong form `"…"` (default false).
    */
   readonly weakEtags?: boolean;
+  /**
+   * `'actions'` (default): InsertMedia/EjectMedia actions. `'patch'`: as on some older BMCs, no
+   * actions; Image, Inserted and WriteProtected are PATCHed (Image null ejects).
+   */
+  readonly virtualMedia?: 'actions' | 'patch';
   readonly asyncActions?: AsyncActionOptions;
   /** Initial `faults.powerTransitionMs` (default 0). */
   readonly powerTransitionMs?: number;

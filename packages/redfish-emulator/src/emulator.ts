@@ -159,6 +159,7 @@ export async function startRedfishEmulator(
       pageSize: options.pageSize,
       requireIfMatch: options.requireIfMatch ?? false,
       weakEtags: options.weakEtags ?? false,
+      virtualMediaByPatch: options.virtualMedia === 'patch',
       asyncActions: {
         actions: new Set(options.asyncActions?.actions ?? []),
         durationMs: options.asyncActions?.durationMs ?? 1000,

@@ -32,6 +32,8 @@ export interface EmulatorSettings {
   readonly requireIfMatch: boolean;
   /** ETags are shown weak (`W/"…"`); If-Match still wants the strong form. */
   readonly weakEtags: boolean;
+  /** VirtualMedia has no Insert/Eject actions; Image and Inserted are PATCHed. */
+  readonly virtualMediaByPatch: boolean;
   readonly asyncActions: AsyncActionSettings;
 }
 

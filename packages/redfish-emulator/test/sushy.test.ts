@@ -59,5 +59,9 @@ describe.skipIf(python === undefined)(
     it('does the same with weak ETags (sushy retries a 412 with the strong form)', async () => {
       await runSushyCheck({ weakEtags: true });
     });
+
+    it('does the same with virtual media PATCHed instead of actions', async () => {
+      await runSushyCheck({ virtualMedia: 'patch' });
+    });
   },
 );

@@ -183,3 +183,70 @@ describe('virtual media with one shared manager', () => {
     expect(emulator.system('1').state().media.Cd?.inserted).toBe(false);
   });
 });
+
+describe('virtual media by PATCH (BMCs without the actions)', () => {
+  let emulator: RedfishEmulator;
+  const cd = '/redfish/v1/Managers/1/VirtualMedia/Cd';
+
+  beforeAll(async () => {
+    emulator = await startRedfishFleet(1, { virtualMedia: 'patch' });
+  });
+
+  afterAll(async () => {
+    await emulator?.close();
+  });
+
+  it('offers no actions but PATCH, and attaches and ejects by PATCH with If-Match', async () => {
+    const before = await redfishRequest(emulator, 'GET', cd);
+    expect(before.headers.allow).toBe('GET, PATCH');
+    expect((before.json as Record<string, unknown>).Actions).toBeUndefined();
+    expect(
+      (
+        await redfishRequest(emulator, 'POST', `${cd}/Actions/VirtualMedia.InsertMedia`, {
+          body: { Image: 'http://a/b.iso' },
+        })
+      ).status,
+    ).toBe(404);
+
+    const insert = await redfishRequest(emulator, 'PATCH', cd, {
+      headers: { 'If-Match': before.headers.etag as string },
+      body: { Image: 'http://192.0.2.1/boot.iso', Inserted: true, WriteProtected: true },
+    });
+    expect(insert.status).toBe(200);
+    expect(insert.json).toMatchObject({
+      Image: 'http://192.0.2.1/boot.iso',
+      Inserted: true,
+      ConnectedVia: 'URI',
+    });
+    expect(emulator.system('1').state().media.Cd).toMatchObject({
+      image: 'http://192.0.2.1/boot.iso',
+      inserted: true,
+    });
+
+    const stale = await redfishRequest(emulator, 'PATCH', cd, {
+      headers: { 'If-Match': before.headers.etag as string },
+      body: { Image: null, Inserted: false },
+    });
+    expect(stale.status).toBe(412);
+
+    const eject = await redfishRequest(emulator, 'PATCH', cd, {
+      body: { Image: null, Inserted: false },
+    });
+    expect(eject.status).toBe(200);
+    expect(emulator.system('1').state().media.Cd).toMatchObject({ image: null, inserted: false });
+
+    const bad = await redfishRequest(emulator, 'PATCH', cd, { body: { Image: 42 } });
+    expect(bad.status).toBe(400);
+  });
+
+  it('with the actions (the default), a PATCH is a 405', async () => {
+    const other = await startRedfishFleet(1);
+    try {
+      const res = await redfishRequest(other, 'PATCH', cd, { body: { Image: 'http://a/b.iso' } });
+      expect(res.status).toBe(405);
+      expect(res.headers.allow).toBe('GET, HEAD');
+    } finally {
+      await other.close();
+    }
+  });
+});

@@ -6,11 +6,12 @@
  */
 import type {
   InsertMediaRequest,
+  MediaState,
   TransferMethod,
   TransferProtocolType,
   VirtualMediaSlot,
 } from '../backend/types';
-import { badRequest } from '../errors';
+import { RedfishError, badRequest, baseMessage, notFound } from '../errors';
 import type { RequestContext } from '../http/context';
 import type { Router } from '../http/router';
 import type { EmulatedSystem, EmulatorModel } from '../model';
@@ -22,6 +23,7 @@ import {
   lookup,
   objectBody,
   rejectUnknownParameters,
+  requireCurrentEtag,
   resourceReply,
   viaBackend,
 } from './common';
@@ -39,6 +41,8 @@ const TRANSFER_PROTOCOLS: readonly TransferProtocolType[] = [
   'OEM',
 ];
 const TRANSFER_METHODS: readonly TransferMethod[] = ['Stream', 'Upload'];
+const INSERT = 'VirtualMedia.InsertMedia';
+const EJECT = 'VirtualMedia.EjectMedia';
 function imageName(image: string | null): string | null {
   if (image === null) return null;
   try {
@@ -53,6 +57,7 @@ function virtualMediaResource(
   system: EmulatedSystem,
   slot: VirtualMediaSlot,
   path: string,
+  byPatch: boolean,
 ): object {
   const media = system.backend.media(slot.id);
   return {
@@ -70,15 +75,17 @@ function virtualMediaResource(
     TransferMethod: media.transferMethod,
     UserName: media.userName,
     Status: STATUS_OK,
-    Actions: {
-      '#VirtualMedia.InsertMedia': { target: `${path}/Actions/VirtualMedia.InsertMedia` },
-      '#VirtualMedia.EjectMedia': { target: `${path}/Actions/VirtualMedia.EjectMedia` },
-    },
+    ...(byPatch
+      ? {}
+      : {
+          Actions: {
+            '#VirtualMedia.InsertMedia': { target: `${path}/Actions/${INSERT}` },
+            '#VirtualMedia.EjectMedia': { target: `${path}/Actions/${EJECT}` },
+          },
+        }),
   };
 }
 
-const INSERT = 'VirtualMedia.InsertMedia';
-const EJECT = 'VirtualMedia.EjectMedia';
 const INSERT_PARAMETERS = [
   'Image',
   'Inserted',
@@ -156,6 +163,63 @@ export function parseInsertMedia(body: Record<string, unknown>): InsertMediaRequ
   };
 }
 
+const PATCHABLE = new Set([
+  'Image',
+  'Inserted',
+  'WriteProtected',
+  'TransferProtocolType',
+  'TransferMethod',
+  'UserName',
+  'Password',
+]);
+
+/**
+ * What a PATCH of a VirtualMedia asks for: the media to attach (from the PATCH over what is
+ * attached now), or undefined to leave the slot empty (`Image: null`, or no image at all).
+ */
+function parseMediaPatch(
+  body: Record<string, unknown>,
+  current: MediaState,
+): InsertMediaRequest | undefined {
+  for (const name of Object.keys(body)) {
+    if (name.startsWith('@') || PATCHABLE.has(name)) continue;
+    throw badRequest('PropertyUnknown', [name], [`#/${name}`]);
+  }
+  const image = 'Image' in body ? body.Image : current.image;
+  if (image === null || image === '') return undefined;
+  if (typeof image !== 'string' || !URL.canParse(image)) {
+    throw badRequest(
+      'PropertyValueTypeError',
+      [JSON.stringify(image) ?? 'null', 'Image'],
+      ['#/Image'],
+    );
+  }
+  const flag = (name: 'Inserted' | 'WriteProtected', fallback: boolean): boolean => {
+    const value = body[name];
+    if (value === undefined) return fallback;
+    if (typeof value !== 'boolean') {
+      throw badRequest(
+        'PropertyValueTypeError',
+        [JSON.stringify(value) ?? 'null', name],
+        [`#/${name}`],
+      );
+    }
+    return value;
+  };
+  const attaching = image !== current.image;
+  const request = parseInsertMedia({
+    Image: image,
+    Inserted: flag('Inserted', attaching ? true : current.inserted),
+    WriteProtected: flag('WriteProtected', attaching ? true : current.writeProtected),
+    ...pick(body, ['TransferProtocolType', 'TransferMethod', 'UserName', 'Password']),
+  });
+  return request;
+}
+
+function pick(body: Record<string, unknown>, names: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(names.filter((name) => name in body).map((name) => [name, body[name]]));
+}
+
 /** Routes for one place virtual media is listed (`base` ends in `/VirtualMedia`). */
 function registerVirtualMediaPlace(
   router: Router,
@@ -187,13 +251,33 @@ function registerVirtualMediaPlace(
     const owner = params.owner as string;
     const system = systemOf(ctx, owner);
     const slot = slotOf(system, params.slot as string, ctx);
+    const byPatch = model.settings.virtualMediaByPatch;
     return resourceReply(
-      virtualMediaResource(system, slot, `${basePath(owner)}/${slot.id}`),
-      'GET',
+      virtualMediaResource(system, slot, `${basePath(owner)}/${slot.id}`, byPatch),
+      byPatch ? 'GET, PATCH' : 'GET',
     );
   });
 
+  // Older BMCs have no InsertMedia/EjectMedia actions: Image and Inserted are PATCHed instead.
+  router.on('PATCH', `${base}/{slot}`, async (ctx, params) => {
+    if (!model.settings.virtualMediaByPatch) {
+      throw new RedfishError(405, baseMessage('OperationNotAllowed'), { Allow: 'GET, HEAD' });
+    }
+    const owner = params.owner as string;
+    const system = systemOf(ctx, owner);
+    const slot = slotOf(system, params.slot as string, ctx);
+    const path = `${basePath(owner)}/${slot.id}`;
+    requireCurrentEtag(model, ctx, virtualMediaResource(system, slot, path, true));
+    const change = parseMediaPatch(objectBody(ctx), system.backend.media(slot.id));
+    await viaBackend(async () => {
+      if (system.backend.media(slot.id).image !== null) await system.backend.ejectMedia(slot.id);
+      if (change) await system.backend.insertMedia(slot.id, change);
+    });
+    return resourceReply(virtualMediaResource(system, slot, path, true), 'GET, PATCH');
+  });
+
   router.on('POST', `${base}/{slot}/Actions/${INSERT}`, (ctx, params) => {
+    if (model.settings.virtualMediaByPatch) throw notFound(ctx.path);
     const system = systemOf(ctx, params.owner as string);
     const slot = slotOf(system, params.slot as string, ctx);
     const request = parseInsertMedia(objectBody(ctx));
@@ -204,6 +288,7 @@ function registerVirtualMediaPlace(
   });
 
   router.on('POST', `${base}/{slot}/Actions/${EJECT}`, (ctx, params) => {
+    if (model.settings.virtualMediaByPatch) throw notFound(ctx.path);
     const system = systemOf(ctx, params.owner as string);
     const slot = slotOf(system, params.slot as string, ctx);
     rejectUnknownParameters(EJECT, objectBody(ctx), []);
