@@ -234,6 +234,26 @@ describe('RedfishVirtualMediaBoot and eject_vmedia', () => {
   });
 });
 
+describe('virtual media on a BMC without InsertMedia / EjectMedia actions', () => {
+  it('attaches and ejects by PATCHing the VirtualMedia resource, as on older BMCs', async () => {
+    const old = await startRedfishFleet(1, { tls: true, virtualMedia: 'patch' });
+    try {
+      const iso = 'http://images.example/old-bmc.iso';
+      const node = emulatorNode(old, 0, { instanceInfo: { boot_iso: iso } });
+      await boot.prepareInstance(taskOn(node, all));
+      const cd = () => old.systems[0]!.state().media.Cd;
+      expect(cd()).toMatchObject({ image: iso, inserted: true });
+      expect(
+        old.requests().some((r) => r.method === 'PATCH' && r.url.includes('VirtualMedia')),
+      ).toBe(true);
+      await vendor.eject_vmedia(taskOn(node, all), {}, 'POST');
+      expect(cd()).toMatchObject({ image: null, inserted: false });
+    } finally {
+      await old.close();
+    }
+  });
+});
+
 describe('RedfishBios', () => {
   it('apply_configuration sets the attributes, reboots so they apply, and waits for them', async () => {
     const settings = [
