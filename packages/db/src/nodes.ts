@@ -404,8 +404,9 @@ export class NodeStore {
               : `(${column} IS NULL AND id > ${id})`,
           );
         } else {
-          params.push(markerValue);
-          const v = `$${params.length}`;
+          // The marker's value as stored: a timestamp's microseconds do not survive a JS Date,
+          // and comparing with the rounded value repeats the marker row forever.
+          const v = `(SELECT ${column} FROM nodes WHERE id = ${id})`;
           const after = `(${column} ${op} ${v} OR (${column} = ${v} AND id ${op} ${id}))`;
           where.push(query.sortDir === 'desc' ? after : `(${after} OR ${column} IS NULL)`);
         }

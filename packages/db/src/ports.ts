@@ -126,7 +126,9 @@ function afterMarker(
       ? `(${column} IS NULL AND p.id > ${id})`
       : `(${column} IS NOT NULL OR p.id < ${id})`;
   }
-  const v = bind(value);
+  // The marker's value as stored: a timestamp's microseconds do not survive a JS Date, and
+  // comparing with the rounded value repeats the marker row forever.
+  const v = `(SELECT ${column} FROM ports p WHERE p.id = ${id})`;
   const later = `(${column} ${op} ${v} OR (${column} = ${v} AND p.id ${op} ${id})`;
   return nullable && dir === 'asc' ? `${later} OR ${column} IS NULL)` : `${later})`;
 }

@@ -23,7 +23,9 @@ describe('NodeStore pagination', () => {
       ['b', 'x'],
       ['d', null],
     ] as const) {
-      await store.create({ uuid: randomUUID(), driver: 'fake-hardware', name, owner });
+      const node = await store.create({ uuid: randomUUID(), driver: 'fake-hardware', name, owner });
+      // Half of them changed since, so updated_at has NULLs and (microsecond) timestamps.
+      if (owner !== null) await store.update(node.id, { description: 'changed' });
     }
   });
 
@@ -49,6 +51,9 @@ describe('NodeStore pagination', () => {
     ['owner', 'asc'],
     ['owner', 'desc'],
     ['id', 'desc'],
+    ['created_at', 'asc'],
+    ['updated_at', 'asc'],
+    ['updated_at', 'desc'],
   ] as const)(
     'pages through every node sorted by %s %s, NULLs included, each once',
     async (key, dir) => {

@@ -431,6 +431,33 @@ describe("Ironic's port API (in-process environment)", () => {
     });
   });
 
+  describe('pages by timestamps', () => {
+    it('follows next links sorted by created_at or updated_at, each port once', async () => {
+      const node = await createNode();
+      const made = [await createPort(node), await createPort(node), await createPort(node)];
+      for (const port of made.slice(0, 2)) {
+        const patched = await call('PATCH', `/v1/ports/${port.uuid}`, {
+          body: [{ op: 'add', path: '/extra/seen', value: true }],
+        });
+        expect(patched.status).toBe(200);
+      }
+      for (const sort of ['created_at', 'updated_at']) {
+        const seen: string[] = [];
+        let path: string | undefined = `/v1/nodes/${node.uuid}/ports?limit=1&sort_key=${sort}`;
+        for (let pages = 0; path !== undefined && pages < 10; pages += 1) {
+          const page = await call('GET', path);
+          const body = page.body as { ports: Port[]; next?: string };
+          seen.push(...body.ports.map((port) => port.uuid));
+          path =
+            body.next === undefined
+              ? undefined
+              : new URL(body.next).pathname + new URL(body.next).search;
+        }
+        expect(seen.sort(), sort).toEqual(made.map((port) => port.uuid).sort());
+      }
+    });
+  });
+
   describe('PATCH /v1/ports/{port}', () => {
     it('changes patchable fields and moves a port to another node', async () => {
       const node = await createNode();
