@@ -404,9 +404,14 @@ export class NodeStore {
               : `(${column} IS NULL AND id > ${id})`,
           );
         } else {
-          // The marker's value as stored: a timestamp's microseconds do not survive a JS Date,
-          // and comparing with the rounded value repeats the marker row forever.
-          const v = `(SELECT ${column} FROM nodes WHERE id = ${id})`;
+          // A timestamp is compared as stored: its microseconds do not survive a JS Date, and
+          // the rounded value would repeat the marker row forever.
+          let v: string;
+          if (markerValue instanceof Date) v = `(SELECT ${column} FROM nodes WHERE id = ${id})`;
+          else {
+            params.push(markerValue);
+            v = `$${params.length}`;
+          }
           const after = `(${column} ${op} ${v} OR (${column} = ${v} AND id ${op} ${id}))`;
           where.push(query.sortDir === 'desc' ? after : `(${after} OR ${column} IS NULL)`);
         }

@@ -126,9 +126,10 @@ function afterMarker(
       ? `(${column} IS NULL AND p.id > ${id})`
       : `(${column} IS NOT NULL OR p.id < ${id})`;
   }
-  // The marker's value as stored: a timestamp's microseconds do not survive a JS Date, and
-  // comparing with the rounded value repeats the marker row forever.
-  const v = `(SELECT ${column} FROM ports p WHERE p.id = ${id})`;
+  // A timestamp is compared as stored: its microseconds do not survive a JS Date, and the
+  // rounded value would repeat the marker row forever.
+  const v =
+    value instanceof Date ? `(SELECT ${column} FROM ports p WHERE p.id = ${id})` : bind(value);
   const later = `(${column} ${op} ${v} OR (${column} = ${v} AND p.id ${op} ${id})`;
   return nullable && dir === 'asc' ? `${later} OR ${column} IS NULL)` : `${later})`;
 }
