@@ -14,6 +14,9 @@ describe('conductor membership in PostgreSQL', () => {
     expect(await migrate(dataSource)).toEqual([
       'Conductors1763700000000',
       'NodesPorts1763800000000',
+      'NodeLockEpochs1764400000000',
+      'RequestOrder1764400000001',
+      'ConductorContractVersion1764500000000',
     ]);
   });
 
@@ -32,6 +35,7 @@ describe('conductor membership in PostgreSQL', () => {
       hostname: 'c1',
       conductorGroup: 'rack1',
       hardwareTypes: ['fake-hardware'],
+      contractVersion: '1.0',
       interfaces: [
         {
           hardwareType: 'fake-hardware',
@@ -46,6 +50,7 @@ describe('conductor membership in PostgreSQL', () => {
       hostname: 'c1',
       conductorGroup: 'rack1',
       drivers: ['fake-hardware'],
+      contractVersion: '1.0',
       alive: true,
     });
     expect(await store.listAliveInterfaces()).toEqual([
@@ -65,6 +70,7 @@ describe('conductor membership in PostgreSQL', () => {
       hostname: 'c1',
       conductorGroup: 'rack1',
       hardwareTypes: ['fake-hardware'],
+      contractVersion: '1.0',
       interfaces: [
         {
           hardwareType: 'fake-hardware',
@@ -80,11 +86,18 @@ describe('conductor membership in PostgreSQL', () => {
 
   it('counts a conductor dead after the heartbeat timeout, by the database clock', async () => {
     const store = new ConductorStore(dataSource, 0.5);
-    await store.register({ hostname: 'c2', conductorGroup: '', hardwareTypes: [], interfaces: [] });
+    await store.register({
+      hostname: 'c2',
+      conductorGroup: '',
+      hardwareTypes: [],
+      interfaces: [],
+      contractVersion: '1.0',
+    });
     expect((await store.get('c2'))?.alive).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 700));
     expect((await store.get('c2'))?.alive).toBe(false);
-    expect(await store.heartbeat('c2')).toBe(true);
+    // Recorded, after a stretch in which it counted as dead.
+    expect(await store.heartbeat('c2')).toEqual({ recorded: true, wasAlive: false });
     expect((await store.get('c2'))?.alive).toBe(true);
     // a dead conductor's hostname can be taken over
     await new Promise((resolve) => setTimeout(resolve, 700));
@@ -92,6 +105,7 @@ describe('conductor membership in PostgreSQL', () => {
       hostname: 'c2',
       conductorGroup: 'g',
       hardwareTypes: [],
+      contractVersion: '1.0',
       interfaces: [],
     });
     expect((await store.get('c2'))?.conductorGroup).toBe('g');
@@ -99,10 +113,16 @@ describe('conductor membership in PostgreSQL', () => {
 
   it('keeps an unregistered conductor listed as dead', async () => {
     const store = new ConductorStore(dataSource, 60);
-    await store.register({ hostname: 'c3', conductorGroup: '', hardwareTypes: [], interfaces: [] });
+    await store.register({
+      hostname: 'c3',
+      conductorGroup: '',
+      hardwareTypes: [],
+      interfaces: [],
+      contractVersion: '1.0',
+    });
     await store.unregister('c3');
     expect((await store.get('c3'))?.alive).toBe(false);
-    expect(await store.heartbeat('c3')).toBe(false);
+    expect(await store.heartbeat('c3')).toEqual({ recorded: false, wasAlive: false });
     expect((await store.listAlive()).map((c) => c.hostname)).not.toContain('c3');
   });
 });
