@@ -175,7 +175,7 @@ export class RpcServer {
     if (!this.contractVersion.interoperatesWith(received)) {
       this.counts.incompatibleContractRefused += 1;
       const spoken = this.contractVersion.toString();
-      this.logger.warn('Refusing an RPC call of a contract version this conductor does not speak', {
+      this.logger.warn('Refusing an RPC call of a contract major this server does not speak', {
         ...meta,
         contract_version: spoken,
         received_contract_version: received ?? 'none',
