@@ -22,7 +22,9 @@ import {
   type ConductorEvent,
   type ProvisionState,
 } from '@galvanic/node-states';
+import type { PortStore } from '@galvanic/db';
 import type { RpcServer } from '@galvanic/rpc';
+import { recordInspection } from '../nodes/inspection';
 import type { NodeTaskManager } from '../nodes/manager';
 import type { NodeTask } from '../nodes/task';
 import { automaticSteps, checkRequestedSteps, runSteps } from '../nodes/steps';
@@ -61,6 +63,7 @@ export function registerProvisionHandler(
   tasks: NodeTaskManager,
   drivers: DriverRegistry,
   config: CoreConfig,
+  ports: PortStore,
 ): void {
   const automatedCleanFor = (task: NodeTask) =>
     task.node.automated_clean ?? config.conductor.automated_clean;
@@ -83,7 +86,10 @@ export function registerProvisionHandler(
       }
       case INSPECTING: {
         await task.save({ inspection_started_at: new Date(), inspection_finished_at: null });
-        await task.interfaceOf<InspectInterface>('inspect').inspectHardware(task.context);
+        const found = await task
+          .interfaceOf<InspectInterface>('inspect')
+          .inspectHardware(task.context);
+        if (found) await recordInspection(task, ports, found);
         await task.save({ inspection_finished_at: new Date() });
         return finish();
       }
