@@ -9,21 +9,15 @@ import {
   type ValidationResult,
 } from '@galvanic/conductor-api';
 import type { CoreConfig } from '@galvanic/config';
-import type { NodeFields, NodeStore } from '@galvanic/db';
+import type { NodeStore } from '@galvanic/db';
 import type {
-  BootDevice,
   HardwareInterface,
   ManagementInterface,
   PowerInterface,
   PowerState,
 } from '@galvanic/driver-sdk';
 import { InvalidParameterValue, InvalidState, NodeNotFound } from '@galvanic/errors';
-import {
-  assertCanDelete,
-  isPowerTarget,
-  targetPowerStateFor,
-  type ProvisionState,
-} from '@galvanic/node-states';
+import { assertCanDelete, targetPowerStateFor, type ProvisionState } from '@galvanic/node-states';
 import type { RpcServer } from '@galvanic/rpc';
 import type { NodeTaskManager } from '../nodes/manager';
 import { lockFence } from '../nodes/task';
@@ -52,7 +46,7 @@ export function registerNodeHandlers(
 ): void {
   rpc.register(updateNodeMethod, async (args, ctx) =>
     tasks.withExclusive(args, ctx, async (task) => {
-      await task.save(args.changes as NodeFields);
+      await task.save(args.changes);
       return {};
     }),
   );
@@ -72,8 +66,6 @@ export function registerNodeHandlers(
   );
 
   rpc.register(changePowerStateMethod, async (args, ctx) => {
-    if (!isPowerTarget(args.target))
-      throw new InvalidParameterValue(`Invalid power target ${args.target}`);
     const target = args.target;
     const timeoutSeconds = args.timeout ?? config.conductor.power_state_change_timeout;
     await tasks.startAsync(
@@ -96,10 +88,10 @@ export function registerNodeHandlers(
       const management = task.interfaceOf<ManagementInterface>('management');
       await management.validate(task.context);
       const supported = await management.getSupportedBootDevices(task.context);
-      if (!supported.includes(args.boot_device as BootDevice)) {
+      if (!supported.includes(args.boot_device)) {
         throw new InvalidParameterValue(`Invalid boot device ${args.boot_device} specified.`);
       }
-      await management.setBootDevice(task.context, args.boot_device as BootDevice, args.persistent);
+      await management.setBootDevice(task.context, args.boot_device, args.persistent);
       await task.save({});
       return {};
     }),

@@ -29,6 +29,9 @@ import type { NodeTaskManager } from '../nodes/manager';
 import type { NodeTask } from '../nodes/task';
 import { automaticSteps, checkRequestedSteps, runSteps } from '../nodes/steps';
 
+/** The steps a provisioning request named, if any; otherwise the automatic ones run. */
+type RequestedSteps = Pick<ProvisionArgs, 'clean_steps' | 'deploy_steps'>;
+
 function stateOf(task: NodeTask): ProvisionState {
   return task.node.provision_state as ProvisionState;
 }
@@ -66,7 +69,7 @@ export function registerProvisionHandler(
     task.node.automated_clean ?? config.conductor.automated_clean;
 
   /** The work of each transient state, ending with the event that leaves it. */
-  const work = async (task: NodeTask, args: ProvisionArgs): Promise<void> => {
+  const work = async (task: NodeTask, requested: RequestedSteps): Promise<void> => {
     const automatedClean = automatedCleanFor(task);
     const finish = async () =>
       advance(
@@ -91,8 +94,8 @@ export function registerProvisionHandler(
         return finish();
       }
       case CLEANING: {
-        const steps = args.clean_steps
-          ? checkRequestedSteps(drivers, task, 'clean', args.clean_steps)
+        const steps = requested.clean_steps
+          ? checkRequestedSteps(drivers, task, 'clean', requested.clean_steps)
           : automatedClean
             ? automaticSteps(drivers, task, 'clean')
             : [];
@@ -100,10 +103,10 @@ export function registerProvisionHandler(
         return finish();
       }
       case DEPLOYING: {
-        const requested = args.deploy_steps
-          ? checkRequestedSteps(drivers, task, 'deploy', args.deploy_steps)
+        const chosen = requested.deploy_steps
+          ? checkRequestedSteps(drivers, task, 'deploy', requested.deploy_steps)
           : [];
-        const steps = [...automaticSteps(drivers, task, 'deploy'), ...requested].sort(
+        const steps = [...automaticSteps(drivers, task, 'deploy'), ...chosen].sort(
           (a, b) => b.priority - a.priority,
         );
         await runSteps(task, 'deploy', steps);
@@ -113,7 +116,8 @@ export function registerProvisionHandler(
         await task.interfaceOf<DeployInterface>('deploy').tearDown(task.context);
         await task.save({ instance_info: {}, instance_uuid: null });
         await advance(task, 'clean', automatedClean);
-        if (stateOf(task) === CLEANING) return work(task, {} as ProvisionArgs);
+        // Cleaning after tear-down runs the automatic steps: none were requested for it.
+        if (stateOf(task) === CLEANING) return work(task, {});
         return;
       }
       case ADOPTING:

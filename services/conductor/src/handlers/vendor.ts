@@ -44,11 +44,11 @@ function listing(
 function resolveMethod(
   methods: Map<string, PassthruMethodInfo>,
   name: string,
-  httpMethod: string,
+  httpMethod: HttpMethod,
 ): PassthruMethodInfo {
   const info = methods.get(name);
   if (!info) throw new InvalidParameterValue(`No handler for method ${name}`);
-  if (!info.httpMethods.includes(httpMethod as HttpMethod)) {
+  if (!info.httpMethods.includes(httpMethod)) {
     throw new InvalidParameterValue(`The method ${name} does not support HTTP ${httpMethod}`);
   }
   return info;

@@ -15,7 +15,7 @@ import type { RpcMethod } from '@galvanic/rpc';
 import { methodNotAllowed } from '../../http/errors';
 import { baseUrl } from '../../http/links';
 import { MINOR_12_RAID_CONFIG, MINOR_75_NODE_BOOT_MODE } from '../../resources/versions';
-import { passthruMethodName, sendPassthruOutcome } from '../passthru';
+import { passthruHttpMethod, passthruMethodName, sendPassthruOutcome } from '../passthru';
 import { findNode } from './identity';
 import type { NodeOwners } from './owner';
 import { checkBootDeviceRequest, checkPowerRequest, checkProvisionRequest } from './states';
@@ -127,7 +127,7 @@ export function nodeActionsRouter(deps: NodeActionDependencies): Router {
     const found = await node(req);
     const outcome = await owners.call(req, found, nodeVendorPassthruMethod, {
       method,
-      http_method: req.method,
+      http_method: passthruHttpMethod(req, method),
       body: req.body,
       driver: found.driver,
       vendor_interface: found.vendor_interface,
