@@ -14,20 +14,14 @@ import type {
   BootDevice,
   HardwareInterface,
   ManagementInterface,
-  PowerInterface,
   PowerState,
 } from '@galvanic/driver-sdk';
 import { InvalidParameterValue, InvalidState, NodeNotFound } from '@galvanic/errors';
-import {
-  assertCanDelete,
-  isPowerTarget,
-  targetPowerStateFor,
-  type ProvisionState,
-} from '@galvanic/node-states';
+import { assertCanDelete, type ProvisionState } from '@galvanic/node-states';
 import type { RpcServer } from '@galvanic/rpc';
-import type { NodeTaskManager } from '../nodes/manager';
+import type { NodeTaskManager } from '../nodes/task-manager';
 import { lockFence } from '../nodes/task';
-import { runPowerAction } from '../nodes/power';
+import { startPowerAction } from '../workflows/power';
 
 /** The kinds `GET /v1/nodes/{node}/validate` reports, in Ironic's order. */
 const VALIDATED_KINDS = [
@@ -72,22 +66,8 @@ export function registerNodeHandlers(
   );
 
   rpc.register(changePowerStateMethod, async (args, ctx) => {
-    if (!isPowerTarget(args.target))
-      throw new InvalidParameterValue(`Invalid power target ${args.target}`);
-    const target = args.target;
     const timeoutSeconds = args.timeout ?? config.conductor.power_state_change_timeout;
-    await tasks.startAsync(
-      args,
-      ctx,
-      async (task) => {
-        await task.interfaceOf<PowerInterface>('power').validate(task.context);
-        await task.save({ target_power_state: targetPowerStateFor(target), last_error: null });
-      },
-      (task) => runPowerAction(task, target, timeoutSeconds),
-      async (task, error) => {
-        await task.save({ target_power_state: null, last_error: error.message });
-      },
-    );
+    await startPowerAction(tasks, args, ctx, args.target, timeoutSeconds);
     return {};
   });
 

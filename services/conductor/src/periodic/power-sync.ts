@@ -1,20 +1,12 @@
 import type { ConductorDirectory } from '@galvanic/cluster';
 import type { CoreConfig } from '@galvanic/config';
+import type { NodeStore, PowerSyncCandidate as Candidate } from '@galvanic/db';
 import type { PowerInterface, PowerState } from '@galvanic/driver-sdk';
 import type { DriverRegistry } from '@galvanic/driver-loader';
 import { NodeLocked } from '@galvanic/errors';
 import type { Logger } from '@galvanic/logging';
-import { RESERVATIONS_SQL } from '@galvanic/node-locks';
 import { TRANSIENT_STATES } from '@galvanic/node-states';
-import type { DataSource } from 'typeorm';
-import type { NodeTaskManager } from '../nodes/manager';
-
-interface Candidate {
-  id: number;
-  uuid: string;
-  driver: string;
-  conductor_group: string;
-}
+import type { NodeTaskManager } from '../nodes/task-manager';
 
 /**
  * Ironic's power-state sync: each conductor reads, through the BMC, the power state of exactly its
@@ -28,7 +20,7 @@ export class PowerStateSync {
   private readonly failures = new Map<number, number>();
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly store: NodeStore,
     private readonly directory: ConductorDirectory,
     private readonly tasks: NodeTaskManager,
     private readonly drivers: DriverRegistry,
@@ -42,15 +34,7 @@ export class PowerStateSync {
     const started = performance.now();
     await this.directory.refresh();
     const types = [...this.drivers.hardwareTypes.keys()];
-    const rows = (await this.dataSource.query(
-      `WITH reservations AS (${RESERVATIONS_SQL})
-       SELECT n.id, n.uuid, n.driver, n.conductor_group,
-              EXISTS (SELECT 1 FROM reservations r WHERE r.node_id = n.id) AS locked
-       FROM nodes n
-       WHERE NOT n.maintenance AND n.driver = ANY($1) AND NOT (n.provision_state = ANY($2))
-         AND n.target_power_state IS NULL`,
-      [types, [...TRANSIENT_STATES]],
-    )) as (Candidate & { locked: boolean })[];
+    const rows = await this.store.powerSyncCandidates(types, [...TRANSIENT_STATES]);
     const owned = rows.filter((row) => {
       try {
         return (
