@@ -5,6 +5,7 @@ import {
   freePort,
   startService,
   TEST_AMQP_URL,
+  TEST_RPC_MESSAGE_KEY,
   uniqueNamespace,
 } from '@galvanic/testing';
 import { createDataSource, migrate } from '@galvanic/db';
@@ -40,9 +41,15 @@ async function galvanicRpc(): Promise<Record<string, WorkloadResult>> {
   const namespace = uniqueNamespace('bench-rpc');
   const server = startService('bench/src/rpc-echo-server.ts', {
     args: [TEST_AMQP_URL, namespace, 'bench-c1'],
+    env: { BENCH_RPC_MESSAGE_KEY: TEST_RPC_MESSAGE_KEY },
   });
   await server.waitFor(/ready/);
-  const transport = new AmqpTransport({ url: TEST_AMQP_URL, namespace, logger: silentLogger() });
+  const transport = new AmqpTransport({
+    url: TEST_AMQP_URL,
+    namespace,
+    logger: silentLogger(),
+    messageKey: Buffer.from(TEST_RPC_MESSAGE_KEY),
+  });
   const rpc = new RpcClient({
     transport: transport.client(),
     caller: 'bench',
@@ -77,6 +84,7 @@ async function splitModeApi(): Promise<Record<string, WorkloadResult>> {
     GALVANIC_DEFAULT__CONTROL_EXCHANGE: namespace,
     GALVANIC_API__PORT: String(port),
     GALVANIC_CONDUCTOR__STATUS_PORT: '0',
+    GALVANIC_RPC__MESSAGE_KEY: TEST_RPC_MESSAGE_KEY,
   };
   const conductor = startService('services/conductor/src/main.ts', {
     env: { ...env, GALVANIC_DEFAULT__HOST: 'bench-c1' },

@@ -1,2 +1,3 @@
 export { ConductorMembership } from './membership';
 export { ConductorDirectory, type DriverInterfaces } from './directory';
+export { NodeOwnerCalls, type RoutedNode } from './node-calls';

@@ -1,4 +1,5 @@
 import Joi from 'joi';
+import type { NodeFields } from '@galvanic/db';
 import { defineRpcMethod } from '@galvanic/rpc';
 
 /** Which node a call is about; the api has already found it. */
@@ -13,15 +14,98 @@ const nodeRef = {
 };
 const empty = Joi.object<Record<string, never>>({});
 
+/**
+ * The node fields update_node may set: what `PATCH /v1/nodes/{node}` may change, and the
+ * interfaces the api resolves with a driver change. States, locks' bookkeeping and driver-internal
+ * data are the conductor's own and never come over the bus.
+ */
+export const UPDATABLE_NODE_FIELDS = [
+  'automated_clean',
+  'conductor_group',
+  'description',
+  'driver',
+  'driver_info',
+  'extra',
+  'instance_info',
+  'instance_uuid',
+  'lessee',
+  'maintenance',
+  'name',
+  'network_data',
+  'owner',
+  'properties',
+  'protected',
+  'protected_reason',
+  'resource_class',
+  'retired',
+  'retired_reason',
+  'shard',
+  'bios_interface',
+  'boot_interface',
+  'console_interface',
+  'deploy_interface',
+  'firmware_interface',
+  'inspect_interface',
+  'management_interface',
+  'network_interface',
+  'power_interface',
+  'raid_interface',
+  'rescue_interface',
+  'storage_interface',
+  'vendor_interface',
+] as const satisfies readonly (keyof NodeFields)[];
+export type UpdatableNodeField = (typeof UPDATABLE_NODE_FIELDS)[number];
+export type NodeUpdate = Pick<NodeFields, UpdatableNodeField>;
+
 export interface UpdateNodeArgs extends NodeRef {
-  /** Column values to set, already checked by the api. */
-  changes: Record<string, unknown>;
+  /** Field values to set, already checked by the api; only UPDATABLE_NODE_FIELDS. */
+  changes: NodeUpdate;
 }
+
+const nullableText = Joi.string().allow(null);
+const jsonObject = Joi.object().unknown(true);
+const nullableFlag = Joi.boolean().allow(null);
+/** Each updatable field with the shape its column takes; any other key is refused. */
+const nodeUpdate = Joi.object<NodeUpdate>({
+  automated_clean: nullableFlag,
+  conductor_group: Joi.string().allow(''),
+  description: nullableText,
+  driver: Joi.string(),
+  driver_info: jsonObject,
+  extra: jsonObject,
+  instance_info: jsonObject,
+  instance_uuid: nullableText,
+  lessee: nullableText,
+  maintenance: Joi.boolean(),
+  name: nullableText,
+  network_data: jsonObject,
+  owner: nullableText,
+  properties: jsonObject,
+  protected: Joi.boolean(),
+  protected_reason: nullableText,
+  resource_class: nullableText,
+  retired: Joi.boolean(),
+  retired_reason: nullableText,
+  shard: nullableText,
+  bios_interface: nullableText,
+  boot_interface: nullableText,
+  console_interface: nullableText,
+  deploy_interface: nullableText,
+  firmware_interface: nullableText,
+  inspect_interface: nullableText,
+  management_interface: nullableText,
+  network_interface: nullableText,
+  power_interface: nullableText,
+  raid_interface: nullableText,
+  rescue_interface: nullableText,
+  storage_interface: nullableText,
+  vendor_interface: nullableText,
+} satisfies Record<UpdatableNodeField, Joi.Schema>).unknown(false);
 
 /** Saves a node's changed fields under its exclusive lock (Ironic's update_node). */
 export const updateNodeMethod = defineRpcMethod<UpdateNodeArgs, Record<string, never>>(
   'update_node',
-  Joi.object<UpdateNodeArgs>({ ...nodeRef, changes: Joi.object().required() }),
+  Joi.object<UpdateNodeArgs>({ ...nodeRef, changes: nodeUpdate.required() }),
   empty,
 );
 

@@ -1,4 +1,10 @@
-import { apiOptions, conductorOptions, databaseOptions, defaultOptions } from './groups';
+import {
+  apiOptions,
+  conductorOptions,
+  databaseOptions,
+  defaultOptions,
+  rpcOptions,
+} from './groups';
 import type { GroupValues } from './options';
 import { resolveGroup } from './load';
 import type { RawConfig } from './sources';
@@ -9,6 +15,7 @@ export interface CoreConfig {
   readonly api: GroupValues<typeof apiOptions.options>;
   readonly conductor: GroupValues<typeof conductorOptions.options>;
   readonly database: GroupValues<typeof databaseOptions.options>;
+  readonly rpc: GroupValues<typeof rpcOptions.options>;
 }
 
 export function resolveCoreConfig(raw: RawConfig): CoreConfig {
@@ -17,5 +24,6 @@ export function resolveCoreConfig(raw: RawConfig): CoreConfig {
     api: resolveGroup(raw, apiOptions),
     conductor: resolveGroup(raw, conductorOptions),
     database: resolveGroup(raw, databaseOptions),
+    rpc: resolveGroup(raw, rpcOptions),
   };
 }

@@ -165,9 +165,29 @@ export const databaseOptions = defineOptionGroup('database', {
   ),
 });
 
+export const rpcOptions = defineOptionGroup('rpc', {
+  message_key: opt.optionalString(
+    'Key (at least 32 bytes) every api and conductor of a deployment shares to authenticate RPC messages on the broker. Prefer message_key_file.',
+    { secret: true },
+  ),
+  message_key_file: opt.optionalString(
+    'File holding the RPC message key (surrounding whitespace ignored), read at start.',
+  ),
+  conductor_queue_wait: opt.number(
+    2,
+    "Seconds an api call waits for its conductor's queue when the broker finds none (as just after a broker restart, before the conductor declared it again) before failing as unreachable; 0 fails at once.",
+    { min: 0 },
+  ),
+  insecure_unauthenticated: opt.boolean(
+    false,
+    'INSECURE: let split-mode services run without a message key, accepting RPC messages from anyone who can publish to the broker.',
+  ),
+});
+
 export const coreOptionGroups = [
   defaultOptions,
   apiOptions,
   conductorOptions,
   databaseOptions,
+  rpcOptions,
 ] as const;

@@ -20,8 +20,10 @@ export {
   apiOptions,
   conductorOptions,
   databaseOptions,
+  rpcOptions,
   coreOptionGroups,
 } from './groups';
+export { readRpcMessageKey, type RpcKeyOptions } from './rpc-key';
 export { resolveCoreConfig, type CoreConfig } from './core';
 export { maskUrlPassword } from './mask';
 export { INTERFACE_KINDS, type InterfaceKind } from './interface-kinds';

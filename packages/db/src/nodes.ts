@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { DataSource } from 'typeorm';
-import { Conflict, DuplicateName } from '@galvanic/errors';
+import { Conflict, DuplicateName, InvalidParameterValue } from '@galvanic/errors';
 import { poolOf } from './data-source';
 import { RESERVATIONS_SQL, reservationColumnSql, stillHeldSql } from './node-lock-sql';
 import { reservationsOf } from './reservations';
@@ -68,7 +68,77 @@ export interface NodeRow {
 }
 
 /** Columns a caller may set (everything but the id and the timestamps the store keeps). */
-export type NodeFields = Partial<Omit<NodeRow, 'id' | 'created_at' | 'updated_at'>>;
+export type NodeFields = Partial<Omit<NodeRow, 'id' | 'created_at' | 'updated_at' | 'reservation'>>;
+
+/**
+ * Every column a create or update may name. Column names in SQL come only from this list, never
+ * from the keys of what a caller passed: a key not listed is refused before any SQL is built.
+ */
+export const NODE_COLUMNS = [
+  'uuid',
+  'name',
+  'driver',
+  'driver_info',
+  'driver_internal_info',
+  'instance_info',
+  'properties',
+  'extra',
+  'network_data',
+  'raid_config',
+  'target_raid_config',
+  'clean_step',
+  'deploy_step',
+  'traits',
+  'bios_interface',
+  'boot_interface',
+  'console_interface',
+  'deploy_interface',
+  'firmware_interface',
+  'inspect_interface',
+  'management_interface',
+  'network_interface',
+  'power_interface',
+  'raid_interface',
+  'rescue_interface',
+  'storage_interface',
+  'vendor_interface',
+  'power_state',
+  'target_power_state',
+  'provision_state',
+  'target_provision_state',
+  'provision_updated_at',
+  'last_error',
+  'maintenance',
+  'maintenance_reason',
+  'fault',
+  'console_enabled',
+  'instance_uuid',
+  'conductor_group',
+  'owner',
+  'lessee',
+  'resource_class',
+  'description',
+  'automated_clean',
+  'protected',
+  'protected_reason',
+  'retired',
+  'retired_reason',
+  'boot_mode',
+  'secure_boot',
+  'shard',
+  'inspection_started_at',
+  'inspection_finished_at',
+] as const satisfies readonly (keyof NodeFields)[];
+export type NodeColumn = (typeof NODE_COLUMNS)[number];
+
+// Compile-time check that the list names every settable column: adding a field to NodeRow
+// without listing it here fails the type check.
+type MissingNodeColumns = Exclude<keyof NodeFields, NodeColumn>;
+const everyNodeColumnListed: [MissingNodeColumns] extends [never] ? true : MissingNodeColumns =
+  true;
+void everyNodeColumnListed;
+
+const NODE_COLUMN_SET: ReadonlySet<string> = new Set(NODE_COLUMNS);
 
 const JSON_COLUMNS = new Set([
   'driver_info',
@@ -159,6 +229,24 @@ function encode(column: string, value: unknown): unknown {
   return JSON_COLUMNS.has(column) ? JSON.stringify(value) : value;
 }
 
+/**
+ * The columns `fields` sets, each checked against NODE_COLUMNS and quoted: any other key (a
+ * typo, or SQL smuggled in as a key) is refused without touching the database.
+ */
+function settableColumns(fields: object): { column: NodeColumn; quoted: string; value: unknown }[] {
+  const values = fields as Record<string, unknown>;
+  return Object.keys(values)
+    .filter((key) => values[key] !== undefined)
+    .map((key) => {
+      if (!NODE_COLUMN_SET.has(key)) {
+        throw new InvalidParameterValue(`Nodes have no settable field ${JSON.stringify(key)}.`);
+      }
+      return { column: key as NodeColumn, quoted: `"${key}"`, value: encode(key, values[key]) };
+    });
+}
+
+const NODE_SORT_KEY_SET: ReadonlySet<string> = new Set<string>(NODE_SORT_KEYS);
+
 export interface NodeStoreOptions {
   /** Reads of one node return `reservation`, the host holding its lock now, in the same statement. */
   withReservations?: boolean;
@@ -222,15 +310,13 @@ export class NodeStore {
   }
 
   async create(fields: NodeFields & { uuid: string; driver: string }): Promise<NodeRow> {
-    const columns = Object.keys(fields).filter(
-      (c) => (fields as Record<string, unknown>)[c] !== undefined,
-    );
-    const values = columns.map((c) => encode(c, (fields as Record<string, unknown>)[c]));
+    const columns = settableColumns(fields);
     const placeholders = columns.map((_, i) => `$${i + 1}`);
     try {
       const [row] = await this.rows(
-        `INSERT INTO nodes (${columns.join(', ')}) VALUES (${placeholders.join(', ')}) RETURNING *`,
-        values,
+        `INSERT INTO nodes (${columns.map((c) => c.quoted).join(', ')}) ` +
+          `VALUES (${placeholders.join(', ')}) RETURNING *`,
+        columns.map((c) => c.value),
       );
       return row!;
     } catch (error) {
@@ -271,6 +357,15 @@ export class NodeStore {
   }
 
   async list(query: NodeListQuery): Promise<NodeRow[]> {
+    // The sort key becomes SQL: only the listed ones get that far, whatever the caller's types said.
+    if (!NODE_SORT_KEY_SET.has(query.sortKey)) {
+      throw new InvalidParameterValue(
+        `Nodes cannot be sorted by ${JSON.stringify(query.sortKey)}.`,
+      );
+    }
+    if (!Number.isSafeInteger(query.limit) || query.limit < 0) {
+      throw new InvalidParameterValue(`Invalid limit ${JSON.stringify(query.limit)}.`);
+    }
     const where: string[] = [];
     const params: unknown[] = [];
     const add = (sql: string, value: unknown) => {
@@ -337,13 +432,10 @@ export class NodeStore {
    * or when `fence` (an SQL condition, such as "the lock on it is still ours") does not hold.
    */
   async update(id: number, changes: NodeFields, fence?: SqlFence): Promise<NodeRow | undefined> {
-    const columns = Object.keys(changes).filter(
-      (c) => (changes as Record<string, unknown>)[c] !== undefined,
-    );
     const params: unknown[] = [id];
-    const sets = columns.map((column) => {
-      params.push(encode(column, (changes as Record<string, unknown>)[column]));
-      return `${column} = $${params.length}`;
+    const sets = settableColumns(changes).map(({ quoted, value }) => {
+      params.push(value);
+      return `${quoted} = $${params.length}`;
     });
     sets.push('updated_at = now()');
     const condition = fence ? ` AND ${fence(binder(params))}` : '';

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { Conflict, MACAlreadyExists } from '@galvanic/errors';
+import { Conflict, InvalidParameterValue, MACAlreadyExists } from '@galvanic/errors';
 
 /** A port as stored, with its node's UUID beside the node id. */
 export interface PortRow {
@@ -72,11 +72,34 @@ export interface PortListQuery {
 
 const SELECT_PORT = 'SELECT p.*, n.uuid AS node_uuid FROM ports p JOIN nodes n ON n.id = p.node_id';
 
-function encode(column: string, value: unknown): unknown {
-  return COLUMN_TYPES[column as keyof typeof COLUMN_TYPES] === 'jsonb'
-    ? JSON.stringify(value)
-    : value;
+type PortColumn = keyof typeof COLUMN_TYPES;
+
+/**
+ * The columns `fields` sets, each checked against COLUMN_TYPES (the allow-list) and quoted, with
+ * its SQL type: any other key (a typo, or SQL smuggled in as a key) is refused before any SQL.
+ */
+function settableColumns(
+  fields: object,
+  allowed: ReadonlySet<string>,
+): { quoted: string; type: string; value: unknown }[] {
+  const values = fields as Record<string, unknown>;
+  return Object.keys(values)
+    .filter((key) => values[key] !== undefined)
+    .map((key) => {
+      if (!allowed.has(key)) {
+        throw new InvalidParameterValue(`Ports have no settable field ${JSON.stringify(key)}.`);
+      }
+      const type = COLUMN_TYPES[key as PortColumn];
+      const value = type === 'jsonb' ? JSON.stringify(values[key]) : values[key];
+      return { quoted: `"${key}"`, type, value };
+    });
 }
+
+const CREATE_COLUMNS: ReadonlySet<string> = new Set(Object.keys(COLUMN_TYPES));
+const UPDATE_COLUMNS: ReadonlySet<string> = new Set(
+  Object.keys(COLUMN_TYPES).filter((column) => column !== 'uuid'),
+);
+const PORT_SORT_KEY_SET: ReadonlySet<string> = new Set<string>(PORT_SORT_KEYS);
 
 function isUniqueViolation(error: unknown, constraint: string): boolean {
   const e = error as { code?: string; constraint?: string };
@@ -129,15 +152,13 @@ export class PortStore {
     nodeUuid: string,
     fields: PortFields & { uuid: string; address: string },
   ): Promise<PortRow | undefined> {
-    const columns = (Object.keys(fields) as (keyof typeof fields)[]).filter(
-      (c) => fields[c] !== undefined,
-    );
-    const params: unknown[] = [nodeUuid, ...columns.map((c) => encode(c, fields[c]))];
-    const values = columns.map((c, i) => `$${i + 2}::${COLUMN_TYPES[c]}`);
+    const columns = settableColumns(fields, CREATE_COLUMNS);
+    const params: unknown[] = [nodeUuid, ...columns.map((c) => c.value)];
+    const values = columns.map((c, i) => `$${i + 2}::${c.type}`);
     try {
       const [row] = await this.rows(
         `WITH n AS (SELECT id, uuid FROM nodes WHERE uuid = $1),
-              p AS (INSERT INTO ports (node_id, ${columns.join(', ')})
+              p AS (INSERT INTO ports (node_id, ${columns.map((c) => c.quoted).join(', ')})
                     SELECT n.id, ${values.join(', ')} FROM n RETURNING *)
          SELECT p.*, n.uuid AS node_uuid FROM p JOIN n ON n.id = p.node_id`,
         params,
@@ -153,6 +174,12 @@ export class PortStore {
   }
 
   async list(query: PortListQuery): Promise<PortRow[]> {
+    // The sort key becomes SQL: only the listed ones get that far, whatever the caller's types said.
+    if (!PORT_SORT_KEY_SET.has(query.sortKey)) {
+      throw new InvalidParameterValue(
+        `Ports cannot be sorted by ${JSON.stringify(query.sortKey)}.`,
+      );
+    }
     const where: string[] = [];
     const params: unknown[] = [];
     const bind = (value: unknown) => {
@@ -193,9 +220,9 @@ export class PortStore {
       params.push(value);
       return `$${params.length}`;
     };
-    const sets = (Object.keys(changes) as (keyof PortFields)[])
-      .filter((c) => changes[c] !== undefined)
-      .map((c) => `${c} = ${bind(encode(c, changes[c]))}::${COLUMN_TYPES[c]}`);
+    const sets = settableColumns(changes, UPDATE_COLUMNS).map(
+      ({ quoted, type, value }) => `${quoted} = ${bind(value)}::${type}`,
+    );
     sets.push('updated_at = now()');
     let join = 'n.id = p.node_id';
     if (nodeUuid !== undefined) {

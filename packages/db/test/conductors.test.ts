@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '@galvanic/testing';
-import { ConductorStore, createDataSource, migrate } from '../src';
+import { allMigrations, ConductorStore, createDataSource, migrate } from '../src';
 
 describe('conductor membership in PostgreSQL', () => {
   let database: TestDatabase;
@@ -11,10 +11,9 @@ describe('conductor membership in PostgreSQL', () => {
     database = await createTestDatabase();
     dataSource = createDataSource({ url: database.url });
     await dataSource.initialize();
-    expect(await migrate(dataSource)).toEqual([
-      'Conductors1763700000000',
-      'NodesPorts1763800000000',
-    ]);
+    // A fresh database runs every migration, oldest first.
+    expect(await migrate(dataSource)).toEqual(allMigrations.map((migration) => migration.name));
+    expect(await migrate(dataSource)).toEqual([]);
   });
 
   afterAll(async () => {
@@ -84,7 +83,8 @@ describe('conductor membership in PostgreSQL', () => {
     expect((await store.get('c2'))?.alive).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 700));
     expect((await store.get('c2'))?.alive).toBe(false);
-    expect(await store.heartbeat('c2')).toBe(true);
+    // The heartbeat is recorded and says the conductor had counted as dead before it.
+    expect(await store.heartbeat('c2')).toEqual({ recorded: true, wasAlive: false });
     expect((await store.get('c2'))?.alive).toBe(true);
     // a dead conductor's hostname can be taken over
     await new Promise((resolve) => setTimeout(resolve, 700));
@@ -102,7 +102,7 @@ describe('conductor membership in PostgreSQL', () => {
     await store.register({ hostname: 'c3', conductorGroup: '', hardwareTypes: [], interfaces: [] });
     await store.unregister('c3');
     expect((await store.get('c3'))?.alive).toBe(false);
-    expect(await store.heartbeat('c3')).toBe(false);
+    expect((await store.heartbeat('c3')).recorded).toBe(false);
     expect((await store.listAlive()).map((c) => c.hostname)).not.toContain('c3');
   });
 });

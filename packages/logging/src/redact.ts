@@ -1,4 +1,4 @@
-const SECRET_KEY = /(password|passwd|secret|token|kg_key|private_key|credential)/i;
+const SECRET_KEY = /(password|passwd|secret|token|kg_key|private_key|message_key|credential)/i;
 export const MASK = '******';
 /** Deeper than this a value is masked whole: fail closed rather than show what was not looked at. */
 const MAX_DEPTH = 32;

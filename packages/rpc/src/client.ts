@@ -10,6 +10,11 @@ import { decodeReply, encodeRequest } from './wire';
 export interface CallOptions {
   timeoutMs?: number;
   requestId?: string;
+  /**
+   * When the request was first issued (epoch ms): a call sent again for the same request keeps
+   * the original time, so a conductor orders it as the request it is. Now by default.
+   */
+  issuedAt?: number;
 }
 
 export interface RpcClientOptions {
@@ -25,8 +30,10 @@ const DEFAULT_TIMEOUT_MS = 60_000;
 export class RpcClient {
   private readonly transport: RpcClientTransport;
   private readonly caller: string;
-  private readonly logger: Logger;
-  private readonly defaultTimeoutMs: number;
+  /** Where this client logs; callers that wrap it (routing, retries) log there too. */
+  readonly logger: Logger;
+  /** How long a call waits for its reply unless told otherwise. */
+  readonly defaultTimeoutMs: number;
   private readonly latency = new LatencyRecorder();
   private readonly errors = new KindCounter();
   private readonly callListeners = new Listeners<RpcCallEvent>();
@@ -94,8 +101,8 @@ export class RpcClient {
   ): Promise<R> {
     const body = encodeRequest(method.name, validateArgsOrThrow(method, args));
     const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
-    const issuedAt = Date.now();
-    const deadline = issuedAt + timeoutMs;
+    const issuedAt = options.issuedAt ?? Date.now();
+    const deadline = Date.now() + timeoutMs;
     const controller = new AbortController();
     const timer = setTimeout(() => {
       const why = this.transport.connected ? '' : ': the message broker is unreachable';

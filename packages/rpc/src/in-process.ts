@@ -1,4 +1,5 @@
-import { RpcConnectionLost, RpcUnreachable } from '@galvanic/errors';
+import { RpcConnectionLost } from '@galvanic/errors';
+import { RpcCallNotDelivered } from './delivery';
 import type {
   IncomingCall,
   OutgoingCall,
@@ -39,7 +40,9 @@ class InProcessClient implements RpcClientTransport {
       const deliver = this.listeners.get(call.target);
       if (!deliver) {
         return reject(
-          new RpcUnreachable(`Conductor ${call.target} is not reachable over the message bus.`),
+          new RpcCallNotDelivered(
+            `Conductor ${call.target} is not reachable over the message bus.`,
+          ),
         );
       }
       let settled = false;
@@ -88,6 +91,8 @@ class InProcessServer implements RpcServerTransport {
   ) {}
 
   readonly connected = true;
+  /** Calls never leave the process, so there is nothing to authenticate. */
+  readonly unauthenticatedDropped = 0;
 
   async listen(onCall: Deliver): Promise<void> {
     const existing = this.listeners.get(this.host);

@@ -20,6 +20,8 @@ export {
   type AmqpTransportMetrics,
 } from './amqp/transport';
 export type { AmqpServerOptions } from './amqp/server';
+export type { AmqpClientOptions } from './amqp/client';
+export { RpcCallNotSent, RpcCallNotDelivered, provesCallNotRun } from './delivery';
 export type { BackoffOptions } from './amqp/backoff';
 export { InProcessTransport } from './in-process';
 export { HashRing, type HashRingOptions } from './hash-ring';
@@ -30,4 +32,12 @@ export {
   type RpcClientMetrics,
   type RpcServerMetrics,
 } from './metrics';
-export { conductorQueueName, HEADER_CALLER, HEADER_DEADLINE, HEADER_REQUEST_ID } from './wire';
+export {
+  conductorQueueName,
+  HEADER_CALLER,
+  HEADER_DEADLINE,
+  HEADER_ISSUED_AT,
+  HEADER_MAC,
+  HEADER_REQUEST_ID,
+} from './wire';
+export { MessageAuthenticator, MIN_MESSAGE_KEY_BYTES, type SignedCallFields } from './message-auth';

@@ -77,5 +77,7 @@ export interface RpcServerMetrics {
   malformedRejected: number;
   /** Requests refused because the server was draining. */
   rejectedWhileDraining: number;
+  /** Messages dropped unexecuted and unanswered because their MAC was missing or wrong. */
+  unauthenticatedDropped: number;
   latency: LatencySnapshot;
 }

@@ -121,6 +121,7 @@ export class RpcServer {
   get metrics(): RpcServerMetrics {
     return {
       ...this.counts,
+      unauthenticatedDropped: this.transport.unauthenticatedDropped,
       errorsByKind: this.errors.snapshot(),
       latency: this.latency.snapshot(),
     };

@@ -48,6 +48,8 @@ export interface IncomingCall {
 }
 
 export interface RpcServerTransport {
+  /** Messages dropped unexecuted because they failed authentication (0 where nothing is checked). */
+  readonly unauthenticatedDropped: number;
   /** Starts delivering calls to `onCall`; resolves once the transport is consuming. */
   listen(onCall: (call: IncomingCall) => void): Promise<void>;
   /** Stops taking new calls; calls already delivered can still reply and settle. */

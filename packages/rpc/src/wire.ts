@@ -5,6 +5,8 @@ export const HEADER_REQUEST_ID = 'x-request-id';
 export const HEADER_CALLER = 'x-caller';
 export const HEADER_DEADLINE = 'x-deadline';
 export const HEADER_ISSUED_AT = 'x-issued-at';
+/** HMAC-SHA256 of a call or reply (see MessageAuthenticator); absent when no key is configured. */
+export const HEADER_MAC = 'x-mac';
 
 /** The queue a conductor host consumes from; also the routing key callers publish with. */
 export function conductorQueueName(namespace: string, host: string): string {

@@ -1,9 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '@galvanic/logging';
-import { AmqpTransport, RpcClient, RpcServer } from '../src/index';
+import {
+  AmqpTransport,
+  provesCallNotRun,
+  RpcCallNotSent,
+  RpcClient,
+  RpcServer,
+} from '../src/index';
 import { registerTestHandlers } from './fixtures/handlers';
-import { echoMethod, sleepMethod } from './fixtures/methods';
+import { echoMethod, sleepMethod, statsMethod } from './fixtures/methods';
 import { AMQP_URL, randomNamespace, rejectionOf, TcpProxy, waitFor } from './helpers';
 
 const logger = silentLogger();
@@ -90,19 +96,27 @@ describe('AmqpTransport reconnection', () => {
     await proxy.stop();
     await waitFor(() => !clientTransport.connected && !serverTransport.connected);
 
-    // A call made while disconnected waits for the link up to its deadline...
-    const short = await rejectionOf(
-      client.call(host, echoMethod, { text: 'short' }, { timeoutMs: 200 }),
+    // A call made while disconnected is not sent, and says so at once, well before its deadline...
+    const started = Date.now();
+    const refused = await rejectionOf(
+      client.call(directHost, echoMethod, { text: 'refused' }, { timeoutMs: 20_000 }),
     );
-    expect(short).toMatchObject({ kind: 'RpcTimeout' });
-    expect(short.message).toBe(
-      'RPC call echo to conductor conductor-r timed out after 200 ms: the message broker is unreachable.',
+    expect(refused).toBeInstanceOf(RpcCallNotSent);
+    expect(refused).toMatchObject({ kind: 'RpcConnectionLost', status: 503 });
+    expect(refused.message).toBe(
+      'The message broker is unreachable: RPC call echo to conductor conductor-direct was not sent.',
     );
-    // ...and goes through if the link returns in time.
-    const patient = client.call(directHost, echoMethod, { text: 'patient' }, { timeoutMs: 15_000 });
-    await sleep(800);
+    expect(provesCallNotRun(refused)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    // ...and calls go through again once the link is back, with no restart.
+    await sleep(300);
     await proxy.start();
-    await expect(patient).resolves.toMatchObject({ text: 'patient' });
+    await waitFor(() => clientTransport.connected);
+    expect(
+      await client.call(directHost, echoMethod, { text: 'patient' }, { timeoutMs: 15_000 }),
+    ).toMatchObject({ text: 'patient' });
+    const directStats = await client.call(directHost, statsMethod, {});
+    expect(directStats.echoed).toEqual(['patient']);
 
     await waitFor(bothConnected);
     expect(await client.call(host, echoMethod, { text: 'back' })).toMatchObject({ text: 'back' });

@@ -3,7 +3,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { connect, type ChannelModel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '@galvanic/logging';
-import { AmqpTransport, conductorQueueName, pingMethod, RpcClient, RpcServer } from '../src/index';
+import {
+  AmqpTransport,
+  conductorQueueName,
+  pingMethod,
+  provesCallNotRun,
+  RpcClient,
+  RpcServer,
+} from '../src/index';
 import { registerTestHandlers } from './fixtures/handlers';
 import { echoMethod, failMethod, sleepMethod } from './fixtures/methods';
 import { AMQP_URL, randomNamespace, rejectionOf, waitFor } from './helpers';
@@ -58,7 +65,10 @@ describe('AmqpTransport, same process', () => {
       client.call('ghost', echoMethod, { text: 'x' }, { timeoutMs: 20_000 }),
     );
     expect(error).toMatchObject({ kind: 'RpcUnreachable', status: 503 });
-    expect(error.message).toBe('Conductor ghost is not reachable over the message bus.');
+    expect(error.message).toBe(
+      'Conductor ghost is not reachable over the message bus; RPC call echo was not delivered.',
+    );
+    expect(provesCallNotRun(error)).toBe(true);
     expect(Date.now() - started).toBeLessThan(20_000);
   });
 

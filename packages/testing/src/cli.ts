@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { TEST_RPC_MESSAGE_KEY } from './names';
 
 const run = promisify(execFile);
 
@@ -28,6 +29,7 @@ export function splitModeEnv(
     GALVANIC_CONDUCTOR__HEARTBEAT_TIMEOUT: '3',
     GALVANIC_CONDUCTOR__STATUS_PORT: '0',
     GALVANIC_API__CONDUCTOR_REFRESH_INTERVAL: '0.5',
+    GALVANIC_RPC__MESSAGE_KEY: TEST_RPC_MESSAGE_KEY,
     ...extra,
   };
 }

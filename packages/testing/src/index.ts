@@ -5,7 +5,7 @@ export {
   TEST_POSTGRES_ADMIN_URL,
   type TestDatabase,
 } from './database';
-export { uniqueNamespace, TEST_AMQP_URL } from './names';
+export { uniqueNamespace, TEST_AMQP_URL, TEST_RPC_MESSAGE_KEY } from './names';
 export { freePort } from './ports';
 export { startService, REPO_ROOT, type ServiceProcess } from './process';
 export {
@@ -19,6 +19,7 @@ export {
 } from './samples';
 export { baremetal, splitModeEnv } from './cli';
 export { startSplitMode, type SplitMode, type SplitModeOptions } from './split-mode';
+export { TcpProxy } from './tcp-proxy';
 export {
   createInProcess,
   createSplit,

@@ -7,3 +7,9 @@ export const TEST_AMQP_URL =
 export function uniqueNamespace(prefix = 'galvanic-test'): string {
   return `${prefix}-${randomBytes(5).toString('hex')}`;
 }
+
+/**
+ * The RPC message key split-mode services get in tests (`[rpc] message_key`), for test clients
+ * that talk to their conductors directly. Random per test process, as a real key is per deployment.
+ */
+export const TEST_RPC_MESSAGE_KEY: string = randomBytes(32).toString('hex');

@@ -1,4 +1,5 @@
 import cluster from 'node:cluster';
+import { readRpcMessageKey } from '@galvanic/config';
 import { createLogger } from '@galvanic/logging';
 import { AmqpTransport } from '@galvanic/rpc';
 import { connectDatabase, loadServiceConfig, onShutdownSignal, runMain } from '@galvanic/runtime';
@@ -15,6 +16,10 @@ runMain('galvanic-api', async () => {
     host,
     level: config.DEFAULT.debug ? 'debug' : undefined,
   });
+  // Before connecting anywhere: a split-mode service without a key refuses to start.
+  const messageKey = readRpcMessageKey(config.rpc);
+  if (!messageKey)
+    logger.warn('RPC messages are not authenticated ([rpc] insecure_unauthenticated)');
   if (cluster.isPrimary && config.api.api_workers > 1) {
     superviseWorkers(config.api.api_workers, logger);
     return;
@@ -25,12 +30,13 @@ runMain('galvanic-api', async () => {
     namespace: config.DEFAULT.control_exchange,
     logger,
     connectionName: `galvanic-api:${host}`,
+    messageKey,
   });
   const { rpc, directory } = await connectToConductors(
     config,
     logger,
     dataSource,
-    transport.client(),
+    transport.client({ queueWaitMs: config.rpc.conductor_queue_wait * 1000 }),
   );
   const api = await startApi({ config, logger, dataSource, rpc, directory });
   onShutdownSignal(async (signal) => {

@@ -1,3 +1,4 @@
+import { readRpcMessageKey } from '@galvanic/config';
 import { createLogger } from '@galvanic/logging';
 import { AmqpTransport } from '@galvanic/rpc';
 import { connectDatabase, loadServiceConfig, onShutdownSignal, runMain } from '@galvanic/runtime';
@@ -13,6 +14,10 @@ runMain('galvanic-conductor', async () => {
     host,
     level: config.DEFAULT.debug ? 'debug' : undefined,
   });
+  // Before connecting anywhere: a split-mode service without a key refuses to start.
+  const messageKey = readRpcMessageKey(config.rpc);
+  if (!messageKey)
+    logger.warn('RPC messages are not authenticated ([rpc] insecure_unauthenticated)');
   const drivers = await loadConductorDrivers(config, raw, logger);
   const dataSource = await connectDatabase(config, `galvanic-conductor:${host}`);
   const transport = new AmqpTransport({
@@ -20,6 +25,7 @@ runMain('galvanic-conductor', async () => {
     namespace: config.DEFAULT.control_exchange,
     logger,
     connectionName: `galvanic-conductor:${host}`,
+    messageKey,
   });
   const conductor = await startConductor({
     config,

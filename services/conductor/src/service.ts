@@ -130,6 +130,12 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
   );
   exportGauge(
     registry,
+    'galvanic_rpc_server_unauthenticated_dropped',
+    'RPC messages dropped unexecuted because their MAC was missing or wrong.',
+    () => rpc.metrics.unauthenticatedDropped,
+  );
+  exportGauge(
+    registry,
     'galvanic_conductor_node_locks_held',
     'Node locks this conductor holds now.',
     () => locker.held,

@@ -10,6 +10,7 @@ import {
   sendHttp,
   startService,
   TEST_AMQP_URL,
+  TEST_RPC_MESSAGE_KEY,
   baremetal,
   splitModeEnv,
   uniqueNamespace,
@@ -61,7 +62,12 @@ describe('split mode: an api and two conductors over RabbitMQ and PostgreSQL', (
       conductors.c2!.waitFor(/conductor started/),
       api.waitFor(/api listening/),
     ]);
-    transport = new AmqpTransport({ url: TEST_AMQP_URL, namespace, logger: silentLogger() });
+    transport = new AmqpTransport({
+      url: TEST_AMQP_URL,
+      namespace,
+      logger: silentLogger(),
+      messageKey: Buffer.from(TEST_RPC_MESSAGE_KEY),
+    });
     rpc = new RpcClient({ transport: transport.client(), caller: 'test', logger: silentLogger() });
     directory = new ConductorDirectory(
       new ConductorStore(dataSource, HEARTBEAT_TIMEOUT_S),

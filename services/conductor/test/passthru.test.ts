@@ -10,6 +10,7 @@ import {
   sendHttp,
   startSplitMode,
   TEST_AMQP_URL,
+  TEST_RPC_MESSAGE_KEY,
   type SplitMode,
 } from '@galvanic/testing';
 import { startAcmeSim, type AcmeSim } from 'acme-galvanic-driver/sim';
@@ -185,6 +186,7 @@ describe('vendor passthru for nodes and drivers, with Ironic semantics', () => {
       url: TEST_AMQP_URL,
       namespace: cluster.namespace,
       logger: silentLogger(),
+      messageKey: Buffer.from(TEST_RPC_MESSAGE_KEY),
     });
     const rpc = new RpcClient({
       transport: transport.client(),

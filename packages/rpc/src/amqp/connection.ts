@@ -31,6 +31,8 @@ export interface ConnectionManagerOptions {
 export class ConnectionManager {
   readonly connectedEvents = new Listeners<void>();
   readonly disconnectedEvents = new Listeners<Error>();
+  /** Emitted when a connection attempt fails. */
+  readonly attemptFailedEvents = new Listeners<void>();
   private readonly users = new Set<ConnectionUser>();
   private model: ChannelModel | undefined;
   private ready = false;
@@ -49,6 +51,14 @@ export class ConnectionManager {
 
   get connected(): boolean {
     return this.ready;
+  }
+
+  /**
+   * Whether the first connection attempt is still under way: until it ends nobody knows whether
+   * the broker is reachable. After it, not being connected means the broker is unreachable now.
+   */
+  get firstAttemptPending(): boolean {
+    return !this.everConnected && this.failedAttempts === 0 && !this.closing;
   }
 
   /** Successful connections after the first one. */
@@ -101,6 +111,7 @@ export class ConnectionManager {
       if (outcome === 'failed') {
         this.failedAttempts += 1;
         attempt += 1;
+        this.attemptFailedEvents.emit();
       } else {
         attempt = 0;
       }

@@ -7,8 +7,11 @@ import {
   HEADER_CALLER,
   HEADER_DEADLINE,
   HEADER_ISSUED_AT,
+  HEADER_MAC,
   HEADER_REQUEST_ID,
 } from '../wire';
+import type { MessageAuthenticator } from '../message-auth';
+import { ReplayGuard } from '../replay-guard';
 import type { ConnectionManager, ConnectionUser } from './connection';
 
 export interface AmqpServerOptions {
@@ -84,12 +87,15 @@ export class AmqpServerTransport implements RpcServerTransport, ConnectionUser {
   private closed = false;
   private readonly queue: string;
   private readonly prefetch: number;
+  private unauthenticated = 0;
+  private readonly replays = new ReplayGuard();
 
   constructor(
     private readonly manager: ConnectionManager,
     namespace: string,
     private readonly host: string,
     private readonly logger: Logger,
+    private readonly authenticator: MessageAuthenticator | undefined,
     options: AmqpServerOptions = {},
   ) {
     this.queue = conductorQueueName(namespace, host);
@@ -98,6 +104,10 @@ export class AmqpServerTransport implements RpcServerTransport, ConnectionUser {
 
   get connected(): boolean {
     return this.channels !== undefined;
+  }
+
+  get unauthenticatedDropped(): number {
+    return this.unauthenticated;
   }
 
   async attach(model: ChannelModel): Promise<void> {
@@ -215,24 +225,87 @@ export class AmqpServerTransport implements RpcServerTransport, ConnectionUser {
       return;
     }
     channels.acks.delivered(message.fields.deliveryTag);
-    const call = this.toIncoming(channels, message);
+    const body = message.content.toString('utf8');
+    const headers = readHeaders(message.properties.headers);
+    const mac = this.authenticate(
+      body,
+      headers,
+      message.properties.headers,
+      message.properties.correlationId,
+    );
+    const call = this.toIncoming(channels, message, body, headers, mac);
+    if (mac === false) {
+      // Acked so the broker never hands it to anyone again; never run, never answered.
+      call.settle();
+      return;
+    }
     if (this.onCall) this.onCall(call);
     else call.settle();
   }
 
-  private toIncoming(channels: Channels, message: ConsumeMessage): IncomingCall {
+  /**
+   * With a key: the call's MAC when it is genuine and new, false (counted and logged, without the
+   * key or the MAC) when it is missing, wrong, or a replay of a call already accepted. Without a
+   * key: undefined, and every call goes through.
+   */
+  private authenticate(
+    body: string,
+    headers: IncomingHeaders,
+    raw: Record<string, unknown> | undefined,
+    messageId: unknown,
+  ): string | false | undefined {
+    if (!this.authenticator) return undefined;
+    const given = typeof raw?.[HEADER_MAC] === 'string' ? raw[HEADER_MAC] : undefined;
+    const { requestId, caller, deadline, issuedAt } = headers;
+    const genuine =
+      given !== undefined &&
+      typeof messageId === 'string' &&
+      requestId !== undefined &&
+      caller !== undefined &&
+      deadline !== undefined &&
+      issuedAt !== undefined &&
+      this.authenticator.verifyCall(
+        { destination: this.queue, messageId, body, requestId, caller, deadline, issuedAt },
+        given,
+      );
+    const replayed = genuine && !this.replays.accept(given, deadline);
+    if (genuine && !replayed) return given;
+    this.unauthenticated += 1;
+    this.logger.warn('Dropping an RPC message that failed authentication', {
+      queue: this.queue,
+      claimed_request_id: headers.requestId,
+      claimed_caller: headers.caller,
+      reason: replayed
+        ? 'a replay of a call already accepted'
+        : given === undefined
+          ? 'no MAC'
+          : 'wrong MAC or altered envelope',
+    });
+    return false;
+  }
+
+  private toIncoming(
+    channels: Channels,
+    message: ConsumeMessage,
+    body: string,
+    headers: IncomingHeaders,
+    callMac: string | false | undefined,
+  ): IncomingCall {
     const { replyTo, correlationId } = message.properties;
     let settled = false;
     return {
-      body: message.content.toString('utf8'),
-      headers: readHeaders(message.properties.headers),
+      body,
+      headers,
       replyable: typeof replyTo === 'string' && replyTo.length > 0,
-      reply: (body) => {
+      reply: (replyBody) => {
         const publish = this.channels?.publish;
-        if (!replyTo || !publish) return;
-        publish.sendToQueue(replyTo, Buffer.from(body), {
+        if (!replyTo || !publish || callMac === false) return;
+        const mac =
+          callMac === undefined ? undefined : this.authenticator?.signReply(callMac, replyBody);
+        publish.sendToQueue(replyTo, Buffer.from(replyBody), {
           correlationId,
           contentType: 'application/json',
+          ...(mac === undefined ? {} : { headers: { [HEADER_MAC]: mac } }),
         });
       },
       settle: () => {

@@ -1,7 +1,8 @@
 import type { Logger } from '@galvanic/logging';
 import type { RpcClientTransport, RpcServerTransport } from '../transport';
+import { MessageAuthenticator } from '../message-auth';
 import type { BackoffOptions } from './backoff';
-import { AmqpClientTransport } from './client';
+import { AmqpClientTransport, type AmqpClientOptions } from './client';
 import { ConnectionManager } from './connection';
 import { AmqpServerTransport, type AmqpServerOptions } from './server';
 
@@ -14,12 +15,20 @@ export interface AmqpTransportOptions {
   connectionName?: string;
   reconnect?: BackoffOptions;
   heartbeatSeconds?: number;
+  /**
+   * The deployment's shared RPC message key: calls and replies carry an HMAC-SHA256 made with it
+   * and messages without a valid one are dropped. Without it nothing is signed or checked
+   * (services refuse to run so unless told they may; see `[rpc] insecure_unauthenticated`).
+   */
+  messageKey?: Uint8Array;
 }
 
 export interface AmqpTransportMetrics {
   connected: boolean;
   reconnects: number;
   failedConnectAttempts: number;
+  /** Replies dropped by this transport's clients because they failed authentication. */
+  forgedRepliesDropped: number;
 }
 
 type ConnectionEvent = 'connected' | 'disconnected';
@@ -33,17 +42,29 @@ export class AmqpTransport {
   private readonly namespace: string;
   private readonly logger: Logger;
   private readonly owned = new Set<{ close(): Promise<void> }>();
+  private readonly clients = new Set<AmqpClientTransport>();
+  private readonly authenticator: MessageAuthenticator | undefined;
 
   constructor(opts: AmqpTransportOptions) {
     this.namespace = opts.namespace;
     this.logger = opts.logger;
-    this.manager = new ConnectionManager(opts);
+    const { messageKey, ...connection } = opts;
+    // The key goes no further than the authenticator: nothing else holds (or could log) it.
+    this.authenticator = messageKey ? new MessageAuthenticator(messageKey) : undefined;
+    this.manager = new ConnectionManager(connection);
     this.manager.start();
   }
 
-  client(): RpcClientTransport {
-    const client = new AmqpClientTransport(this.manager, this.namespace, this.logger);
+  client(options: AmqpClientOptions = {}): RpcClientTransport {
+    const client = new AmqpClientTransport(
+      this.manager,
+      this.namespace,
+      this.logger,
+      this.authenticator,
+      options,
+    );
     this.own(client);
+    this.clients.add(client);
     void this.manager.addUser(client);
     return client;
   }
@@ -54,6 +75,7 @@ export class AmqpTransport {
       this.namespace,
       host,
       this.logger,
+      this.authenticator,
       options,
     );
     this.own(server);
@@ -70,6 +92,7 @@ export class AmqpTransport {
       connected: this.manager.connected,
       reconnects: this.manager.reconnects,
       failedConnectAttempts: this.manager.failedConnectAttempts,
+      forgedRepliesDropped: [...this.clients].reduce((n, c) => n + c.forgedRepliesDropped, 0),
     };
   }
 

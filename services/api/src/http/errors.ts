@@ -13,6 +13,9 @@ import {
   looksLikeDatabaseError,
 } from './database-errors';
 
+/** Seconds a client is told to wait before retrying a 503. */
+const RETRY_AFTER_SECONDS = 2;
+
 /** Routing errors in the shape Ironic's web framework writes them. */
 export function notFound(_req: Request, res: Response): void {
   res.status(404).json(httpErrorBody(404, 'Not Found', 'The resource could not be found.'));
@@ -99,8 +102,11 @@ export function errorHandler(logger: Logger) {
       });
     }
     if (res.headersSent) return;
+    // Every 503 is a passing condition (no database, no broker, no conductor): say when trying
+    // again makes sense.
     if (known.kind === 'TemporaryFailure')
       res.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+    else if (known.status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     res.status(known.status).json(ironicErrorBody(known));
   };
 }

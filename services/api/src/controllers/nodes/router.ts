@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
-import type { ConductorDirectory } from '@galvanic/cluster';
+import { NodeOwnerCalls, type ConductorDirectory } from '@galvanic/cluster';
 import {
   changePowerStateMethod,
   destroyNodeMethod,
@@ -136,20 +136,20 @@ export function nodesRouter(deps: NodesDependencies): Router {
     return nodeToApi(row, fields, context(row));
   };
 
-  /** Calls the conductor that owns the node, by the hash ring; a new conductor is found at once. */
+  const ownerCalls = new NodeOwnerCalls(directory, rpc);
+  /**
+   * Calls the conductor that owns the node, by the hash ring; a new conductor is found at once,
+   * and a call that provably did not run goes once more to the owner as now known.
+   */
   const callOwner = async <A extends NodeRef, R>(
     req: Request,
     node: NodeRow,
     method: RpcMethod<A, R>,
     args: Omit<A, keyof NodeRef>,
-  ) => {
-    const host = await directory.pick((d) =>
-      d.hostForNode(node.uuid, node.driver, node.conductor_group),
-    );
-    return rpc.call(host, method, { ...args, node_id: node.id, node_uuid: node.uuid } as A, {
+  ) =>
+    ownerCalls.call(node, method, { ...args, node_id: node.id, node_uuid: node.uuid } as A, {
       requestId: req.requestId,
     });
-  };
 
   /** A read the owning conductor answers, given nothing but the node. */
   const askOwner =

@@ -1,0 +1,30 @@
+-- Least-privilege database roles for split mode. Migrations (`pnpm db:migrate`, the migrate Job)
+-- run as the role that owns the database and its tables; the api and the conductors each log in
+-- as a role of their own holding only what they use. Run this as the owner after migrating, in
+-- the Galvanic database, with real passwords:
+--
+--   CREATE ROLE galvanic_api LOGIN PASSWORD '...';
+--   CREATE ROLE galvanic_conductor LOGIN PASSWORD '...';
+--   psql -d galvanic -f deploy/postgres/grants.sql
+--
+-- Advisory node locks, pg_locks and the application_name of other sessions (who holds a lock)
+-- need no grant. Deleting a node deletes its ports through the foreign key, as the table owner.
+
+GRANT USAGE ON SCHEMA public TO galvanic_api, galvanic_conductor;
+
+-- The api reads everything, creates nodes, and owns the port API; node changes and deletes go
+-- through the conductors.
+GRANT SELECT ON nodes, ports, conductors, conductor_hardware_interfaces TO galvanic_api;
+GRANT INSERT ON nodes TO galvanic_api;
+GRANT INSERT, UPDATE, DELETE ON ports TO galvanic_api;
+GRANT USAGE ON SEQUENCE nodes_id_seq, ports_id_seq TO galvanic_api;
+
+-- A conductor changes and deletes nodes under their locks, bumps a node's lock epoch when it
+-- takes the lock, reads ports, and keeps its own registration (SELECT ... FOR UPDATE on it needs
+-- UPDATE).
+GRANT SELECT, UPDATE, DELETE ON nodes TO galvanic_conductor;
+GRANT SELECT, INSERT, UPDATE ON node_lock_epochs TO galvanic_conductor;
+GRANT SELECT ON ports TO galvanic_conductor;
+GRANT SELECT, INSERT, UPDATE ON conductors TO galvanic_conductor;
+GRANT SELECT, INSERT, DELETE ON conductor_hardware_interfaces TO galvanic_conductor;
+GRANT USAGE ON SEQUENCE conductors_id_seq, conductor_hardware_interfaces_id_seq TO galvanic_conductor;
