@@ -2,6 +2,7 @@ import { cpus } from 'node:os';
 import { ipmiBenchmarks } from './ipmi';
 import { nodeBenchmarks } from './nodes';
 import { platformBenchmarks } from './platform';
+import { redfishBenchmarks } from './redfish';
 
 /** `pnpm bench`: runs every workload and prints one JSON document. */
 const started = Date.now();
@@ -10,6 +11,7 @@ const results: Record<string, unknown> = {
   platform: await platformBenchmarks(),
   nodes: await nodeBenchmarks(),
   ipmi: await ipmiBenchmarks(),
+  redfish: await redfishBenchmarks(),
 };
 results.total_seconds = Number(((Date.now() - started) / 1000).toFixed(1));
 process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);

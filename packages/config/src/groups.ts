@@ -41,7 +41,7 @@ export const defaultOptions = defineOptionGroup('DEFAULT', {
   ),
   rpc_response_timeout: opt.number(60, 'Seconds an RPC caller waits for a reply.', { min: 0.001 }),
   enabled_hardware_types: opt.list(
-    ['ipmi', 'fake-hardware', 'manual-management'],
+    ['ipmi', 'redfish', 'fake-hardware', 'manual-management'],
     'Hardware types a conductor loads.',
   ),
   driver_packages: opt.list(

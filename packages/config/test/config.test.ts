@@ -25,6 +25,7 @@ describe('configuration', () => {
     expect(config.conductor.heartbeat_timeout).toBe(60);
     expect(config.DEFAULT.enabled_hardware_types).toEqual([
       'ipmi',
+      'redfish',
       'fake-hardware',
       'manual-management',
     ]);

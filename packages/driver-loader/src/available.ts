@@ -7,6 +7,7 @@ export const BUILTIN_DRIVER_PACKAGES: readonly string[] = [
   '@galvanic/driver-generic',
   '@galvanic/driver-fake',
   '@galvanic/driver-ipmi',
+  '@galvanic/driver-redfish',
 ];
 
 /** Finds, checks and imports the built-in packages and those named in `[DEFAULT] driver_packages`. */

@@ -41,6 +41,7 @@ export {
   StorageInterface,
   NetworkInterface,
   type PowerOptions,
+  type InspectionResult,
 } from './interfaces/kinds';
 export { HardwareType, GenericHardware } from './hardware-type';
 export {

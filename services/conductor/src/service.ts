@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { ConductorDirectory, ConductorMembership } from '@galvanic/cluster';
 import type { CoreConfig } from '@galvanic/config';
-import { ConductorStore, NodeStore, pingDatabase } from '@galvanic/db';
+import { ConductorStore, NodeStore, PortStore, pingDatabase } from '@galvanic/db';
 import { NodeLocker } from '@galvanic/node-locks';
 import type { DriverRegistry } from '@galvanic/driver-loader';
 import type { Logger } from '@galvanic/logging';
@@ -81,7 +81,7 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
   });
   registerDriverHandlers(rpc, deps.drivers);
   registerNodeHandlers(rpc, tasks, nodeStore, config);
-  registerProvisionHandler(rpc, tasks, deps.drivers, config);
+  registerProvisionHandler(rpc, tasks, deps.drivers, config, new PortStore(deps.dataSource));
   registerVendorHandlers(rpc, tasks, deps.drivers);
 
   const powerSync = new PowerStateSync(

@@ -97,7 +97,7 @@ describe('split mode: an api and two conductors over RabbitMQ and PostgreSQL', (
     expect(shown).toMatchObject({
       hostname: 'c1',
       alive: true,
-      drivers: ['ipmi', 'fake-hardware', 'manual-management'],
+      drivers: ['ipmi', 'redfish', 'fake-hardware', 'manual-management'],
     });
   });
 

@@ -49,6 +49,7 @@ describe('driver APIs with two conductors that enable different drivers', () => 
       { 'Supported driver(s)': 'fake-hardware', 'Active host(s)': 'c1, c2' },
       { 'Supported driver(s)': 'ipmi', 'Active host(s)': 'c1' },
       { 'Supported driver(s)': 'manual-management', 'Active host(s)': 'c1' },
+      { 'Supported driver(s)': 'redfish', 'Active host(s)': 'c1' },
     ]);
   });
 
@@ -192,6 +193,7 @@ describe('driver APIs with two conductors that enable different drivers', () => 
       { 'Supported driver(s)': 'fake-hardware', 'Active host(s)': 'c1' },
       { 'Supported driver(s)': 'ipmi', 'Active host(s)': 'c1' },
       { 'Supported driver(s)': 'manual-management', 'Active host(s)': 'c1' },
+      { 'Supported driver(s)': 'redfish', 'Active host(s)': 'c1' },
     ]);
   });
 });

@@ -53,10 +53,22 @@ export abstract class DeployInterface extends HardwareInterface {
   abstract takeOver(task: TaskContext): Promise<void>;
 }
 
-/** Discovers the node's hardware properties. */
+/** What out-of-band inspection found; the conductor records it on the node. */
+export interface InspectionResult {
+  /** Merged into the node's properties (cpus, cpu_arch, memory_mb, local_gb, ...). */
+  readonly properties?: Readonly<Record<string, unknown>>;
+  /** NICs found: a port is created for each MAC address the node has no port for. */
+  readonly ports?: readonly { readonly address: string; readonly pxeEnabled?: boolean }[];
+}
+
+/**
+ * Discovers the node's hardware properties. An implementation that finds them itself returns
+ * them, and the conductor saves them and creates the ports; one that only starts something
+ * (in-band inspection) returns nothing.
+ */
 export abstract class InspectInterface extends HardwareInterface {
   static override readonly interfaceKind = 'inspect' as const;
-  abstract inspectHardware(task: TaskContext): Promise<void>;
+  abstract inspectHardware(task: TaskContext): Promise<InspectionResult | void>;
 }
 
 /** Driver- and node-specific methods, declared with `@passthru` and `@driverPassthru`. */

@@ -1,5 +1,6 @@
 import { provisionMethod } from '@galvanic/conductor-api';
 import type { CoreConfig } from '@galvanic/config';
+import type { PortStore } from '@galvanic/db';
 import type { DriverRegistry } from '@galvanic/driver-loader';
 import type { RpcServer } from '@galvanic/rpc';
 import type { NodeTaskManager } from '../nodes/task-manager';
@@ -11,8 +12,14 @@ export function registerProvisionHandler(
   tasks: NodeTaskManager,
   drivers: DriverRegistry,
   config: CoreConfig,
+  ports: PortStore,
 ): void {
-  const provisioning = new ProvisioningWorkflows(tasks, drivers, config.conductor.automated_clean);
+  const provisioning = new ProvisioningWorkflows(
+    tasks,
+    drivers,
+    ports,
+    config.conductor.automated_clean,
+  );
   rpc.register(provisionMethod, async (args, ctx) => {
     await provisioning.start(args, ctx);
     return {};

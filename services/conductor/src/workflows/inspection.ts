@@ -1,10 +1,49 @@
-import type { InspectInterface } from '@galvanic/driver-sdk';
+import { randomUUID } from 'node:crypto';
+import type { PortStore } from '@galvanic/db';
+import type { InspectInterface, InspectionResult } from '@galvanic/driver-sdk';
+import { MACAlreadyExists } from '@galvanic/errors';
 import type { NodeTask } from '../nodes/task';
 
-/** `inspecting`: the inspect interface inspects the hardware; the times are recorded around it. */
-export async function inspectHardware(task: NodeTask): Promise<void> {
+/**
+ * `inspecting`: the inspect interface inspects the hardware, what it found is recorded, and the
+ * times are recorded around it.
+ */
+export async function inspectHardware(task: NodeTask, ports: PortStore): Promise<void> {
   await task.save({ inspection_started_at: new Date(), inspection_finished_at: null });
-  await task.interfaceOf<InspectInterface>('inspect').inspectHardware(task.context);
+  const found = await task.interfaceOf<InspectInterface>('inspect').inspectHardware(task.context);
+  if (found) await recordInspection(task, ports, found);
   await task.save({ inspection_finished_at: new Date() });
   await task.processEvent('done');
+}
+
+/**
+ * Records what an inspect interface found, as Ironic's inspection utilities do: the properties
+ * are merged into the node's, and a port is created for each MAC address the node has no port
+ * for. A MAC that belongs to another node is logged and skipped.
+ */
+async function recordInspection(
+  task: NodeTask,
+  ports: PortStore,
+  found: InspectionResult,
+): Promise<void> {
+  if (found.properties && Object.keys(found.properties).length > 0) {
+    await task.save({ properties: { ...task.node.properties, ...found.properties } });
+  }
+  const known = new Set(task.context.node.ports.map((port) => port.address.toLowerCase()));
+  for (const port of found.ports ?? []) {
+    const address = port.address.toLowerCase();
+    if (known.has(address)) continue;
+    known.add(address);
+    try {
+      await ports.create(task.node.uuid, {
+        uuid: randomUUID(),
+        address,
+        pxe_enabled: port.pxeEnabled ?? true,
+      });
+      task.context.logger.info('port created by inspection', { address });
+    } catch (error) {
+      if (!(error instanceof MACAlreadyExists)) throw error;
+      task.context.logger.warn('inspection found a MAC address that another port has', { address });
+    }
+  }
 }

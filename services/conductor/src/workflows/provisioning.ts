@@ -1,4 +1,5 @@
 import type { ProvisionArgs } from '@galvanic/conductor-api';
+import type { PortStore } from '@galvanic/db';
 import type { DriverRegistry } from '@galvanic/driver-loader';
 import {
   requestTransition,
@@ -29,6 +30,8 @@ export class ProvisioningWorkflows {
   constructor(
     private readonly tasks: NodeTaskManager,
     private readonly drivers: DriverRegistry,
+    /** Where inspection records the ports it finds. */
+    private readonly ports: PortStore,
     /** `[conductor] automated_clean`: for nodes whose own `automated_clean` is unset. */
     private readonly automatedCleanDefault: boolean,
   ) {}
@@ -61,7 +64,7 @@ export class ProvisioningWorkflows {
       case VERIFYING:
         return verifyNode(task);
       case INSPECTING:
-        return inspectHardware(task);
+        return inspectHardware(task, this.ports);
       case CLEANING:
         return cleanNode(task, {
           drivers: this.drivers,

@@ -1,0 +1,13 @@
+export { RedfishHardware } from './hardware';
+export { RedfishPower } from './power';
+export { RedfishManagement } from './management';
+export { RedfishVirtualMediaBoot } from './boot';
+export { RedfishBios, parseSettings, type BiosSetting } from './bios';
+export { RedfishInspect, propertiesOf } from './inspect';
+export { RedfishVendor, type SubscriptionSummary } from './vendor';
+export { redfishOptions } from './options';
+export { REDFISH_PROPERTIES, VIRTUAL_MEDIA_PROPERTIES } from './properties';
+export { parseDriverInfo, type RedfishDriverInfo } from './driver-info';
+export { RedfishFailure, RedfishConnectionFailure, PowerStateFailure } from './errors';
+export { closeRedfishClients } from './connect';
+export type { BootMode } from './boot-devices';
