@@ -10,7 +10,7 @@ import {
 } from '@galvanic/testing';
 import { createDataSource, migrate } from '@galvanic/db';
 import { bareAmqpClient } from './bare-amqp-client';
-import { echoMethod } from './echo-method';
+import { BENCH_CONTRACT_VERSION, echoMethod } from './echo-method';
 import { httpGetter } from './http-client';
 import { measure, type WorkloadResult } from './stats';
 
@@ -54,6 +54,7 @@ async function galvanicRpc(): Promise<Record<string, WorkloadResult>> {
     transport: transport.client(),
     caller: 'bench',
     logger: silentLogger(),
+    contractVersion: BENCH_CONTRACT_VERSION,
   });
   try {
     const call = () => rpc.call('bench-c1', echoMethod, { node: 'n', payload: PAYLOAD });

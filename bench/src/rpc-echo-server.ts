@@ -1,6 +1,6 @@
 import { silentLogger } from '@galvanic/logging';
 import { AmqpTransport, RpcServer } from '@galvanic/rpc';
-import { echoMethod } from './echo-method';
+import { BENCH_CONTRACT_VERSION, echoMethod } from './echo-method';
 
 /** Child process: a Galvanic RpcServer answering the echo method over RabbitMQ. */
 const [url, namespace, host] = process.argv.slice(2) as [string, string, string];
@@ -17,6 +17,7 @@ const server = new RpcServer({
   transport: transport.server(host, { prefetch: 256 }),
   host,
   logger,
+  contractVersion: BENCH_CONTRACT_VERSION,
 });
 server.register(echoMethod, async (args) => args);
 await server.start();

@@ -1,15 +1,20 @@
 import type { ConductorRecord, ConductorStore, EnabledInterface } from '@galvanic/db';
 import { NoValidHost } from '@galvanic/errors';
 import type { Logger } from '@galvanic/logging';
-import { HashRing } from '@galvanic/rpc';
+import { ContractVersion, HashRing } from '@galvanic/rpc';
 
 /**
  * The live conductors as last read from the database, and the routing built on them: a
  * consistent hash ring per (hardware type, conductor group), as Ironic keeps. Refreshed on an
  * interval, so a conductor that joins takes its share of nodes and a dead one leaves routing.
+ * Only conductors that speak this directory's RPC contract major are routed to (as Ironic's RPC
+ * version pins keep a rolling upgrade apart): the others are left out of every ring.
  */
 export class ConductorDirectory {
   private conductors: readonly ConductorRecord[] = [];
+  /** Live conductors left out of routing because they speak another contract major. */
+  private otherContracts: readonly ConductorRecord[] = [];
+  private readonly contractVersion: ContractVersion;
   private interfaces = new Map<string, DriverInterfaces>();
   private rings = new Map<string, HashRing>();
   private roundRobin = 0;
@@ -19,7 +24,11 @@ export class ConductorDirectory {
     private readonly store: ConductorStore,
     private readonly refreshIntervalMs: number,
     private readonly logger: Logger,
-  ) {}
+    /** The RPC contract version (`major.minor`) of the calls routed by this directory. */
+    contractVersion: string,
+  ) {
+    this.contractVersion = ContractVersion.parse(contractVersion);
+  }
 
   async start(): Promise<void> {
     await this.refresh();
@@ -41,11 +50,23 @@ export class ConductorDirectory {
       this.store.listAlive(),
       this.store.listAliveInterfaces(),
     ]);
-    this.interfaces = groupInterfaces(rows);
+    const speaking = alive.filter((c) => this.contractVersion.interoperatesWith(c.contractVersion));
+    const hosts = new Set(speaking.map((c) => c.hostname));
+    this.interfaces = groupInterfaces(rows.filter((row) => hosts.has(row.hostname)));
     const before = this.conductors.map((c) => c.hostname).join(',');
-    const after = alive.map((c) => c.hostname).join(',');
+    const after = speaking.map((c) => c.hostname).join(',');
     if (before !== after) this.logger.info('live conductors changed', { conductors: after });
-    this.conductors = alive;
+    const others = alive.filter((c) => !hosts.has(c.hostname));
+    const othersBefore = this.otherContracts.map(describeContract).join(', ');
+    const othersAfter = others.map(describeContract).join(', ');
+    if (othersAfter && othersAfter !== othersBefore) {
+      this.logger.warn('live conductors speak another RPC contract major and get no calls', {
+        contract_version: this.contractVersion.toString(),
+        conductors: othersAfter,
+      });
+    }
+    this.conductors = speaking;
+    this.otherContracts = others;
     this.rings = new Map();
   }
 
@@ -68,6 +89,7 @@ export class ConductorDirectory {
     return this.interfaces.get(hardwareType);
   }
 
+  /** The live conductors that speak this directory's contract: those it routes to. */
   alive(): readonly ConductorRecord[] {
     return this.conductors;
   }
@@ -80,14 +102,14 @@ export class ConductorDirectory {
   /** Any live conductor with the hardware type, taken in turn so driver calls spread out. */
   hostForDriver(hardwareType: string): string {
     const hosts = this.conductors.filter((c) => c.drivers.includes(hardwareType));
-    if (hosts.length === 0) throw noConductorFor(hardwareType);
+    if (hosts.length === 0) throw this.noValidHost(noConductorFor(hardwareType));
     this.roundRobin = (this.roundRobin + 1) % hosts.length;
     return hosts[this.roundRobin]!.hostname;
   }
 
   /** Any live conductor at all, in turn. */
   anyHost(): string {
-    if (this.conductors.length === 0) throw new NoValidHost('No conductor service is alive.');
+    if (this.conductors.length === 0) throw this.noValidHost('No conductor service is alive.');
     this.roundRobin = (this.roundRobin + 1) % this.conductors.length;
     return this.conductors[this.roundRobin]!.hostname;
   }
@@ -100,12 +122,27 @@ export class ConductorDirectory {
       const hosts = this.conductors
         .filter((c) => c.drivers.includes(hardwareType) && c.conductorGroup.toLowerCase() === group)
         .map((c) => c.hostname);
-      if (hosts.length === 0) throw noConductorFor(hardwareType, group);
+      if (hosts.length === 0) throw this.noValidHost(noConductorFor(hardwareType, group));
       ring = new HashRing(hosts);
       this.rings.set(key, ring);
     }
     return ring;
   }
+
+  /** Ironic's 503, naming the live conductors left out for speaking another contract major. */
+  private noValidHost(reason: string): NoValidHost {
+    if (this.otherContracts.length === 0) return new NoValidHost(reason);
+    const major = this.contractVersion.major;
+    return new NoValidHost(
+      `${reason} Live conductors that speak another RPC contract than ${major}.x ` +
+        `(this service's ${this.contractVersion.toString()}) get no calls: ` +
+        `${this.otherContracts.map(describeContract).join(', ')}.`,
+    );
+  }
+}
+
+function describeContract(conductor: ConductorRecord): string {
+  return `${conductor.hostname} (${conductor.contractVersion ?? 'no contract version'})`;
 }
 
 /** Per interface kind: the enabled implementations (preference order) and the default. */
@@ -127,9 +164,7 @@ function groupInterfaces(rows: readonly EnabledInterface[]): Map<string, DriverI
   return byType;
 }
 
-function noConductorFor(hardwareType: string, group?: string): NoValidHost {
+function noConductorFor(hardwareType: string, group?: string): string {
   const where = group === undefined ? '' : ` for conductor group "${group}"`;
-  return new NoValidHost(
-    `No conductor service registered which supports driver ${hardwareType}${where}.`,
-  );
+  return `No conductor service registered which supports driver ${hardwareType}${where}.`;
 }

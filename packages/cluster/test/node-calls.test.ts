@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import Joi from 'joi';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import type { ConductorRecord, ConductorStore } from '@galvanic/db';
 import { NodeOwnerChanged, ServiceUnavailable } from '@galvanic/errors';
 import { silentLogger } from '@galvanic/logging';
@@ -17,13 +17,12 @@ import { ConductorDirectory, NodeOwnerCalls } from '../src';
 
 const logger = silentLogger();
 
+const CONTRACT_VERSION = '1.0';
+
 const actMethod = defineRpcMethod(
   'act',
-  Joi.object<{ node_uuid: string; behaviour: string }>({
-    node_uuid: Joi.string().required(),
-    behaviour: Joi.string().allow('').required(),
-  }),
-  Joi.object<{ host: string }>({ host: Joi.string().required() }),
+  z.strictObject({ node_uuid: z.string(), behaviour: z.string() }),
+  z.object({ host: z.string() }),
 );
 
 function record(hostname: string): ConductorRecord {
@@ -31,6 +30,7 @@ function record(hostname: string): ConductorRecord {
     hostname,
     conductorGroup: '',
     drivers: ['fake-hardware'],
+    contractVersion: CONTRACT_VERSION,
     alive: true,
     createdAt: new Date(),
     updatedAt: new Date(),
@@ -72,7 +72,12 @@ async function cluster(hosts: readonly string[]) {
   const seen: Seen[] = [];
   const servers = new Map<string, RpcServer>();
   for (const host of hosts) {
-    const server = new RpcServer({ transport: transport.server(host), host, logger });
+    const server = new RpcServer({
+      transport: transport.server(host),
+      host,
+      logger,
+      contractVersion: CONTRACT_VERSION,
+    });
     server.register(actMethod, async ({ node_uuid, behaviour }, ctx: RpcCallContext) => {
       seen.push({ host, issuedAt: ctx.issuedAt });
       if (behaviour.includes(`owner-changed:${host}`)) throw new NodeOwnerChanged(host, node_uuid);
@@ -83,12 +88,17 @@ async function cluster(hosts: readonly string[]) {
     await server.start();
     servers.set(host, server);
   }
-  const rpc = new RpcClient({ transport: transport.client(), caller: 'api:test', logger });
+  const rpc = new RpcClient({
+    transport: transport.client(),
+    caller: 'api:test',
+    logger,
+    contractVersion: CONTRACT_VERSION,
+  });
   return { seen, servers, rpc };
 }
 
 async function directoryOf(membership: Membership): Promise<ConductorDirectory> {
-  const directory = new ConductorDirectory(membership.store(), 60_000, logger);
+  const directory = new ConductorDirectory(membership.store(), 60_000, logger, CONTRACT_VERSION);
   await directory.refresh();
   return directory;
 }

@@ -1,38 +1,32 @@
-import Joi from 'joi';
+import { z } from 'zod';
 import { defineRpcMethod } from '@galvanic/rpc';
 
-export interface DriverArgs {
-  driver: string;
-}
+export const driverArgs = z.strictObject({ driver: z.string() });
+export type DriverArgs = z.infer<typeof driverArgs>;
+
+/** The HTTP methods a vendor passthru method may take. */
+export const PASSTHRU_HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
 /** A passthru method as the API lists it (Ironic's field names). */
-export interface PassthruMethodListing {
-  http_methods: string[];
-  async: boolean;
-  description: string;
-  attach: boolean;
-  require_exclusive_lock?: boolean;
-}
-
-const driverArgs = Joi.object<DriverArgs>({ driver: Joi.string().required() });
+export const passthruMethodListing = z.object({
+  http_methods: z.array(z.enum(PASSTHRU_HTTP_METHODS)),
+  async: z.boolean(),
+  description: z.string(),
+  attach: z.boolean(),
+  require_exclusive_lock: z.boolean().optional(),
+});
+export type PassthruMethodListing = z.infer<typeof passthruMethodListing>;
 
 /** `driver_info` properties of a hardware type: name → description. */
-export const driverPropertiesMethod = defineRpcMethod<DriverArgs, Record<string, string>>(
+export const driverPropertiesMethod = defineRpcMethod(
   'driver_properties',
   driverArgs,
-  Joi.object().pattern(Joi.string(), Joi.string().allow('')),
+  z.record(z.string(), z.string()),
 );
 
-const listing = Joi.object<PassthruMethodListing>({
-  http_methods: Joi.array().items(Joi.string()).required(),
-  async: Joi.boolean().required(),
-  description: Joi.string().allow('').required(),
-  attach: Joi.boolean().required(),
-  require_exclusive_lock: Joi.boolean(),
-});
-
 /** Driver-level vendor passthru methods of a hardware type. */
-export const driverVendorMethodsMethod = defineRpcMethod<
-  DriverArgs,
-  Record<string, PassthruMethodListing>
->('driver_vendor_passthru_methods', driverArgs, Joi.object().pattern(Joi.string(), listing));
+export const driverVendorMethodsMethod = defineRpcMethod(
+  'driver_vendor_passthru_methods',
+  driverArgs,
+  z.record(z.string(), passthruMethodListing),
+);

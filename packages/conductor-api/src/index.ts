@@ -1,6 +1,8 @@
+export { CONDUCTOR_CONTRACT_VERSION } from './version';
 export {
   driverPropertiesMethod,
   driverVendorMethodsMethod,
+  PASSTHRU_HTTP_METHODS,
   type DriverArgs,
   type PassthruMethodListing,
 } from './drivers';

@@ -1,90 +1,41 @@
-import Joi from 'joi';
-import type { NodeFields } from '@galvanic/db';
-import { defineRpcMethod } from '@galvanic/rpc';
+import { z } from 'zod';
+import type { NodeRow } from '@galvanic/db';
+import { BOOT_DEVICES, POWER_TARGETS, PROVISION_TARGETS } from '@galvanic/node-states';
+import { defineRpcMethod, type RpcArgs, type RpcResult } from '@galvanic/rpc';
 
 /** Which node a call is about; the api has already found it. */
-export interface NodeRef {
-  node_id: number;
-  node_uuid: string;
-}
+export const nodeRef = { node_id: z.number().int(), node_uuid: z.string() };
+export type NodeRef = z.infer<z.ZodObject<typeof nodeRef>>;
 
-const nodeRef = {
-  node_id: Joi.number().integer().required(),
-  node_uuid: Joi.string().required(),
-};
-const empty = Joi.object<Record<string, never>>({});
+const nothing = z.object({});
+const nullableText = z.string().nullable();
+const jsonObject = z.record(z.string(), z.unknown());
 
 /**
- * The node fields update_node may set: what `PATCH /v1/nodes/{node}` may change, and the
- * interfaces the api resolves with a driver change. States, locks' bookkeeping and driver-internal
- * data are the conductor's own and never come over the bus.
+ * The node fields update_node may set, each with the type its column takes: what
+ * `PATCH /v1/nodes/{node}` may change, and the interfaces the api resolves with a driver change.
+ * States, locks' bookkeeping and driver-internal data are the conductor's own and never come over
+ * the bus. Any other key is refused, so no column name reaches SQL from a message.
  */
-export const UPDATABLE_NODE_FIELDS = [
-  'automated_clean',
-  'conductor_group',
-  'description',
-  'driver',
-  'driver_info',
-  'extra',
-  'instance_info',
-  'instance_uuid',
-  'lessee',
-  'maintenance',
-  'name',
-  'network_data',
-  'owner',
-  'properties',
-  'protected',
-  'protected_reason',
-  'resource_class',
-  'retired',
-  'retired_reason',
-  'shard',
-  'bios_interface',
-  'boot_interface',
-  'console_interface',
-  'deploy_interface',
-  'firmware_interface',
-  'inspect_interface',
-  'management_interface',
-  'network_interface',
-  'power_interface',
-  'raid_interface',
-  'rescue_interface',
-  'storage_interface',
-  'vendor_interface',
-] as const satisfies readonly (keyof NodeFields)[];
-export type UpdatableNodeField = (typeof UPDATABLE_NODE_FIELDS)[number];
-export type NodeUpdate = Pick<NodeFields, UpdatableNodeField>;
-
-export interface UpdateNodeArgs extends NodeRef {
-  /** Field values to set, already checked by the api; only UPDATABLE_NODE_FIELDS. */
-  changes: NodeUpdate;
-}
-
-const nullableText = Joi.string().allow(null);
-const jsonObject = Joi.object().unknown(true);
-const nullableFlag = Joi.boolean().allow(null);
-/** Each updatable field with the shape its column takes; any other key is refused. */
-const nodeUpdate = Joi.object<NodeUpdate>({
-  automated_clean: nullableFlag,
-  conductor_group: Joi.string().allow(''),
+const updatableNodeFields = {
+  automated_clean: z.boolean().nullable(),
+  conductor_group: z.string(),
   description: nullableText,
-  driver: Joi.string(),
+  driver: z.string(),
   driver_info: jsonObject,
   extra: jsonObject,
   instance_info: jsonObject,
   instance_uuid: nullableText,
   lessee: nullableText,
-  maintenance: Joi.boolean(),
+  maintenance: z.boolean(),
   name: nullableText,
   network_data: jsonObject,
   owner: nullableText,
   properties: jsonObject,
-  protected: Joi.boolean(),
+  protected: z.boolean(),
   protected_reason: nullableText,
   resource_class: nullableText,
-  retired: Joi.boolean(),
+  retired: z.boolean(),
   retired_reason: nullableText,
   shard: nullableText,
   bios_interface: nullableText,
@@ -100,107 +51,80 @@ const nodeUpdate = Joi.object<NodeUpdate>({
   rescue_interface: nullableText,
   storage_interface: nullableText,
   vendor_interface: nullableText,
-} satisfies Record<UpdatableNodeField, Joi.Schema>).unknown(false);
+} satisfies { [Field in keyof NodeRow]?: z.ZodType<NodeRow[Field], NodeRow[Field]> };
+
+const nodeUpdate = z.strictObject(updatableNodeFields).partial();
+export type NodeUpdate = z.infer<typeof nodeUpdate>;
+export const UPDATABLE_NODE_FIELDS = nodeUpdate.keyof().options;
+export type UpdatableNodeField = keyof NodeUpdate;
 
 /** Saves a node's changed fields under its exclusive lock (Ironic's update_node). */
-export const updateNodeMethod = defineRpcMethod<UpdateNodeArgs, Record<string, never>>(
+export const updateNodeMethod = defineRpcMethod(
   'update_node',
-  Joi.object<UpdateNodeArgs>({ ...nodeRef, changes: nodeUpdate.required() }),
-  empty,
+  z.strictObject({ ...nodeRef, changes: nodeUpdate }),
+  nothing,
 );
+export type UpdateNodeArgs = RpcArgs<typeof updateNodeMethod>;
 
 /** Deletes a node under its exclusive lock, where its state allows. */
-export const destroyNodeMethod = defineRpcMethod<NodeRef, Record<string, never>>(
-  'destroy_node',
-  Joi.object<NodeRef>(nodeRef),
-  empty,
-);
-
-export interface PowerArgs extends NodeRef {
-  target: string;
-  /** Seconds, for soft power actions and the wait for the new state. */
-  timeout?: number;
-}
+export const destroyNodeMethod = defineRpcMethod('destroy_node', z.strictObject(nodeRef), nothing);
 
 /** Takes the lock and answers; the power action then runs and records its outcome. */
-export const changePowerStateMethod = defineRpcMethod<PowerArgs, Record<string, never>>(
+export const changePowerStateMethod = defineRpcMethod(
   'change_node_power_state',
-  Joi.object<PowerArgs>({
+  z.strictObject({
     ...nodeRef,
-    target: Joi.string().required(),
-    timeout: Joi.number().integer().min(1),
+    target: z.enum(POWER_TARGETS),
+    /** Seconds, for soft power actions and the wait for the new state. */
+    timeout: z.number().int().min(1).optional(),
   }),
-  empty,
+  nothing,
 );
+export type PowerArgs = RpcArgs<typeof changePowerStateMethod>;
 
-export interface BootDeviceArgs extends NodeRef {
-  boot_device: string;
-  persistent: boolean;
-}
+const bootDevice = z.enum(BOOT_DEVICES);
 
-export interface BootDeviceState {
-  boot_device: string | null;
-  persistent: boolean | null;
-}
-
-export const setBootDeviceMethod = defineRpcMethod<BootDeviceArgs, Record<string, never>>(
+export const setBootDeviceMethod = defineRpcMethod(
   'set_boot_device',
-  Joi.object<BootDeviceArgs>({
-    ...nodeRef,
-    boot_device: Joi.string().required(),
-    persistent: Joi.boolean().required(),
-  }),
-  empty,
+  z.strictObject({ ...nodeRef, boot_device: bootDevice, persistent: z.boolean() }),
+  nothing,
 );
+export type BootDeviceArgs = RpcArgs<typeof setBootDeviceMethod>;
 
-export const getBootDeviceMethod = defineRpcMethod<NodeRef, BootDeviceState>(
+export const getBootDeviceMethod = defineRpcMethod(
   'get_boot_device',
-  Joi.object<NodeRef>(nodeRef),
-  Joi.object<BootDeviceState>({
-    boot_device: Joi.string().allow(null).required(),
-    persistent: Joi.boolean().allow(null).required(),
-  }),
+  z.strictObject(nodeRef),
+  z.object({ boot_device: bootDevice.nullable(), persistent: z.boolean().nullable() }),
 );
+export type BootDeviceState = RpcResult<typeof getBootDeviceMethod>;
 
-export const getSupportedBootDevicesMethod = defineRpcMethod<
-  NodeRef,
-  { supported_boot_devices: string[] }
->(
+export const getSupportedBootDevicesMethod = defineRpcMethod(
   'get_supported_boot_devices',
-  Joi.object<NodeRef>(nodeRef),
-  Joi.object({ supported_boot_devices: Joi.array().items(Joi.string()).required() }),
+  z.strictObject(nodeRef),
+  z.object({ supported_boot_devices: z.array(bootDevice) }),
 );
-
-export type ValidationResult = Record<string, { result: boolean; reason?: string }>;
 
 /** Runs every interface's validate, as `GET /v1/nodes/{node}/validate` shows. */
-export const validateNodeMethod = defineRpcMethod<NodeRef, ValidationResult>(
+export const validateNodeMethod = defineRpcMethod(
   'validate_driver_interfaces',
-  Joi.object<NodeRef>(nodeRef),
-  Joi.object().pattern(
-    Joi.string(),
-    Joi.object({ result: Joi.boolean().required(), reason: Joi.string().allow('') }),
-  ),
+  z.strictObject(nodeRef),
+  z.record(z.string(), z.object({ result: z.boolean(), reason: z.string().optional() })),
 );
+export type ValidationResult = RpcResult<typeof validateNodeMethod>;
 
-export interface ProvisionArgs extends NodeRef {
-  target: string;
-  configdrive?: unknown;
-  clean_steps?: Record<string, unknown>[];
-  deploy_steps?: Record<string, unknown>[];
-  disable_ramdisk?: boolean;
-}
+const steps = z.array(jsonObject).optional();
 
 /** Starts a provisioning action: takes the lock, moves the state, answers; the work runs after. */
-export const provisionMethod = defineRpcMethod<ProvisionArgs, Record<string, never>>(
+export const provisionMethod = defineRpcMethod(
   'do_provisioning_action',
-  Joi.object<ProvisionArgs>({
+  z.strictObject({
     ...nodeRef,
-    target: Joi.string().required(),
-    configdrive: Joi.any(),
-    clean_steps: Joi.array().items(Joi.object().unknown()),
-    deploy_steps: Joi.array().items(Joi.object().unknown()),
-    disable_ramdisk: Joi.boolean(),
+    target: z.enum(PROVISION_TARGETS),
+    configdrive: z.unknown().optional(),
+    clean_steps: steps,
+    deploy_steps: steps,
+    disable_ramdisk: z.boolean().optional(),
   }),
-  empty,
+  nothing,
 );
+export type ProvisionArgs = RpcArgs<typeof provisionMethod>;

@@ -1,78 +1,46 @@
-import Joi from 'joi';
-import { defineRpcMethod } from '@galvanic/rpc';
-import type { PassthruMethodListing } from './drivers';
-import type { NodeRef } from './nodes';
-
-const listing = Joi.object<PassthruMethodListing>({
-  http_methods: Joi.array().items(Joi.string()).required(),
-  async: Joi.boolean().required(),
-  description: Joi.string().allow('').required(),
-  attach: Joi.boolean().required(),
-  require_exclusive_lock: Joi.boolean(),
-});
+import { z } from 'zod';
+import { defineRpcMethod, type RpcArgs, type RpcResult } from '@galvanic/rpc';
+import { PASSTHRU_HTTP_METHODS, passthruMethodListing } from './drivers';
+import { nodeRef } from './nodes';
 
 /** What a passthru call answers: for async methods nothing, for sync ones the return value. */
-export interface PassthruOutcome {
-  async: boolean;
-  attach: boolean;
+const outcome = z.object({
+  async: z.boolean(),
+  attach: z.boolean(),
   /** The method's return value, for sync methods; JSON, `null` when it returned nothing. */
-  result?: unknown;
-}
-
-const outcome = Joi.object<PassthruOutcome>({
-  async: Joi.boolean().required(),
-  attach: Joi.boolean().required(),
-  result: Joi.any(),
+  result: z.unknown().optional(),
 });
 
-export interface PassthruCall {
-  method: string;
-  http_method: string;
-  /** The request body as the client sent it (any JSON), untouched. */
-  body?: unknown;
-}
-
 const call = {
-  method: Joi.string().required(),
-  http_method: Joi.string().valid('GET', 'POST', 'PUT', 'PATCH', 'DELETE').required(),
-  body: Joi.any(),
+  method: z.string(),
+  http_method: z.enum(PASSTHRU_HTTP_METHODS),
+  /** The request body as the client sent it (any JSON), untouched. */
+  body: z.unknown().optional(),
 };
 
-export const nodeVendorMethodsMethod = defineRpcMethod<
-  NodeRef,
-  Record<string, PassthruMethodListing>
->(
+export const nodeVendorMethodsMethod = defineRpcMethod(
   'node_vendor_passthru_methods',
-  Joi.object<NodeRef>({
-    node_id: Joi.number().integer().required(),
-    node_uuid: Joi.string().required(),
-  }),
-  Joi.object().pattern(Joi.string(), listing),
+  z.strictObject(nodeRef),
+  z.record(z.string(), passthruMethodListing),
 );
 
-/** The node's driver and vendor interface as the api read them, to pick the lock the method needs. */
-export interface NodeVendorCall extends NodeRef, PassthruCall {
-  driver: string;
-  vendor_interface: string | null;
-}
-
-export const nodeVendorPassthruMethod = defineRpcMethod<NodeVendorCall, PassthruOutcome>(
+/** Carries the node's driver and vendor interface as the api read them, to pick the lock the method needs. */
+export const nodeVendorPassthruMethod = defineRpcMethod(
   'node_vendor_passthru',
-  Joi.object<NodeVendorCall>({
-    node_id: Joi.number().integer().required(),
-    node_uuid: Joi.string().required(),
-    driver: Joi.string().required(),
-    vendor_interface: Joi.string().allow(null).required(),
+  z.strictObject({
+    ...nodeRef,
+    driver: z.string(),
+    vendor_interface: z.string().nullable(),
     ...call,
   }),
   outcome,
 );
+export type NodeVendorCall = RpcArgs<typeof nodeVendorPassthruMethod>;
+export type PassthruOutcome = RpcResult<typeof nodeVendorPassthruMethod>;
 
-export const driverVendorPassthruMethod = defineRpcMethod<
-  { driver: string } & PassthruCall,
-  PassthruOutcome
->(
+export const driverVendorPassthruMethod = defineRpcMethod(
   'driver_vendor_passthru',
-  Joi.object<{ driver: string } & PassthruCall>({ driver: Joi.string().required(), ...call }),
+  z.strictObject({ driver: z.string(), ...call }),
   outcome,
 );
+export type PassthruCall = Omit<RpcArgs<typeof driverVendorPassthruMethod>, 'driver'>;

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   conductorQueueName,
   HEADER_CALLER,
+  HEADER_CONTRACT_VERSION,
   HEADER_DEADLINE,
   HEADER_ISSUED_AT,
   HEADER_MAC,
@@ -19,6 +20,7 @@ import {
   TEST_RPC_MESSAGE_KEY,
   type SplitMode,
 } from '@galvanic/testing';
+import { CONDUCTOR_CONTRACT_VERSION } from '../src';
 
 const INJECTED_KEY =
   "description = (SELECT 'INJECTED user=' || current_user || ' ' || version()), extra";
@@ -72,8 +74,16 @@ describe('a conductor facing hostile messages on the broker', () => {
     await cluster?.stop();
   });
 
-  /** Publishes straight to c1's queue; signed with `key` when given. Resolves with the reply. */
-  function publish(method: string, args: Record<string, unknown>, key?: string): Promise<unknown> {
+  /**
+   * Publishes straight to c1's queue, as a client of contract `contractVersion` (this package's by
+   * default); signed with `key` when given. Resolves with the reply.
+   */
+  function publish(
+    method: string,
+    args: Record<string, unknown>,
+    key?: string,
+    contractVersion = CONDUCTOR_CONTRACT_VERSION,
+  ): Promise<unknown> {
     const body = JSON.stringify({ method, args });
     const issuedAt = Date.now();
     const correlationId = randomUUID();
@@ -85,6 +95,7 @@ describe('a conductor facing hostile messages on the broker', () => {
       caller: 'made-up-client',
       deadline: issuedAt + 10_000,
       issuedAt,
+      contractVersion,
     };
     const mac = key ? new MessageAuthenticator(Buffer.from(key)).signCall(envelope) : undefined;
     const reply = new Promise<unknown>((resolve) => replies.set(correlationId, resolve));
@@ -97,6 +108,7 @@ describe('a conductor facing hostile messages on the broker', () => {
         [HEADER_CALLER]: envelope.caller,
         [HEADER_DEADLINE]: envelope.deadline,
         [HEADER_ISSUED_AT]: envelope.issuedAt,
+        [HEADER_CONTRACT_VERSION]: envelope.contractVersion,
         ...(mac ? { [HEADER_MAC]: mac } : {}),
       },
     });
@@ -112,12 +124,15 @@ describe('a conductor facing hostile messages on the broker', () => {
     return row!;
   }
 
-  async function droppedCount(): Promise<number> {
+  /** A gauge of c1's /metrics. */
+  async function gauge(name: string): Promise<number> {
     const started = /"status_port":(\d+)/.exec(cluster.conductors.get('c1')!.output());
     const metrics = await sendHttp(`http://127.0.0.1:${started![1]}`, 'GET', '/metrics');
-    const line = /^galvanic_rpc_server_unauthenticated_dropped (\d+)/m.exec(metrics.text);
+    const line = new RegExp(`^${name} (\\d+)`, 'm').exec(metrics.text);
     return Number(line?.[1] ?? NaN);
   }
+
+  const droppedCount = () => gauge('galvanic_rpc_server_unauthenticated_dropped');
 
   it('drops a change_node_power_state from a client without the key, and counts it in /metrics', async () => {
     const before = await stored();
@@ -159,6 +174,38 @@ describe('a conductor facing hostile messages on the broker', () => {
     )) as { result?: unknown; error?: unknown };
     expect(ok).toEqual({ result: {} });
     expect((await stored()).description).toBe('updated');
+  });
+
+  it('refuses a signed call of another contract major, naming both versions, and counts it', async () => {
+    const before = await stored();
+    const refusedBefore = await gauge('galvanic_rpc_server_incompatible_contract_refused');
+    expect(refusedBefore).toBe(0);
+    const [major] = CONDUCTOR_CONTRACT_VERSION.split('.');
+    const otherMajor = `${Number(major) + 1}.0`;
+    const reply = (await publish(
+      'update_node',
+      { node_id: node.id, node_uuid: node.uuid, changes: { description: 'from another major' } },
+      TEST_RPC_MESSAGE_KEY,
+      otherMajor,
+    )) as { error?: { kind: string; status: number; message: string } };
+    expect(reply.error).toMatchObject({ kind: 'IncompatibleRpcContract', status: 500 });
+    expect(reply.error!.message).toContain(`speaks RPC contract ${CONDUCTOR_CONTRACT_VERSION}`);
+    expect(reply.error!.message).toContain(`uses contract ${otherMajor}`);
+    expect(await gauge('galvanic_rpc_server_incompatible_contract_refused')).toBe(1);
+    expect(await stored()).toEqual(before);
+  });
+
+  it('runs a signed call of a newer minor of its contract major', async () => {
+    const [major, minor] = CONDUCTOR_CONTRACT_VERSION.split('.');
+    const newerMinor = `${major}.${Number(minor) + 3}`;
+    const reply = await publish(
+      'update_node',
+      { node_id: node.id, node_uuid: node.uuid, changes: { description: 'from a newer minor' } },
+      TEST_RPC_MESSAGE_KEY,
+      newerMinor,
+    );
+    expect(reply).toEqual({ result: {} });
+    expect((await stored()).description).toBe('from a newer minor');
   });
 
   it(

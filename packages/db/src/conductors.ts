@@ -12,6 +12,8 @@ export interface ConductorRegistration {
   conductorGroup: string;
   hardwareTypes: readonly string[];
   interfaces: readonly EnabledInterface[];
+  /** The RPC contract version (`major.minor`) the conductor speaks. */
+  contractVersion: string;
 }
 
 /** A conductor as the API and the router see it, with liveness computed by the database clock. */
@@ -19,6 +21,8 @@ export interface ConductorRecord {
   hostname: string;
   conductorGroup: string;
   drivers: string[];
+  /** The RPC contract version it speaks; null for a conductor registered before versions. */
+  contractVersion: string | null;
   alive: boolean;
   createdAt: Date;
   updatedAt: Date;
@@ -28,6 +32,7 @@ interface ConductorQueryRow {
   hostname: string;
   conductor_group: string;
   drivers: string[];
+  contract_version: string | null;
   alive: boolean;
   created_at: Date;
   updated_at: Date;
@@ -61,7 +66,7 @@ function aliveSql(c: string, timeoutParam: string): string {
 
 const SELECT_CONDUCTORS = `
   WITH ${DATABASE_CLOCK}
-  SELECT c.hostname, c.conductor_group, c.drivers, c.created_at, c.updated_at,
+  SELECT c.hostname, c.conductor_group, c.drivers, c.contract_version, c.created_at, c.updated_at,
          ${aliveSql('c', '$1')} AS alive
   FROM conductors c CROSS JOIN database_clock d`;
 
@@ -78,6 +83,7 @@ function toRecord(row: ConductorQueryRow): ConductorRecord {
     hostname: row.hostname,
     conductorGroup: row.conductor_group,
     drivers: row.drivers,
+    contractVersion: row.contract_version,
     alive: row.alive,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -109,15 +115,18 @@ export class ConductorStore {
         [registration.hostname, this.heartbeatTimeoutSeconds],
       );
       const rows: { id: number }[] = await manager.query(
-        `INSERT INTO conductors (hostname, conductor_group, drivers, online, created_at, updated_at)
-         VALUES ($1, $2, $3, true, now(), now())
+        `INSERT INTO conductors
+           (hostname, conductor_group, drivers, contract_version, online, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, true, now(), now())
          ON CONFLICT (hostname) DO UPDATE SET conductor_group = EXCLUDED.conductor_group,
-           drivers = EXCLUDED.drivers, online = true, created_at = now(), updated_at = now()
+           drivers = EXCLUDED.drivers, contract_version = EXCLUDED.contract_version,
+           online = true, created_at = now(), updated_at = now()
          RETURNING id`,
         [
           registration.hostname,
           registration.conductorGroup,
           JSON.stringify(registration.hardwareTypes),
+          registration.contractVersion,
         ],
       );
       const id = rows[0]!.id;

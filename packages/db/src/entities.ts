@@ -7,6 +7,8 @@ export interface ConductorRow {
   conductorGroup: string;
   /** Hardware types this conductor loaded. */
   drivers: string[];
+  /** The RPC contract version (`major.minor`) it speaks; null if registered before versions. */
+  contractVersion: string | null;
   online: boolean;
   createdAt: Date;
   /** Last heartbeat. */
@@ -31,6 +33,7 @@ export const ConductorEntity = new EntitySchema<ConductorRow>({
     hostname: { type: String, length: 255, unique: true },
     conductorGroup: { name: 'conductor_group', type: String, length: 255, default: '' },
     drivers: { type: 'jsonb', default: () => "'[]'" },
+    contractVersion: { name: 'contract_version', type: String, length: 32, nullable: true },
     online: { type: Boolean, default: true },
     createdAt: { name: 'created_at', type: 'timestamptz', default: () => 'now()' },
     updatedAt: { name: 'updated_at', type: 'timestamptz', default: () => 'now()' },

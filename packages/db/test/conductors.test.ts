@@ -31,6 +31,7 @@ describe('conductor membership in PostgreSQL', () => {
       hostname: 'c1',
       conductorGroup: 'rack1',
       hardwareTypes: ['fake-hardware'],
+      contractVersion: '1.0',
       interfaces: [
         {
           hardwareType: 'fake-hardware',
@@ -45,6 +46,7 @@ describe('conductor membership in PostgreSQL', () => {
       hostname: 'c1',
       conductorGroup: 'rack1',
       drivers: ['fake-hardware'],
+      contractVersion: '1.0',
       alive: true,
     });
     expect(await store.listAliveInterfaces()).toEqual([
@@ -64,6 +66,7 @@ describe('conductor membership in PostgreSQL', () => {
       hostname: 'c1',
       conductorGroup: 'rack1',
       hardwareTypes: ['fake-hardware'],
+      contractVersion: '1.0',
       interfaces: [
         {
           hardwareType: 'fake-hardware',
@@ -79,7 +82,13 @@ describe('conductor membership in PostgreSQL', () => {
 
   it('counts a conductor dead after the heartbeat timeout, by the database clock', async () => {
     const store = new ConductorStore(dataSource, 0.5);
-    await store.register({ hostname: 'c2', conductorGroup: '', hardwareTypes: [], interfaces: [] });
+    await store.register({
+      hostname: 'c2',
+      conductorGroup: '',
+      hardwareTypes: [],
+      interfaces: [],
+      contractVersion: '1.0',
+    });
     expect((await store.get('c2'))?.alive).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 700));
     expect((await store.get('c2'))?.alive).toBe(false);
@@ -92,6 +101,7 @@ describe('conductor membership in PostgreSQL', () => {
       hostname: 'c2',
       conductorGroup: 'g',
       hardwareTypes: [],
+      contractVersion: '1.0',
       interfaces: [],
     });
     expect((await store.get('c2'))?.conductorGroup).toBe('g');
@@ -99,7 +109,13 @@ describe('conductor membership in PostgreSQL', () => {
 
   it('keeps an unregistered conductor listed as dead', async () => {
     const store = new ConductorStore(dataSource, 60);
-    await store.register({ hostname: 'c3', conductorGroup: '', hardwareTypes: [], interfaces: [] });
+    await store.register({
+      hostname: 'c3',
+      conductorGroup: '',
+      hardwareTypes: [],
+      interfaces: [],
+      contractVersion: '1.0',
+    });
     await store.unregister('c3');
     expect((await store.get('c3'))?.alive).toBe(false);
     expect((await store.heartbeat('c3')).recorded).toBe(false);

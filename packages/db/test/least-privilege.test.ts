@@ -67,6 +67,7 @@ describe('the least-privilege database roles of deploy/postgres/grants.sql', () 
       hostname: 'c1',
       conductorGroup: '',
       hardwareTypes: ['fake-hardware'],
+      contractVersion: '1.0',
       interfaces: [
         {
           hardwareType: 'fake-hardware',
@@ -80,6 +81,7 @@ describe('the least-privilege database roles of deploy/postgres/grants.sql', () 
       hostname: 'c1',
       conductorGroup: '',
       hardwareTypes: [],
+      contractVersion: '1.0',
       interfaces: [],
     });
     expect(await conductors.heartbeat('c1')).toMatchObject({ recorded: true });

@@ -1,3 +1,5 @@
+import type { BootDevice } from '@galvanic/node-states';
+
 /** Power states as Ironic names them. */
 export type PowerState =
   'power on' | 'power off' | 'rebooting' | 'soft power off' | 'soft rebooting' | 'error';
@@ -8,9 +10,8 @@ export const REBOOT: PowerState = 'rebooting';
 export const SOFT_POWER_OFF: PowerState = 'soft power off';
 export const SOFT_REBOOT: PowerState = 'soft rebooting';
 
-/** Boot devices as Ironic names them. */
-export type BootDevice =
-  'pxe' | 'disk' | 'cdrom' | 'bios' | 'safe' | 'wanboot' | 'uefi http' | 'usb' | 'floppy';
+/** Boot devices as Ironic names them; the list lives in @galvanic/node-states. */
+export type { BootDevice };
 
 export interface BootDeviceState {
   boot_device: BootDevice | null;

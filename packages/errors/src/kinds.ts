@@ -165,6 +165,21 @@ export class DriverLoadError extends kindOf('DriverLoadError', 500) {
   }
 }
 
+/**
+ * A conductor refused a call made with an RPC contract whose major version it does not speak;
+ * nothing ran. Seen only when a message bypasses routing, which sends calls to conductors that
+ * speak the caller's contract.
+ */
+export class IncompatibleRpcContract extends kindOf('IncompatibleRpcContract', 500) {
+  constructor(host: string, spoken: string, received: string | undefined) {
+    const made = received === undefined ? 'names no contract version' : `uses contract ${received}`;
+    super(
+      `Conductor ${host} speaks RPC contract ${spoken} and refused a call that ${made}: ` +
+        'major versions must match; the call was not run.',
+    );
+  }
+}
+
 // 503
 export class TemporaryFailure extends kindOf('TemporaryFailure', 503) {
   constructor(message = 'Resource temporarily unavailable, please retry.') {

@@ -15,3 +15,4 @@ export {
 export { DELETE_ALLOWED_STATES, assertCanDelete, canDelete, deleteAllowedStates } from './deletion';
 export type { DeleteOptions } from './deletion';
 export * from './power';
+export * from './boot-devices';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GalvanicError, InternalError, RpcTimeout, errorFromWire } from '@galvanic/errors';
 import { currentLogContext, type Logger } from '@galvanic/logging';
+import { ContractVersion } from './contract-version';
 import { validate, validateArgsOrThrow, type RpcMethod } from './method';
 import { KindCounter, LatencyRecorder, type RpcCallEvent, type RpcClientMetrics } from './metrics';
 import { Listeners } from './listeners';
@@ -22,6 +23,8 @@ export interface RpcClientOptions {
   /** Who is calling (service and host), sent as `x-caller`. */
   caller: string;
   logger: Logger;
+  /** The contract version (`major.minor`) this client speaks, sent with every call. */
+  contractVersion: string;
   defaultTimeoutMs?: number;
 }
 
@@ -34,6 +37,7 @@ export class RpcClient {
   readonly logger: Logger;
   /** How long a call waits for its reply unless told otherwise. */
   readonly defaultTimeoutMs: number;
+  readonly contractVersion: ContractVersion;
   private readonly latency = new LatencyRecorder();
   private readonly errors = new KindCounter();
   private readonly callListeners = new Listeners<RpcCallEvent>();
@@ -44,6 +48,7 @@ export class RpcClient {
     this.caller = opts.caller;
     this.logger = opts.logger;
     this.defaultTimeoutMs = opts.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.contractVersion = ContractVersion.parse(opts.contractVersion);
   }
 
   /**
@@ -115,7 +120,16 @@ export class RpcClient {
     let replyText: string;
     try {
       replyText = await this.transport.send(
-        { target, method: method.name, body, requestId, caller: this.caller, deadline, issuedAt },
+        {
+          target,
+          method: method.name,
+          body,
+          requestId,
+          caller: this.caller,
+          deadline,
+          issuedAt,
+          contractVersion: this.contractVersion.toString(),
+        },
         controller.signal,
       );
     } finally {

@@ -67,6 +67,7 @@ class InProcessClient implements RpcClientTransport {
             caller: call.caller,
             deadline: call.deadline,
             issuedAt: call.issuedAt,
+            contractVersion: call.contractVersion,
           },
           replyable: true,
           reply: (body) => finish(() => resolve(body)),

@@ -1,4 +1,13 @@
-export { defineRpcMethod, pingMethod, type RpcMethod, type PingResult } from './method';
+export {
+  defineRpcMethod,
+  pingMethod,
+  type RpcMethod,
+  type RpcSchema,
+  type RpcArgs,
+  type RpcResult,
+  type PingResult,
+} from './method';
+export { ContractVersion } from './contract-version';
 export { RpcClient, type CallOptions, type RpcClientOptions } from './client';
 export {
   RpcServer,
@@ -35,6 +44,7 @@ export {
 export {
   conductorQueueName,
   HEADER_CALLER,
+  HEADER_CONTRACT_VERSION,
   HEADER_DEADLINE,
   HEADER_ISSUED_AT,
   HEADER_MAC,

@@ -14,12 +14,13 @@ export interface SignedCallFields {
   caller: string;
   deadline: number;
   issuedAt: number;
+  contractVersion: string;
 }
 
 /**
  * HMAC-SHA256 over RPC envelopes with a key every service of a deployment shares. A call's MAC
- * covers its destination, message id, body (and so its method), request id, caller, deadline
- * and issue time; a reply's MAC covers its body and the MAC of the call it answers, so a reply can be
+ * covers its destination, message id, body (and so its method), request id, caller, deadline,
+ * issue time and contract version; a reply's MAC covers its body and the MAC of the call it answers, so a reply can be
  * neither forged nor moved onto another call. MACs are compared in constant time.
  */
 export class MessageAuthenticator {
@@ -35,13 +36,14 @@ export class MessageAuthenticator {
 
   signCall(call: SignedCallFields): string {
     return this.mac([
-      'galvanic-rpc-call/1',
+      'galvanic-rpc-call/2',
       call.destination,
       call.messageId,
       call.requestId,
       call.caller,
       String(call.deadline),
       String(call.issuedAt),
+      call.contractVersion,
       call.body,
     ]);
   }

@@ -75,6 +75,8 @@ export interface RpcServerMetrics {
   expiredDropped: number;
   /** Requests rejected because they could not be decoded, named an unknown method or had bad args. */
   malformedRejected: number;
+  /** Requests refused unexecuted because they named a contract major this server does not speak. */
+  incompatibleContractRefused: number;
   /** Requests refused because the server was draining. */
   rejectedWhileDraining: number;
   /** Messages dropped unexecuted and unanswered because their MAC was missing or wrong. */

@@ -1,10 +1,12 @@
 import {
   GalvanicError,
+  IncompatibleRpcContract,
   InternalError,
   InvalidParameterValue,
   ServiceUnavailable,
 } from '@galvanic/errors';
 import { runWithLogContext, type Logger } from '@galvanic/logging';
+import { ContractVersion } from './contract-version';
 import { pingMethod, validate, type RpcMethod } from './method';
 import { KindCounter, LatencyRecorder, type RpcCallEvent, type RpcServerMetrics } from './metrics';
 import { Listeners } from './listeners';
@@ -28,6 +30,8 @@ export interface RpcServerOptions {
   transport: RpcServerTransport;
   host: string;
   logger: Logger;
+  /** The contract version (`major.minor`) this server speaks: calls of another major are refused. */
+  contractVersion: string;
 }
 
 export interface DrainOutcome {
@@ -49,6 +53,7 @@ export class RpcServer {
   private readonly transport: RpcServerTransport;
   private readonly host: string;
   private readonly logger: Logger;
+  readonly contractVersion: ContractVersion;
   private readonly methods = new Map<string, Registered>();
   private readonly running = new Set<AbortController>();
   private readonly idleWaiters = new Set<() => void>();
@@ -61,6 +66,7 @@ export class RpcServer {
     failed: 0,
     expiredDropped: 0,
     malformedRejected: 0,
+    incompatibleContractRefused: 0,
     rejectedWhileDraining: 0,
   };
   private accepting = false;
@@ -69,6 +75,7 @@ export class RpcServer {
     this.transport = opts.transport;
     this.host = opts.host;
     this.logger = opts.logger;
+    this.contractVersion = ContractVersion.parse(opts.contractVersion);
     this.register(pingMethod, async () => ({ host: this.host, time: Date.now() }));
   }
 
@@ -162,6 +169,18 @@ export class RpcServer {
         expired_ms_ago: Date.now() - deadline,
       });
       this.safely(() => call.settle());
+      return;
+    }
+    const received = call.headers.contractVersion || undefined;
+    if (!this.contractVersion.interoperatesWith(received)) {
+      this.counts.incompatibleContractRefused += 1;
+      const spoken = this.contractVersion.toString();
+      this.logger.warn('Refusing an RPC call of a contract major this server does not speak', {
+        ...meta,
+        contract_version: spoken,
+        received_contract_version: received ?? 'none',
+      });
+      this.refuse(call, new IncompatibleRpcContract(this.host, spoken, received));
       return;
     }
     const decoded = decodeRequest(call.body);

@@ -15,6 +15,8 @@ export interface OutgoingCall {
   deadline: number;
   /** When the caller sent the call, epoch ms: orders calls for the same node across retries. */
   issuedAt: number;
+  /** The contract version (`major.minor`) the caller speaks. */
+  contractVersion: string;
 }
 
 export interface RpcClientTransport {
@@ -34,6 +36,7 @@ export interface IncomingHeaders {
   caller?: string;
   deadline?: number;
   issuedAt?: number;
+  contractVersion?: string;
 }
 
 export interface IncomingCall {

@@ -5,6 +5,8 @@ export const HEADER_REQUEST_ID = 'x-request-id';
 export const HEADER_CALLER = 'x-caller';
 export const HEADER_DEADLINE = 'x-deadline';
 export const HEADER_ISSUED_AT = 'x-issued-at';
+/** The contract version (`major.minor`) the caller speaks; see ContractVersion. */
+export const HEADER_CONTRACT_VERSION = 'x-contract-version';
 /** HMAC-SHA256 of a call or reply (see MessageAuthenticator); absent when no key is configured. */
 export const HEADER_MAC = 'x-mac';
 

@@ -8,6 +8,7 @@ import {
   AmqpTransport,
   conductorQueueName,
   HEADER_CALLER,
+  HEADER_CONTRACT_VERSION,
   HEADER_DEADLINE,
   HEADER_ISSUED_AT,
   HEADER_MAC,
@@ -17,7 +18,7 @@ import {
   RpcServer,
 } from '../src/index';
 import { registerTestHandlers } from './fixtures/handlers';
-import { echoMethod } from './fixtures/methods';
+import { echoMethod, TEST_CONTRACT_VERSION } from './fixtures/methods';
 import { AMQP_URL, randomNamespace, rejectionOf, waitFor } from './helpers';
 
 const KEY = randomBytes(32);
@@ -42,6 +43,7 @@ beforeAll(async () => {
   serverTransport = new AmqpTransport({ url: AMQP_URL, namespace, logger, messageKey: KEY });
   // One unacknowledged message at a time: a dropped message left unacked would stall the queue.
   server = new RpcServer({
+    contractVersion: TEST_CONTRACT_VERSION,
     transport: serverTransport.server(host, { prefetch: 1 }),
     host,
     logger,
@@ -54,7 +56,12 @@ beforeAll(async () => {
     logger: silentLogger(),
     messageKey: KEY,
   });
-  client = new RpcClient({ transport: clientTransport.client(), caller: 'api:a', logger });
+  client = new RpcClient({
+    transport: clientTransport.client(),
+    caller: 'api:a',
+    logger,
+    contractVersion: TEST_CONTRACT_VERSION,
+  });
   raw = await connect(AMQP_URL);
   rawChannel = await raw.createChannel();
 });
@@ -74,6 +81,7 @@ interface Envelope {
   caller: string;
   deadline: number;
   issuedAt: number;
+  contractVersion: string;
   mac?: string;
 }
 
@@ -86,6 +94,7 @@ function envelope(text: string, overrides: Partial<Envelope> = {}): Envelope {
     caller: 'api:a',
     deadline: issuedAt + 10_000,
     issuedAt,
+    contractVersion: TEST_CONTRACT_VERSION,
     ...overrides,
   };
 }
@@ -100,6 +109,7 @@ function publishRaw(to: string, message: Envelope): void {
       [HEADER_CALLER]: message.caller,
       [HEADER_DEADLINE]: message.deadline,
       [HEADER_ISSUED_AT]: message.issuedAt,
+      [HEADER_CONTRACT_VERSION]: message.contractVersion,
       ...(message.mac === undefined ? {} : { [HEADER_MAC]: message.mac }),
     },
   });
@@ -136,6 +146,7 @@ describe('RPC message authentication over RabbitMQ', () => {
     forgeries.push({ ...signed, requestId: 'req-other', mac });
     forgeries.push({ ...signed, issuedAt: signed.issuedAt + 1, mac });
     forgeries.push({ ...signed, messageId: randomUUID(), mac });
+    forgeries.push({ ...signed, contractVersion: '2.0', mac });
     // Signed for another conductor's queue, replayed to this one.
     const elsewhere = envelope('elsewhere');
     forgeries.push({
@@ -267,6 +278,7 @@ describe('RPC message authentication over RabbitMQ', () => {
   it('a client without the key cannot drive the server, and learns nothing back', async () => {
     const keyless = new AmqpTransport({ url: AMQP_URL, namespace, logger: silentLogger() });
     const rogue = new RpcClient({
+      contractVersion: TEST_CONTRACT_VERSION,
       transport: keyless.client(),
       caller: 'rogue',
       logger: silentLogger(),

@@ -4,7 +4,14 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '@galvanic/logging';
 import { AmqpTransport, pingMethod, RpcClient } from '../src/index';
-import { blockMethod, echoMethod, failMethod, sleepMethod, statsMethod } from './fixtures/methods';
+import {
+  blockMethod,
+  echoMethod,
+  failMethod,
+  sleepMethod,
+  statsMethod,
+  TEST_CONTRACT_VERSION,
+} from './fixtures/methods';
 import { AMQP_URL, randomNamespace, rejectionOf } from './helpers';
 
 const logger = silentLogger();
@@ -42,7 +49,12 @@ async function startChild(childHost = host): Promise<ChildProcess> {
 beforeAll(async () => {
   child = await startChild();
   transport = new AmqpTransport({ url: AMQP_URL, namespace, logger, connectionName: 'api test' });
-  client = new RpcClient({ transport: transport.client(), caller: 'api test', logger });
+  client = new RpcClient({
+    transport: transport.client(),
+    caller: 'api test',
+    logger,
+    contractVersion: TEST_CONTRACT_VERSION,
+  });
 });
 
 afterAll(async () => {

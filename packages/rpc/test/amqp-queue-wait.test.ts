@@ -9,7 +9,7 @@ import {
   RpcServer,
 } from '../src/index';
 import { registerTestHandlers } from './fixtures/handlers';
-import { echoMethod } from './fixtures/methods';
+import { echoMethod, TEST_CONTRACT_VERSION } from './fixtures/methods';
 import { AMQP_URL, randomNamespace, rejectionOf, TcpProxy, waitFor } from './helpers';
 
 const logger = silentLogger();
@@ -33,7 +33,12 @@ beforeAll(async () => {
     logger,
     reconnect: { initialDelayMs: 50, maxDelayMs: 200 },
   });
-  server = new RpcServer({ transport: serverTransport.server(host), host, logger });
+  server = new RpcServer({
+    transport: serverTransport.server(host),
+    host,
+    logger,
+    contractVersion: TEST_CONTRACT_VERSION,
+  });
   seen = registerTestHandlers(server);
   await server.start();
   clientTransport = new AmqpTransport({ url: AMQP_URL, namespace, logger });
@@ -49,6 +54,7 @@ afterAll(async () => {
 
 function clientWaiting(queueWaitMs: number): RpcClient {
   return new RpcClient({
+    contractVersion: TEST_CONTRACT_VERSION,
     transport: clientTransport.client({ queueWaitMs }),
     caller: 'api test',
     logger,

@@ -9,7 +9,7 @@ import {
   RpcServer,
 } from '../src/index';
 import { registerTestHandlers } from './fixtures/handlers';
-import { echoMethod, sleepMethod, statsMethod } from './fixtures/methods';
+import { echoMethod, sleepMethod, statsMethod, TEST_CONTRACT_VERSION } from './fixtures/methods';
 import { AMQP_URL, randomNamespace, rejectionOf, TcpProxy, waitFor } from './helpers';
 
 const logger = silentLogger();
@@ -36,18 +36,29 @@ beforeAll(async () => {
   clientTransport = new AmqpTransport({ url, namespace, logger, reconnect });
   clientTransport.on('connected', () => events.push('connected'));
   clientTransport.on('disconnected', () => events.push('disconnected'));
-  server = new RpcServer({ transport: serverTransport.server(host), host, logger });
+  server = new RpcServer({
+    transport: serverTransport.server(host),
+    host,
+    logger,
+    contractVersion: TEST_CONTRACT_VERSION,
+  });
   registerTestHandlers(server);
   await server.start();
   directTransport = new AmqpTransport({ url: AMQP_URL, namespace, logger });
   directServer = new RpcServer({
+    contractVersion: TEST_CONTRACT_VERSION,
     transport: directTransport.server(directHost),
     host: directHost,
     logger,
   });
   registerTestHandlers(directServer);
   await directServer.start();
-  client = new RpcClient({ transport: clientTransport.client(), caller: 'api test', logger });
+  client = new RpcClient({
+    transport: clientTransport.client(),
+    caller: 'api test',
+    logger,
+    contractVersion: TEST_CONTRACT_VERSION,
+  });
   await clientTransport.waitForConnection();
 });
 

@@ -12,7 +12,7 @@ import {
   RpcServer,
 } from '../src/index';
 import { registerTestHandlers } from './fixtures/handlers';
-import { echoMethod, failMethod, sleepMethod } from './fixtures/methods';
+import { echoMethod, failMethod, sleepMethod, TEST_CONTRACT_VERSION } from './fixtures/methods';
 import { AMQP_URL, randomNamespace, rejectionOf, waitFor } from './helpers';
 
 const logger = silentLogger();
@@ -26,10 +26,20 @@ let seen: ReturnType<typeof registerTestHandlers>;
 
 beforeAll(async () => {
   transport = new AmqpTransport({ url: AMQP_URL, namespace, logger, connectionName: 'rpc test' });
-  server = new RpcServer({ transport: transport.server(host), host, logger });
+  server = new RpcServer({
+    transport: transport.server(host),
+    host,
+    logger,
+    contractVersion: TEST_CONTRACT_VERSION,
+  });
   seen = registerTestHandlers(server);
   await server.start();
-  client = new RpcClient({ transport: transport.client(), caller: 'api test', logger });
+  client = new RpcClient({
+    transport: transport.client(),
+    caller: 'api test',
+    logger,
+    contractVersion: TEST_CONTRACT_VERSION,
+  });
 });
 
 afterAll(async () => {
@@ -86,6 +96,7 @@ describe('AmqpTransport, same process', () => {
       );
       const queue = conductorQueueName(namespace, host);
       const before = server.metrics.malformedRejected;
+      const refusedBefore = server.metrics.incompatibleContractRefused;
       const bodies = {
         badJson: '{not json',
         unknownMethod: JSON.stringify({ method: 'nope', args: {} }),
@@ -95,12 +106,22 @@ describe('AmqpTransport, same process', () => {
         channel.publish('', queue, Buffer.from(body), {
           replyTo: 'amq.rabbitmq.reply-to',
           correlationId: id,
-          headers: { 'x-request-id': `req-${id}`, 'x-deadline': Date.now() + 10_000 },
+          headers: {
+            'x-request-id': `req-${id}`,
+            'x-deadline': Date.now() + 10_000,
+            'x-contract-version': TEST_CONTRACT_VERSION,
+          },
         });
       }
-      // No reply address and no headers at all: logged and dropped.
+      // No reply address and no headers at all: it names no contract version, so it is refused
+      // before its body is read, logged and dropped.
       channel.publish('', queue, Buffer.from('garbage'));
-      await waitFor(() => replies.size === 3 && server.metrics.malformedRejected === before + 4);
+      await waitFor(
+        () =>
+          replies.size === 3 &&
+          server.metrics.malformedRejected === before + 3 &&
+          server.metrics.incompatibleContractRefused === refusedBefore + 1,
+      );
       expect(replies.get('badJson')).toMatchObject({
         error: { kind: 'InternalError', status: 500, message: expect.stringMatching(/not JSON/) },
       });
@@ -140,6 +161,7 @@ describe('AmqpTransport, same process', () => {
     // prefetch 1: the second call waits in the queue while the first one runs.
     const slowHost = `slow-${randomUUID().slice(0, 8)}`;
     const slowServer = new RpcServer({
+      contractVersion: TEST_CONTRACT_VERSION,
       transport: transport.server(slowHost, { prefetch: 1 }),
       host: slowHost,
       logger,
@@ -167,6 +189,7 @@ describe('AmqpTransport, same process', () => {
   it('drain lets the running call finish and takes no new calls', async () => {
     const drainHost = `drain-${randomUUID().slice(0, 8)}`;
     const drainServer = new RpcServer({
+      contractVersion: TEST_CONTRACT_VERSION,
       transport: transport.server(drainHost),
       host: drainHost,
       logger,

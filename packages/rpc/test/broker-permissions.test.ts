@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '@galvanic/logging';
 import { AmqpTransport, conductorQueueName, RpcClient, RpcServer } from '../src/index';
 import { registerTestHandlers } from './fixtures/handlers';
-import { echoMethod, sleepMethod } from './fixtures/methods';
+import { echoMethod, sleepMethod, TEST_CONTRACT_VERSION } from './fixtures/methods';
 import { AMQP_URL, rejectionOf } from './helpers';
 
 const run = promisify(execFile);
@@ -102,9 +102,15 @@ describe('least-privilege broker users for the api and the conductors', () => {
       logger,
       messageKey: KEY,
     });
-    const server = new RpcServer({ transport: serverTransport.server(host), host, logger });
+    const server = new RpcServer({
+      transport: serverTransport.server(host),
+      host,
+      logger,
+      contractVersion: TEST_CONTRACT_VERSION,
+    });
     registerTestHandlers(server);
     const client = new RpcClient({
+      contractVersion: TEST_CONTRACT_VERSION,
       transport: clientTransport.client({ queueWaitMs: 500 }),
       caller: 'api',
       logger,

@@ -1,4 +1,4 @@
-import Joi from 'joi';
+import { z } from 'zod';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '@galvanic/logging';
 import { InvalidParameterValue } from '@galvanic/errors';
@@ -10,16 +10,32 @@ import {
   RpcServer,
 } from '../src/index';
 import { registerTestHandlers } from './fixtures/handlers';
-import { blockMethod, echoMethod, failMethod, sleepMethod } from './fixtures/methods';
+import {
+  blockMethod,
+  echoMethod,
+  failMethod,
+  sleepMethod,
+  TEST_CONTRACT_VERSION,
+} from './fixtures/methods';
 import { rejectionOf, waitFor } from './helpers';
 
 const logger = silentLogger();
 
 function setup(host = 'conductor-1') {
   const transport = new InProcessTransport();
-  const server = new RpcServer({ transport: transport.server(host), host, logger });
+  const server = new RpcServer({
+    transport: transport.server(host),
+    host,
+    logger,
+    contractVersion: TEST_CONTRACT_VERSION,
+  });
   const seen = registerTestHandlers(server);
-  const client = new RpcClient({ transport: transport.client(), caller: 'api test', logger });
+  const client = new RpcClient({
+    transport: transport.client(),
+    caller: 'api test',
+    logger,
+    contractVersion: TEST_CONTRACT_VERSION,
+  });
   return { transport, server, client, seen };
 }
 
@@ -109,8 +125,8 @@ describe('InProcessTransport', () => {
     const { client } = await started();
     const strictEcho = defineRpcMethod(
       'echo',
-      Joi.object<{ text: string }>({ text: Joi.string().required() }),
-      Joi.object<{ text: number }>({ text: Joi.number().required() }).unknown(false),
+      z.strictObject({ text: z.string() }),
+      z.object({ text: z.number() }),
     );
     const error = await rejectionOf(client.call('conductor-1', strictEcho, { text: 'a' }));
     expect(error).toMatchObject({ kind: 'InternalError' });

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { ConductorDirectory } from '@galvanic/cluster';
+import { CONDUCTOR_CONTRACT_VERSION } from '@galvanic/conductor-api';
 import type { CoreConfig } from '@galvanic/config';
 import { ConductorStore } from '@galvanic/db';
 import type { Logger } from '@galvanic/logging';
@@ -16,12 +17,14 @@ export async function connectToConductors(
     transport,
     caller: `api:${config.DEFAULT.host}`,
     logger,
+    contractVersion: CONDUCTOR_CONTRACT_VERSION,
     defaultTimeoutMs: config.DEFAULT.rpc_response_timeout * 1000,
   });
   const directory = new ConductorDirectory(
     new ConductorStore(dataSource, config.conductor.heartbeat_timeout),
     config.api.conductor_refresh_interval * 1000,
     logger,
+    CONDUCTOR_CONTRACT_VERSION,
   );
   await directory.start();
   return { rpc, directory };

@@ -1,3 +1,4 @@
+import { CONDUCTOR_CONTRACT_VERSION } from '@galvanic/conductor-api';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,12 +40,14 @@ describe("Ironic's API shell", () => {
       hostname: 'c1',
       conductorGroup: '',
       hardwareTypes: ['fake-hardware'],
+      contractVersion: '1.0',
       interfaces: [],
     });
     await store.register({
       hostname: 'c2',
       conductorGroup: 'rack2',
       hardwareTypes: ['ipmi'],
+      contractVersion: '1.0',
       interfaces: [],
     });
     await store.unregister('c2');
@@ -54,11 +57,12 @@ describe("Ironic's API shell", () => {
       nodes: new NodeStore(dataSource),
       ports: new PortStore(dataSource),
       reservations: async () => new Map(),
-      directory: new ConductorDirectory(store, 60_000, silentLogger()),
+      directory: new ConductorDirectory(store, 60_000, silentLogger(), CONDUCTOR_CONTRACT_VERSION),
       rpc: new RpcClient({
         transport: new InProcessTransport().client(),
         caller: 'test',
         logger: silentLogger(),
+        contractVersion: CONDUCTOR_CONTRACT_VERSION,
       }),
       registry: new Registry(),
       maxRequestBodySize: 1024,

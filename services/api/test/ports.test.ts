@@ -1,3 +1,4 @@
+import { CONDUCTOR_CONTRACT_VERSION } from '@galvanic/conductor-api';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
@@ -83,11 +84,17 @@ describe("Ironic's port API", () => {
       nodes,
       ports: new PortStore(dataSource),
       reservations: async () => new Map(),
-      directory: new ConductorDirectory(conductors, 60_000, silentLogger()),
+      directory: new ConductorDirectory(
+        conductors,
+        60_000,
+        silentLogger(),
+        CONDUCTOR_CONTRACT_VERSION,
+      ),
       rpc: new RpcClient({
         transport: new InProcessTransport().client(),
         caller: 'test',
         logger: silentLogger(),
+        contractVersion: CONDUCTOR_CONTRACT_VERSION,
       }),
       registry: new Registry(),
       maxRequestBodySize: 64 * 1024,

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { ConductorDirectory, ConductorMembership } from '@galvanic/cluster';
+import { CONDUCTOR_CONTRACT_VERSION } from '@galvanic/conductor-api';
 import type { CoreConfig } from '@galvanic/config';
 import { ConductorStore, NodeStore, PortStore, pingDatabase } from '@galvanic/db';
 import { NodeLocker } from '@galvanic/node-locks';
@@ -33,6 +34,11 @@ export interface ConductorDependencies {
   transport: RpcServerTransport;
   /** Start the /healthz, /readyz, /metrics server (off in all-in-one, where the api serves them). */
   statusServer?: boolean;
+  /**
+   * The RPC contract version to speak and register; this package's by default. Only tests set
+   * another, to stand in for a conductor of another release.
+   */
+  contractVersion?: string;
 }
 
 export interface RunningConductor {
@@ -51,8 +57,14 @@ export interface RunningConductor {
 export async function startConductor(deps: ConductorDependencies): Promise<RunningConductor> {
   const { config, logger } = deps;
   const hostname = config.DEFAULT.host;
+  const contractVersion = deps.contractVersion ?? CONDUCTOR_CONTRACT_VERSION;
   const store = new ConductorStore(deps.dataSource, config.conductor.heartbeat_timeout);
-  const rpc = new RpcServer({ transport: deps.transport, host: hostname, logger });
+  const rpc = new RpcServer({
+    transport: deps.transport,
+    host: hostname,
+    logger,
+    contractVersion,
+  });
   const locker = new NodeLocker({
     connectionString: deps.databaseUrl,
     host: hostname,
@@ -62,7 +74,7 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
   });
   await locker.start();
   const heartbeatIntervalMs = config.conductor.heartbeat_interval * 1000;
-  const directory = new ConductorDirectory(store, heartbeatIntervalMs, logger);
+  const directory = new ConductorDirectory(store, heartbeatIntervalMs, logger, contractVersion);
   const membership = new ConductorMembership(
     store,
     {
@@ -70,6 +82,7 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
       conductorGroup: config.conductor.conductor_group.toLowerCase(),
       hardwareTypes: [...deps.drivers.hardwareTypes.keys()],
       interfaces: deps.drivers.registration(),
+      contractVersion,
     },
     heartbeatIntervalMs,
     config.conductor.heartbeat_timeout * 1000,
@@ -127,6 +140,12 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
     'galvanic_rpc_server_malformed_rejected',
     'RPC requests rejected as malformed.',
     () => rpc.metrics.malformedRejected,
+  );
+  exportGauge(
+    registry,
+    'galvanic_rpc_server_incompatible_contract_refused',
+    'RPC requests refused unexecuted because they use a contract major this conductor does not speak.',
+    () => rpc.metrics.incompatibleContractRefused,
   );
   exportGauge(
     registry,

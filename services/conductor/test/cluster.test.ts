@@ -1,3 +1,4 @@
+import { CONDUCTOR_CONTRACT_VERSION } from '@galvanic/conductor-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { ConductorDirectory } from '@galvanic/cluster';
@@ -68,11 +69,17 @@ describe('split mode: an api and two conductors over RabbitMQ and PostgreSQL', (
       logger: silentLogger(),
       messageKey: Buffer.from(TEST_RPC_MESSAGE_KEY),
     });
-    rpc = new RpcClient({ transport: transport.client(), caller: 'test', logger: silentLogger() });
+    rpc = new RpcClient({
+      transport: transport.client(),
+      caller: 'test',
+      logger: silentLogger(),
+      contractVersion: CONDUCTOR_CONTRACT_VERSION,
+    });
     directory = new ConductorDirectory(
       new ConductorStore(dataSource, HEARTBEAT_TIMEOUT_S),
       60_000,
       silentLogger(),
+      CONDUCTOR_CONTRACT_VERSION,
     );
     await directory.start();
   });

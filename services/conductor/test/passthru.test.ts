@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nodeVendorPassthruMethod } from '@galvanic/conductor-api';
+import { CONDUCTOR_CONTRACT_VERSION, nodeVendorPassthruMethod } from '@galvanic/conductor-api';
 import { silentLogger } from '@galvanic/logging';
 import { AmqpTransport, RpcClient } from '@galvanic/rpc';
 import {
@@ -192,6 +192,7 @@ describe('vendor passthru for nodes and drivers, with Ironic semantics', () => {
       transport: transport.client(),
       caller: 'test',
       logger: silentLogger(),
+      contractVersion: CONDUCTOR_CONTRACT_VERSION,
     });
     const [{ id: nodeId }] = (await queryDatabase<{ id: number }>(
       cluster.database.url,

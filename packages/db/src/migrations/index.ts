@@ -2,6 +2,7 @@ import { Conductors1763700000000 } from './1763700000000-conductors';
 import { NodesPorts1763800000000 } from './1763800000000-nodes-ports';
 import { NodeLockEpochs1764400000000 } from './1764400000000-node-lock-epochs';
 import { RequestOrder1764400000001 } from './1764400000001-request-order';
+import { ConductorContractVersion1764500000000 } from './1764500000000-conductor-contract-version';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const allMigrations = [
@@ -9,4 +10,5 @@ export const allMigrations = [
   NodesPorts1763800000000,
   NodeLockEpochs1764400000000,
   RequestOrder1764400000001,
+  ConductorContractVersion1764500000000,
 ];

@@ -7,6 +7,7 @@ import type { OutgoingCall, RpcClientTransport } from '../transport';
 import {
   conductorQueueName,
   HEADER_CALLER,
+  HEADER_CONTRACT_VERSION,
   HEADER_DEADLINE,
   HEADER_ISSUED_AT,
   HEADER_MAC,
@@ -206,6 +207,7 @@ export class AmqpClientTransport implements RpcClientTransport, ConnectionUser {
         [HEADER_CALLER]: call.caller,
         [HEADER_DEADLINE]: call.deadline,
         [HEADER_ISSUED_AT]: call.issuedAt,
+        [HEADER_CONTRACT_VERSION]: call.contractVersion,
         ...(mac === undefined ? {} : { [HEADER_MAC]: mac }),
       },
     });

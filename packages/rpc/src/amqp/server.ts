@@ -5,6 +5,7 @@ import type { IncomingCall, IncomingHeaders, RpcServerTransport } from '../trans
 import {
   conductorQueueName,
   HEADER_CALLER,
+  HEADER_CONTRACT_VERSION,
   HEADER_DEADLINE,
   HEADER_ISSUED_AT,
   HEADER_MAC,
@@ -256,7 +257,7 @@ export class AmqpServerTransport implements RpcServerTransport, ConnectionUser {
   ): string | false | undefined {
     if (!this.authenticator) return undefined;
     const given = typeof raw?.[HEADER_MAC] === 'string' ? raw[HEADER_MAC] : undefined;
-    const { requestId, caller, deadline, issuedAt } = headers;
+    const { requestId, caller, deadline, issuedAt, contractVersion } = headers;
     const genuine =
       given !== undefined &&
       typeof messageId === 'string' &&
@@ -264,8 +265,18 @@ export class AmqpServerTransport implements RpcServerTransport, ConnectionUser {
       caller !== undefined &&
       deadline !== undefined &&
       issuedAt !== undefined &&
+      contractVersion !== undefined &&
       this.authenticator.verifyCall(
-        { destination: this.queue, messageId, body, requestId, caller, deadline, issuedAt },
+        {
+          destination: this.queue,
+          messageId,
+          body,
+          requestId,
+          caller,
+          deadline,
+          issuedAt,
+          contractVersion,
+        },
         given,
       );
     const replayed = genuine && !this.replays.accept(given, deadline);
@@ -328,5 +339,6 @@ function readHeaders(raw: unknown): IncomingHeaders {
     caller: text(headers[HEADER_CALLER]),
     deadline: epochMs(headers[HEADER_DEADLINE]),
     issuedAt: epochMs(headers[HEADER_ISSUED_AT]),
+    contractVersion: text(headers[HEADER_CONTRACT_VERSION]),
   };
 }

@@ -13,7 +13,7 @@ import { atLeast } from '../http/microversion';
 import { baseUrl, resourceLinks } from '../http/links';
 import { methodNotAllowed } from '../http/errors';
 import { singleQueryParam } from '../http/collection';
-import { passthruMethodName, sendPassthruOutcome } from './passthru';
+import { passthruHttpMethod, passthruMethodName, sendPassthruOutcome } from './passthru';
 
 /** Interface kinds the driver API shows, with the microversion that added each. */
 const INTERFACE_FIELDS: readonly [string, number][] = [
@@ -171,7 +171,12 @@ export function driversRouter(
       const outcome = await rpc.call(
         host,
         driverVendorPassthruMethod,
-        { driver: driver.name, method, http_method: req.method, body: req.body as unknown },
+        {
+          driver: driver.name,
+          method,
+          http_method: passthruHttpMethod(req as Request, method),
+          body: req.body as unknown,
+        },
         { requestId: (req as Request).requestId },
       );
       sendPassthruOutcome(res, outcome);

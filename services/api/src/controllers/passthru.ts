@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
-import type { PassthruOutcome } from '@galvanic/conductor-api';
-import { BadRequest } from '@galvanic/errors';
+import { PASSTHRU_HTTP_METHODS, type PassthruOutcome } from '@galvanic/conductor-api';
+import { BadRequest, InvalidParameterValue } from '@galvanic/errors';
 import { singleQueryParam } from '../http/collection';
 
 /**
@@ -12,6 +12,17 @@ export function passthruMethodName(req: Request): string {
     (req.params as Record<string, string | undefined>).method ?? singleQueryParam(req, 'method');
   if (!method) throw new BadRequest('Missing mandatory parameter: method');
   return method;
+}
+
+type PassthruHttpMethod = (typeof PASSTHRU_HTTP_METHODS)[number];
+
+/** The request's HTTP method, refused in Ironic's words when no passthru method can take it. */
+export function passthruHttpMethod(req: Request, method: string): PassthruHttpMethod {
+  const taken = PASSTHRU_HTTP_METHODS.find((known) => known === req.method);
+  if (!taken) {
+    throw new InvalidParameterValue(`The method ${method} does not support HTTP ${req.method}`);
+  }
+  return taken;
 }
 
 /**

@@ -8,7 +8,7 @@ import {
   validateNodeMethod,
 } from '@galvanic/conductor-api';
 import type { CoreConfig } from '@galvanic/config';
-import type { NodeFields, NodeStore } from '@galvanic/db';
+import type { NodeStore } from '@galvanic/db';
 import type { RpcServer } from '@galvanic/rpc';
 import type { NodeTaskManager } from '../nodes/task-manager';
 import { getBootDevice, setBootDevice, supportedBootDevices } from '../workflows/management';
@@ -25,8 +25,7 @@ export function registerNodeHandlers(
 ): void {
   rpc.register(updateNodeMethod, async (args, ctx) =>
     tasks.withExclusive(args, ctx, async (task) => {
-      // The api checked the changes against Ironic's node fields before sending them.
-      await updateNode(task, args.changes as NodeFields);
+      await updateNode(task, args.changes);
       return {};
     }),
   );

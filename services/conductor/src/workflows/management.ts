@@ -5,17 +5,16 @@ import type { NodeTask } from '../nodes/task';
 /** `set_boot_device`: a device the management interface supports for the node, else refused. */
 export async function setBootDevice(
   task: NodeTask,
-  device: string,
+  device: BootDevice,
   persistent: boolean,
 ): Promise<void> {
   const management = task.interfaceOf<ManagementInterface>('management');
   await management.validate(task.context);
   const supported = await management.getSupportedBootDevices(task.context);
-  const chosen = supported.find((candidate) => candidate === device);
-  if (chosen === undefined) {
+  if (!supported.includes(device)) {
     throw new InvalidParameterValue(`Invalid boot device ${device} specified.`);
   }
-  await management.setBootDevice(task.context, chosen, persistent);
+  await management.setBootDevice(task.context, device, persistent);
   await task.save({});
 }
 

@@ -1,7 +1,5 @@
 import type { PowerInterface, PowerState } from '@galvanic/driver-sdk';
-import { InvalidParameterValue } from '@galvanic/errors';
 import {
-  isPowerTarget,
   targetPowerStateFor,
   POWER_OFF,
   POWER_ON,
@@ -21,10 +19,9 @@ export async function startPowerAction(
   tasks: NodeTaskManager,
   node: NodeIdent,
   call: CallOrigin,
-  target: string,
+  target: PowerTarget,
   timeoutSeconds: number,
 ): Promise<void> {
-  if (!isPowerTarget(target)) throw new InvalidParameterValue(`Invalid power target ${target}`);
   await tasks.startAsync(
     node,
     call,

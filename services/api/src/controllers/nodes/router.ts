@@ -33,7 +33,7 @@ import { findNode, isValidNodeName } from './identity';
 import { resolveInterfaces } from './interfaces';
 import { patchNode } from './patch';
 import { checkCreateBody } from './schema';
-import { passthruMethodName, sendPassthruOutcome } from '../passthru';
+import { passthruHttpMethod, passthruMethodName, sendPassthruOutcome } from '../passthru';
 import { checkPowerRequest, checkProvisionRequest, checkBootDeviceRequest } from './states';
 
 /** Which host holds each node's exclusive lock now. */
@@ -385,7 +385,7 @@ export function nodesRouter(deps: NodesDependencies): Router {
     const node = await findNode(req, nodes, String(req.params.ident));
     const outcome = await callOwner(req, node, nodeVendorPassthruMethod, {
       method,
-      http_method: req.method,
+      http_method: passthruHttpMethod(req, method),
       body: req.body,
       driver: node.driver,
       vendor_interface: node.vendor_interface,

@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import type { BootDeviceArgs, NodeRef, ProvisionArgs } from '@galvanic/conductor-api';
 import type { NodeRow } from '@galvanic/db';
 import {
   BadRequest,
@@ -8,6 +9,7 @@ import {
 } from '@galvanic/errors';
 import {
   checkPowerRequest as checkPowerTarget,
+  isBootDevice,
   isProvisionTarget,
   PROVISION_TARGET_MIN_MINOR,
   type PowerState,
@@ -46,13 +48,7 @@ export function checkPowerRequest(
   return timeout === undefined ? { target } : { target, timeout };
 }
 
-export interface ProvisionRequest {
-  target: string;
-  configdrive?: unknown;
-  clean_steps?: Record<string, unknown>[];
-  deploy_steps?: Record<string, unknown>[];
-  disable_ramdisk?: boolean;
-}
+export type ProvisionRequest = Omit<ProvisionArgs, keyof NodeRef>;
 
 export function checkProvisionRequest(req: Request, node: NodeRow): ProvisionRequest {
   const body = objectBody(req);
@@ -99,10 +95,13 @@ export function checkProvisionRequest(req: Request, node: NodeRow): ProvisionReq
   return request;
 }
 
-export function checkBootDeviceRequest(req: Request): { boot_device: string; persistent: boolean } {
+export function checkBootDeviceRequest(req: Request): Omit<BootDeviceArgs, keyof NodeRef> {
   const body = objectBody(req);
   if (typeof body.boot_device !== 'string')
     throw new InvalidParameterValue('"boot_device" is a required string');
+  // Ironic's conductor words it so; no driver supports a device Ironic does not name.
+  if (!isBootDevice(body.boot_device))
+    throw new InvalidParameterValue(`Invalid boot device ${body.boot_device} specified.`);
   const persistent = body.persistent ?? false;
   if (typeof persistent !== 'boolean')
     throw new InvalidParameterValue('"persistent" must be true or false');

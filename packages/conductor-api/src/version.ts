@@ -1,0 +1,7 @@
+/**
+ * The version of the contract in this package, sent with every call and registered by every
+ * conductor. Bump the minor for additions (a method, an optional argument, a result field), the
+ * major for anything else (a removal, a rename, a changed type, a newly required argument): the
+ * api routes only to conductors of its major, and conductors refuse calls of another major.
+ */
+export const CONDUCTOR_CONTRACT_VERSION = '1.0';

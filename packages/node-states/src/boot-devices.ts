@@ -1,0 +1,20 @@
+/** Boot devices as Ironic names them (its `boot_devices` module). */
+export const BOOT_DEVICES = [
+  'pxe',
+  'disk',
+  'cdrom',
+  'bios',
+  'safe',
+  'wanboot',
+  'uefi http',
+  'usb',
+  'floppy',
+] as const;
+
+export type BootDevice = (typeof BOOT_DEVICES)[number];
+
+const DEVICES: ReadonlySet<string> = new Set(BOOT_DEVICES);
+
+export function isBootDevice(value: unknown): value is BootDevice {
+  return typeof value === 'string' && DEVICES.has(value);
+}
