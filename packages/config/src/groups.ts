@@ -136,7 +136,7 @@ export const conductorOptions = defineOptionGroup('conductor', {
   sync_power_state_workers: opt.integer(8, 'BMCs a power-state sync reads at once.', { min: 1 }),
   power_state_sync_max_retries: opt.integer(
     3,
-    'Syncs in a row a power state may differ from the recorded one before it is recorded (or forced).',
+    'Power-state syncs of a node in a row that may fail (the state cannot be read, or with force_power_state_during_sync still differs) before the state found is recorded and the node put into maintenance.',
     { min: 0 },
   ),
   force_power_state_during_sync: opt.boolean(

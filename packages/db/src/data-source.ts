@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { allEntities } from './entities';
 import { allMigrations } from './migrations';
@@ -10,9 +11,27 @@ export interface DatabaseOptions {
   applicationName?: string;
 }
 
-/** A typeorm data source over PostgreSQL with Galvanic's entities and migrations; never synchronize. */
+/** The pg pool each data source made here connects through, once it is initialized. */
+const poolsByDataSource = new WeakMap<DataSource, () => pg.Pool | undefined>();
+
+/**
+ * A typeorm data source over PostgreSQL with Galvanic's entities and migrations; never synchronize.
+ * Its connections come from a `pg.Pool` the stores also send their hot-path SQL to (see
+ * {@link poolOf}): typeorm builds the pool from the `driver` it is given, here `pg` with a `Pool`
+ * class that hands over the instance it makes.
+ */
 export function createDataSource(options: DatabaseOptions): DataSource {
-  return new DataSource({
+  let pool: pg.Pool | undefined;
+  const handOver = (created: pg.Pool) => (pool = created);
+  class SharedPool extends pg.Pool {
+    constructor(config?: pg.PoolConfig) {
+      super(config);
+      handOver(this);
+    }
+  }
+  const driver: typeof pg = Object.assign(Object.create(pg) as typeof pg, { Pool: SharedPool });
+  const dataSource = new DataSource({
+    driver,
     type: 'postgres',
     url: options.url,
     entities: allEntities,
@@ -24,6 +43,30 @@ export function createDataSource(options: DatabaseOptions): DataSource {
     applicationName: options.applicationName ?? 'galvanic',
     extra: { max: options.maxPoolSize ?? 10 },
   });
+  poolsByDataSource.set(dataSource, () => pool);
+  return dataSource;
+}
+
+/**
+ * The pg pool under a data source from {@link createDataSource}: hot paths send their SQL
+ * straight to it (prepared statements included), skipping the query runner typeorm builds
+ * around every statement. The pool is the data source's: `destroy()` ends it.
+ */
+export function poolOf(dataSource: DataSource): pg.Pool {
+  const pool = poolsByDataSource.get(dataSource)?.();
+  if (!pool) {
+    throw new Error(
+      poolsByDataSource.has(dataSource)
+        ? 'the data source is not initialized'
+        : 'the data source was not made by createDataSource',
+    );
+  }
+  return pool;
+}
+
+/** Rejects unless the database answers a trivial statement: for readiness checks. */
+export async function pingDatabase(dataSource: DataSource): Promise<void> {
+  await dataSource.query('SELECT 1');
 }
 
 /** Applies pending migrations; returns the names applied. Safe to run from several processes. */

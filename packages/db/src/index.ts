@@ -1,4 +1,10 @@
-export { createDataSource, migrate, type DatabaseOptions } from './data-source';
+export {
+  createDataSource,
+  migrate,
+  pingDatabase,
+  poolOf,
+  type DatabaseOptions,
+} from './data-source';
 export {
   ConductorEntity,
   ConductorHardwareInterfaceEntity,
@@ -15,7 +21,7 @@ export {
 export { allMigrations } from './migrations';
 export {
   NodeStore,
-  poolOf,
+  heldLockFence,
   type NodeStoreOptions,
   NODE_SORT_KEYS,
   type NodeRow,
@@ -25,6 +31,8 @@ export {
   type NodeSortKey,
   type SqlFence,
   type NodePortRow,
+  type PowerSyncCandidate,
+  type UnlockedNode,
 } from './nodes';
 export {
   PortStore,

@@ -1,5 +1,9 @@
+import type pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { Conflict, DuplicateName, InvalidParameterValue } from '@galvanic/errors';
+import { poolOf } from './data-source';
+import { RESERVATIONS_SQL, reservationColumnSql, stillHeldSql } from './node-lock-sql';
+import { reservationsOf } from './reservations';
 
 /** A node as stored: Ironic's field names are the column names. */
 export interface NodeRow {
@@ -249,47 +253,57 @@ function settableColumns(fields: object): { column: NodeColumn; quoted: string; 
 const NODE_SORT_KEY_SET: ReadonlySet<string> = new Set<string>(NODE_SORT_KEYS);
 
 export interface NodeStoreOptions {
+  /** Reads of one node return `reservation`, the host holding its lock now, in the same statement. */
+  withReservations?: boolean;
   /**
    * SQL of a column holding the host that has the node's lock now, given the node id expression;
-   * when given, reads return it as `reservation` in the same statement.
+   * when given, reads return it as `reservation` in the same statement. Defaults to the node
+   * locks' own when `withReservations` is set.
    */
   reservationSql?: (nodeIdExpr: string) => string;
 }
 
-interface PgPool {
-  query(
-    query: string | { name: string; text: string; values?: unknown[] },
-    values?: unknown[],
-  ): Promise<{ rows: unknown[]; rowCount: number | null }>;
+/**
+ * The fence of a write under a node's exclusive lock: the write applies only while the lock
+ * session named by `fenceToken` (the lock's) still holds the node's lock.
+ */
+export function heldLockFence(fenceToken: string): SqlFence {
+  return (bind) => stillHeldSql('$1', bind(fenceToken));
 }
 
-/**
- * The pg pool under a typeorm data source: hot paths send their SQL straight to it, skipping the
- * query runner typeorm builds around every statement.
- */
-export function poolOf(dataSource: DataSource): PgPool {
-  const pool = (dataSource.driver as unknown as { master?: PgPool }).master;
-  if (!pool) throw new Error('the data source is not initialized');
-  return pool;
+/** A node the power-state sync may read, and whether anyone holds its lock now. */
+export interface PowerSyncCandidate {
+  id: number;
+  uuid: string;
+  driver: string;
+  conductor_group: string;
+  locked: boolean;
+}
+
+/** A node found with nobody holding its lock. */
+export interface UnlockedNode {
+  id: number;
+  uuid: string;
 }
 
 /** Nodes in PostgreSQL, by plain SQL on the hot paths. */
 export class NodeStore {
-  private readonly pool: PgPool;
+  private readonly pool: pg.Pool;
   private readonly selectList: string;
   /** Names prepared statements apart when two stores select differently on one pool. */
   private readonly statementPrefix: string;
 
   constructor(dataSource: DataSource, options: NodeStoreOptions = {}) {
     this.pool = poolOf(dataSource);
-    this.selectList = options.reservationSql
-      ? `n.*, ${options.reservationSql('n.id')} AS reservation`
-      : 'n.*';
-    this.statementPrefix = options.reservationSql ? 'node_with_reservation' : 'node';
+    const reservationSql =
+      options.reservationSql ??
+      (options.withReservations ? (id: string) => reservationColumnSql(id) : undefined);
+    this.selectList = reservationSql ? `n.*, ${reservationSql('n.id')} AS reservation` : 'n.*';
+    this.statementPrefix = reservationSql ? 'node_with_reservation' : 'node';
   }
 
   private async rows(sql: string, params: unknown[]): Promise<NodeRow[]> {
-    return (await this.pool.query(sql, params)).rows as NodeRow[];
+    return (await this.pool.query<NodeRow>(sql, params)).rows;
   }
 
   /**
@@ -297,7 +311,7 @@ export class NodeStore {
    * PostgreSQL does not parse and plan it (with its lock-table subquery) on every call.
    */
   private async prepared(name: string, text: string, values: unknown[]): Promise<NodeRow[]> {
-    return (await this.pool.query({ name, text, values })).rows as NodeRow[];
+    return (await this.pool.query<NodeRow>({ name, text, values })).rows;
   }
 
   async create(fields: NodeFields & { uuid: string; driver: string }): Promise<NodeRow> {
@@ -484,5 +498,62 @@ export class NodeStore {
         [nodeId],
       )
     ).rows as NodePortRow[];
+  }
+
+  /**
+   * Records that a call issued at `issuedAt` (epoch ms) was accepted for the node, keeping the
+   * newest such time, under the node's lock (`fenceToken`); returns the newest time now, or
+   * undefined when nothing was written (the node is gone, or the fence refused the write).
+   */
+  async recordRequestIssuedAt(
+    nodeId: number,
+    fenceToken: string,
+    issuedAt: number,
+  ): Promise<bigint | undefined> {
+    const { rows } = await this.pool.query<{ newest: string }>(
+      `UPDATE nodes SET newest_request_issued_at = GREATEST(newest_request_issued_at, $3::bigint)
+       WHERE id = $1 AND ${stillHeldSql('$1', '$2')}
+       RETURNING newest_request_issued_at::text AS newest`,
+      [nodeId, fenceToken, Math.trunc(issuedAt)],
+    );
+    const newest = rows[0]?.newest;
+    return newest === undefined ? undefined : BigInt(newest);
+  }
+
+  /**
+   * Nodes whose power state a sync may read: not in maintenance, of one of `hardwareTypes`, not
+   * in `excludedStates`, no power change under way; with whether their lock is held now.
+   */
+  async powerSyncCandidates(
+    hardwareTypes: readonly string[],
+    excludedStates: readonly string[],
+  ): Promise<PowerSyncCandidate[]> {
+    const { rows } = await this.pool.query<PowerSyncCandidate>(
+      `WITH reservations AS (${RESERVATIONS_SQL})
+       SELECT n.id, n.uuid, n.driver, n.conductor_group,
+              EXISTS (SELECT 1 FROM reservations r WHERE r.node_id = n.id) AS locked
+       FROM nodes n
+       WHERE NOT n.maintenance AND n.driver = ANY($1) AND NOT (n.provision_state = ANY($2))
+         AND n.target_power_state IS NULL`,
+      [hardwareTypes, excludedStates],
+    );
+    return rows;
+  }
+
+  /** Nodes in one of `states`, or changing their power, that nobody holds the lock of now. */
+  async unlockedInTransientStates(states: readonly string[]): Promise<UnlockedNode[]> {
+    const { rows } = await this.pool.query<UnlockedNode>(
+      `WITH reservations AS (${RESERVATIONS_SQL})
+       SELECT n.id, n.uuid FROM nodes n
+       WHERE (n.provision_state = ANY($1) OR n.target_power_state IS NOT NULL)
+         AND NOT EXISTS (SELECT 1 FROM reservations r WHERE r.node_id = n.id)`,
+      [states],
+    );
+    return rows;
+  }
+
+  /** The host holding each node's lock now (Ironic's `reservation`); unlocked nodes are absent. */
+  async reservations(nodeIds: readonly number[]): Promise<Map<number, string>> {
+    return reservationsOf(this.pool, nodeIds);
   }
 }

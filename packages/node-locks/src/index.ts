@@ -1,7 +1,7 @@
 export { NodeLocker, type NodeLockerOptions, type SessionLostEvent } from './locker';
 export type { ExclusiveLock, SharedLock, NodeRef } from './lock';
 export { NodeLockLost, NodeLockerClosed, type NodeLockLossKind } from './errors';
-export { reservationsOf, reservationOf, type Queryable } from './reservations';
+export { reservationsOf, reservationOf, type Queryable } from '@galvanic/db/node-locks';
 export {
   LOCK_NAMESPACE,
   DEFAULT_APPLICATION_NAME_PREFIX,
@@ -11,4 +11,4 @@ export {
   stillHeldSql,
   LOCK_EPOCHS_TABLE,
   CREATE_LOCK_EPOCHS_TABLE_SQL,
-} from './sql';
+} from '@galvanic/db/node-locks';

@@ -10,7 +10,11 @@ import {
   type SharedLock,
 } from './lock';
 import { LockSession } from './session';
-import { APPLICATION_NAME_MAX_BYTES, assertNodeId, DEFAULT_APPLICATION_NAME_PREFIX } from './sql';
+import {
+  APPLICATION_NAME_MAX_BYTES,
+  assertNodeId,
+  DEFAULT_APPLICATION_NAME_PREFIX,
+} from '@galvanic/db/node-locks';
 
 export interface NodeLockerOptions {
   connectionString: string;

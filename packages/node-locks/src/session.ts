@@ -1,5 +1,11 @@
 import pg from 'pg';
-import { batchSql, lockOneSql, sessionSetupSql, UNLOCK_ALL_SQL, UNLOCK_ONE_SQL } from './sql';
+import {
+  batchSql,
+  lockOneSql,
+  sessionSetupSql,
+  UNLOCK_ALL_SQL,
+  UNLOCK_ONE_SQL,
+} from '@galvanic/db/node-locks';
 
 export interface LockSessionOptions {
   connectionString: string;

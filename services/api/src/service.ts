@@ -4,8 +4,7 @@ import type { DataSource } from 'typeorm';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { ConductorDirectory } from '@galvanic/cluster';
 import type { CoreConfig } from '@galvanic/config';
-import { ChassisStore, ConductorStore, NodeStore, PortStore } from '@galvanic/db';
-import { reservationColumnSql, reservationsOf, type Queryable } from '@galvanic/node-locks';
+import { ChassisStore, ConductorStore, NodeStore, PortStore, pingDatabase } from '@galvanic/db';
 import type { Logger } from '@galvanic/logging';
 import { pingMethod, type RpcClient } from '@galvanic/rpc';
 import { createApp } from './app';
@@ -27,19 +26,10 @@ export interface RunningApi {
 
 const READINESS_PING_TIMEOUT_MS = 2000;
 
-/** The data source as the `pg`-style queryable the lock helpers take. */
-function queryableOf(dataSource: DataSource): Queryable {
-  return {
-    query: async <R extends object>(text: string, values?: unknown[]) => ({
-      rows: (await dataSource.query(text, values)) as R[],
-    }),
-  };
-}
-
 /** Readiness: the database answers, and at least one live conductor answers an RPC ping. */
 function readinessChecks(deps: ApiServiceDependencies): ReadinessCheck[] {
   return [
-    { name: 'database', check: async () => void (await deps.dataSource.query('SELECT 1')) },
+    { name: 'database', check: () => pingDatabase(deps.dataSource) },
     {
       name: 'conductor',
       check: async () => {
@@ -62,13 +52,14 @@ function readinessChecks(deps: ApiServiceDependencies): ReadinessCheck[] {
 export async function startApi(deps: ApiServiceDependencies): Promise<RunningApi> {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'galvanic_api_' });
+  const nodes = new NodeStore(deps.dataSource, { withReservations: true });
   const app = createApp({
     logger: deps.logger,
     conductors: new ConductorStore(deps.dataSource, deps.config.conductor.heartbeat_timeout),
-    nodes: new NodeStore(deps.dataSource, { reservationSql: (id) => reservationColumnSql(id) }),
+    nodes,
     ports: new PortStore(deps.dataSource),
     chassis: new ChassisStore(deps.dataSource),
-    reservations: (ids) => reservationsOf(queryableOf(deps.dataSource), ids),
+    reservations: (ids) => nodes.reservations(ids),
     directory: deps.directory,
     rpc: deps.rpc,
     readiness: readinessChecks(deps),

@@ -3,7 +3,7 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import { ConductorDirectory, ConductorMembership } from '@galvanic/cluster';
 import { CONDUCTOR_CONTRACT_VERSION } from '@galvanic/conductor-api';
 import type { CoreConfig } from '@galvanic/config';
-import { ConductorStore, NodeStore, PortStore, poolOf } from '@galvanic/db';
+import { ConductorStore, NodeStore, PortStore, pingDatabase } from '@galvanic/db';
 import { NodeLocker } from '@galvanic/node-locks';
 import type { DriverRegistry } from '@galvanic/driver-loader';
 import type { Logger } from '@galvanic/logging';
@@ -18,7 +18,7 @@ import { registerDriverHandlers } from './handlers/drivers';
 import { registerNodeHandlers } from './handlers/nodes';
 import { registerProvisionHandler } from './handlers/provision';
 import { registerVendorHandlers } from './handlers/vendor';
-import { NodeTaskManager } from './nodes/manager';
+import { NodeTaskManager } from './nodes/task-manager';
 import { NodeOwnership } from './nodes/ownership';
 import { repairOrphanedNodes } from './periodic/orphans';
 import { PeriodicTask } from './periodic/periodic';
@@ -91,7 +91,6 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
   const nodeStore = new NodeStore(deps.dataSource);
   const tasks = new NodeTaskManager(nodeStore, deps.drivers, locker, logger, {
     ownership: new NodeOwnership(hostname, membership, directory, heartbeatIntervalMs, logger),
-    pool: poolOf(deps.dataSource),
   });
   registerDriverHandlers(rpc, deps.drivers);
   registerNodeHandlers(rpc, tasks, nodeStore, config);
@@ -99,7 +98,7 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
   registerVendorHandlers(rpc, tasks, deps.drivers);
 
   const powerSync = new PowerStateSync(
-    deps.dataSource,
+    nodeStore,
     directory,
     tasks,
     deps.drivers,
@@ -111,7 +110,7 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
     new PeriodicTask(
       'repair orphaned nodes',
       config.conductor.sync_local_state_interval,
-      async () => void (await repairOrphanedNodes(deps.dataSource, tasks, hostname, logger)),
+      async () => void (await repairOrphanedNodes(nodeStore, tasks, hostname, logger)),
       logger,
     ),
     new PeriodicTask(
@@ -181,7 +180,7 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
       port: config.conductor.status_port,
       registry,
       ready: async () => {
-        await deps.dataSource.query('SELECT 1');
+        await pingDatabase(deps.dataSource);
         if (!rpc.connected) throw new Error('not connected to the message bus');
       },
     });

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DataSource } from 'typeorm';
+import { createDataSource, NodeStore } from '@galvanic/db';
 import { StaleRequest } from '@galvanic/errors';
 import { silentLogger } from '@galvanic/logging';
 import { NodeLocker } from '@galvanic/node-locks';
@@ -11,13 +13,9 @@ import {
 } from '@galvanic/testing';
 import { admitRequest } from '../src/nodes/request-order';
 
-/** A connection per statement: enough for these few. */
-const pool = {
-  query: async (text: string, values: unknown[]) => ({
-    rows: await queryDatabase(database.url, text, values),
-  }),
-};
 let database: TestDatabase;
+let dataSource: DataSource;
+let store: NodeStore;
 
 describe('request order: an older request never runs after a newer one was accepted', () => {
   let locker: NodeLocker;
@@ -36,6 +34,9 @@ describe('request order: an older request never runs after a newer one was accep
       [randomUUID()],
     );
     nodeId = rows[0]!.id;
+    dataSource = createDataSource({ url: database.url, maxPoolSize: 2 });
+    await dataSource.initialize();
+    store = new NodeStore(dataSource);
     locker = new NodeLocker({
       connectionString: database.url,
       host: 'c1',
@@ -47,22 +48,23 @@ describe('request order: an older request never runs after a newer one was accep
 
   afterAll(async () => {
     await locker?.close();
+    await dataSource?.destroy();
     await database?.drop();
   });
 
   it('admits newer (or equal) issue times under the lock and refuses older ones with StaleRequest', async () => {
     const ref = { id: nodeId, ident: 'node-1' };
     await locker.withExclusiveLock(ref, async (lock) => {
-      await admitRequest(pool, lock, 2_000);
-      await expect(admitRequest(pool, lock, 1_000)).rejects.toBeInstanceOf(StaleRequest);
-      await admitRequest(pool, lock, 2_000);
+      await admitRequest(store, lock, 2_000);
+      await expect(admitRequest(store, lock, 1_000)).rejects.toBeInstanceOf(StaleRequest);
+      await admitRequest(store, lock, 2_000);
     });
     // A later holder sees what earlier ones accepted.
     await locker.withExclusiveLock(ref, async (lock) => {
-      await expect(admitRequest(pool, lock, 1_999)).rejects.toThrow(
+      await expect(admitRequest(store, lock, 1_999)).rejects.toThrow(
         'A newer request for node node-1 was already accepted; this older one was not run.',
       );
-      await admitRequest(pool, lock, 3_000);
+      await admitRequest(store, lock, 3_000);
     });
     const rows = await queryDatabase(
       database.url,
@@ -76,7 +78,7 @@ describe('request order: an older request never runs after a newer one was accep
     const token = lock.fenceToken;
     await lock.release();
     const forged = { ...lock, nodeId, node: 'node-1', fenceToken: token, signal: lock.signal };
-    await expect(admitRequest(pool, forged, 9_000)).rejects.toThrow('node-1');
+    await expect(admitRequest(store, forged, 9_000)).rejects.toThrow('node-1');
     const rows = await queryDatabase(
       database.url,
       'SELECT newest_request_issued_at::int AS newest FROM nodes',

@@ -6,38 +6,17 @@ import {
   setBootDeviceMethod,
   updateNodeMethod,
   validateNodeMethod,
-  type ValidationResult,
 } from '@galvanic/conductor-api';
 import type { CoreConfig } from '@galvanic/config';
 import type { NodeStore } from '@galvanic/db';
-import type {
-  HardwareInterface,
-  ManagementInterface,
-  PowerInterface,
-  PowerState,
-} from '@galvanic/driver-sdk';
-import { InvalidParameterValue, InvalidState, NodeNotFound } from '@galvanic/errors';
-import { assertCanDelete, targetPowerStateFor, type ProvisionState } from '@galvanic/node-states';
 import type { RpcServer } from '@galvanic/rpc';
-import type { NodeTaskManager } from '../nodes/manager';
-import { lockFence } from '../nodes/task';
-import { runPowerAction } from '../nodes/power';
+import type { NodeTaskManager } from '../nodes/task-manager';
+import { getBootDevice, setBootDevice, supportedBootDevices } from '../workflows/management';
+import { destroyNode, updateNode } from '../workflows/node-records';
+import { startPowerAction } from '../workflows/power';
+import { validateInterfaces } from '../workflows/validation';
 
-/** The kinds `GET /v1/nodes/{node}/validate` reports, in Ironic's order. */
-const VALIDATED_KINDS = [
-  'boot',
-  'deploy',
-  'management',
-  'network',
-  'power',
-  'bios',
-  'console',
-  'inspect',
-  'raid',
-  'rescue',
-  'storage',
-] as const;
-
+/** Node RPC: each call takes the lock it needs and runs its workflow. */
 export function registerNodeHandlers(
   rpc: RpcServer,
   tasks: NodeTaskManager,
@@ -46,88 +25,42 @@ export function registerNodeHandlers(
 ): void {
   rpc.register(updateNodeMethod, async (args, ctx) =>
     tasks.withExclusive(args, ctx, async (task) => {
-      await task.save(args.changes);
+      await updateNode(task, args.changes);
       return {};
     }),
   );
 
   rpc.register(destroyNodeMethod, async (args, ctx) =>
     tasks.withExclusive(args, ctx, async (task) => {
-      const node = task.node;
-      if (node.protected) {
-        throw new InvalidState(
-          `Node ${node.uuid} is protected and cannot be undeployed, rebuilt or deleted`,
-        );
-      }
-      assertCanDelete(node.uuid, node.provision_state as ProvisionState, node.maintenance);
-      if (!(await store.delete(node.id, lockFence(task.lock!)))) throw new NodeNotFound(node.uuid);
+      await destroyNode(task, store);
       return {};
     }),
   );
 
   rpc.register(changePowerStateMethod, async (args, ctx) => {
-    const target = args.target;
     const timeoutSeconds = args.timeout ?? config.conductor.power_state_change_timeout;
-    await tasks.startAsync(
-      args,
-      ctx,
-      async (task) => {
-        await task.interfaceOf<PowerInterface>('power').validate(task.context);
-        await task.save({ target_power_state: targetPowerStateFor(target), last_error: null });
-      },
-      (task) => runPowerAction(task, target, timeoutSeconds),
-      async (task, error) => {
-        await task.save({ target_power_state: null, last_error: error.message });
-      },
-    );
+    await startPowerAction(tasks, args, ctx, args.target, timeoutSeconds);
     return {};
   });
 
   rpc.register(setBootDeviceMethod, async (args, ctx) =>
     tasks.withExclusive(args, ctx, async (task) => {
-      const management = task.interfaceOf<ManagementInterface>('management');
-      await management.validate(task.context);
-      const supported = await management.getSupportedBootDevices(task.context);
-      if (!supported.includes(args.boot_device)) {
-        throw new InvalidParameterValue(`Invalid boot device ${args.boot_device} specified.`);
-      }
-      await management.setBootDevice(task.context, args.boot_device, args.persistent);
-      await task.save({});
+      await setBootDevice(task, args.boot_device, args.persistent);
       return {};
     }),
   );
 
   rpc.register(getBootDeviceMethod, async (args, ctx) =>
-    tasks.withShared(args, ctx, async (task) => {
-      const management = task.interfaceOf<ManagementInterface>('management');
-      await management.validate(task.context);
-      return management.getBootDevice(task.context);
-    }),
+    tasks.withShared(args, ctx, getBootDevice),
   );
 
   rpc.register(getSupportedBootDevicesMethod, async (args, ctx) =>
-    tasks.withShared(args, ctx, async (task) => {
-      const management = task.interfaceOf<ManagementInterface>('management');
-      return {
-        supported_boot_devices: [...(await management.getSupportedBootDevices(task.context))],
-      };
-    }),
+    tasks.withShared(args, ctx, async (task) => ({
+      supported_boot_devices: await supportedBootDevices(task),
+    })),
   );
 
   rpc.register(validateNodeMethod, async (args, ctx) =>
-    tasks.withShared(args, ctx, async (task) => {
-      const result: ValidationResult = {};
-      for (const kind of VALIDATED_KINDS) {
-        try {
-          await task.interfaceOf<HardwareInterface>(kind).validate(task.context);
-          result[kind] = { result: true };
-        } catch (error) {
-          result[kind] = { result: false, reason: (error as Error).message };
-        }
-      }
-      return result;
-    }),
+    tasks.withShared(args, ctx, validateInterfaces),
   );
 }
-
-export type { PowerState };

@@ -70,11 +70,14 @@ export async function runSteps(
         args: step.args ?? {},
       },
     });
-    const implementation = task.interfaceOf(step.interface as InterfaceKind) as unknown as Record<
-      string,
-      (context: typeof task.context, args: Record<string, unknown>) => unknown
-    >;
-    await implementation[step.step]!.call(implementation, task.context, step.args ?? {});
+    const implementation = task.interfaceOf(step.interface as InterfaceKind);
+    const run: unknown = Reflect.get(implementation, step.step);
+    if (typeof run !== 'function') {
+      throw new InvalidParameterValue(
+        `The ${step.interface} interface of node ${task.node.uuid} has no ${kind} step ${step.step}.`,
+      );
+    }
+    await Reflect.apply(run, implementation, [task.context, step.args ?? {}]);
   }
   await task.save({ [column]: {} });
 }

@@ -1,4 +1,10 @@
-import type { NodeFields, NodeRow, NodeStore, SqlFence } from '@galvanic/db';
+import {
+  heldLockFence,
+  type NodeFields,
+  type NodeRow,
+  type NodeStore,
+  type SqlFence,
+} from '@galvanic/db';
 import type { DriverRegistry } from '@galvanic/driver-loader';
 import {
   INTERFACE_KINDS,
@@ -11,7 +17,14 @@ import {
 } from '@galvanic/driver-sdk';
 import { DriverNotFound, NodeNotFound, UnsupportedDriverExtension } from '@galvanic/errors';
 import type { Logger } from '@galvanic/logging';
-import { stillHeldSql, type ExclusiveLock } from '@galvanic/node-locks';
+import type { ExclusiveLock } from '@galvanic/node-locks';
+import {
+  CLEANING,
+  fireEvent,
+  type ConductorEvent,
+  type ProvisionState,
+  type ProvisionTransition,
+} from '@galvanic/node-states';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isDatabaseConnectionFailure } from './database-faults';
 
@@ -21,7 +34,7 @@ const SAVE_RETRIES_WHILE_SESSION_UP = 40;
 
 /** The fence every write under an exclusive lock carries: it applies only while the lock is ours. */
 export function lockFence(lock: ExclusiveLock): SqlFence {
-  return (bind) => stillHeldSql('$1', bind(lock.fenceToken));
+  return heldLockFence(lock.fenceToken);
 }
 
 /** The interface implementation names of a node, by kind: its columns, else its type's defaults. */
@@ -89,6 +102,60 @@ export class NodeTask {
 
   get node(): NodeRow {
     return this.current;
+  }
+
+  get provisionState(): ProvisionState {
+    return this.current.provision_state as ProvisionState;
+  }
+
+  get targetProvisionState(): ProvisionState | null {
+    return this.current.target_provision_state as ProvisionState | null;
+  }
+
+  /** Saves the node in the state and target a transition leads to, with `changes`. */
+  async moveTo(transition: ProvisionTransition, changes: NodeFields = {}): Promise<void> {
+    await this.save({
+      ...changes,
+      provision_state: transition.next,
+      target_provision_state: transition.target,
+      provision_updated_at: new Date(),
+    });
+  }
+
+  /**
+   * Ironic's `task.process_event(event)` as the conductor's work fires it (done, fail, clean,
+   * manage): the node moves by the state machine's edge from its current state and is saved with
+   * `changes`. Throws `InvalidState` when the state has no such edge.
+   */
+  async processEvent(
+    event: ConductorEvent,
+    options: { automatedClean?: boolean; changes?: NodeFields } = {},
+  ): Promise<void> {
+    const transition = fireEvent(this.provisionState, event, {
+      currentTarget: this.targetProvisionState,
+      automatedClean: options.automatedClean,
+    });
+    await this.moveTo(transition, options.changes);
+  }
+
+  /**
+   * Records a failure of the node's work: the node moves to its state's failure state with
+   * `last_error` and without a current step, in one write. A state with no failure edge keeps
+   * its state, gets `last_error`, and the `InvalidState` is thrown for the caller to report.
+   */
+  async fail(reason: string): Promise<void> {
+    const step = this.provisionState === CLEANING ? 'clean_step' : 'deploy_step';
+    const changes: NodeFields = { last_error: reason, [step]: {} };
+    let transition: ProvisionTransition;
+    try {
+      transition = fireEvent(this.provisionState, 'fail', {
+        currentTarget: this.targetProvisionState,
+      });
+    } catch (error) {
+      await this.save(changes);
+      throw error;
+    }
+    await this.moveTo(transition, changes);
   }
 
   /** The implementation of one kind the node uses; refuses a kind its driver leaves out. */

@@ -2,15 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { NodeStore } from '@galvanic/db';
 import { NodeLocked } from '@galvanic/errors';
 import type { Logger } from '@galvanic/logging';
-import { RESERVATIONS_SQL } from '@galvanic/node-locks';
-import {
-  failureStateOnTakeover,
-  fireEvent,
-  STUCK_STATES_TREATED_AS_FAIL,
-  type ProvisionState,
-} from '@galvanic/node-states';
-import type { DataSource } from 'typeorm';
-import type { NodeTaskManager } from '../nodes/manager';
+import { failureStateOnTakeover, STUCK_STATES_TREATED_AS_FAIL } from '@galvanic/node-states';
+import type { NodeTaskManager } from '../nodes/task-manager';
 
 /**
  * How long a node must stay unlocked in a transient state to count as orphaned: a conductor whose
@@ -28,21 +21,14 @@ export const ORPHAN_CONFIRM_DELAY_MS = 2_000;
  * a node over.
  */
 export async function repairOrphanedNodes(
-  dataSource: DataSource,
+  store: NodeStore,
   tasks: NodeTaskManager,
   host: string,
   logger: Logger,
   confirmAfterMs = ORPHAN_CONFIRM_DELAY_MS,
 ): Promise<number> {
   const stuck = [...STUCK_STATES_TREATED_AS_FAIL];
-  const unlockedInTransientStates = async () =>
-    (await dataSource.query(
-      `WITH reservations AS (${RESERVATIONS_SQL})
-       SELECT n.id, n.uuid FROM nodes n
-       WHERE (n.provision_state = ANY($1) OR n.target_power_state IS NOT NULL)
-         AND NOT EXISTS (SELECT 1 FROM reservations r WHERE r.node_id = n.id)`,
-      [stuck],
-    )) as { id: number; uuid: string }[];
+  const unlockedInTransientStates = () => store.unlockedInTransientStates(stuck);
   const seen = await unlockedInTransientStates();
   if (seen.length === 0) return 0;
   await sleep(confirmAfterMs);
@@ -56,22 +42,16 @@ export async function repairOrphanedNodes(
         { requestId: 'periodic-repair' },
         async (task) => {
           const node = task.node;
-          const state = node.provision_state as ProvisionState;
-          // The state's fail edge, with the target Ironic's machine gives it.
-          const failed = failureStateOnTakeover(state)
-            ? fireEvent(state, 'fail', {
-                currentTarget: node.target_provision_state as ProvisionState | null,
-              })
-            : undefined;
-          if (failed) {
-            await task.save({
-              provision_state: failed.next,
-              target_provision_state: failed.target,
-              provision_updated_at: new Date(),
-              clean_step: {},
-              deploy_step: {},
-              last_error: `${orphaned(host, state)}; the operation did not complete.`,
-              ...(node.target_power_state ? { target_power_state: null } : {}),
+          const state = task.provisionState;
+          if (failureStateOnTakeover(state)) {
+            // The state's fail edge, with the target Ironic's machine gives it.
+            await task.processEvent('fail', {
+              changes: {
+                clean_step: {},
+                deploy_step: {},
+                last_error: `${orphaned(host, state)}; the operation did not complete.`,
+                ...(node.target_power_state ? { target_power_state: null } : {}),
+              },
             });
           } else if (node.target_power_state) {
             await task.save({
@@ -107,5 +87,3 @@ function orphaned(host: string, what: string): string {
     `on it had stopped, or had lost its database session and the lock with it`
   );
 }
-
-export type { NodeStore };

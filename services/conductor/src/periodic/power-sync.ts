@@ -1,34 +1,23 @@
 import type { ConductorDirectory } from '@galvanic/cluster';
 import type { CoreConfig } from '@galvanic/config';
-import type { PowerInterface, PowerState } from '@galvanic/driver-sdk';
+import type { NodeStore, PowerSyncCandidate } from '@galvanic/db';
 import type { DriverRegistry } from '@galvanic/driver-loader';
 import { NodeLocked } from '@galvanic/errors';
 import type { Logger } from '@galvanic/logging';
-import { RESERVATIONS_SQL } from '@galvanic/node-locks';
 import { TRANSIENT_STATES } from '@galvanic/node-states';
-import type { DataSource } from 'typeorm';
-import type { NodeTaskManager } from '../nodes/manager';
-
-interface Candidate {
-  id: number;
-  uuid: string;
-  driver: string;
-  conductor_group: string;
-}
+import type { NodeTaskManager } from '../nodes/task-manager';
+import { syncPowerState } from '../workflows/power-sync';
 
 /**
- * Ironic's power-state sync: each conductor reads, through the BMC, the power state of exactly its
- * share of the nodes (the hash ring), skipping nodes in maintenance, in transient states or
- * locked by anyone — without waiting for them. A state that differs from the recorded one is
- * recorded (or, with force_power_state_during_sync, the node is put back into the recorded
- * state); a node whose BMC cannot be read power_state_sync_max_retries times in a row goes into
- * maintenance with fault "power failure".
+ * Ironic's power-state sync pass: each conductor syncs (see `syncPowerState`) exactly its share of
+ * the nodes (the hash ring), skipping nodes in maintenance, in transient states or locked by
+ * anyone — without waiting for them. It keeps, per node, how many syncs in a row failed.
  */
 export class PowerStateSync {
   private readonly failures = new Map<number, number>();
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly store: NodeStore,
     private readonly directory: ConductorDirectory,
     private readonly tasks: NodeTaskManager,
     private readonly drivers: DriverRegistry,
@@ -41,27 +30,21 @@ export class PowerStateSync {
   async runOnce(): Promise<number> {
     const started = performance.now();
     await this.directory.refresh();
-    const types = [...this.drivers.hardwareTypes.keys()];
-    const rows = (await this.dataSource.query(
-      `WITH reservations AS (${RESERVATIONS_SQL})
-       SELECT n.id, n.uuid, n.driver, n.conductor_group,
-              EXISTS (SELECT 1 FROM reservations r WHERE r.node_id = n.id) AS locked
-       FROM nodes n
-       WHERE NOT n.maintenance AND n.driver = ANY($1) AND NOT (n.provision_state = ANY($2))
-         AND n.target_power_state IS NULL`,
-      [types, [...TRANSIENT_STATES]],
-    )) as (Candidate & { locked: boolean })[];
-    const owned = rows.filter((row) => {
+    const candidates = await this.store.powerSyncCandidates(
+      [...this.drivers.hardwareTypes.keys()],
+      [...TRANSIENT_STATES],
+    );
+    const owned = candidates.filter((node) => {
       try {
         return (
-          this.directory.hostForNode(row.uuid, row.driver, row.conductor_group) === this.hostname
+          this.directory.hostForNode(node.uuid, node.driver, node.conductor_group) === this.hostname
         );
       } catch {
         return false;
       }
     });
     // Locked nodes are busy with a task that knows their power state better: skipped, not waited on.
-    const mine = owned.filter((row) => !row.locked);
+    const mine = owned.filter((node) => !node.locked);
     let next = 0;
     const worker = async () => {
       while (next < mine.length) await this.syncOne(mine[next++]!);
@@ -75,58 +58,26 @@ export class PowerStateSync {
     return mine.length;
   }
 
-  private async syncOne(candidate: Candidate): Promise<void> {
+  private async syncOne(candidate: PowerSyncCandidate): Promise<void> {
     try {
-      await this.tasks.withExclusive(
+      const failed = await this.tasks.withExclusive(
         { node_id: candidate.id, node_uuid: candidate.uuid },
         { requestId: 'power-sync' },
-        async (task) => {
-          const node = task.node;
-          if (node.maintenance || node.target_power_state) return;
-          const power = task.interfaceOf<PowerInterface>('power');
-          let actual: PowerState;
-          try {
-            actual = await power.getPowerState(task.context);
-          } catch (error) {
-            const count = (this.failures.get(node.id) ?? 0) + 1;
-            this.failures.set(node.id, count);
-            this.logger.warn('power state sync could not read the power state', {
-              node: node.uuid,
-              attempt: count,
-              reason: (error as Error).message,
-            });
-            if (count > this.config.power_state_sync_max_retries) {
-              this.failures.delete(node.id);
-              await task.save({
-                maintenance: true,
-                fault: 'power failure',
-                maintenance_reason: `During sync_power_state, max retries exceeded for node ${node.uuid}, node state ${node.power_state} does not match expected state 'None'. Updating DB state to 'None' Switching node to maintenance mode. Error: ${(error as Error).message}`,
-              });
-            }
-            return;
-          }
-          this.failures.delete(node.id);
-          if (node.power_state === actual) return;
-          if (node.power_state && this.config.force_power_state_during_sync) {
-            this.logger.warn('power state sync puts the node back into its recorded state', {
-              node: node.uuid,
-              found: actual,
-              recorded: node.power_state,
-            });
-            await power.setPowerState(task.context, node.power_state as PowerState);
-            return;
-          }
-          if (node.power_state) {
-            this.logger.warn('power state sync records the state found', {
-              node: node.uuid,
-              found: actual,
-              recorded: node.power_state,
-            });
-          }
-          await task.save({ power_state: actual });
-        },
+        (task) =>
+          syncPowerState(task, this.failures.get(candidate.id) ?? 0, {
+            maxRetries: this.config.power_state_sync_max_retries,
+            force: this.config.force_power_state_during_sync,
+            powerChangeTimeoutSeconds: this.config.power_state_change_timeout,
+            logger: this.logger,
+          }),
         1,
       );
+      if (failed === 0 || failed > this.config.power_state_sync_max_retries) {
+        // In agreement, or given up on (the node is in maintenance): counting starts again.
+        this.failures.delete(candidate.id);
+      } else {
+        this.failures.set(candidate.id, failed);
+      }
     } catch (error) {
       if (error instanceof NodeLocked) return;
       this.logger.warn('power state sync failed for a node', {

@@ -1,15 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import type { PortStore } from '@galvanic/db';
-import type { InspectionResult } from '@galvanic/driver-sdk';
+import type { InspectInterface, InspectionResult } from '@galvanic/driver-sdk';
 import { MACAlreadyExists } from '@galvanic/errors';
-import type { NodeTask } from './task';
+import type { NodeTask } from '../nodes/task';
+
+/**
+ * `inspecting`: the inspect interface inspects the hardware, what it found is recorded, and the
+ * times are recorded around it.
+ */
+export async function inspectHardware(task: NodeTask, ports: PortStore): Promise<void> {
+  await task.save({ inspection_started_at: new Date(), inspection_finished_at: null });
+  const found = await task.interfaceOf<InspectInterface>('inspect').inspectHardware(task.context);
+  if (found) await recordInspection(task, ports, found);
+  await task.save({ inspection_finished_at: new Date() });
+  await task.processEvent('done');
+}
 
 /**
  * Records what an inspect interface found, as Ironic's inspection utilities do: the properties
  * are merged into the node's, and a port is created for each MAC address the node has no port
  * for. A MAC that belongs to another node is logged and skipped.
  */
-export async function recordInspection(
+async function recordInspection(
   task: NodeTask,
   ports: PortStore,
   found: InspectionResult,

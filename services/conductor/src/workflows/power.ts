@@ -1,12 +1,40 @@
 import type { PowerInterface, PowerState } from '@galvanic/driver-sdk';
 import {
+  targetPowerStateFor,
   POWER_OFF,
   POWER_ON,
   REBOOT,
   SOFT_POWER_OFF,
   type PowerTarget,
 } from '@galvanic/node-states';
-import type { NodeTask } from './task';
+import type { NodeTask } from '../nodes/task';
+import type { CallOrigin, NodeIdent, NodeTaskManager } from '../nodes/task-manager';
+
+/**
+ * `change_node_power_state`: under the node's lock the power interface validates and the target
+ * power state is recorded, and the caller is answered; the action then runs in the background,
+ * and a failure clears the target and is recorded in last_error.
+ */
+export async function startPowerAction(
+  tasks: NodeTaskManager,
+  node: NodeIdent,
+  call: CallOrigin,
+  target: PowerTarget,
+  timeoutSeconds: number,
+): Promise<void> {
+  await tasks.startAsync(
+    node,
+    call,
+    async (task) => {
+      await task.interfaceOf<PowerInterface>('power').validate(task.context);
+      await task.save({ target_power_state: targetPowerStateFor(target), last_error: null });
+    },
+    (task) => runPowerAction(task, target, timeoutSeconds),
+    async (task, error) => {
+      await task.save({ target_power_state: null, last_error: error.message });
+    },
+  );
+}
 
 /** The power state a node is in once an action completed. */
 function stateAfter(target: PowerTarget): PowerState {

@@ -3,6 +3,7 @@ import type { DriverRegistry } from '@galvanic/driver-loader';
 import { NodeNotFound } from '@galvanic/errors';
 import { runWithLogContext, type Logger } from '@galvanic/logging';
 import type { ExclusiveLock, NodeLocker } from '@galvanic/node-locks';
+import type { ProvisionTransition } from '@galvanic/node-states';
 import type { NodeOwnership } from './ownership';
 import { admitRequest } from './request-order';
 import { NodeTask } from './task';
@@ -26,8 +27,6 @@ export interface CallOrigin {
 /** The checks a routed call passes before anything runs on its node. */
 export interface CallAdmission {
   ownership: NodeOwnership;
-  /** Where the newest accepted issue time of each node is recorded. */
-  pool: Parameters<typeof admitRequest>[0];
 }
 
 /**
@@ -63,7 +62,7 @@ export class NodeTaskManager {
     if (call.issuedAt !== undefined && call.deadline !== undefined) {
       const routed = { issuedAt: call.issuedAt, deadline: call.deadline };
       await this.admission.ownership.assertOwner(row, routed);
-      if (lock) await admitRequest(this.admission.pool, lock, routed.issuedAt);
+      if (lock) await admitRequest(this.store, lock, routed.issuedAt);
     }
     const requestId = call.requestId;
     const signal = lock
@@ -165,6 +164,30 @@ export class NodeTaskManager {
       }
     });
     this.track(running);
+  }
+
+  /**
+   * The one way a request moves a node through the provisioning state machine, as Ironic's
+   * `task.process_event(event, callback=work)`: under the node's exclusive lock, `transition`
+   * checks the request is allowed in the node's state (and validates what it needs), the node
+   * moves to the transient state the transition leads to and is saved, and the caller is
+   * answered; `work` then runs in the background under the same lock and moves the node on with
+   * `task.processEvent`. Should it fail, the node goes to its state's failure state with
+   * `last_error`.
+   */
+  async processEvent(
+    ref: NodeIdent,
+    call: CallOrigin,
+    transition: (task: NodeTask) => Promise<ProvisionTransition>,
+    work: (task: NodeTask) => Promise<void>,
+  ): Promise<void> {
+    await this.startAsync(
+      ref,
+      call,
+      async (task) => task.moveTo(await transition(task), { last_error: null }),
+      work,
+      (task, error) => task.fail(error.message),
+    );
   }
 
   /**

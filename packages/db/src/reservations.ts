@@ -1,4 +1,4 @@
-import { DEFAULT_APPLICATION_NAME_PREFIX, reservationsSql } from './sql';
+import { DEFAULT_APPLICATION_NAME_PREFIX, reservationsSql } from './node-lock-sql';
 
 /**
  * Anything that runs a parameterized query with `$n` placeholders: a `pg` Pool, Client or

@@ -1,0 +1,28 @@
+import type { DriverRegistry } from '@galvanic/driver-loader';
+import { CLEANING, completionEvent } from '@galvanic/node-states';
+import { automaticSteps, checkRequestedSteps, runSteps } from '../nodes/steps';
+import type { NodeTask } from '../nodes/task';
+
+export interface CleaningOptions {
+  drivers: DriverRegistry;
+  /** Whether automated cleaning runs for the node (its own setting, else the conductor's). */
+  automatedClean: boolean;
+  /** Manual cleaning's steps; automated cleaning runs the steps the interfaces enable. */
+  requestedSteps?: readonly Record<string, unknown>[];
+}
+
+/**
+ * `cleaning`: manual cleaning runs the requested steps and ends in `manageable`; automated
+ * cleaning runs the steps with a priority above zero (none when it is off) and ends in
+ * `available`.
+ */
+export async function cleanNode(task: NodeTask, options: CleaningOptions): Promise<void> {
+  const { drivers, requestedSteps } = options;
+  const steps = requestedSteps
+    ? checkRequestedSteps(drivers, task, 'clean', requestedSteps)
+    : options.automatedClean
+      ? automaticSteps(drivers, task, 'clean')
+      : [];
+  await runSteps(task, 'clean', steps);
+  await task.processEvent(completionEvent(CLEANING, task.targetProvisionState));
+}

@@ -1,0 +1,89 @@
+import type { ProvisionArgs } from '@galvanic/conductor-api';
+import type { PortStore } from '@galvanic/db';
+import type { DriverRegistry } from '@galvanic/driver-loader';
+import {
+  requestTransition,
+  ADOPTING,
+  CLEANING,
+  DELETING,
+  DEPLOYING,
+  INSPECTING,
+  RESCUING,
+  UNRESCUING,
+  VERIFYING,
+} from '@galvanic/node-states';
+import type { CallOrigin, NodeTaskManager } from '../nodes/task-manager';
+import type { NodeTask } from '../nodes/task';
+import { adoptNode } from './adoption';
+import { cleanNode } from './cleaning';
+import { deployNode, tearDownNode, validateDeploy } from './deployments';
+import { inspectHardware } from './inspection';
+import { rescueNode, unrescueNode } from './rescue';
+import { verifyNode } from './verification';
+
+/**
+ * Provisioning actions (`do_provisioning_action`) as Ironic's conductor runs them: the request
+ * moves the node into a transient state under its lock and is answered; the workflow of that
+ * state then runs and moves the node on, or into the failure state with last_error.
+ */
+export class ProvisioningWorkflows {
+  constructor(
+    private readonly tasks: NodeTaskManager,
+    private readonly drivers: DriverRegistry,
+    /** Where inspection records the ports it finds. */
+    private readonly ports: PortStore,
+    /** `[conductor] automated_clean`: for nodes whose own `automated_clean` is unset. */
+    private readonly automatedCleanDefault: boolean,
+  ) {}
+
+  async start(request: ProvisionArgs, call: CallOrigin): Promise<void> {
+    await this.tasks.processEvent(
+      request,
+      call,
+      async (task) => {
+        const transition = requestTransition(task.provisionState, request.target, task.node.uuid, {
+          maintenance: task.node.maintenance,
+          currentTarget: task.targetProvisionState,
+          automatedClean: this.automatedCleanOf(task),
+        });
+        if (transition.next === DEPLOYING) await validateDeploy(task);
+        return transition;
+      },
+      (task) => this.runWorkflowOf(task, request),
+    );
+  }
+
+  private automatedCleanOf(task: NodeTask): boolean {
+    return task.node.automated_clean ?? this.automatedCleanDefault;
+  }
+
+  /** The workflow of the transient state the request moved the node into. */
+  private async runWorkflowOf(task: NodeTask, request: ProvisionArgs): Promise<void> {
+    const automatedClean = this.automatedCleanOf(task);
+    switch (task.provisionState) {
+      case VERIFYING:
+        return verifyNode(task);
+      case INSPECTING:
+        return inspectHardware(task, this.ports);
+      case CLEANING:
+        return cleanNode(task, {
+          drivers: this.drivers,
+          automatedClean,
+          requestedSteps: request.clean_steps,
+        });
+      case DEPLOYING:
+        return deployNode(task, this.drivers, request.deploy_steps);
+      case DELETING:
+        return tearDownNode(task, this.drivers, automatedClean);
+      case ADOPTING:
+        return adoptNode(task);
+      case RESCUING:
+        return rescueNode(task);
+      case UNRESCUING:
+        return unrescueNode(task);
+      default:
+        // Stable states (manage from clean failed, abort into a failure state) need no work.
+        return;
+    }
+  }
+}
