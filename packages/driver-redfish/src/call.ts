@@ -1,4 +1,9 @@
-import { GalvanicError, sleepUnlessAborted, type TaskContext } from '@galvanic/driver-sdk';
+import {
+  GalvanicError,
+  sleepUnlessAborted,
+  untilAborted,
+  type TaskContext,
+} from '@galvanic/driver-sdk';
 import {
   RedfishAuthError,
   RedfishConnectionError,
@@ -76,29 +81,4 @@ export function translate(error: unknown, task: TaskContext, what: string): Erro
     );
   }
   return new RedfishFailure(`${what} on node ${node}: ${detail}`);
-}
-
-/** The operation's result, or the signal's reason as soon as it aborts (the operation is left to finish alone). */
-function untilAborted<T>(operation: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    operation.catch(() => undefined);
-    return Promise.reject(signal.reason as Error);
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
-      operation.catch(() => undefined);
-      reject(signal.reason as Error);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    operation.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error as Error);
-      },
-    );
-  });
 }

@@ -72,3 +72,4 @@ export {
 } from './options';
 export * from './errors';
 export { interfaceClassProblem, hardwareTypeClassProblem } from './contract';
+export { untilAborted } from './abort';
