@@ -103,10 +103,12 @@ describe("Ironic's node API (in-process environment, two conductors)", () => {
       return result;
     };
     /**
-     * Ironic creates a node below API 1.11 in `available` (shown as null below 1.2); Galvanic
-     * creates it in `enroll`, a bug: the field is left out for that node until it is fixed.
+     * A node created below API 1.11 starts `available`, as in Ironic, but Galvanic does not yet
+     * show `available` as null below 1.2 the way Ironic does (sample 31's and 33's null).
      */
     const withoutOldNodeState = (recorded: Json, ours: Json) => {
+      expect(recorded.provision_state).toBeNull();
+      expect(ours.provision_state).toBe('available');
       delete recorded.provision_state;
       delete ours.provision_state;
     };
@@ -131,13 +133,10 @@ describe("Ironic's node API (in-process environment, two conductors)", () => {
     });
 
     it('33-42: lists, fields, detail, names and versions', async () => {
-      for (const name of [
-        '33-get-nodes-nover.json',
-        '34-get-nodes-maxver.json',
-        '37-get-nodes-detail-maxver.json',
-        '38-get-nodes-detail-nover.json',
-      ])
+      for (const name of ['33-get-nodes-nover.json', '38-get-nodes-detail-nover.json'])
         await replayMatches(name, { differ: secondNodeWithoutState });
+      for (const name of ['34-get-nodes-maxver.json', '37-get-nodes-detail-maxver.json'])
+        await replayMatches(name);
       await replayMatches('35-get-nodes-limit1-maxver.json', {
         // Galvanic's next link repeats the query as sent (http/collection.ts, nextLink); Ironic
         // spells out its default sort and fields. Both lead to the same page.

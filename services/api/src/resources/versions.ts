@@ -9,6 +9,7 @@ export const MINOR_5_NODE_NAME = 5;
 export const MINOR_6_INSPECT_STATE = 6;
 export const MINOR_7_NODE_CLEAN = 7;
 export const MINOR_8_FETCHING_SUBSET_OF_FIELDS = 8;
+export const MINOR_11_ENROLL_STATE = 11;
 export const MINOR_12_RAID_CONFIG = 12;
 export const MINOR_14_LINKS_NODESTATES_DRIVERPROPERTIES = 14;
 export const MINOR_18_PORT_INTERNAL_INFO = 18;

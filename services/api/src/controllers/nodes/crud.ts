@@ -9,6 +9,7 @@ import { methodNotAllowed } from '../../http/errors';
 import type { DeclaredFilters } from '../../resources/query';
 import { ResourceHandlers } from '../../resources/router';
 import { booleanWord, uuidArgument } from '../../resources/rules';
+import * as v from '../../resources/versions';
 import { findNode, isValidNodeName } from './identity';
 import { resolveInterfaces } from './interfaces';
 import type { NodeOwners } from './owner';
@@ -66,10 +67,14 @@ function checkCreate(req: Request, body: unknown): Record<string, unknown> {
   return values;
 }
 
-/** A new node's row: interfaces resolved by live conductors, the chassis by its UUID. */
+/**
+ * A new node's row: interfaces resolved by live conductors, the chassis by its UUID. Before
+ * 1.11 a node starts `available`, as Ironic's did before the enroll state.
+ */
 async function saveNewNode(
   deps: NodeCrudDependencies,
   values: Record<string, unknown>,
+  minor: number,
 ): Promise<NodeRow> {
   const uuid = typeof values.uuid === 'string' ? values.uuid.toLowerCase() : randomUUID();
   const driver = values.driver as string;
@@ -85,6 +90,7 @@ async function saveNewNode(
     driver,
     conductor_group: group,
     ...(chassisId === null ? {} : { chassis_id: chassisId }),
+    ...(minor < v.MINOR_11_ENROLL_STATE ? { provision_state: 'available' } : {}),
   });
   row.reservation = null; // nobody can hold the lock of a node that did not exist a moment ago
   return row;
@@ -109,7 +115,10 @@ export function nodeHandlers(
       filters: (req, declared, parent) => nodeFilters(req, declared, deps.chassis, parent),
       context: (_req, rows, fields) => deps.views.context(rows, fields),
       computed: nodeComputedField,
-      create: { check: checkCreate, save: (_req, values) => saveNewNode(deps, values) },
+      create: {
+        check: checkCreate,
+        save: (req, values) => saveNewNode(deps, values, req.apiVersion.minor),
+      },
     },
     { publicEndpoint: deps.publicEndpoint },
   );
