@@ -4,6 +4,7 @@
  * never with bare numbers.
  */
 export const MINOR_1_INITIAL_VERSION = 1;
+export const MINOR_2_AVAILABLE_STATE = 2;
 export const MINOR_3_DRIVER_INTERNAL_INFO = 3;
 export const MINOR_5_NODE_NAME = 5;
 export const MINOR_6_INSPECT_STATE = 6;

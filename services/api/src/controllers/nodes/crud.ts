@@ -113,7 +113,7 @@ export function nodeHandlers(
       },
       find: (req, ident) => findNode(req, deps.nodes, ident, true),
       filters: (req, declared, parent) => nodeFilters(req, declared, deps.chassis, parent),
-      context: (_req, rows, fields) => deps.views.context(rows, fields),
+      context: (req, rows, fields) => deps.views.context(rows, fields, req.apiVersion.minor),
       computed: nodeComputedField,
       create: {
         check: checkCreate,

@@ -69,7 +69,8 @@ export const NODE_RESOURCE = compileResource({
     maintenance_reason: { since: v.MINOR_1_INITIAL_VERSION },
     power_state: { since: v.MINOR_1_INITIAL_VERSION },
     properties: { since: v.MINOR_1_INITIAL_VERSION, write: 'create-and-patch', types: object },
-    provision_state: { since: v.MINOR_1_INITIAL_VERSION },
+    // Computed: before 1.2 Ironic shows `available` as null (its old NOSTATE).
+    provision_state: { since: v.MINOR_1_INITIAL_VERSION, show: 'computed' },
     provision_updated_at: { since: v.MINOR_1_INITIAL_VERSION, show: 'timestamp' },
     reservation: { since: v.MINOR_1_INITIAL_VERSION, show: 'computed' },
     target_power_state: { since: v.MINOR_1_INITIAL_VERSION },

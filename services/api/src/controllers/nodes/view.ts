@@ -5,6 +5,7 @@ import { fieldsAt } from '../../resources/declaration';
 import { renderResource, type ComputedField } from '../../resources/render';
 import type { NodeOwners } from './owner';
 import { NODE_RESOURCE } from './resource';
+import { MINOR_2_AVAILABLE_STATE } from '../../resources/versions';
 
 /** Which host holds each node's exclusive lock now. */
 export type ReservationLookup = (
@@ -16,6 +17,8 @@ export interface NodeRenderContext {
   reservations: ReadonlyMap<number, string>;
   chassisUuids: ReadonlyMap<number, string>;
   owners: NodeOwners;
+  /** The request's microversion (1.N). */
+  minor: number;
 }
 
 const NONE: ReadonlyMap<number, string> = new Map();
@@ -34,6 +37,10 @@ export const nodeComputedField: ComputedField<NodeRow, NodeRenderContext> = (
         : (context.reservations.get(row.id) ?? null);
     case 'conductor':
       return context.owners.conductorOf(row);
+    case 'provision_state':
+      return row.provision_state === 'available' && context.minor < MINOR_2_AVAILABLE_STATE
+        ? null
+        : row.provision_state;
     case 'chassis_uuid':
       return row.chassis_id === null || row.chassis_id === undefined
         ? null
@@ -58,7 +65,11 @@ export class NodeViews {
   constructor(private readonly deps: NodeViewDependencies) {}
 
   /** What rendering these rows with these fields needs, read in at most one statement each. */
-  async context(rows: readonly NodeRow[], fields: readonly string[]): Promise<NodeRenderContext> {
+  async context(
+    rows: readonly NodeRow[],
+    fields: readonly string[],
+    minor: number,
+  ): Promise<NodeRenderContext> {
     const unreserved = fields.includes('reservation')
       ? rows.filter((row) => row.reservation === undefined).map((row) => row.id)
       : [];
@@ -69,7 +80,7 @@ export class NodeViews {
       unreserved.length > 0 ? this.deps.reservations(unreserved) : NONE,
       chassisIds.length > 0 ? this.deps.chassis.uuidsOf(chassisIds) : NONE,
     ]);
-    return { reservations, chassisUuids, owners: this.deps.owners };
+    return { reservations, chassisUuids, owners: this.deps.owners, minor };
   }
 
   async render(
@@ -77,7 +88,7 @@ export class NodeViews {
     rows: readonly NodeRow[],
     fields: readonly string[],
   ): Promise<Record<string, unknown>[]> {
-    const context = await this.context(rows, fields);
+    const context = await this.context(rows, fields, req.apiVersion.minor);
     const base = baseUrl(req, this.deps.publicEndpoint);
     return rows.map((row) =>
       renderResource(NODE_RESOURCE, row, fields, { base, context }, nodeComputedField),
