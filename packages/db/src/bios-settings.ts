@@ -47,10 +47,17 @@ const SELECT_LIST = `node_id, name, value, attribute_type, allowable_values,
   lower_bound::float8 AS lower_bound, max_length, min_length, read_only, reset_required, "unique",
   upper_bound::float8 AS upper_bound, created_at, updated_at`;
 
+/** A value as Ironic's string field keeps it: Python's `str`, so booleans are `True`/`False`. */
+function textOf(value: string | number | boolean | null): string | null {
+  if (value === null) return null;
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  return String(value);
+}
+
 function recordOf(setting: BiosSettingInput): Record<string, unknown> {
   return {
     name: setting.name,
-    value: setting.value === null ? null : String(setting.value),
+    value: textOf(setting.value),
     attribute_type: setting.attribute_type ?? null,
     allowable_values: setting.allowable_values ?? null,
     lower_bound: setting.lower_bound ?? null,

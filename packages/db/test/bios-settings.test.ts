@@ -33,7 +33,7 @@ describe('BiosSettingStore', () => {
     ]);
     const first = await store.list(node.id);
     expect(first.map((s) => [s.name, s.value])).toEqual([
-      ['A', 'true'],
+      ['A', 'True'],
       ['B', '1'],
       ['C', null],
     ]);
