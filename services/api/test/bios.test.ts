@@ -158,6 +158,9 @@ describe("Ironic's node BIOS API (in-process environment, fake-hardware)", () =>
     const missing = await call('GET', '/v1/nodes/bios-1/bios/NoSuchSetting');
     expect(missing.status).toBe(404);
     expect(fault(missing)).toBe(`Node ${uuid} doesn't have a BIOS setting 'NoSuchSetting'`);
+    const badName = await call('GET', '/v1/nodes/no-such-node/bios/a%20b');
+    expect(badName.status).toBe(400);
+    expect(fault(badName)).toBe('Expected name for setting_name: a b');
     expect((await call('POST', `/v1/nodes/${uuid}/bios`, { body: {} })).status).toBe(405);
   });
 

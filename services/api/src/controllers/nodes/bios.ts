@@ -4,7 +4,7 @@ import { BiosSettingNotFound, InvalidParameterValue } from '@galvanic/errors';
 import { singleQueryParam } from '../../http/collection';
 import { methodNotAllowed, notFound } from '../../http/errors';
 import { baseUrl, ironicTimestamp, resourceLinks } from '../../http/links';
-import { booleanArgument, pythonRepr } from '../../resources/rules';
+import { booleanArgument, hasLogicalNameCharacters, pythonRepr } from '../../resources/rules';
 import { MINOR_40_BIOS_INTERFACE, MINOR_74_BIOS_REGISTRY } from '../../resources/versions';
 import { findNode } from './identity';
 
@@ -116,8 +116,11 @@ export function nodeBiosRouter(deps: NodeBiosDependencies): Router {
   router
     .route('/:name')
     .get(async (req, res) => {
-      const node = await findNode(req, deps.nodes, identOf(req));
       const name = String(req.params.name);
+      // Ironic's `args.name`, checked before the node is looked up.
+      if (name.length > 255 || !hasLogicalNameCharacters(name))
+        throw new InvalidParameterValue(`Expected name for setting_name: ${name}`);
+      const node = await findNode(req, deps.nodes, identOf(req));
       const setting = await deps.biosSettings.get(node.id, name);
       if (!setting) throw new BiosSettingNotFound(node.uuid, name);
       const fields = allowsRegistry(req) ? FIELDS_WITH_REGISTRY : DEFAULT_FIELDS;
