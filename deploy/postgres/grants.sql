@@ -29,3 +29,7 @@ GRANT SELECT ON ports TO galvanic_conductor;
 GRANT SELECT, INSERT, UPDATE ON conductors TO galvanic_conductor;
 GRANT SELECT, INSERT, DELETE ON conductor_hardware_interfaces TO galvanic_conductor;
 GRANT USAGE ON SEQUENCE conductors_id_seq, conductor_hardware_interfaces_id_seq TO galvanic_conductor;
+
+-- Each node's BIOS settings: a conductor caches them under the node's lock, the api shows them.
+GRANT SELECT ON bios_settings TO galvanic_api;
+GRANT SELECT, INSERT, UPDATE, DELETE ON bios_settings TO galvanic_conductor;

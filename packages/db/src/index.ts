@@ -52,3 +52,4 @@ export {
   type ChassisSortKey,
   type ChassisDeletion,
 } from './chassis';
+export { BiosSettingStore, type BiosSettingRow, type BiosSettingInput } from './bios-settings';

@@ -11,6 +11,7 @@ import {
   type TestDatabase,
 } from '@galvanic/testing';
 import {
+  BiosSettingStore,
   ChassisStore,
   ConductorStore,
   createDataSource,
@@ -161,9 +162,18 @@ describe('the least-privilege database roles of deploy/postgres/grants.sql', () 
     expect(locks[0]!.n).toBeGreaterThan(0);
     await asConductor.query('SELECT pg_advisory_unlock(1, 2)');
 
-    // Deleting a node takes its ports with it, though the conductor may not touch ports.
+    // A conductor caches a node's BIOS settings, which the api reads and may not write.
+    const settings = [{ name: 'BootMode', value: 'Uefi' }];
+    expect(await new BiosSettingStore(asConductor).replace(node.id, settings)).toBe(true);
+    const apiBios = new BiosSettingStore(asApi);
+    expect((await apiBios.list(node.id)).map((s) => s.value)).toEqual(['Uefi']);
+    await expect(apiBios.replace(node.id, [])).rejects.toMatchObject(PERMISSION_DENIED);
+
+    // Deleting a node takes its ports and BIOS settings with it, though the conductor may not
+    // touch ports.
     expect(await conductorNodes.delete(node.id)).toBe(true);
     expect(await apiPorts.getByUuid(port!.uuid)).toBeUndefined();
+    expect(await apiBios.list(node.id)).toEqual([]);
     await conductors.unregister('c1');
   });
 });

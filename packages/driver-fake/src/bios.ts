@@ -2,6 +2,7 @@ import {
   BiosInterface,
   InvalidParameterValue,
   cleanStep,
+  type BiosSetting,
   type TaskContext,
 } from '@galvanic/driver-sdk';
 import { fakeDelay } from './delay';
@@ -26,11 +27,62 @@ function settingsOf(args: Record<string, unknown>): Record<string, string> {
   return applied;
 }
 
+/**
+ * The settings every fake node's BIOS starts with (and returns to on `factory_reset`), with
+ * registry fields so the API's detailed view has something to show.
+ */
+export const FAKE_BIOS_DEFAULTS: readonly BiosSetting[] = [
+  {
+    name: 'BootMode',
+    value: 'Uefi',
+    attribute_type: 'Enumeration',
+    allowable_values: ['Bios', 'Uefi'],
+    read_only: false,
+    reset_required: true,
+    unique: false,
+  },
+  {
+    name: 'ProcTurboMode',
+    value: 'Enabled',
+    attribute_type: 'Enumeration',
+    allowable_values: ['Enabled', 'Disabled'],
+    read_only: false,
+    reset_required: true,
+    unique: false,
+  },
+  {
+    name: 'SerialNumber',
+    value: 'FAKE0001',
+    attribute_type: 'String',
+    min_length: 1,
+    max_length: 16,
+    read_only: true,
+    reset_required: false,
+    unique: true,
+  },
+];
+
 /** Remembers BIOS settings per node; applying and resetting are manual clean steps. */
 export class FakeBios extends BiosInterface {
   static override readonly optionGroups = [fakeOptions];
 
   validate(): void {}
+
+  /** The defaults, with the settings applied to the node over them (new names as strings). */
+  override cacheBiosSettings(task: TaskContext): Promise<BiosSetting[]> {
+    const stored = task.node.driverInternalInfo[FAKE_BIOS_SETTINGS_KEY];
+    const applied = (typeof stored === 'object' && stored !== null ? stored : {}) as Record<
+      string,
+      string
+    >;
+    const settings = new Map<string, BiosSetting>(FAKE_BIOS_DEFAULTS.map((s) => [s.name, s]));
+    for (const [name, value] of Object.entries(applied)) {
+      settings.set(name, { ...(settings.get(name) ?? { name }), value });
+    }
+    return Promise.resolve(
+      [...settings.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    );
+  }
 
   @cleanStep({
     priority: 0,

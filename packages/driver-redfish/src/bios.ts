@@ -1,5 +1,6 @@
 import {
   BiosInterface,
+  type BiosSetting,
   InvalidParameterValue,
   cleanStep,
   deployStep,
@@ -15,11 +16,7 @@ import { RedfishFailure } from './errors';
 import { redfishOptions } from './options';
 import { REDFISH_PROPERTIES } from './properties';
 
-/** One BIOS setting as Ironic's BIOS API shows it. */
-export interface BiosSetting {
-  readonly name: string;
-  readonly value: BiosAttributeValue;
-}
+export type { BiosSetting };
 
 const APPLY_CONFIGURATION_ARGSINFO = {
   settings: { description: 'A list of BIOS settings to be applied', required: true },
@@ -55,8 +52,8 @@ function powerOf(task: TaskContext): PowerInterface {
  * Ironic's `redfish` BIOS interface. Settings are PATCHed to the BIOS settings object, the node is
  * rebooted so the firmware takes them, and the step ends once the BMC reports them current (a
  * step here runs to its end; Ironic instead returns to a wait state and checks after the reboot).
- * `cacheBiosSettings` reads the current settings in Ironic's shape: Galvanic has no BIOS settings
- * table or API yet to keep them in.
+ * `cacheBiosSettings` reads the current settings in Ironic's shape (names and values; the BIOS
+ * attribute registry is not read yet), which the conductor keeps as the node's BIOS settings.
  */
 export class RedfishBios extends BiosInterface {
   static override readonly optionGroups = [redfishOptions];
@@ -74,7 +71,7 @@ export class RedfishBios extends BiosInterface {
   }
 
   /** The System's current BIOS attributes, by name. */
-  async cacheBiosSettings(task: TaskContext): Promise<BiosSetting[]> {
+  override async cacheBiosSettings(task: TaskContext): Promise<BiosSetting[]> {
     const connection = connect(this.env, task);
     const attributes = await redfishCall(task, connection, 'reading BIOS attributes', () =>
       connection.system.getBiosAttributes(),

@@ -42,6 +42,7 @@ export {
   NetworkInterface,
   type PowerOptions,
   type InspectionResult,
+  type BiosSetting,
 } from './interfaces/kinds';
 export { HardwareType, GenericHardware } from './hardware-type';
 export {

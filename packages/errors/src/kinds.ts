@@ -81,6 +81,11 @@ export class NodeNotFound extends kindOf('NodeNotFound', 404) {
     super(`Node ${node} could not be found.`);
   }
 }
+export class BiosSettingNotFound extends kindOf('BIOSSettingNotFound', 404) {
+  constructor(node: string, name: string) {
+    super(`Node ${node} doesn't have a BIOS setting '${name}'`);
+  }
+}
 export class PortNotFound extends kindOf('PortNotFound', 404) {
   constructor(port: string) {
     super(`Port ${port} could not be found.`);

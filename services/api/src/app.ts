@@ -1,7 +1,13 @@
 import express, { type Express } from 'express';
 import type { Registry } from 'prom-client';
 import type { ConductorDirectory } from '@galvanic/cluster';
-import type { ChassisStore, ConductorStore, NodeStore, PortStore } from '@galvanic/db';
+import type {
+  BiosSettingStore,
+  ChassisStore,
+  ConductorStore,
+  NodeStore,
+  PortStore,
+} from '@galvanic/db';
 import type { RpcClient } from '@galvanic/rpc';
 import type { Logger } from '@galvanic/logging';
 import { jsonBody } from './http/body';
@@ -15,6 +21,7 @@ import { requestId } from './http/request-id';
 import { conductorsRouter } from './controllers/conductors';
 import { driversRouter } from './controllers/drivers';
 import { chassisRouter } from './controllers/chassis/router';
+import { nodeBiosRouter } from './controllers/nodes/bios';
 import { nodeServices, nodesRouter, type ReservationLookup } from './controllers/nodes/router';
 import { nodePortsRouter, portsRouter } from './controllers/ports/router';
 import { healthRouter, type ReadinessCheck } from './controllers/health';
@@ -26,6 +33,7 @@ export interface ApiDependencies {
   nodes: NodeStore;
   ports: PortStore;
   chassis: ChassisStore;
+  biosSettings: BiosSettingStore;
   reservations: ReservationLookup;
   directory: ConductorDirectory;
   rpc: RpcClient;
@@ -75,6 +83,14 @@ export function createApp(deps: ApiDependencies): Express {
   v1.use('/drivers', driversRouter(deps.conductors, deps.directory, deps.rpc, deps.publicEndpoint));
   const ports = { ports: deps.ports, nodes: deps.nodes, publicEndpoint: deps.publicEndpoint };
   v1.use('/nodes/:ident/ports', nodePortsRouter(ports));
+  v1.use(
+    '/nodes/:ident/bios',
+    nodeBiosRouter({
+      nodes: deps.nodes,
+      biosSettings: deps.biosSettings,
+      publicEndpoint: deps.publicEndpoint,
+    }),
+  );
   const nodes = nodeServices({
     nodes: deps.nodes,
     chassis: deps.chassis,

@@ -4,7 +4,14 @@ import type { DataSource } from 'typeorm';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { ConductorDirectory } from '@galvanic/cluster';
 import type { CoreConfig } from '@galvanic/config';
-import { ChassisStore, ConductorStore, NodeStore, PortStore, pingDatabase } from '@galvanic/db';
+import {
+  BiosSettingStore,
+  ChassisStore,
+  ConductorStore,
+  NodeStore,
+  PortStore,
+  pingDatabase,
+} from '@galvanic/db';
 import type { Logger } from '@galvanic/logging';
 import { pingMethod, type RpcClient } from '@galvanic/rpc';
 import { createApp } from './app';
@@ -59,6 +66,7 @@ export async function startApi(deps: ApiServiceDependencies): Promise<RunningApi
     nodes,
     ports: new PortStore(deps.dataSource),
     chassis: new ChassisStore(deps.dataSource),
+    biosSettings: new BiosSettingStore(deps.dataSource),
     reservations: (ids) => nodes.reservations(ids),
     directory: deps.directory,
     rpc: deps.rpc,

@@ -3,7 +3,7 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import { ConductorDirectory, ConductorMembership } from '@galvanic/cluster';
 import { CONDUCTOR_CONTRACT_VERSION } from '@galvanic/conductor-api';
 import type { CoreConfig } from '@galvanic/config';
-import { ConductorStore, NodeStore, PortStore, pingDatabase } from '@galvanic/db';
+import { BiosSettingStore, ConductorStore, NodeStore, PortStore, pingDatabase } from '@galvanic/db';
 import { NodeLocker } from '@galvanic/node-locks';
 import type { DriverRegistry } from '@galvanic/driver-loader';
 import type { Logger } from '@galvanic/logging';
@@ -89,9 +89,14 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
     logger,
   );
   const nodeStore = new NodeStore(deps.dataSource);
-  const tasks = new NodeTaskManager(nodeStore, deps.drivers, locker, logger, {
-    ownership: new NodeOwnership(hostname, membership, directory, heartbeatIntervalMs, logger),
-  });
+  const tasks = new NodeTaskManager(
+    nodeStore,
+    deps.drivers,
+    locker,
+    logger,
+    { ownership: new NodeOwnership(hostname, membership, directory, heartbeatIntervalMs, logger) },
+    new BiosSettingStore(deps.dataSource),
+  );
   registerDriverHandlers(rpc, deps.drivers);
   registerNodeHandlers(rpc, tasks, nodeStore, config);
   registerProvisionHandler(rpc, tasks, deps.drivers, config, new PortStore(deps.dataSource));

@@ -175,6 +175,31 @@ describe('the redfish hardware type against the Redfish emulator over HTTPS, dri
       NicBoot2: 'NetworkBoot',
     });
     expect(system(2).state().bios.pending).toEqual({});
+
+    // The conductor cached the BMC's settings after the step: the BIOS API and the CLI show
+    // every attribute the emulator has, with its value (as Ironic's string: Python's str).
+    const attributes = system(2).state().bios.attributes;
+    const ironicText = (value: unknown) =>
+      typeof value === 'boolean' ? (value ? 'True' : 'False') : String(value);
+    const expected = Object.keys(attributes)
+      .sort()
+      .map((name) => [name, ironicText(attributes[name])]);
+    expect(expected.length).toBeGreaterThan(5);
+    const listed = (await cli('node', 'bios', 'setting', 'list', 'rf-2')) as {
+      'BIOS setting name': string;
+      'BIOS setting value': string;
+    }[];
+    expect(listed.map((s) => [s['BIOS setting name'], s['BIOS setting value']])).toEqual(expected);
+    for (const name of ['ProcTurboMode', 'NicBoot2', 'ProcCoreDisable', 'SriovGlobalEnable']) {
+      const shown = (await cli('node', 'bios', 'setting', 'show', 'rf-2', name)) as {
+        name: string;
+        value: string;
+      };
+      expect(shown).toMatchObject({ name, value: ironicText(attributes[name]) });
+    }
+    expect(
+      (await cli('node', 'bios', 'setting', 'show', 'rf-2', 'NicBoot2')) as object,
+    ).toMatchObject({ value: 'NetworkBoot' });
   }, 120_000);
 
   it('inspection fills properties and creates a port per NIC', async () => {

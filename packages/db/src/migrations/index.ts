@@ -4,6 +4,7 @@ import { NodeLockEpochs1764400000000 } from './1764400000000-node-lock-epochs';
 import { RequestOrder1764400000001 } from './1764400000001-request-order';
 import { ConductorContractVersion1764500000000 } from './1764500000000-conductor-contract-version';
 import { Chassis1764900000000 } from './1764900000000-chassis';
+import { BiosSettings1765000000000 } from './1765000000000-bios-settings';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const allMigrations = [
@@ -13,4 +14,5 @@ export const allMigrations = [
   RequestOrder1764400000001,
   ConductorContractVersion1764500000000,
   Chassis1764900000000,
+  BiosSettings1765000000000,
 ];

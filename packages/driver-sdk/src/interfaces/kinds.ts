@@ -100,9 +100,36 @@ export abstract class RaidInterface extends HardwareInterface {
   static override readonly interfaceKind = 'raid' as const;
 }
 
+/**
+ * One BIOS setting as a bios interface reads it, in Ironic's shape: `name` and `value`, and the
+ * BIOS registry's description of the attribute where the BMC gives one (Ironic's API 1.74).
+ */
+export interface BiosSetting {
+  readonly name: string;
+  readonly value: string | number | boolean | null;
+  readonly attribute_type?: string | null;
+  readonly allowable_values?: readonly string[] | null;
+  readonly lower_bound?: number | null;
+  readonly max_length?: number | null;
+  readonly min_length?: number | null;
+  readonly read_only?: boolean | null;
+  readonly reset_required?: boolean | null;
+  readonly unique?: boolean | null;
+  readonly upper_bound?: number | null;
+}
+
 /** BIOS settings; its work is done in clean and deploy steps. */
 export abstract class BiosInterface extends HardwareInterface {
   static override readonly interfaceKind = 'bios' as const;
+
+  /**
+   * Ironic's `cache_bios_settings`: the node's current BIOS settings, which the conductor keeps
+   * as the node's BIOS settings (replacing those it had). `undefined`, the default, means the
+   * interface cannot read them and the stored ones stay as they are.
+   */
+  async cacheBiosSettings(_task: TaskContext): Promise<BiosSetting[] | undefined> {
+    return undefined;
+  }
 }
 
 /** Firmware updates; its work is done in clean and deploy steps. */

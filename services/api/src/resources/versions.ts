@@ -45,5 +45,6 @@ export const MINOR_61_NODE_RETIRED = 61;
 export const MINOR_64_LOCAL_LINK_CONNECTION_NETWORK_TYPE = 64;
 export const MINOR_65_NODE_LESSEE = 65;
 export const MINOR_66_NODE_NETWORK_DATA = 66;
+export const MINOR_74_BIOS_REGISTRY = 74;
 export const MINOR_75_NODE_BOOT_MODE = 75;
 export const MINOR_82_NODE_SHARD = 82;

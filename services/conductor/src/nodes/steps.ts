@@ -1,6 +1,7 @@
 import type { DriverRegistry, ListedStep } from '@galvanic/driver-loader';
 import type { InterfaceKind, StepKind } from '@galvanic/driver-sdk';
 import { InvalidParameterValue } from '@galvanic/errors';
+import { cacheBiosSettingsAfter } from '../workflows/bios';
 import type { NodeTask } from './task';
 
 /** A step a client asked for: Ironic's `{interface, step, args, priority?}`. */
@@ -78,6 +79,7 @@ export async function runSteps(
       );
     }
     await Reflect.apply(run, implementation, [task.context, step.args ?? {}]);
+    await cacheBiosSettingsAfter(task, step);
   }
   await task.save({ [column]: {} });
 }

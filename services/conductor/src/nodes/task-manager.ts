@@ -1,4 +1,4 @@
-import type { NodeStore } from '@galvanic/db';
+import type { BiosSettingStore, NodeStore } from '@galvanic/db';
 import type { DriverRegistry } from '@galvanic/driver-loader';
 import { NodeNotFound } from '@galvanic/errors';
 import { runWithLogContext, type Logger } from '@galvanic/logging';
@@ -45,6 +45,8 @@ export class NodeTaskManager {
     private readonly locker: NodeLocker,
     private readonly logger: Logger,
     private readonly admission: CallAdmission,
+    /** Where tasks cache their nodes' BIOS settings. */
+    private readonly biosSettings?: BiosSettingStore,
   ) {}
 
   get inFlight(): number {
@@ -77,6 +79,7 @@ export class NodeTaskManager {
       this.logger,
       requestId,
       signal,
+      this.biosSettings,
     );
   }
 

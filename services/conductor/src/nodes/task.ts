@@ -1,5 +1,7 @@
 import {
   heldLockFence,
+  type BiosSettingInput,
+  type BiosSettingStore,
   type NodeFields,
   type NodeRow,
   type NodeStore,
@@ -69,6 +71,8 @@ export class NodeTask {
     logger: Logger,
     requestId: string,
     signal: AbortSignal,
+    /** Where the node's BIOS settings are cached; a task without one cannot cache them. */
+    private readonly biosSettings?: BiosSettingStore,
   ) {
     this.current = row;
     const names = interfaceNamesOf(row, drivers);
@@ -211,5 +215,18 @@ export class NodeTask {
       }
       await sleep(SAVE_RETRY_INTERVAL_MS, undefined, { signal: this.context.signal });
     }
+  }
+
+  /**
+   * Makes `settings` the node's cached BIOS settings, fenced by the node's lock: if the lock was
+   * lost nothing is written and the task stops with the reason.
+   */
+  async saveBiosSettings(settings: readonly BiosSettingInput[]): Promise<void> {
+    const lock = this.lock;
+    if (!lock) throw new Error('a shared task cannot write the node');
+    if (!this.biosSettings) throw new Error('this conductor keeps no BIOS settings');
+    if (await this.biosSettings.replace(this.current.id, settings, lockFence(lock))) return;
+    if (!lock.held) throw lock.signal.reason as Error;
+    throw new NodeNotFound(this.current.uuid);
   }
 }
