@@ -13,6 +13,8 @@ export {
   setBootDeviceMethod,
   getBootDeviceMethod,
   getSupportedBootDevicesMethod,
+  setBootModeMethod,
+  injectNmiMethod,
   validateNodeMethod,
   provisionMethod,
   type NodeRef,
@@ -23,6 +25,7 @@ export {
   type PowerArgs,
   type BootDeviceArgs,
   type BootDeviceState,
+  type BootModeArgs,
   type ValidationResult,
   type ProvisionArgs,
 } from './nodes';

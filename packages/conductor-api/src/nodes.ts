@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { NodeRow } from '@galvanic/db';
-import { BOOT_DEVICES, POWER_TARGETS, PROVISION_TARGETS } from '@galvanic/node-states';
+import { BOOT_DEVICES, BOOT_MODES, POWER_TARGETS, PROVISION_TARGETS } from '@galvanic/node-states';
 import { defineRpcMethod, type RpcArgs, type RpcResult } from '@galvanic/rpc';
 
 /** Which node a call is about; the api has already found it. */
@@ -104,6 +104,17 @@ export const getSupportedBootDevicesMethod = defineRpcMethod(
   z.strictObject(nodeRef),
   z.object({ supported_boot_devices: z.array(bootDevice) }),
 );
+
+/** Contract 1.1. Sets the boot mode under the exclusive lock and records it on the node. */
+export const setBootModeMethod = defineRpcMethod(
+  'set_boot_mode',
+  z.strictObject({ ...nodeRef, boot_mode: z.enum(BOOT_MODES) }),
+  nothing,
+);
+export type BootModeArgs = RpcArgs<typeof setBootModeMethod>;
+
+/** Contract 1.1. Injects an NMI under the exclusive lock. */
+export const injectNmiMethod = defineRpcMethod('inject_nmi', z.strictObject(nodeRef), nothing);
 
 /** Runs every interface's validate, as `GET /v1/nodes/{node}/validate` shows. */
 export const validateNodeMethod = defineRpcMethod(

@@ -14,8 +14,8 @@ import { REDFISH_PROPERTIES } from './properties';
 
 /**
  * Ironic's `redfish` management interface: the boot source override (device, persistence, boot
- * mode) and NMI. `getBootMode`, `setBootMode`, `getSupportedBootModes` and `injectNmi` carry
- * Ironic's names; the SDK and API have no call for them yet.
+ * mode) and NMI: `PUT .../management/boot_device`, `PUT .../states/boot_mode` and
+ * `PUT .../management/inject_nmi` reach them.
  */
 export class RedfishManagement extends ManagementInterface {
   static override readonly optionGroups = [redfishOptions];
@@ -64,11 +64,11 @@ export class RedfishManagement extends ManagementInterface {
     };
   }
 
-  getSupportedBootModes(): BootMode[] {
+  override getSupportedBootModes(): BootMode[] {
     return [...BOOT_MODES.keys()];
   }
 
-  async getBootMode(task: TaskContext): Promise<BootMode | null> {
+  override async getBootMode(task: TaskContext): Promise<BootMode | null> {
     const connection = connect(this.env, task);
     const system = await redfishCall(task, connection, 'reading the boot mode', () =>
       connection.system.get(),
@@ -77,7 +77,7 @@ export class RedfishManagement extends ManagementInterface {
   }
 
   /** Sets BootSourceOverrideMode, keeping the override's target and persistence. */
-  async setBootMode(task: TaskContext, mode: BootMode): Promise<void> {
+  override async setBootMode(task: TaskContext, mode: BootMode): Promise<void> {
     const redfishMode = BOOT_MODES.get(mode);
     if (!redfishMode) {
       throw new InvalidParameterValue(
@@ -96,7 +96,7 @@ export class RedfishManagement extends ManagementInterface {
     task.logger.info('boot mode set', { node: task.node.uuid, mode });
   }
 
-  async injectNmi(task: TaskContext): Promise<void> {
+  override async injectNmi(task: TaskContext): Promise<void> {
     const connection = connect(this.env, task);
     await redfishCall(task, connection, 'ComputerSystem.Reset Nmi', () =>
       connection.system.reset('Nmi'),

@@ -14,6 +14,7 @@ export {
   type PowerState,
   type BootDevice,
   type BootDeviceState,
+  type BootMode,
   type NodeView,
   type PortView,
 } from './node';

@@ -1,4 +1,4 @@
-import type { BootDevice } from '@galvanic/node-states';
+import type { BootDevice, BootMode } from '@galvanic/node-states';
 
 /** Power states as Ironic names them. */
 export type PowerState =
@@ -11,7 +11,7 @@ export const SOFT_POWER_OFF: PowerState = 'soft power off';
 export const SOFT_REBOOT: PowerState = 'soft rebooting';
 
 /** Boot devices as Ironic names them; the list lives in @galvanic/node-states. */
-export type { BootDevice };
+export type { BootDevice, BootMode };
 
 export interface BootDeviceState {
   boot_device: BootDevice | null;

@@ -3,7 +3,9 @@ import {
   destroyNodeMethod,
   getBootDeviceMethod,
   getSupportedBootDevicesMethod,
+  injectNmiMethod,
   setBootDeviceMethod,
+  setBootModeMethod,
   updateNodeMethod,
   validateNodeMethod,
 } from '@galvanic/conductor-api';
@@ -11,7 +13,13 @@ import type { CoreConfig } from '@galvanic/config';
 import type { NodeStore } from '@galvanic/db';
 import type { RpcServer } from '@galvanic/rpc';
 import type { NodeTaskManager } from '../nodes/task-manager';
-import { getBootDevice, setBootDevice, supportedBootDevices } from '../workflows/management';
+import {
+  getBootDevice,
+  injectNmi,
+  setBootDevice,
+  startBootModeChange,
+  supportedBootDevices,
+} from '../workflows/management';
 import { destroyNode, updateNode } from '../workflows/node-records';
 import { startPowerAction } from '../workflows/power';
 import { validateInterfaces } from '../workflows/validation';
@@ -58,6 +66,18 @@ export function registerNodeHandlers(
     tasks.withShared(args, ctx, async (task) => ({
       supported_boot_devices: await supportedBootDevices(task),
     })),
+  );
+
+  rpc.register(setBootModeMethod, async (args, ctx) => {
+    await startBootModeChange(tasks, args, ctx, args.boot_mode);
+    return {};
+  });
+
+  rpc.register(injectNmiMethod, async (args, ctx) =>
+    tasks.withExclusive(args, ctx, async (task) => {
+      await injectNmi(task);
+      return {};
+    }),
   );
 
   rpc.register(validateNodeMethod, async (args, ctx) =>

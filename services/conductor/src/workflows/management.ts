@@ -1,6 +1,13 @@
-import type { BootDevice, BootDeviceState, ManagementInterface } from '@galvanic/driver-sdk';
-import { InvalidParameterValue } from '@galvanic/errors';
+import type {
+  BootDevice,
+  BootDeviceState,
+  BootMode,
+  ManagementInterface,
+} from '@galvanic/driver-sdk';
+import { InvalidParameterValue, UnsupportedDriverExtension } from '@galvanic/errors';
+import type { Logger } from '@galvanic/logging';
 import type { NodeTask } from '../nodes/task';
+import type { CallOrigin, NodeIdent, NodeTaskManager } from '../nodes/task-manager';
 
 /** `set_boot_device`: a device the management interface supports for the node, else refused. */
 export async function setBootDevice(
@@ -29,4 +36,70 @@ export async function getBootDevice(task: NodeTask): Promise<BootDeviceState> {
 export async function supportedBootDevices(task: NodeTask): Promise<BootDevice[]> {
   const management = task.interfaceOf<ManagementInterface>('management');
   return [...(await management.getSupportedBootDevices(task.context))];
+}
+
+/**
+ * `set_boot_mode` (Ironic's change_node_boot_mode): under the exclusive lock the management
+ * interface validates and must support the mode, and the caller is answered; the mode is then set
+ * in the background and recorded as the node's `boot_mode`, a failure in `last_error`.
+ */
+export async function startBootModeChange(
+  tasks: NodeTaskManager,
+  node: NodeIdent,
+  call: CallOrigin,
+  mode: BootMode,
+): Promise<void> {
+  await tasks.startAsync(
+    node,
+    call,
+    async (task) => {
+      const management = task.interfaceOf<ManagementInterface>('management');
+      await management.validate(task.context);
+      const supported = await management.getSupportedBootModes(task.context);
+      if (!supported.includes(mode)) {
+        throw new InvalidParameterValue(
+          `Unsupported boot mode ${mode} specified for node ${task.node.uuid}; supported: ${supported.join(', ')}.`,
+        );
+      }
+      await task.save({ last_error: null });
+    },
+    async (task) => {
+      const management = task.interfaceOf<ManagementInterface>('management');
+      await management.setBootMode(task.context, mode);
+      await task.save({ boot_mode: mode });
+    },
+    async (task, error) => {
+      await task.save({ last_error: `Failed to set boot mode to ${mode}: ${error.message}` });
+    },
+  );
+}
+
+/** `inject_nmi`, under the exclusive lock; a management interface without it refuses (400). */
+export async function injectNmi(task: NodeTask): Promise<void> {
+  const management = task.interfaceOf<ManagementInterface>('management');
+  await management.validate(task.context);
+  await management.injectNmi(task.context);
+  await task.save({});
+}
+
+/**
+ * Ironic's `node_cache_boot_mode`: records the boot mode the management interface reads as the
+ * node's `boot_mode`. A driver that cannot read it leaves the field as it is; a read that fails is
+ * logged and changes nothing.
+ */
+export async function cacheBootMode(task: NodeTask, logger: Logger): Promise<void> {
+  const management = task.interfaceOf<ManagementInterface>('management');
+  let mode: BootMode | null;
+  try {
+    mode = await management.getBootMode(task.context);
+  } catch (error) {
+    if (!(error instanceof UnsupportedDriverExtension)) {
+      logger.warn('could not read the boot mode', {
+        node: task.node.uuid,
+        reason: error instanceof Error ? error.message : String(error),
+      });
+    }
+    return;
+  }
+  if (mode !== null && mode !== task.node.boot_mode) await task.save({ boot_mode: mode });
 }

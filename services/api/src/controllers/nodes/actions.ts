@@ -3,22 +3,36 @@ import {
   changePowerStateMethod,
   getBootDeviceMethod,
   getSupportedBootDevicesMethod,
+  injectNmiMethod,
   nodeVendorMethodsMethod,
   nodeVendorPassthruMethod,
   provisionMethod,
   setBootDeviceMethod,
+  setBootModeMethod,
   validateNodeMethod,
   type NodeRef,
 } from '@galvanic/conductor-api';
 import type { NodeStore } from '@galvanic/db';
+import { NotFound } from '@galvanic/errors';
 import type { RpcMethod } from '@galvanic/rpc';
 import { methodNotAllowed } from '../../http/errors';
+import { atLeast } from '../../http/microversion';
 import { baseUrl } from '../../http/links';
-import { MINOR_12_RAID_CONFIG, MINOR_75_NODE_BOOT_MODE } from '../../resources/versions';
+import {
+  MINOR_12_RAID_CONFIG,
+  MINOR_29_INJECT_NMI,
+  MINOR_75_NODE_BOOT_MODE,
+  MINOR_76_NODE_CHANGE_BOOT_MODE,
+} from '../../resources/versions';
 import { passthruHttpMethod, passthruMethodName, sendPassthruOutcome } from '../passthru';
 import { findNode } from './identity';
 import type { NodeOwners } from './owner';
-import { checkBootDeviceRequest, checkPowerRequest, checkProvisionRequest } from './states';
+import {
+  checkBootDeviceRequest,
+  checkBootModeRequest,
+  checkPowerRequest,
+  checkProvisionRequest,
+} from './states';
 import type { NodeViews } from './view';
 
 export interface NodeActionDependencies {
@@ -48,7 +62,7 @@ function stateFields(minor: number): string[] {
 
 /**
  * A node's actions, each sent to the conductor that owns the node: states, power, provisioning,
- * boot device, validation and vendor passthru.
+ * boot device and mode, NMI, validation and vendor passthru.
  */
 export function nodeActionsRouter(deps: NodeActionDependencies): Router {
   const { nodes, owners } = deps;
@@ -62,6 +76,13 @@ export function nodeActionsRouter(deps: NodeActionDependencies): Router {
     <R>(method: RpcMethod<NodeRef, R>): RequestHandler =>
     async (req: Request, res: Response) => {
       res.json(await owners.call(req, await node(req), method, {}));
+    };
+  /** Below its microversion a route does not exist, as Ironic answers (404). */
+  const since =
+    (minor: number): RequestHandler =>
+    (req, _res, next) => {
+      if (!atLeast(req, minor)) throw new NotFound();
+      next();
     };
 
   router
@@ -94,6 +115,26 @@ export function nodeActionsRouter(deps: NodeActionDependencies): Router {
       await owners.call(req, found, provisionMethod, checkProvisionRequest(req, found));
       res.status(202).setHeader('Location', statesLocation(req, found.uuid));
       res.end();
+    })
+    .all(methodNotAllowed(['PUT']));
+
+  router
+    .route('/:ident/states/boot_mode')
+    .all(since(MINOR_76_NODE_CHANGE_BOOT_MODE))
+    .put(async (req, res) => {
+      const found = await node(req);
+      await owners.call(req, found, setBootModeMethod, checkBootModeRequest(req, found));
+      res.status(202).setHeader('Location', statesLocation(req, found.uuid));
+      res.end();
+    })
+    .all(methodNotAllowed(['PUT']));
+
+  router
+    .route('/:ident/management/inject_nmi')
+    .all(since(MINOR_29_INJECT_NMI))
+    .put(async (req, res) => {
+      await owners.call(req, await node(req), injectNmiMethod, {});
+      res.status(204).end();
     })
     .all(methodNotAllowed(['PUT']));
 

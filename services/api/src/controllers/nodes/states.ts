@@ -1,8 +1,9 @@
 import type { Request } from 'express';
-import type { BootDeviceArgs, NodeRef, ProvisionArgs } from '@galvanic/conductor-api';
+import type { BootDeviceArgs, BootModeArgs, NodeRef, ProvisionArgs } from '@galvanic/conductor-api';
 import type { NodeRow } from '@galvanic/db';
 import {
   BadRequest,
+  Conflict,
   InvalidParameterValue,
   InvalidStateRequested,
   NotAcceptable,
@@ -10,7 +11,9 @@ import {
 import {
   checkPowerRequest as checkPowerTarget,
   isBootDevice,
+  isBootMode,
   isProvisionTarget,
+  TRANSIENT_STATES,
   PROVISION_TARGET_MIN_MINOR,
   type PowerState,
   type PowerTarget,
@@ -106,4 +109,26 @@ export function checkBootDeviceRequest(req: Request): Omit<BootDeviceArgs, keyof
   if (typeof persistent !== 'boolean')
     throw new InvalidParameterValue('"persistent" must be true or false');
   return { boot_device: body.boot_device, persistent };
+}
+
+/**
+ * Ironic's checks of `PUT .../states/boot_mode`: `target` is `uefi` or `bios`, and a node in a
+ * transient provisioning state is not changed under its running work (409).
+ */
+export function checkBootModeRequest(
+  req: Request,
+  node: NodeRow,
+): Omit<BootModeArgs, keyof NodeRef> {
+  const body = objectBody(req);
+  if (!isBootMode(body.target)) {
+    throw new InvalidParameterValue(`Invalid boot mode ${String(body.target)} requested for node.`);
+  }
+  if (TRANSIENT_STATES.has(node.provision_state as ProvisionState)) {
+    throw new Conflict(
+      `Node is in ${node.provision_state} state. Since node is transitioning, the boot mode will ` +
+        'not be set as this may interfere with ongoing changes and result in erroneous ' +
+        'modification. Try again later.',
+    );
+  }
+  return { boot_mode: body.target };
 }

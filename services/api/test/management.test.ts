@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createInProcess,
+  innerError,
+  sendHttp,
+  type InProcessEnvironment,
+} from '@galvanic/testing';
+
+type Json = Record<string, unknown>;
+
+describe('inject NMI and boot mode (in-process environment, fake and noop management)', () => {
+  let env: InProcessEnvironment;
+  const api = (method: string, path: string, version: string, body?: unknown) =>
+    sendHttp(
+      env.apiUrl,
+      method,
+      path,
+      { 'X-OpenStack-Ironic-API-Version': version, 'Content-Type': 'application/json' },
+      body === undefined ? undefined : JSON.stringify(body),
+    );
+  const show = async (name: string) => (await api('GET', `/v1/nodes/${name}`, '1.82')).body as Json;
+
+  beforeAll(async () => {
+    env = await createInProcess({ conductors: ['c1'] });
+    for (const [name, driver] of [
+      ['fake-1', 'fake-hardware'],
+      ['manual-1', 'manual-management'],
+    ]) {
+      const created = await api('POST', '/v1/nodes', '1.82', { name, driver });
+      expect(created.status).toBe(201);
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    await env?.teardown();
+  });
+
+  it('PUT management/inject_nmi answers 204 from 1.29 and reaches the management interface', async () => {
+    const injected = await api('PUT', '/v1/nodes/fake-1/management/inject_nmi', '1.29', {});
+    expect(injected.status).toBe(204);
+    expect(injected.text).toBe('');
+    await api('PUT', '/v1/nodes/fake-1/management/inject_nmi', '1.82', {});
+    const internal = (await show('fake-1')).driver_internal_info as Json;
+    expect(internal.fake_nmi_count).toBe(2);
+  });
+
+  it('inject_nmi is not found below 1.29, and only PUT is allowed', async () => {
+    const below = await api('PUT', '/v1/nodes/fake-1/management/inject_nmi', '1.28', {});
+    expect(below.status).toBe(404);
+    const get = await api('GET', '/v1/nodes/fake-1/management/inject_nmi', '1.82');
+    expect(get.status).toBe(405);
+  });
+
+  it('inject_nmi on a management interface without it is a 400 UnsupportedDriverExtension', async () => {
+    const refused = await api('PUT', '/v1/nodes/manual-1/management/inject_nmi', '1.82', {});
+    expect(refused.status).toBe(400);
+    expect(innerError(refused.body).faultstring).toBe(
+      'Driver manual-management does not support inject_nmi (disabled or not implemented).',
+    );
+  });
+
+  it('PUT states/boot_mode answers 202 with Location and records boot_mode once set', async () => {
+    expect((await show('fake-1')).boot_mode).toBeNull();
+    const accepted = await api('PUT', '/v1/nodes/fake-1/states/boot_mode', '1.76', {
+      target: 'uefi',
+    });
+    expect(accepted.status).toBe(202);
+    expect(accepted.headers.location).toMatch(/\/v1\/nodes\/[0-9a-f-]{36}\/states$/);
+    await expect.poll(async () => (await show('fake-1')).boot_mode).toBe('uefi');
+    await api('PUT', '/v1/nodes/fake-1/states/boot_mode', '1.82', { target: 'bios' });
+    await expect.poll(async () => (await show('fake-1')).boot_mode).toBe('bios');
+    const states = (await api('GET', '/v1/nodes/fake-1/states', '1.82')).body as Json;
+    expect(states.boot_mode).toBe('bios');
+    expect(((await show('fake-1')).driver_internal_info as Json).fake_boot_mode).toBe('bios');
+  });
+
+  it('states/boot_mode is not found below 1.76 and refuses a mode Ironic does not name', async () => {
+    const below = await api('PUT', '/v1/nodes/fake-1/states/boot_mode', '1.75', {
+      target: 'uefi',
+    });
+    expect(below.status).toBe(404);
+    const invalid = await api('PUT', '/v1/nodes/fake-1/states/boot_mode', '1.82', {
+      target: 'legacy',
+    });
+    expect(invalid.status).toBe(400);
+    expect(innerError(invalid.body).faultstring).toBe(
+      'Invalid boot mode legacy requested for node.',
+    );
+    const missing = await api('PUT', '/v1/nodes/fake-1/states/boot_mode', '1.82', {});
+    expect(missing.status).toBe(400);
+  });
+
+  it('states/boot_mode on a management interface without boot modes is a 400', async () => {
+    const refused = await api('PUT', '/v1/nodes/manual-1/states/boot_mode', '1.82', {
+      target: 'uefi',
+    });
+    expect(refused.status).toBe(400);
+    expect(innerError(refused.body).faultcode).toBe('Client');
+    expect(innerError(refused.body).faultstring).toBe(
+      'Driver manual-management does not support get_supported_boot_modes (disabled or not implemented).',
+    );
+    expect((await show('manual-1')).boot_mode).toBeNull();
+  });
+});
