@@ -19,6 +19,7 @@ interface NodeShown {
   provision_state: string;
   last_error: string | null;
   reservation: string | null;
+  boot_mode: string | null;
   properties: Record<string, unknown>;
   driver_info: Record<string, unknown>;
 }
@@ -77,7 +78,7 @@ describe('the redfish hardware type against the Redfish emulator over HTTPS, dri
 
   beforeAll(async () => {
     bmc = await startRedfishEmulator({
-      systems: 8,
+      systems: 9,
       tls: true,
       auth: { username: 'admin', password: PASSWORD },
     });
@@ -93,6 +94,7 @@ describe('the redfish hardware type against the Redfish emulator over HTTPS, dri
     apiUrl = cluster.apiUrl;
     for (let i = 0; i < 4; i += 1) await create(`rf-${i}`, i);
     await create('rf-4', 4, '--boot-interface', 'redfish-virtual-media');
+    await create('rf-mgmt', 8);
   });
 
   afterAll(async () => {
@@ -150,6 +152,38 @@ describe('the redfish hardware type against the Redfish emulator over HTTPS, dri
     expect(supported.supported_boot_devices.split(', ')).toEqual(
       expect.arrayContaining(['pxe', 'disk', 'cdrom', 'bios']),
     );
+  });
+
+  it('node boot mode set uefi / bios is the BootSourceOverrideMode, recorded as boot_mode', async () => {
+    await quiet('node', 'boot', 'device', 'set', 'rf-mgmt', 'pxe', '--persistent');
+    await quiet('node', 'boot', 'mode', 'set', 'rf-mgmt', 'bios');
+    await expect
+      .poll(async () => (await api('GET', '/v1/nodes/rf-mgmt')).body)
+      .toMatchObject({
+        boot_mode: 'bios',
+        last_error: null,
+      });
+    // The override's target and persistence are kept.
+    expect(system(8).state().bootOverride).toMatchObject({
+      target: 'Pxe',
+      enabled: 'Continuous',
+      mode: 'Legacy',
+    });
+    await quiet('node', 'boot', 'mode', 'set', 'rf-mgmt', 'uefi');
+    await expect
+      .poll(
+        async () => ((await api('GET', '/v1/nodes/rf-mgmt/states')).body as NodeShown).boot_mode,
+      )
+      .toBe('uefi');
+    expect(system(8).state().bootOverride).toMatchObject({ target: 'Pxe', mode: 'UEFI' });
+  });
+
+  it('node inject nmi sends the System a Reset of type Nmi', async () => {
+    await quiet('node', 'power', 'on', 'rf-mgmt');
+    expect((await settled('rf-mgmt')).power_state).toBe('power on');
+    await quiet('node', 'inject', 'nmi', 'rf-mgmt');
+    expect(simulatedBackend(system(8)).history().nmis).toBe(1);
+    expect(system(8).state().powerState).toBe('On');
   });
 
   it('manual cleaning with bios.apply_configuration sets the BIOS attributes', async () => {
