@@ -248,6 +248,8 @@ describe('the redfish hardware type against the Redfish emulator over HTTPS, dri
     expect((await show('rf-4')).provision_state).toBe('active');
     expect(system(4).state().media.Cd).toMatchObject({ image: iso, inserted: true });
     expect(system(4).state().powerState).toBe('On');
+    // The boot interface's persistent Cd override stays: the ramdisk deploy sets no PXE over it.
+    expect(system(4).state().bootOverride).toMatchObject({ target: 'Cd', enabled: 'Continuous' });
 
     const methods = (await cli('node', 'passthru', 'list', 'rf-4')) as { Name: string }[];
     expect(methods.map((m) => m.Name).sort()).toEqual([
