@@ -79,26 +79,34 @@ describe('inject NMI and boot mode (in-process environment, fake and noop manage
       target: 'uefi',
     });
     expect(below.status).toBe(404);
+    expect(innerError(below.body).faultstring).toBe(
+      'This endpoint is supported starting with the API version 1.76',
+    );
+    const missingNode = await api('PUT', '/v1/nodes/no-such-node/states/boot_mode', '1.75', {
+      target: 'uefi',
+    });
+    expect(innerError(missingNode.body).faultstring).toBe('Node no-such-node could not be found.');
     const invalid = await api('PUT', '/v1/nodes/fake-1/states/boot_mode', '1.82', {
       target: 'legacy',
     });
     expect(invalid.status).toBe(400);
     expect(innerError(invalid.body).faultstring).toBe(
-      'Invalid boot mode legacy requested for node.',
+      'Invalid boot mode legacy requested for node. Allowed boot modes are: bios, uefi',
     );
     const missing = await api('PUT', '/v1/nodes/fake-1/states/boot_mode', '1.82', {});
     expect(missing.status).toBe(400);
   });
 
-  it('states/boot_mode on a management interface without boot modes is a 400', async () => {
-    const refused = await api('PUT', '/v1/nodes/manual-1/states/boot_mode', '1.82', {
+  it('states/boot_mode on a management interface without boot modes is accepted, then fails in last_error', async () => {
+    const accepted = await api('PUT', '/v1/nodes/manual-1/states/boot_mode', '1.82', {
       target: 'uefi',
     });
-    expect(refused.status).toBe(400);
-    expect(innerError(refused.body).faultcode).toBe('Client');
-    expect(innerError(refused.body).faultstring).toBe(
-      'Driver manual-management does not support get_supported_boot_modes (disabled or not implemented).',
-    );
+    expect(accepted.status).toBe(202);
+    await expect
+      .poll(async () => (await show('manual-1')).last_error)
+      .toBe(
+        "Failed to change boot mode to 'uefi: Driver manual-management does not support set_boot_mode (disabled or not implemented).",
+      );
     expect((await show('manual-1')).boot_mode).toBeNull();
   });
 });

@@ -40,8 +40,10 @@ export async function supportedBootDevices(task: NodeTask): Promise<BootDevice[]
 
 /**
  * `set_boot_mode` (Ironic's change_node_boot_mode): under the exclusive lock the management
- * interface validates and must support the mode, and the caller is answered; the mode is then set
- * in the background and recorded as the node's `boot_mode`, a failure in `last_error`.
+ * interface validates, `last_error` is cleared and the caller is answered; the mode is then set in
+ * the background (unless the interface reads it as set already) and recorded as the node's
+ * `boot_mode`. A failure, an interface without boot modes included, is recorded in `last_error`
+ * in Ironic's words.
  */
 export async function startBootModeChange(
   tasks: NodeTaskManager,
@@ -53,23 +55,31 @@ export async function startBootModeChange(
     node,
     call,
     async (task) => {
-      const management = task.interfaceOf<ManagementInterface>('management');
-      await management.validate(task.context);
-      const supported = await management.getSupportedBootModes(task.context);
-      if (!supported.includes(mode)) {
-        throw new InvalidParameterValue(
-          `Unsupported boot mode ${mode} specified for node ${task.node.uuid}; supported: ${supported.join(', ')}.`,
-        );
-      }
+      await task.interfaceOf<ManagementInterface>('management').validate(task.context);
       await task.save({ last_error: null });
     },
     async (task) => {
       const management = task.interfaceOf<ManagementInterface>('management');
-      await management.setBootMode(task.context, mode);
+      let current: BootMode | null = null;
+      try {
+        current = await management.getBootMode(task.context);
+      } catch (error) {
+        task.context.logger.warn('could not read the boot mode before changing it', {
+          node: task.node.uuid,
+          reason: error instanceof Error ? error.message : String(error),
+        });
+      }
+      try {
+        if (current !== mode) await management.setBootMode(task.context, mode);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        await task.save({ last_error: `Failed to change boot mode to '${mode}: ${reason}` });
+        return;
+      }
       await task.save({ boot_mode: mode });
     },
     async (task, error) => {
-      await task.save({ last_error: `Failed to set boot mode to ${mode}: ${error.message}` });
+      await task.save({ last_error: `Failed to change boot mode to '${mode}: ${error.message}` });
     },
   );
 }

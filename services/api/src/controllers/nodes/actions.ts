@@ -120,9 +120,14 @@ export function nodeActionsRouter(deps: NodeActionDependencies): Router {
 
   router
     .route('/:ident/states/boot_mode')
-    .all(since(MINOR_76_NODE_CHANGE_BOOT_MODE))
     .put(async (req, res) => {
+      // Ironic finds the node first, then refuses the version, saying since when.
       const found = await node(req);
+      if (!atLeast(req, MINOR_76_NODE_CHANGE_BOOT_MODE)) {
+        throw new NotFound(
+          `This endpoint is supported starting with the API version 1.${MINOR_76_NODE_CHANGE_BOOT_MODE}`,
+        );
+      }
       await owners.call(req, found, setBootModeMethod, checkBootModeRequest(req, found));
       res.status(202).setHeader('Location', statesLocation(req, found.uuid));
       res.end();

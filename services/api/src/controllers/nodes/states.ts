@@ -121,7 +121,9 @@ export function checkBootModeRequest(
 ): Omit<BootModeArgs, keyof NodeRef> {
   const body = objectBody(req);
   if (!isBootMode(body.target)) {
-    throw new InvalidParameterValue(`Invalid boot mode ${String(body.target)} requested for node.`);
+    throw new InvalidParameterValue(
+      `Invalid boot mode ${String(body.target)} requested for node. Allowed boot modes are: bios, uefi`,
+    );
   }
   if (TRANSIENT_STATES.has(node.provision_state as ProvisionState)) {
     throw new Conflict(
