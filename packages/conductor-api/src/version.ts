@@ -4,5 +4,5 @@
  * major for anything else (a removal, a rename, a changed type, a newly required argument): the
  * api routes only to conductors of its major, and conductors refuse calls of another major.
  */
-// 1.1: set_boot_mode and inject_nmi.
+// 1.1: set_boot_mode, inject_nmi, get_supported_indicators, get/set_indicator_state.
 export const CONDUCTOR_CONTRACT_VERSION = '1.1';

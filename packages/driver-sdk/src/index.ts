@@ -15,6 +15,10 @@ export {
   type BootDevice,
   type BootDeviceState,
   type BootMode,
+  type IndicatorComponent,
+  type IndicatorInfo,
+  type IndicatorState,
+  type SupportedIndicators,
   type NodeView,
   type PortView,
 } from './node';

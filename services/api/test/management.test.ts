@@ -109,4 +109,56 @@ describe('inject NMI and boot mode (in-process environment, fake and noop manage
       );
     expect((await show('manual-1')).boot_mode).toBeNull();
   });
+
+  it('management/indicators lists each indicator as name@component, with links', async () => {
+    const listed = await api('GET', '/v1/nodes/fake-1/management/indicators', '1.63');
+    expect(listed.status).toBe(200);
+    const { indicators } = listed.body as { indicators: Json[] };
+    expect(indicators.map(({ links: _links, ...rest }) => rest)).toEqual([
+      {
+        name: 'led@system',
+        component: 'system',
+        readonly: false,
+        states: ['BLINKING', 'OFF', 'ON'],
+      },
+      { name: 'led@chassis', component: 'chassis', readonly: true, states: ['OFF', 'ON'] },
+    ]);
+    expect(indicators[0]!.links).toEqual([
+      {
+        href: expect.stringMatching(/\/v1\/nodes\/fake-1\/management\/indicators\/led@system$/),
+        rel: 'self',
+      },
+      {
+        href: expect.stringMatching(/[^1]\/nodes\/fake-1\/management\/indicators\/led@system$/),
+        rel: 'bookmark',
+      },
+    ]);
+  });
+
+  it('GET and PUT management/indicators/{name@component} read and set a state (204)', async () => {
+    const path = '/v1/nodes/fake-1/management/indicators/led@system';
+    expect((await api('GET', path, '1.82')).body).toEqual({ state: 'OFF' });
+    const set = await api('PUT', path, '1.82', { state: 'BLINKING' });
+    expect(set.status).toBe(204);
+    expect((await api('GET', path, '1.82')).body).toEqual({ state: 'BLINKING' });
+  });
+
+  it('indicator errors: a malformed name, a bad state, a read-only one, no support', async () => {
+    const base = '/v1/nodes/fake-1/management/indicators';
+    const malformed = await api('GET', `${base}/led`, '1.82');
+    expect(malformed.status).toBe(400);
+    expect(innerError(malformed.body).faultstring).toBe('Malformed indicator name "led"');
+    const badState = await api('PUT', `${base}/led@system`, '1.82', { state: 'PURPLE' });
+    expect(badState.status).toBe(400);
+    const readonly = await api('PUT', `${base}/led@chassis`, '1.82', { state: 'ON' });
+    expect(readonly.status).toBe(400);
+    expect(innerError(readonly.body).faultstring).toBe(
+      'Indicator led on component chassis is read-only.',
+    );
+    const unsupported = await api('GET', '/v1/nodes/manual-1/management/indicators', '1.82');
+    expect(unsupported.status).toBe(400);
+    expect(innerError(unsupported.body).faultstring).toBe(
+      'Driver manual-management does not support get_supported_indicators (disabled or not implemented).',
+    );
+  });
 });

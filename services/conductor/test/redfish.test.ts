@@ -186,6 +186,31 @@ describe('the redfish hardware type against the Redfish emulator over HTTPS, dri
     expect(system(8).state().powerState).toBe('On');
   });
 
+  it('the System LED is indicator-led@system over the indicators API (the CLI has no command)', async () => {
+    const listed = (await api('GET', '/v1/nodes/rf-mgmt/management/indicators')).body as {
+      indicators: { name: string; component: string; readonly: boolean; states: string[] }[];
+    };
+    expect(listed.indicators).toEqual([
+      expect.objectContaining({
+        name: 'indicator-led@system',
+        component: 'system',
+        readonly: false,
+        states: ['BLINKING', 'OFF', 'ON'],
+      }),
+    ]);
+    const path = '/v1/nodes/rf-mgmt/management/indicators/indicator-led@system';
+    const set = await api('PUT', path, { state: 'BLINKING' });
+    expect(set.status).toBe(204);
+    expect(system(8).state().indicatorLed).toBe('Blinking');
+    expect((await api('GET', path)).body).toEqual({ state: 'BLINKING' });
+    await api('PUT', path, { state: 'ON' });
+    expect(system(8).state().indicatorLed).toBe('Lit');
+    await api('PUT', path, { state: 'OFF' });
+    expect((await api('GET', path)).body).toEqual({ state: 'OFF' });
+    const other = await api('GET', '/v1/nodes/rf-mgmt/management/indicators/led@chassis');
+    expect(other.status).toBe(400);
+  });
+
   it('manual cleaning with bios.apply_configuration sets the BIOS attributes', async () => {
     await quiet('node', 'manage', 'rf-2', '--wait', '60');
     const steps = [

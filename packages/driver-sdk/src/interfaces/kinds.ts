@@ -1,5 +1,13 @@
 import { UnsupportedDriverExtension } from '@galvanic/errors';
-import type { BootDevice, BootDeviceState, BootMode, PowerState } from '../node';
+import type {
+  BootDevice,
+  BootDeviceState,
+  BootMode,
+  IndicatorComponent,
+  IndicatorState,
+  PowerState,
+  SupportedIndicators,
+} from '../node';
 import { POWER_OFF, POWER_ON, REBOOT } from '../node';
 import type { TaskContext } from '../task';
 import { HardwareInterface } from './base';
@@ -51,6 +59,30 @@ export abstract class ManagementInterface extends HardwareInterface {
   /** Injects a non-maskable interrupt into the node. */
   injectNmi(task: TaskContext): Promise<void> {
     return Promise.reject(new UnsupportedDriverExtension(task.driver.name, 'inject_nmi'));
+  }
+
+  /** The indicators (LEDs) of the node's components, by component and indicator name. */
+  getSupportedIndicators(task: TaskContext): Promise<SupportedIndicators> {
+    return Promise.reject(
+      new UnsupportedDriverExtension(task.driver.name, 'get_supported_indicators'),
+    );
+  }
+
+  getIndicatorState(
+    task: TaskContext,
+    _component: IndicatorComponent,
+    _indicator: string,
+  ): Promise<IndicatorState> {
+    return Promise.reject(new UnsupportedDriverExtension(task.driver.name, 'get_indicator_state'));
+  }
+
+  setIndicatorState(
+    task: TaskContext,
+    _component: IndicatorComponent,
+    _indicator: string,
+    _state: IndicatorState,
+  ): Promise<void> {
+    return Promise.reject(new UnsupportedDriverExtension(task.driver.name, 'set_indicator_state'));
   }
 }
 

@@ -42,6 +42,7 @@ export const MINOR_53_PORT_SMARTNIC = 53;
 export const MINOR_54_EVENTS = 54;
 export const MINOR_55_DEPLOY_TEMPLATES = 55;
 export const MINOR_61_NODE_RETIRED = 61;
+export const MINOR_63_INDICATORS = 63;
 export const MINOR_64_LOCAL_LINK_CONNECTION_NETWORK_TYPE = 64;
 export const MINOR_65_NODE_LESSEE = 65;
 export const MINOR_66_NODE_NETWORK_DATA = 66;

@@ -3,8 +3,11 @@ import {
   destroyNodeMethod,
   getBootDeviceMethod,
   getSupportedBootDevicesMethod,
+  getIndicatorStateMethod,
+  getSupportedIndicatorsMethod,
   injectNmiMethod,
   setBootDeviceMethod,
+  setIndicatorStateMethod,
   setBootModeMethod,
   updateNodeMethod,
   validateNodeMethod,
@@ -15,10 +18,13 @@ import type { RpcServer } from '@galvanic/rpc';
 import type { NodeTaskManager } from '../nodes/task-manager';
 import {
   getBootDevice,
+  indicatorState,
   injectNmi,
   setBootDevice,
+  setIndicatorState,
   startBootModeChange,
   supportedBootDevices,
+  supportedIndicators,
 } from '../workflows/management';
 import { destroyNode, updateNode } from '../workflows/node-records';
 import { startPowerAction } from '../workflows/power';
@@ -76,6 +82,23 @@ export function registerNodeHandlers(
   rpc.register(injectNmiMethod, async (args, ctx) =>
     tasks.withExclusive(args, ctx, async (task) => {
       await injectNmi(task);
+      return {};
+    }),
+  );
+
+  rpc.register(getSupportedIndicatorsMethod, async (args, ctx) =>
+    tasks.withShared(args, ctx, supportedIndicators),
+  );
+
+  rpc.register(getIndicatorStateMethod, async (args, ctx) =>
+    tasks.withShared(args, ctx, async (task) => ({
+      state: await indicatorState(task, args.component, args.indicator),
+    })),
+  );
+
+  rpc.register(setIndicatorStateMethod, async (args, ctx) =>
+    tasks.withExclusive(args, ctx, async (task) => {
+      await setIndicatorState(task, args.component, args.indicator, args.state);
       return {};
     }),
   );

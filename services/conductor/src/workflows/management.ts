@@ -2,8 +2,11 @@ import type {
   BootDevice,
   BootDeviceState,
   BootMode,
+  IndicatorComponent,
+  IndicatorState,
   ManagementInterface,
 } from '@galvanic/driver-sdk';
+import type { SupportedIndicatorList } from '@galvanic/conductor-api';
 import { InvalidParameterValue, UnsupportedDriverExtension } from '@galvanic/errors';
 import type { Logger } from '@galvanic/logging';
 import type { NodeTask } from '../nodes/task';
@@ -112,4 +115,45 @@ export async function cacheBootMode(task: NodeTask, logger: Logger): Promise<voi
     return;
   }
   if (mode !== null && mode !== task.node.boot_mode) await task.save({ boot_mode: mode });
+}
+
+/** `get_supported_indicators`: the management interface's indicators, as one list. */
+export async function supportedIndicators(task: NodeTask): Promise<SupportedIndicatorList> {
+  const management = task.interfaceOf<ManagementInterface>('management');
+  await management.validate(task.context);
+  const byComponent = await management.getSupportedIndicators(task.context);
+  const indicators: SupportedIndicatorList['indicators'] = [];
+  for (const [component, named] of Object.entries(byComponent) as [
+    IndicatorComponent,
+    Readonly<Record<string, { readonly: boolean; states: readonly IndicatorState[] }>>,
+  ][]) {
+    for (const [name, info] of Object.entries(named)) {
+      indicators.push({ component, name, readonly: info.readonly, states: [...info.states] });
+    }
+  }
+  return { indicators };
+}
+
+/** `get_indicator_state`. */
+export async function indicatorState(
+  task: NodeTask,
+  component: IndicatorComponent,
+  indicator: string,
+): Promise<IndicatorState> {
+  const management = task.interfaceOf<ManagementInterface>('management');
+  await management.validate(task.context);
+  return management.getIndicatorState(task.context, component, indicator);
+}
+
+/** `set_indicator_state`, under the exclusive lock. */
+export async function setIndicatorState(
+  task: NodeTask,
+  component: IndicatorComponent,
+  indicator: string,
+  state: IndicatorState,
+): Promise<void> {
+  const management = task.interfaceOf<ManagementInterface>('management');
+  await management.validate(task.context);
+  await management.setIndicatorState(task.context, component, indicator, state);
+  await task.save({});
 }

@@ -2,13 +2,16 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import {
   changePowerStateMethod,
   getBootDeviceMethod,
+  getIndicatorStateMethod,
   getSupportedBootDevicesMethod,
+  getSupportedIndicatorsMethod,
   injectNmiMethod,
   nodeVendorMethodsMethod,
   nodeVendorPassthruMethod,
   provisionMethod,
   setBootDeviceMethod,
   setBootModeMethod,
+  setIndicatorStateMethod,
   validateNodeMethod,
   type NodeRef,
 } from '@galvanic/conductor-api';
@@ -17,7 +20,7 @@ import { NotFound } from '@galvanic/errors';
 import type { RpcMethod } from '@galvanic/rpc';
 import { methodNotAllowed } from '../../http/errors';
 import { atLeast } from '../../http/microversion';
-import { baseUrl } from '../../http/links';
+import { baseUrl, resourceLinks } from '../../http/links';
 import {
   MINOR_12_RAID_CONFIG,
   MINOR_29_INJECT_NMI,
@@ -30,8 +33,10 @@ import type { NodeOwners } from './owner';
 import {
   checkBootDeviceRequest,
   checkBootModeRequest,
+  checkIndicatorStateRequest,
   checkPowerRequest,
   checkProvisionRequest,
+  parseIndicator,
 } from './states';
 import type { NodeViews } from './view';
 
@@ -142,6 +147,50 @@ export function nodeActionsRouter(deps: NodeActionDependencies): Router {
       res.status(204).end();
     })
     .all(methodNotAllowed(['PUT']));
+
+  // Indicators came with 1.63 (MINOR_63_INDICATORS), but Ironic's IndicatorController checks no
+  // version: they answer at every version, as there.
+  router
+    .route('/:ident/management/indicators')
+    .get(async (req, res) => {
+      const ident = String(req.params.ident);
+      const { indicators } = await owners.call(
+        req,
+        await node(req),
+        getSupportedIndicatorsMethod,
+        {},
+      );
+      const base = baseUrl(req, deps.publicEndpoint);
+      res.json({
+        indicators: indicators.map(({ component, name, readonly, states }) => {
+          const unique = `${name}@${component}`;
+          return {
+            name: unique,
+            component,
+            readonly,
+            states,
+            links: resourceLinks(base, 'nodes', `${ident}/management/indicators/${unique}`),
+          };
+        }),
+      });
+    })
+    .all(methodNotAllowed(['GET']));
+
+  router
+    .route('/:ident/management/indicators/:indicator')
+    .get(async (req, res) => {
+      const found = await node(req);
+      const indicator = parseIndicator(String(req.params.indicator));
+      res.json(await owners.call(req, found, getIndicatorStateMethod, indicator));
+    })
+    .put(async (req, res) => {
+      const found = await node(req);
+      const indicator = parseIndicator(String(req.params.indicator));
+      const state = checkIndicatorStateRequest(req);
+      await owners.call(req, found, setIndicatorStateMethod, { ...indicator, state });
+      res.status(204).end();
+    })
+    .all(methodNotAllowed(['GET', 'PUT']));
 
   router
     .route('/:ident/management/boot_device')

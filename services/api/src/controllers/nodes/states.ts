@@ -1,5 +1,11 @@
 import type { Request } from 'express';
-import type { BootDeviceArgs, BootModeArgs, NodeRef, ProvisionArgs } from '@galvanic/conductor-api';
+import type {
+  BootDeviceArgs,
+  BootModeArgs,
+  IndicatorArgs,
+  NodeRef,
+  ProvisionArgs,
+} from '@galvanic/conductor-api';
 import type { NodeRow } from '@galvanic/db';
 import {
   BadRequest,
@@ -12,7 +18,10 @@ import {
   checkPowerRequest as checkPowerTarget,
   isBootDevice,
   isBootMode,
+  isIndicatorComponent,
+  isIndicatorState,
   isProvisionTarget,
+  type IndicatorState,
   TRANSIENT_STATES,
   PROVISION_TARGET_MIN_MINOR,
   type PowerState,
@@ -133,4 +142,32 @@ export function checkBootModeRequest(
     );
   }
   return { boot_mode: body.target };
+}
+
+/**
+ * An indicator as the API names it, `name@component` split at the first `@` (Ironic's
+ * IndicatorAtComponent); a component Ironic does not name is refused here.
+ */
+export function parseIndicator(ident: string): Omit<IndicatorArgs, keyof NodeRef> {
+  const at = ident.indexOf('@');
+  if (at < 0) throw new InvalidParameterValue(`Malformed indicator name "${ident}"`);
+  const indicator = ident.slice(0, at);
+  const component = ident.slice(at + 1);
+  if (!indicator || !isIndicatorComponent(component)) {
+    throw new InvalidParameterValue(
+      `Invalid indicator ${ident}: the component is one of system, chassis, disk, power, nic.`,
+    );
+  }
+  return { indicator, component };
+}
+
+/** The body of `PUT .../management/indicators/{indicator}`: `{"state": "ON"|"OFF"|"BLINKING"}`. */
+export function checkIndicatorStateRequest(req: Request): IndicatorState {
+  const { state } = objectBody(req);
+  if (!isIndicatorState(state) || state === 'UNKNOWN') {
+    throw new InvalidParameterValue(
+      `Invalid indicator state ${JSON.stringify(state) ?? 'undefined'}; use ON, OFF or BLINKING.`,
+    );
+  }
+  return state;
 }
