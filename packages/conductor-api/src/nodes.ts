@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import type { NodeRow } from '@galvanic/db';
-import { BOOT_DEVICES, POWER_TARGETS, PROVISION_TARGETS } from '@galvanic/node-states';
+import {
+  BOOT_DEVICES,
+  BOOT_MODES,
+  INDICATOR_COMPONENTS,
+  INDICATOR_STATES,
+  POWER_TARGETS,
+  PROVISION_TARGETS,
+} from '@galvanic/node-states';
 import { defineRpcMethod, type RpcArgs, type RpcResult } from '@galvanic/rpc';
 
 /** Which node a call is about; the api has already found it. */
@@ -104,6 +111,54 @@ export const getSupportedBootDevicesMethod = defineRpcMethod(
   z.strictObject(nodeRef),
   z.object({ supported_boot_devices: z.array(bootDevice) }),
 );
+
+/** Contract 1.1. Sets the boot mode under the exclusive lock and records it on the node. */
+export const setBootModeMethod = defineRpcMethod(
+  'set_boot_mode',
+  z.strictObject({ ...nodeRef, boot_mode: z.enum(BOOT_MODES) }),
+  nothing,
+);
+export type BootModeArgs = RpcArgs<typeof setBootModeMethod>;
+
+/** Contract 1.1. Injects an NMI under the exclusive lock. */
+export const injectNmiMethod = defineRpcMethod('inject_nmi', z.strictObject(nodeRef), nothing);
+
+const indicatorComponent = z.enum(INDICATOR_COMPONENTS);
+const indicatorState = z.enum(INDICATOR_STATES);
+const indicatorRef = { ...nodeRef, component: indicatorComponent, indicator: z.string().min(1) };
+
+/** Contract 1.1. The node's indicators, by component and name, as the management interface has them. */
+export const getSupportedIndicatorsMethod = defineRpcMethod(
+  'get_supported_indicators',
+  z.strictObject(nodeRef),
+  z.object({
+    indicators: z.array(
+      z.object({
+        component: indicatorComponent,
+        name: z.string(),
+        readonly: z.boolean(),
+        states: z.array(indicatorState),
+      }),
+    ),
+  }),
+);
+export type SupportedIndicatorList = RpcResult<typeof getSupportedIndicatorsMethod>;
+
+/** Contract 1.1. One indicator's state, under the shared lock. */
+export const getIndicatorStateMethod = defineRpcMethod(
+  'get_indicator_state',
+  z.strictObject(indicatorRef),
+  z.object({ state: indicatorState }),
+);
+export type IndicatorArgs = RpcArgs<typeof getIndicatorStateMethod>;
+
+/** Contract 1.1. Sets one indicator's state under the exclusive lock. */
+export const setIndicatorStateMethod = defineRpcMethod(
+  'set_indicator_state',
+  z.strictObject({ ...indicatorRef, state: indicatorState }),
+  nothing,
+);
+export type SetIndicatorArgs = RpcArgs<typeof setIndicatorStateMethod>;
 
 /** Runs every interface's validate, as `GET /v1/nodes/{node}/validate` shows. */
 export const validateNodeMethod = defineRpcMethod(

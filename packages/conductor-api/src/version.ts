@@ -4,4 +4,5 @@
  * major for anything else (a removal, a rename, a changed type, a newly required argument): the
  * api routes only to conductors of its major, and conductors refuse calls of another major.
  */
-export const CONDUCTOR_CONTRACT_VERSION = '1.0';
+// 1.1: set_boot_mode, inject_nmi, get_supported_indicators, get/set_indicator_state.
+export const CONDUCTOR_CONTRACT_VERSION = '1.1';

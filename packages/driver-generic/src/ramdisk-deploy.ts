@@ -4,7 +4,6 @@ import {
   POWER_OFF,
   deployStep,
   type BootInterface,
-  type ManagementInterface,
   type PowerInterface,
   type TaskContext,
 } from '@galvanic/driver-sdk';
@@ -12,7 +11,6 @@ import { requireFields } from './missing';
 
 interface Collaborators {
   boot: BootInterface;
-  management: ManagementInterface;
   power: PowerInterface;
 }
 
@@ -27,14 +25,15 @@ function collaborators(task: TaskContext): Collaborators {
   };
   return {
     boot: of<BootInterface>('boot'),
-    management: of<ManagementInterface>('management'),
     power: of<PowerInterface>('power'),
   };
 }
 
 /**
- * `ramdisk`: writes no image. The instance is a kernel and ramdisk (`instance_info.kernel`,
- * `instance_info.ramdisk`) the node boots from the network on every start.
+ * `ramdisk`: writes no image. The instance is what the boot interface boots: a kernel and ramdisk
+ * (`instance_info.kernel`, `instance_info.ramdisk`) from the network with `pxe`, an ISO with
+ * `redfish-virtual-media`. The boot device is the boot interface's to set in `prepareInstance`,
+ * as in Ironic; the deploy only reboots the node into it.
  */
 export class RamdiskDeploy extends DeployInterface {
   async validate(task: TaskContext): Promise<void> {
@@ -48,9 +47,8 @@ export class RamdiskDeploy extends DeployInterface {
 
   @deployStep({ priority: 100 })
   async deploy(task: TaskContext, _args: Record<string, unknown>): Promise<void> {
-    const { boot, management, power } = collaborators(task);
+    const { boot, power } = collaborators(task);
     await boot.prepareInstance(task);
-    await management.setBootDevice(task, 'pxe', true);
     await power.reboot(task);
   }
 

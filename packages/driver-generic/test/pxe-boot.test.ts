@@ -4,8 +4,12 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   InvalidParameterValue,
+  ManagementInterface,
   MissingParameterValue,
   describeProperty,
+  type BootDevice,
+  type BootDeviceState,
+  type TaskContext,
 } from '@galvanic/driver-sdk';
 import { buildInterface, makeTask } from '@galvanic/driver-sdk/testing';
 import { PxeBoot } from '../src';
@@ -21,6 +25,23 @@ const driverInfo = {
   deploy_kernel: 'http://images.example/ipa.kernel',
   deploy_ramdisk: 'http://images.example/ipa.initramfs',
 };
+
+/** A management interface that writes down the boot devices set. */
+function recordingManagement(calls: string[]): ManagementInterface {
+  class RecordingManagement extends ManagementInterface {
+    validate(): void {}
+    getSupportedBootDevices(): BootDevice[] {
+      return ['pxe', 'disk'];
+    }
+    async setBootDevice(_task: TaskContext, device: BootDevice, persistent: boolean) {
+      calls.push(`setBootDevice ${device} ${persistent}`);
+    }
+    async getBootDevice(): Promise<BootDeviceState> {
+      return { boot_device: null, persistent: null };
+    }
+  }
+  return buildInterface(RecordingManagement);
+}
 
 describe('PxeBoot', () => {
   let tftpRoot: string;
@@ -87,8 +108,10 @@ describe('PxeBoot', () => {
     expect(await readdir(configDir())).toEqual([]);
   });
 
-  it('writes an instance config booting instance_info kernel and ramdisk, and removes it', async () => {
+  it('writes an instance config booting instance_info kernel and ramdisk, sets PXE persistently, and removes it', async () => {
+    const calls: string[] = [];
     const task = makeTask({
+      interfaces: { management: recordingManagement(calls) },
       node: {
         ports,
         driverInfo,
@@ -105,6 +128,7 @@ describe('PxeBoot', () => {
     expect(config).toContain(
       '    append initrd=/images/initrd nofb console=ttyS0 root=/dev/ram0\n',
     );
+    expect(calls).toEqual(['setBootDevice pxe true']);
     await boot.cleanUpInstance(task);
     expect(await readdir(configDir())).toEqual([]);
   });

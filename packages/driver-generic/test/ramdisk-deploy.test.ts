@@ -74,15 +74,12 @@ describe('RamdiskDeploy', () => {
     ]);
   });
 
-  it('deploys by preparing the instance boot, setting PXE persistently, then rebooting', async () => {
+  it('deploys by preparing the instance boot, then rebooting; the boot device is left to the boot interface', async () => {
     const calls: string[] = [];
     const task = makeTask({ node: { instanceInfo }, interfaces: recorders(calls) });
     await deploy.deploy(task, {});
-    expect(calls).toEqual([
-      'boot.prepareInstance',
-      'management.setBootDevice pxe true',
-      'power.reboot',
-    ]);
+    // A virtual-media boot interface sets cdrom in prepareInstance; PXE must not replace it.
+    expect(calls).toEqual(['boot.prepareInstance', 'power.reboot']);
   });
 
   it('tears down by powering off, then removing the instance boot', async () => {

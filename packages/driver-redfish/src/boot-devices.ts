@@ -1,4 +1,4 @@
-import type { BootDevice } from '@galvanic/driver-sdk';
+import type { BootDevice, BootMode } from '@galvanic/driver-sdk';
 import type { BootSourceOverrideMode, BootSourceOverrideTarget } from 'redfish-ts';
 
 /** Ironic's boot devices and the Redfish BootSourceOverrideTarget each one is. */
@@ -19,8 +19,7 @@ export function bootDeviceOf(target: unknown): BootDevice | null {
   return null;
 }
 
-/** Ironic's boot modes. */
-export type BootMode = 'uefi' | 'bios';
+export type { BootMode };
 
 export const BOOT_MODES: ReadonlyMap<BootMode, BootSourceOverrideMode> = new Map<
   BootMode,

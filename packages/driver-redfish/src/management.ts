@@ -3,7 +3,10 @@ import {
   ManagementInterface,
   type BootDevice,
   type BootDeviceState,
+  type IndicatorComponent,
+  type IndicatorState,
   type PropertyTable,
+  type SupportedIndicators,
   type TaskContext,
 } from '@galvanic/driver-sdk';
 import { BOOT_MODES, BOOT_TARGETS, bootDeviceOf, bootModeOf, type BootMode } from './boot-devices';
@@ -14,9 +17,32 @@ import { REDFISH_PROPERTIES } from './properties';
 
 /**
  * Ironic's `redfish` management interface: the boot source override (device, persistence, boot
- * mode) and NMI. `getBootMode`, `setBootMode`, `getSupportedBootModes` and `injectNmi` carry
- * Ironic's names; the SDK and API have no call for them yet.
+ * mode) and NMI: `PUT .../management/boot_device`, `PUT .../states/boot_mode` and
+ * `PUT .../management/inject_nmi` reach them.
  */
+/** Ironic's name for the System's LED. */
+const SYSTEM_LED = 'indicator-led';
+
+/** Redfish IndicatorLED values and Ironic's indicator states. */
+const LED_STATES: ReadonlyMap<string, IndicatorState> = new Map<string, IndicatorState>([
+  ['Lit', 'ON'],
+  ['Off', 'OFF'],
+  ['Blinking', 'BLINKING'],
+]);
+
+function ledValue(state: IndicatorState): string | undefined {
+  for (const [value, known] of LED_STATES) if (known === state) return value;
+  return undefined;
+}
+
+function requireSystemLed(component: IndicatorComponent, indicator: string): void {
+  if (component !== 'system' || indicator !== SYSTEM_LED) {
+    throw new InvalidParameterValue(
+      `Indicator ${indicator} on component ${component} is not supported; the redfish management interface has ${SYSTEM_LED}@system only.`,
+    );
+  }
+}
+
 export class RedfishManagement extends ManagementInterface {
   static override readonly optionGroups = [redfishOptions];
 
@@ -64,11 +90,11 @@ export class RedfishManagement extends ManagementInterface {
     };
   }
 
-  getSupportedBootModes(): BootMode[] {
+  override getSupportedBootModes(): BootMode[] {
     return [...BOOT_MODES.keys()];
   }
 
-  async getBootMode(task: TaskContext): Promise<BootMode | null> {
+  override async getBootMode(task: TaskContext): Promise<BootMode | null> {
     const connection = connect(this.env, task);
     const system = await redfishCall(task, connection, 'reading the boot mode', () =>
       connection.system.get(),
@@ -77,7 +103,7 @@ export class RedfishManagement extends ManagementInterface {
   }
 
   /** Sets BootSourceOverrideMode, keeping the override's target and persistence. */
-  async setBootMode(task: TaskContext, mode: BootMode): Promise<void> {
+  override async setBootMode(task: TaskContext, mode: BootMode): Promise<void> {
     const redfishMode = BOOT_MODES.get(mode);
     if (!redfishMode) {
       throw new InvalidParameterValue(
@@ -96,11 +122,73 @@ export class RedfishManagement extends ManagementInterface {
     task.logger.info('boot mode set', { node: task.node.uuid, mode });
   }
 
-  async injectNmi(task: TaskContext): Promise<void> {
+  override async injectNmi(task: TaskContext): Promise<void> {
     const connection = connect(this.env, task);
     await redfishCall(task, connection, 'ComputerSystem.Reset Nmi', () =>
       connection.system.reset('Nmi'),
     );
     task.logger.info('NMI injected', { node: task.node.uuid });
+  }
+
+  /**
+   * The System's LED as `indicator-led@system`: IndicatorLED (Lit, Blinking, Off) where the
+   * System has it, else LocationIndicatorActive (ON or OFF). None when it has neither.
+   */
+  override async getSupportedIndicators(task: TaskContext): Promise<SupportedIndicators> {
+    const connection = connect(this.env, task);
+    const fields = await redfishCall(task, connection, 'reading the indicators', () =>
+      connection.system.get(),
+    );
+    if (typeof fields.IndicatorLED === 'string') {
+      return { system: { [SYSTEM_LED]: { readonly: false, states: ['BLINKING', 'OFF', 'ON'] } } };
+    }
+    if (typeof fields.LocationIndicatorActive === 'boolean') {
+      return { system: { [SYSTEM_LED]: { readonly: false, states: ['OFF', 'ON'] } } };
+    }
+    return {};
+  }
+
+  override async getIndicatorState(
+    task: TaskContext,
+    component: IndicatorComponent,
+    indicator: string,
+  ): Promise<IndicatorState> {
+    requireSystemLed(component, indicator);
+    const connection = connect(this.env, task);
+    const fields = await redfishCall(task, connection, 'reading the indicator LED', () =>
+      connection.system.get(),
+    );
+    if (typeof fields.IndicatorLED === 'string') {
+      return LED_STATES.get(fields.IndicatorLED) ?? 'UNKNOWN';
+    }
+    if (typeof fields.LocationIndicatorActive === 'boolean') {
+      return fields.LocationIndicatorActive ? 'ON' : 'OFF';
+    }
+    return 'UNKNOWN';
+  }
+
+  /** PATCHes IndicatorLED where the System has it, else LocationIndicatorActive. */
+  override async setIndicatorState(
+    task: TaskContext,
+    component: IndicatorComponent,
+    indicator: string,
+    state: IndicatorState,
+  ): Promise<void> {
+    requireSystemLed(component, indicator);
+    const value = ledValue(state);
+    if (!value) {
+      throw new InvalidParameterValue(`Invalid indicator state ${state}; use ON, OFF or BLINKING.`);
+    }
+    const connection = connect(this.env, task);
+    await redfishCall(task, connection, `setting the indicator LED ${state}`, async () => {
+      const fields = await connection.system.get();
+      const changes =
+        typeof fields.IndicatorLED === 'string' ||
+        typeof fields.LocationIndicatorActive !== 'boolean'
+          ? { IndicatorLED: value }
+          : { LocationIndicatorActive: state !== 'OFF' };
+      return connection.client.patch(await connection.system.path(), changes);
+    });
+    task.logger.info('indicator set', { node: task.node.uuid, indicator, component, state });
   }
 }

@@ -14,6 +14,11 @@ export {
   type PowerState,
   type BootDevice,
   type BootDeviceState,
+  type BootMode,
+  type IndicatorComponent,
+  type IndicatorInfo,
+  type IndicatorState,
+  type SupportedIndicators,
   type NodeView,
   type PortView,
 } from './node';

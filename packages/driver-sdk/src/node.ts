@@ -1,4 +1,9 @@
-import type { BootDevice } from '@galvanic/node-states';
+import type {
+  BootDevice,
+  BootMode,
+  IndicatorComponent,
+  IndicatorState,
+} from '@galvanic/node-states';
 
 /** Power states as Ironic names them. */
 export type PowerState =
@@ -11,7 +16,18 @@ export const SOFT_POWER_OFF: PowerState = 'soft power off';
 export const SOFT_REBOOT: PowerState = 'soft rebooting';
 
 /** Boot devices as Ironic names them; the list lives in @galvanic/node-states. */
-export type { BootDevice };
+export type { BootDevice, BootMode, IndicatorComponent, IndicatorState };
+
+/** One indicator a management interface can read (and, unless `readonly`, set). */
+export interface IndicatorInfo {
+  readonly readonly: boolean;
+  readonly states: readonly IndicatorState[];
+}
+
+/** The indicators of each hardware component, by indicator name. */
+export type SupportedIndicators = Partial<
+  Record<IndicatorComponent, Readonly<Record<string, IndicatorInfo>>>
+>;
 
 export interface BootDeviceState {
   boot_device: BootDevice | null;

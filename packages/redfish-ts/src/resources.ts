@@ -120,6 +120,9 @@ export interface ComputerSystem extends RedfishResource {
   readonly BiosVersion?: string;
   readonly Status?: Status;
   readonly Boot?: BootSettings;
+  /** Deprecated in Redfish 2020.4 for LocationIndicatorActive; still what most BMCs have. */
+  readonly IndicatorLED?: string;
+  readonly LocationIndicatorActive?: boolean;
   readonly ProcessorSummary?: ProcessorSummary;
   readonly MemorySummary?: MemorySummary;
   readonly Bios?: ODataRef;

@@ -19,6 +19,7 @@ interface NodeShown {
   provision_state: string;
   last_error: string | null;
   reservation: string | null;
+  boot_mode: string | null;
   properties: Record<string, unknown>;
   driver_info: Record<string, unknown>;
 }
@@ -77,7 +78,7 @@ describe('the redfish hardware type against the Redfish emulator over HTTPS, dri
 
   beforeAll(async () => {
     bmc = await startRedfishEmulator({
-      systems: 8,
+      systems: 9,
       tls: true,
       auth: { username: 'admin', password: PASSWORD },
     });
@@ -93,6 +94,7 @@ describe('the redfish hardware type against the Redfish emulator over HTTPS, dri
     apiUrl = cluster.apiUrl;
     for (let i = 0; i < 4; i += 1) await create(`rf-${i}`, i);
     await create('rf-4', 4, '--boot-interface', 'redfish-virtual-media');
+    await create('rf-mgmt', 8);
   });
 
   afterAll(async () => {
@@ -150,6 +152,63 @@ describe('the redfish hardware type against the Redfish emulator over HTTPS, dri
     expect(supported.supported_boot_devices.split(', ')).toEqual(
       expect.arrayContaining(['pxe', 'disk', 'cdrom', 'bios']),
     );
+  });
+
+  it('node boot mode set uefi / bios is the BootSourceOverrideMode, recorded as boot_mode', async () => {
+    await quiet('node', 'boot', 'device', 'set', 'rf-mgmt', 'pxe', '--persistent');
+    await quiet('node', 'boot', 'mode', 'set', 'rf-mgmt', 'bios');
+    await expect
+      .poll(async () => (await api('GET', '/v1/nodes/rf-mgmt')).body)
+      .toMatchObject({
+        boot_mode: 'bios',
+        last_error: null,
+      });
+    // The override's target and persistence are kept.
+    expect(system(8).state().bootOverride).toMatchObject({
+      target: 'Pxe',
+      enabled: 'Continuous',
+      mode: 'Legacy',
+    });
+    await quiet('node', 'boot', 'mode', 'set', 'rf-mgmt', 'uefi');
+    await expect
+      .poll(
+        async () => ((await api('GET', '/v1/nodes/rf-mgmt/states')).body as NodeShown).boot_mode,
+      )
+      .toBe('uefi');
+    expect(system(8).state().bootOverride).toMatchObject({ target: 'Pxe', mode: 'UEFI' });
+  });
+
+  it('node inject nmi sends the System a Reset of type Nmi', async () => {
+    await quiet('node', 'power', 'on', 'rf-mgmt');
+    expect((await settled('rf-mgmt')).power_state).toBe('power on');
+    await quiet('node', 'inject', 'nmi', 'rf-mgmt');
+    expect(simulatedBackend(system(8)).history().nmis).toBe(1);
+    expect(system(8).state().powerState).toBe('On');
+  });
+
+  it('the System LED is indicator-led@system over the indicators API (the CLI has no command)', async () => {
+    const listed = (await api('GET', '/v1/nodes/rf-mgmt/management/indicators')).body as {
+      indicators: { name: string; component: string; readonly: boolean; states: string[] }[];
+    };
+    expect(listed.indicators).toEqual([
+      expect.objectContaining({
+        name: 'indicator-led@system',
+        component: 'system',
+        readonly: false,
+        states: ['BLINKING', 'OFF', 'ON'],
+      }),
+    ]);
+    const path = '/v1/nodes/rf-mgmt/management/indicators/indicator-led@system';
+    const set = await api('PUT', path, { state: 'BLINKING' });
+    expect(set.status).toBe(204);
+    expect(system(8).state().indicatorLed).toBe('Blinking');
+    expect((await api('GET', path)).body).toEqual({ state: 'BLINKING' });
+    await api('PUT', path, { state: 'ON' });
+    expect(system(8).state().indicatorLed).toBe('Lit');
+    await api('PUT', path, { state: 'OFF' });
+    expect((await api('GET', path)).body).toEqual({ state: 'OFF' });
+    const other = await api('GET', '/v1/nodes/rf-mgmt/management/indicators/led@chassis');
+    expect(other.status).toBe(400);
   });
 
   it('manual cleaning with bios.apply_configuration sets the BIOS attributes', async () => {
@@ -239,6 +298,8 @@ describe('the redfish hardware type against the Redfish emulator over HTTPS, dri
     expect((await show('rf-4')).provision_state).toBe('active');
     expect(system(4).state().media.Cd).toMatchObject({ image: iso, inserted: true });
     expect(system(4).state().powerState).toBe('On');
+    // The boot interface's persistent Cd override stays: the ramdisk deploy sets no PXE over it.
+    expect(system(4).state().bootOverride).toMatchObject({ target: 'Cd', enabled: 'Continuous' });
 
     const methods = (await cli('node', 'passthru', 'list', 'rf-4')) as { Name: string }[];
     expect(methods.map((m) => m.Name).sort()).toEqual([

@@ -1,6 +1,7 @@
 import {
   BootInterface,
   InvalidParameterValue,
+  type ManagementInterface,
   type PropertyTable,
   type TaskContext,
 } from '@galvanic/driver-sdk';
@@ -90,6 +91,12 @@ export class PxeBoot extends BootInterface {
       ramdisk: text(instanceInfo.ramdisk),
       append: kernelArguments(append.join(' '), {}),
     });
+    // As Ironic's PXE boot: the instance boots from the network on every start.
+    const management = task.driver.interfaceOf('management');
+    if (typeof management !== 'object' || management === null) {
+      throw new InvalidParameterValue(`Node ${uuid} has no management interface`);
+    }
+    await (management as ManagementInterface).setBootDevice(task, 'pxe', true);
   }
 
   async cleanUpInstance(task: TaskContext): Promise<void> {

@@ -1,4 +1,13 @@
-import type { BootDevice, BootDeviceState, PowerState } from '../node';
+import { UnsupportedDriverExtension } from '@galvanic/errors';
+import type {
+  BootDevice,
+  BootDeviceState,
+  BootMode,
+  IndicatorComponent,
+  IndicatorState,
+  PowerState,
+  SupportedIndicators,
+} from '../node';
 import { POWER_OFF, POWER_ON, REBOOT } from '../node';
 import type { TaskContext } from '../task';
 import { HardwareInterface } from './base';
@@ -29,6 +38,52 @@ export abstract class ManagementInterface extends HardwareInterface {
   abstract getSupportedBootDevices(task: TaskContext): BootDevice[] | Promise<BootDevice[]>;
   abstract setBootDevice(task: TaskContext, device: BootDevice, persistent: boolean): Promise<void>;
   abstract getBootDevice(task: TaskContext): Promise<BootDeviceState>;
+
+  /**
+   * The optional calls, as Ironic's ManagementInterface has them: an implementation that cannot
+   * leaves them as they are, and they refuse with UnsupportedDriverExtension (400).
+   */
+  getSupportedBootModes(task: TaskContext): BootMode[] | Promise<BootMode[]> {
+    throw new UnsupportedDriverExtension(task.driver.name, 'get_supported_boot_modes');
+  }
+
+  /** The boot mode the node boots in next, or null when the BMC does not say. */
+  getBootMode(task: TaskContext): Promise<BootMode | null> {
+    return Promise.reject(new UnsupportedDriverExtension(task.driver.name, 'get_boot_mode'));
+  }
+
+  setBootMode(task: TaskContext, _mode: BootMode): Promise<void> {
+    return Promise.reject(new UnsupportedDriverExtension(task.driver.name, 'set_boot_mode'));
+  }
+
+  /** Injects a non-maskable interrupt into the node. */
+  injectNmi(task: TaskContext): Promise<void> {
+    return Promise.reject(new UnsupportedDriverExtension(task.driver.name, 'inject_nmi'));
+  }
+
+  /** The indicators (LEDs) of the node's components, by component and indicator name. */
+  getSupportedIndicators(task: TaskContext): Promise<SupportedIndicators> {
+    return Promise.reject(
+      new UnsupportedDriverExtension(task.driver.name, 'get_supported_indicators'),
+    );
+  }
+
+  getIndicatorState(
+    task: TaskContext,
+    _component: IndicatorComponent,
+    _indicator: string,
+  ): Promise<IndicatorState> {
+    return Promise.reject(new UnsupportedDriverExtension(task.driver.name, 'get_indicator_state'));
+  }
+
+  setIndicatorState(
+    task: TaskContext,
+    _component: IndicatorComponent,
+    _indicator: string,
+    _state: IndicatorState,
+  ): Promise<void> {
+    return Promise.reject(new UnsupportedDriverExtension(task.driver.name, 'set_indicator_state'));
+  }
 }
 
 /** Prepares what the node boots: the deploy ramdisk, then the instance. */

@@ -3,7 +3,12 @@ import {
   destroyNodeMethod,
   getBootDeviceMethod,
   getSupportedBootDevicesMethod,
+  getIndicatorStateMethod,
+  getSupportedIndicatorsMethod,
+  injectNmiMethod,
   setBootDeviceMethod,
+  setIndicatorStateMethod,
+  setBootModeMethod,
   updateNodeMethod,
   validateNodeMethod,
 } from '@galvanic/conductor-api';
@@ -11,7 +16,16 @@ import type { CoreConfig } from '@galvanic/config';
 import type { NodeStore } from '@galvanic/db';
 import type { RpcServer } from '@galvanic/rpc';
 import type { NodeTaskManager } from '../nodes/task-manager';
-import { getBootDevice, setBootDevice, supportedBootDevices } from '../workflows/management';
+import {
+  getBootDevice,
+  indicatorState,
+  injectNmi,
+  setBootDevice,
+  setIndicatorState,
+  startBootModeChange,
+  supportedBootDevices,
+  supportedIndicators,
+} from '../workflows/management';
 import { destroyNode, updateNode } from '../workflows/node-records';
 import { startPowerAction } from '../workflows/power';
 import { validateInterfaces } from '../workflows/validation';
@@ -58,6 +72,35 @@ export function registerNodeHandlers(
     tasks.withShared(args, ctx, async (task) => ({
       supported_boot_devices: await supportedBootDevices(task),
     })),
+  );
+
+  rpc.register(setBootModeMethod, async (args, ctx) => {
+    await startBootModeChange(tasks, args, ctx, args.boot_mode);
+    return {};
+  });
+
+  rpc.register(injectNmiMethod, async (args, ctx) =>
+    tasks.withExclusive(args, ctx, async (task) => {
+      await injectNmi(task);
+      return {};
+    }),
+  );
+
+  rpc.register(getSupportedIndicatorsMethod, async (args, ctx) =>
+    tasks.withShared(args, ctx, supportedIndicators),
+  );
+
+  rpc.register(getIndicatorStateMethod, async (args, ctx) =>
+    tasks.withShared(args, ctx, async (task) => ({
+      state: await indicatorState(task, args.component, args.indicator),
+    })),
+  );
+
+  rpc.register(setIndicatorStateMethod, async (args, ctx) =>
+    tasks.withExclusive(args, ctx, async (task) => {
+      await setIndicatorState(task, args.component, args.indicator, args.state);
+      return {};
+    }),
   );
 
   rpc.register(validateNodeMethod, async (args, ctx) =>

@@ -3,6 +3,7 @@ import { InvalidParameterValue, MissingParameterValue } from '@galvanic/errors';
 import type { Logger } from '@galvanic/logging';
 import { isPowerTarget, POWER_ERROR, TRANSIENT_STATES } from '@galvanic/node-states';
 import type { NodeTask } from '../nodes/task';
+import { cacheBootMode } from './management';
 import { runPowerAction } from './power';
 
 export interface PowerSyncOptions {
@@ -80,6 +81,8 @@ export async function syncPowerState(
       found: actual,
     });
     await task.save({ power_state: actual });
+    // As Ironic does on a node's first sync: the boot mode is read once and recorded.
+    await cacheBootMode(task, options.logger);
     return 0;
   }
   if (attempt > options.maxRetries) {

@@ -2,23 +2,42 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import {
   changePowerStateMethod,
   getBootDeviceMethod,
+  getIndicatorStateMethod,
   getSupportedBootDevicesMethod,
+  getSupportedIndicatorsMethod,
+  injectNmiMethod,
   nodeVendorMethodsMethod,
   nodeVendorPassthruMethod,
   provisionMethod,
   setBootDeviceMethod,
+  setBootModeMethod,
+  setIndicatorStateMethod,
   validateNodeMethod,
   type NodeRef,
 } from '@galvanic/conductor-api';
 import type { NodeStore } from '@galvanic/db';
+import { NotFound } from '@galvanic/errors';
 import type { RpcMethod } from '@galvanic/rpc';
 import { methodNotAllowed } from '../../http/errors';
-import { baseUrl } from '../../http/links';
-import { MINOR_12_RAID_CONFIG, MINOR_75_NODE_BOOT_MODE } from '../../resources/versions';
+import { atLeast } from '../../http/microversion';
+import { baseUrl, resourceLinks } from '../../http/links';
+import {
+  MINOR_12_RAID_CONFIG,
+  MINOR_29_INJECT_NMI,
+  MINOR_75_NODE_BOOT_MODE,
+  MINOR_76_NODE_CHANGE_BOOT_MODE,
+} from '../../resources/versions';
 import { passthruHttpMethod, passthruMethodName, sendPassthruOutcome } from '../passthru';
 import { findNode } from './identity';
 import type { NodeOwners } from './owner';
-import { checkBootDeviceRequest, checkPowerRequest, checkProvisionRequest } from './states';
+import {
+  checkBootDeviceRequest,
+  checkBootModeRequest,
+  checkIndicatorStateRequest,
+  checkPowerRequest,
+  checkProvisionRequest,
+  parseIndicator,
+} from './states';
 import type { NodeViews } from './view';
 
 export interface NodeActionDependencies {
@@ -48,7 +67,7 @@ function stateFields(minor: number): string[] {
 
 /**
  * A node's actions, each sent to the conductor that owns the node: states, power, provisioning,
- * boot device, validation and vendor passthru.
+ * boot device and mode, NMI, validation and vendor passthru.
  */
 export function nodeActionsRouter(deps: NodeActionDependencies): Router {
   const { nodes, owners } = deps;
@@ -62,6 +81,13 @@ export function nodeActionsRouter(deps: NodeActionDependencies): Router {
     <R>(method: RpcMethod<NodeRef, R>): RequestHandler =>
     async (req: Request, res: Response) => {
       res.json(await owners.call(req, await node(req), method, {}));
+    };
+  /** Below its microversion a route does not exist, as Ironic answers (404). */
+  const since =
+    (minor: number): RequestHandler =>
+    (req, _res, next) => {
+      if (!atLeast(req, minor)) throw new NotFound();
+      next();
     };
 
   router
@@ -96,6 +122,75 @@ export function nodeActionsRouter(deps: NodeActionDependencies): Router {
       res.end();
     })
     .all(methodNotAllowed(['PUT']));
+
+  router
+    .route('/:ident/states/boot_mode')
+    .put(async (req, res) => {
+      // Ironic finds the node first, then refuses the version, saying since when.
+      const found = await node(req);
+      if (!atLeast(req, MINOR_76_NODE_CHANGE_BOOT_MODE)) {
+        throw new NotFound(
+          `This endpoint is supported starting with the API version 1.${MINOR_76_NODE_CHANGE_BOOT_MODE}`,
+        );
+      }
+      await owners.call(req, found, setBootModeMethod, checkBootModeRequest(req, found));
+      res.status(202).setHeader('Location', statesLocation(req, found.uuid));
+      res.end();
+    })
+    .all(methodNotAllowed(['PUT']));
+
+  router
+    .route('/:ident/management/inject_nmi')
+    .all(since(MINOR_29_INJECT_NMI))
+    .put(async (req, res) => {
+      await owners.call(req, await node(req), injectNmiMethod, {});
+      res.status(204).end();
+    })
+    .all(methodNotAllowed(['PUT']));
+
+  // Indicators came with 1.63 (MINOR_63_INDICATORS), but Ironic's IndicatorController checks no
+  // version: they answer at every version, as there.
+  router
+    .route('/:ident/management/indicators')
+    .get(async (req, res) => {
+      const ident = String(req.params.ident);
+      const { indicators } = await owners.call(
+        req,
+        await node(req),
+        getSupportedIndicatorsMethod,
+        {},
+      );
+      const base = baseUrl(req, deps.publicEndpoint);
+      res.json({
+        indicators: indicators.map(({ component, name, readonly, states }) => {
+          const unique = `${name}@${component}`;
+          return {
+            name: unique,
+            component,
+            readonly,
+            states,
+            links: resourceLinks(base, 'nodes', `${ident}/management/indicators/${unique}`),
+          };
+        }),
+      });
+    })
+    .all(methodNotAllowed(['GET']));
+
+  router
+    .route('/:ident/management/indicators/:indicator')
+    .get(async (req, res) => {
+      const found = await node(req);
+      const indicator = parseIndicator(String(req.params.indicator));
+      res.json(await owners.call(req, found, getIndicatorStateMethod, indicator));
+    })
+    .put(async (req, res) => {
+      const found = await node(req);
+      const indicator = parseIndicator(String(req.params.indicator));
+      const state = checkIndicatorStateRequest(req);
+      await owners.call(req, found, setIndicatorStateMethod, { ...indicator, state });
+      res.status(204).end();
+    })
+    .all(methodNotAllowed(['GET', 'PUT']));
 
   router
     .route('/:ident/management/boot_device')

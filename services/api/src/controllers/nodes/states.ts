@@ -1,8 +1,15 @@
 import type { Request } from 'express';
-import type { BootDeviceArgs, NodeRef, ProvisionArgs } from '@galvanic/conductor-api';
+import type {
+  BootDeviceArgs,
+  BootModeArgs,
+  IndicatorArgs,
+  NodeRef,
+  ProvisionArgs,
+} from '@galvanic/conductor-api';
 import type { NodeRow } from '@galvanic/db';
 import {
   BadRequest,
+  Conflict,
   InvalidParameterValue,
   InvalidStateRequested,
   NotAcceptable,
@@ -10,7 +17,12 @@ import {
 import {
   checkPowerRequest as checkPowerTarget,
   isBootDevice,
+  isBootMode,
+  isIndicatorComponent,
+  isIndicatorState,
   isProvisionTarget,
+  type IndicatorState,
+  TRANSIENT_STATES,
   PROVISION_TARGET_MIN_MINOR,
   type PowerState,
   type PowerTarget,
@@ -106,4 +118,56 @@ export function checkBootDeviceRequest(req: Request): Omit<BootDeviceArgs, keyof
   if (typeof persistent !== 'boolean')
     throw new InvalidParameterValue('"persistent" must be true or false');
   return { boot_device: body.boot_device, persistent };
+}
+
+/**
+ * Ironic's checks of `PUT .../states/boot_mode`: `target` is `uefi` or `bios`, and a node in a
+ * transient provisioning state is not changed under its running work (409).
+ */
+export function checkBootModeRequest(
+  req: Request,
+  node: NodeRow,
+): Omit<BootModeArgs, keyof NodeRef> {
+  const body = objectBody(req);
+  if (!isBootMode(body.target)) {
+    throw new InvalidParameterValue(
+      `Invalid boot mode ${String(body.target)} requested for node. Allowed boot modes are: bios, uefi`,
+    );
+  }
+  if (TRANSIENT_STATES.has(node.provision_state as ProvisionState)) {
+    throw new Conflict(
+      `Node is in ${node.provision_state} state. Since node is transitioning, the boot mode will ` +
+        'not be set as this may interfere with ongoing changes and result in erroneous ' +
+        'modification. Try again later.',
+    );
+  }
+  return { boot_mode: body.target };
+}
+
+/**
+ * An indicator as the API names it, `name@component` split at the first `@` (Ironic's
+ * IndicatorAtComponent); a component Ironic does not name is refused here.
+ */
+export function parseIndicator(ident: string): Omit<IndicatorArgs, keyof NodeRef> {
+  const at = ident.indexOf('@');
+  if (at < 0) throw new InvalidParameterValue(`Malformed indicator name "${ident}"`);
+  const indicator = ident.slice(0, at);
+  const component = ident.slice(at + 1);
+  if (!indicator || !isIndicatorComponent(component)) {
+    throw new InvalidParameterValue(
+      `Invalid indicator ${ident}: the component is one of system, chassis, disk, power, nic.`,
+    );
+  }
+  return { indicator, component };
+}
+
+/** The body of `PUT .../management/indicators/{indicator}`: `{"state": "ON"|"OFF"|"BLINKING"}`. */
+export function checkIndicatorStateRequest(req: Request): IndicatorState {
+  const { state } = objectBody(req);
+  if (!isIndicatorState(state) || state === 'UNKNOWN') {
+    throw new InvalidParameterValue(
+      `Invalid indicator state ${JSON.stringify(state) ?? 'undefined'}; use ON, OFF or BLINKING.`,
+    );
+  }
+  return state;
 }
