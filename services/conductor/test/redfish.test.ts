@@ -327,11 +327,18 @@ describe('the redfish hardware type against the Redfish emulator over HTTPS, dri
     expect(bmc.subscriptions().map((s) => s.id)).toEqual([id]);
     const all = await api('GET', '/v1/nodes/rf-4/vendor_passthru?method=get_all_subscriptions');
     expect(all.body).toMatchObject({ 'Members@odata.count': 1 });
-    // get_subscription and delete_subscription take their id in a GET / DELETE body, which the
-    // API does not read (nor does ironicclient send one): they are tested at the driver level.
     expect(all.body).toMatchObject({
       Members: [{ '@odata.id': expect.stringContaining(`/${id}`) }],
     });
+    // As Ironic's, get_subscription and delete_subscription take the id in a GET / DELETE body.
+    const one = await api('GET', '/v1/nodes/rf-4/vendor_passthru?method=get_subscription', { id });
+    expect(one.status, one.text).toBe(200);
+    expect(one.body).toMatchObject({ Id: id, Destination: 'https://events.example/hook' });
+    const gone = await api('DELETE', '/v1/nodes/rf-4/vendor_passthru?method=delete_subscription', {
+      id,
+    });
+    expect(gone.status, gone.text).toBeLessThan(300);
+    expect(bmc.subscriptions()).toEqual([]);
   });
 
   it('a wrong password is a clear error on the node, which is not left stuck', async () => {

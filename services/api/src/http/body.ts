@@ -2,6 +2,12 @@ import type { NextFunction, Request, Response } from 'express';
 import { BadRequest, RequestEntityTooLarge, UnsupportedMediaType } from '@galvanic/errors';
 
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
+/** Methods whose body is read only when one is sent (vendor passthru's GET and DELETE methods). */
+const METHODS_WITH_OPTIONAL_BODY = new Set(['GET', 'DELETE']);
+
+function carriesBody(req: Request): boolean {
+  return Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
+}
 
 /**
  * Every POST, PUT and PATCH must say it carries JSON, even with an empty body: a browser sends
@@ -25,12 +31,14 @@ function malformed(error: Error): BadRequest {
 }
 
 /**
- * Reads and parses a JSON body. Unlike Ironic, malformed JSON is the client's fault (400), not a
+ * Reads and parses a JSON body: always for POST, PUT and PATCH; for GET and DELETE when one is
+ * sent, as Ironic reads vendor passthru arguments from them. Unlike Ironic, malformed JSON is the client's fault (400), not a
  * 500; a body over the limit is refused with 413 as soon as the limit is crossed.
  */
 export function jsonBody(limit: number) {
   return (req: Request, _res: Response, next: NextFunction): void => {
-    if (!METHODS_WITH_BODY.has(req.method)) return next();
+    const optional = METHODS_WITH_OPTIONAL_BODY.has(req.method);
+    if (!METHODS_WITH_BODY.has(req.method) && !(optional && carriesBody(req))) return next();
     const contentType = req.get('content-type');
     if (!isJsonContentType(contentType)) {
       req.resume();
