@@ -6,12 +6,20 @@ const run = promisify(execFile);
 
 /**
  * Runs the real `baremetal` CLI of python-ironicclient against an endpoint, as an operator
- * would (no auth), and parses its `-f json` output.
+ * would (no auth), for commands that print nothing to parse; rejects when it fails.
  */
-export async function baremetal(endpoint: string, ...args: string[]): Promise<unknown> {
-  const { stdout } = await run('baremetal', [...args, '-f', 'json'], {
+export function baremetalQuiet(
+  endpoint: string,
+  ...args: string[]
+): Promise<{ stdout: string; stderr: string }> {
+  return run('baremetal', args, {
     env: { ...process.env, OS_AUTH_TYPE: 'none', OS_ENDPOINT: endpoint },
   });
+}
+
+/** Runs the real `baremetal` CLI (see baremetalQuiet) and parses its `-f json` output. */
+export async function baremetal(endpoint: string, ...args: string[]): Promise<unknown> {
+  const { stdout } = await baremetalQuiet(endpoint, ...args, '-f', 'json');
   return JSON.parse(stdout) as unknown;
 }
 

@@ -12,12 +12,16 @@ export {
   loadSample,
   replaySample,
   sendHttp,
+  apiRequest,
+  ironicLinks,
+  IRONIC_TIMESTAMP,
+  type ApiRequestOptions,
   innerError,
   SAMPLES_DIR,
   type Sample,
   type HttpResult,
 } from './samples';
-export { baremetal, splitModeEnv } from './cli';
+export { baremetal, baremetalQuiet, splitModeEnv } from './cli';
 export { startSplitMode, type SplitMode, type SplitModeOptions } from './split-mode';
 export { TcpProxy } from './tcp-proxy';
 export {

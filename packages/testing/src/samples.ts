@@ -66,6 +66,41 @@ export function sendHttp(
   });
 }
 
+export interface ApiRequestOptions {
+  /** Microversion 1.`minor`; 82 when unset, no version header when null. */
+  minor?: number | null;
+  /** Sent as JSON, with its Content-Type. */
+  body?: unknown;
+  /** Further headers, e.g. a Host. */
+  headers?: Record<string, string>;
+}
+
+/** A request to Ironic's API as its clients send one: a microversion and a JSON body. */
+export function apiRequest(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: ApiRequestOptions = {},
+): Promise<HttpResult> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.minor !== null)
+    headers['X-OpenStack-Ironic-API-Version'] = `1.${options.minor ?? 82}`;
+  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+  return sendHttp(baseUrl, method, path, headers, body);
+}
+
+/** A timestamp as Ironic writes it. */
+export const IRONIC_TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?\+00:00$/;
+
+/** Ironic's `self` and `bookmark` links to `path` under `baseUrl`. */
+export function ironicLinks(baseUrl: string, path: string): { href: string; rel: string }[] {
+  return [
+    { href: `${baseUrl}/v1/${path}`, rel: 'self' },
+    { href: `${baseUrl}/${path}`, rel: 'bookmark' },
+  ];
+}
+
 /** Replays a sample's request against a server, with the sample's own headers and body. */
 export function replaySample(baseUrl: string, sample: Sample): Promise<HttpResult> {
   const headers = { ...sample.request.headers };

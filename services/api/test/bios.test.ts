@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  apiRequest,
   baremetal,
   createInProcess,
   innerError,
-  sendHttp,
+  ironicLinks,
+  IRONIC_TIMESTAMP,
   type HttpResult,
   type InProcessEnvironment,
 } from '@galvanic/testing';
-
-const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?\+00:00$/;
 
 type Setting = Record<string, unknown> & { name: string };
 
@@ -17,24 +17,11 @@ describe("Ironic's node BIOS API (in-process environment, fake-hardware)", () =>
   let base: string;
 
   /** Sends a request at microversion 1.`minor` (82 unless given), with a JSON body if any. */
-  const call = (
-    method: string,
-    path: string,
-    options: { minor?: number; body?: unknown } = {},
-  ): Promise<HttpResult> => {
-    const headers: Record<string, string> = {
-      'X-OpenStack-Ironic-API-Version': `1.${options.minor ?? 82}`,
-    };
-    if (options.body !== undefined) headers['Content-Type'] = 'application/json';
-    const body = options.body === undefined ? undefined : JSON.stringify(options.body);
-    return sendHttp(base, method, path, headers, body);
-  };
+  const call = (method: string, path: string, options: { minor?: number; body?: unknown } = {}) =>
+    apiRequest(base, method, path, options);
   const fault = (result: HttpResult) => innerError(result.body).faultstring;
   const settingsOf = (result: HttpResult) => (result.body as { bios: Setting[] }).bios;
-  const links = (path: string) => [
-    { href: `${base}/v1/${path}`, rel: 'self' },
-    { href: `${base}/${path}`, rel: 'bookmark' },
-  ];
+  const links = (path: string) => ironicLinks(base, path);
   const provisionState = async (uuid: string) =>
     ((await call('GET', `/v1/nodes/${uuid}`)).body as { provision_state: string }).provision_state;
   const provision = async (uuid: string, body: Record<string, unknown>, expected: string) => {
@@ -89,7 +76,7 @@ describe("Ironic's node BIOS API (in-process environment, fake-hardware)", () =>
       'value',
       'links',
     ]);
-    expect(settings[0]!.created_at).toMatch(TIMESTAMP);
+    expect(settings[0]!.created_at).toMatch(IRONIC_TIMESTAMP);
     expect(settings[0]!.updated_at).toBeNull();
     expect(settings[0]!.links).toEqual(links(`nodes/${uuid}/bios/BootMode`));
 
@@ -100,7 +87,7 @@ describe("Ironic's node BIOS API (in-process environment, fake-hardware)", () =>
     // 1.74: ?detail=True adds the registry's fields; ?fields= picks some.
     const detailed = settingsOf(await call('GET', `/v1/nodes/${uuid}/bios?detail=True`));
     expect(detailed[2]).toEqual({
-      created_at: expect.stringMatching(TIMESTAMP),
+      created_at: expect.stringMatching(IRONIC_TIMESTAMP),
       updated_at: null,
       name: 'SerialNumber',
       value: 'FAKE0001',
@@ -142,7 +129,7 @@ describe("Ironic's node BIOS API (in-process environment, fake-hardware)", () =>
     expect(old.status, old.text).toBe(200);
     expect(old.body).toEqual({
       ProcTurboMode: {
-        created_at: expect.stringMatching(TIMESTAMP),
+        created_at: expect.stringMatching(IRONIC_TIMESTAMP),
         updated_at: null,
         name: 'ProcTurboMode',
         value: 'Enabled',
@@ -192,7 +179,7 @@ describe("Ironic's node BIOS API (in-process environment, fake-hardware)", () =>
       ['SerialNumber', 'FAKE0001'],
     ]);
     expect(applied[0]!.updated_at).toBeNull();
-    expect(applied[2]!.updated_at).toMatch(TIMESTAMP);
+    expect(applied[2]!.updated_at).toMatch(IRONIC_TIMESTAMP);
     expect(applied[1]!.attribute_type).toBeNull();
 
     // The baremetal CLI reads them the same way.

@@ -1,24 +1,17 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  apiRequest,
   baremetal,
+  baremetalQuiet,
   createInProcess,
   innerError,
-  sendHttp,
+  ironicLinks,
+  IRONIC_TIMESTAMP,
+  type ApiRequestOptions,
   type HttpResult,
   type InProcessEnvironment,
 } from '@galvanic/testing';
-
-/** Runs a `baremetal` command that prints nothing (set, delete); its stderr on failure. */
-async function baremetalQuiet(endpoint: string, ...args: string[]): Promise<void> {
-  await promisify(execFile)('baremetal', args, {
-    env: { ...process.env, OS_AUTH_TYPE: 'none', OS_ENDPOINT: endpoint },
-  });
-}
-
-const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?\+00:00$/;
 
 type Chassis = Record<string, unknown> & { uuid: string };
 
@@ -27,24 +20,11 @@ describe("Ironic's chassis API (in-process environment)", () => {
   let base: string;
 
   /** Sends a request at microversion 1.`minor` (82 unless given), with a JSON body if any. */
-  const call = (
-    method: string,
-    path: string,
-    options: { minor?: number | null; body?: unknown } = {},
-  ): Promise<HttpResult> => {
-    const headers: Record<string, string> = {};
-    if (options.minor !== null)
-      headers['X-OpenStack-Ironic-API-Version'] = `1.${options.minor ?? 82}`;
-    if (options.body !== undefined) headers['Content-Type'] = 'application/json';
-    const body = options.body === undefined ? undefined : JSON.stringify(options.body);
-    return sendHttp(base, method, path, headers, body);
-  };
+  const call = (method: string, path: string, options: ApiRequestOptions = {}) =>
+    apiRequest(base, method, path, options);
   const fault = (result: HttpResult) => innerError(result.body).faultstring;
   const chassisOf = (result: HttpResult) => (result.body as { chassis: Chassis[] }).chassis;
-  const links = (path: string) => [
-    { href: `${base}/v1/${path}`, rel: 'self' },
-    { href: `${base}/${path}`, rel: 'bookmark' },
-  ];
+  const links = (path: string) => ironicLinks(base, path);
 
   const createChassis = async (body: Record<string, unknown> = {}): Promise<Chassis> => {
     const result = await call('POST', '/v1/chassis', { body });
@@ -77,7 +57,7 @@ describe("Ironic's chassis API (in-process environment)", () => {
         uuid,
         description: 'rack 12',
         extra: { row: 'b' },
-        created_at: expect.stringMatching(TIMESTAMP),
+        created_at: expect.stringMatching(IRONIC_TIMESTAMP),
         updated_at: null,
         links: links(`chassis/${uuid}`),
         nodes: links(`chassis/${uuid}/nodes`),
@@ -254,7 +234,7 @@ describe("Ironic's chassis API (in-process environment)", () => {
         ...chassis,
         description: 'new',
         extra: { a: 1, b: 2 },
-        updated_at: expect.stringMatching(TIMESTAMP),
+        updated_at: expect.stringMatching(IRONIC_TIMESTAMP),
       });
       const removed = await call('PATCH', `/v1/chassis/${chassis.uuid}`, {
         body: [

@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  apiRequest,
   createInProcess,
   innerError,
-  sendHttp,
+  IRONIC_TIMESTAMP,
+  type ApiRequestOptions,
   type HttpResult,
   type InProcessEnvironment,
 } from '@galvanic/testing';
 
 const HOST = '127.0.0.1:6385';
-const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?\+00:00$/;
 
 type Port = Record<string, unknown> & { uuid: string };
 /** A node as the API shows it, as far as these tests read it. */
@@ -20,18 +21,8 @@ describe("Ironic's port API (in-process environment)", () => {
   let base: string;
 
   /** Sends a request at microversion 1.`minor` (82 unless given), with a JSON body if any. */
-  const call = (
-    method: string,
-    path: string,
-    options: { minor?: number | null; body?: unknown } = {},
-  ): Promise<HttpResult> => {
-    const headers: Record<string, string> = { Host: HOST };
-    if (options.minor !== null)
-      headers['X-OpenStack-Ironic-API-Version'] = `1.${options.minor ?? 82}`;
-    if (options.body !== undefined) headers['Content-Type'] = 'application/json';
-    const body = options.body === undefined ? undefined : JSON.stringify(options.body);
-    return sendHttp(base, method, path, headers, body);
-  };
+  const call = (method: string, path: string, options: ApiRequestOptions = {}) =>
+    apiRequest(base, method, path, { ...options, headers: { Host: HOST } });
   const fault = (result: HttpResult) => innerError(result.body).faultstring;
   const portsOf = (result: HttpResult) => (result.body as { ports: Port[] }).ports;
 
@@ -89,7 +80,7 @@ describe("Ironic's port API (in-process environment)", () => {
         address: '52:54:00:ab:cd:ef',
         node_uuid: node.uuid,
         extra: { rack: 4 },
-        created_at: expect.stringMatching(TIMESTAMP),
+        created_at: expect.stringMatching(IRONIC_TIMESTAMP),
         updated_at: null,
         links: [
           { href: `http://${HOST}/v1/ports/${port.uuid}`, rel: 'self' },
@@ -481,7 +472,7 @@ describe("Ironic's port API (in-process environment)", () => {
         pxe_enabled: false,
         physical_network: 'physnet2',
         node_uuid: target.uuid,
-        updated_at: expect.stringMatching(TIMESTAMP),
+        updated_at: expect.stringMatching(IRONIC_TIMESTAMP),
       });
       const shown = await call('GET', `/v1/ports/${port.uuid}`);
       expect(shown.body).toEqual(result.body);

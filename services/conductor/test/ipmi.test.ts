@@ -1,10 +1,14 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baremetal, loadSample, sendHttp, startSplitMode, type SplitMode } from '@galvanic/testing';
+import {
+  baremetal,
+  baremetalQuiet,
+  loadSample,
+  sendHttp,
+  startSplitMode,
+  type SplitMode,
+} from '@galvanic/testing';
 import { SIM_PASSWORD, SIM_USER, startSims, type SimFleet } from 'ipmi-ts/testing';
 
-const run = promisify(execFile);
 const HEADERS = { 'X-OpenStack-Ironic-API-Version': '1.82', 'Content-Type': 'application/json' };
 
 describe('the ipmi hardware type against OpenIPMI ipmi_sim BMCs, driven by the baremetal CLI', () => {
@@ -12,8 +16,7 @@ describe('the ipmi hardware type against OpenIPMI ipmi_sim BMCs, driven by the b
   let fleet: SimFleet;
   let apiUrl: string;
   const cli = (...args: string[]) => baremetal(apiUrl, ...args);
-  const quiet = (...args: string[]) =>
-    run('baremetal', args, { env: { ...process.env, OS_AUTH_TYPE: 'none', OS_ENDPOINT: apiUrl } });
+  const quiet = (...args: string[]) => baremetalQuiet(apiUrl, ...args);
   const api = (method: string, path: string, body?: unknown) =>
     sendHttp(apiUrl, method, path, HEADERS, body === undefined ? undefined : JSON.stringify(body));
   const powerOf = async (name: string) =>

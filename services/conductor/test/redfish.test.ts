@@ -1,15 +1,18 @@
-import { execFile } from 'node:child_process';
 import { createServer } from 'node:net';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baremetal, sendHttp, startSplitMode, type SplitMode } from '@galvanic/testing';
+import {
+  baremetal,
+  baremetalQuiet,
+  sendHttp,
+  startSplitMode,
+  type SplitMode,
+} from '@galvanic/testing';
 import {
   simulatedBackend,
   startRedfishEmulator,
   type RedfishEmulator,
 } from '@galvanic/redfish-emulator/testing';
 
-const run = promisify(execFile);
 const HEADERS = { 'X-OpenStack-Ironic-API-Version': '1.82', 'Content-Type': 'application/json' };
 const PASSWORD = 'Rf-s3cret-pw-7731';
 
@@ -37,8 +40,7 @@ describe('the redfish hardware type against the Redfish emulator over HTTPS, dri
   let bmc: RedfishEmulator;
   let apiUrl: string;
   const cli = (...args: string[]) => baremetal(apiUrl, ...args);
-  const quiet = (...args: string[]) =>
-    run('baremetal', args, { env: { ...process.env, OS_AUTH_TYPE: 'none', OS_ENDPOINT: apiUrl } });
+  const quiet = (...args: string[]) => baremetalQuiet(apiUrl, ...args);
   const api = (method: string, path: string, body?: unknown) => {
     const text = body === undefined ? undefined : JSON.stringify(body);
     // With Content-Length, as curl sends the body.
