@@ -6,21 +6,20 @@ import {
   startRedfishBmcs,
   type RedfishEmulator,
 } from '@galvanic/redfish-emulator/testing';
-import { startSplitMode, type SplitMode } from '@galvanic/testing';
-import { httpClient } from './http-client';
+import type { SplitMode } from '@galvanic/testing';
+import {
+  createNodes,
+  nextSyncPasses,
+  powerChangeUntilReported,
+  powerOnAllUntilReported,
+  sleep,
+  startPowerCluster,
+  summary,
+} from './power-fleet';
 
 const SYSTEMS = Number(process.env.BENCH_REDFISH_SYSTEMS ?? 100);
 /** How long the emulated Systems stay PoweringOn / PoweringOff in the power change workload. */
 const TRANSITION_MS = 100;
-
-function summary(samples: number[]) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) =>
-    Number((sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0).toFixed(3));
-  return { n: sorted.length, p50_ms: at(0.5), p99_ms: at(0.99) };
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Bare HTTPS requests on one keep-alive agent: the floor of what the driver does. */
 function bareClient(sockets: number) {
@@ -99,26 +98,14 @@ export async function redfishBenchmarks(): Promise<Record<string, unknown>> {
   let cluster: SplitMode | undefined;
   try {
     const status = await powerStatus(bmcs[0]!, fleet.caPath!);
-    cluster = await startSplitMode({
-      conductors: ['bench-c1', 'bench-c2'],
-      databasePrefix: 'galvanic_bench',
-      env: {
-        GALVANIC_DEFAULT__ENABLED_HARDWARE_TYPES: 'redfish',
-        GALVANIC_CONDUCTOR__HEARTBEAT_INTERVAL: '5',
-        GALVANIC_CONDUCTOR__HEARTBEAT_TIMEOUT: '30',
-        GALVANIC_CONDUCTOR__SYNC_POWER_STATE_INTERVAL: '2',
-        GALVANIC_CONDUCTOR__SYNC_POWER_STATE_WORKERS: '32',
-      },
+    const started = await startPowerCluster({
+      GALVANIC_DEFAULT__ENABLED_HARDWARE_TYPES: 'redfish',
     });
-    const conductors = [...cluster.conductors.values()];
-    const port = new URL(cluster.apiUrl).port;
-    const client = httpClient(`http://127.0.0.1:${port}`, 32, {
-      'X-OpenStack-Ironic-API-Version': '1.82',
-      'Content-Type': 'application/json',
-    });
-    const uuids: string[] = [];
-    for (const bmc of bmcs) {
-      const created = await client.request('POST', '/v1/nodes', {
+    cluster = started.cluster;
+    const { client, conductors } = started;
+    const uuids = await createNodes(
+      client,
+      bmcs.map((bmc) => ({
         driver: 'redfish',
         driver_info: {
           redfish_address: bmc.url,
@@ -127,17 +114,8 @@ export async function redfishBenchmarks(): Promise<Record<string, unknown>> {
           redfish_password: bmc.credentials.password,
           redfish_verify_ca: fleet.caPath,
         },
-      });
-      if (created.status !== 201)
-        throw new Error(`create answered ${created.status}: ${created.body}`);
-      uuids.push((JSON.parse(created.body) as { uuid: string }).uuid);
-    }
-    const powerState = async (uuid: string) =>
-      (
-        JSON.parse((await client.request('GET', `/v1/nodes/${uuid}?fields=power_state`)).body) as {
-          power_state: string;
-        }
-      ).power_state;
+      })),
+    );
 
     // One node, several times: PUT until the node reports the new state, without and with a
     // transition time on the emulated System; the floor is the same Reset and polls sent bare.
@@ -151,10 +129,7 @@ export async function redfishBenchmarks(): Promise<Record<string, unknown>> {
       for (const target of Array.from({ length: 10 }, (_, i) =>
         i % 2 ? 'power off' : 'power on',
       )) {
-        const started = performance.now();
-        await client.request('PUT', `/v1/nodes/${uuids[0]}/states/power`, { target });
-        while ((await powerState(uuids[0]!)) !== target) await sleep(2);
-        samples.push(performance.now() - started);
+        samples.push(await powerChangeUntilReported(client, uuids[0]!, target));
         const on = target === 'power on';
         const bareStarted = performance.now();
         await bareUntil(bare, bmcs[1]!, on ? 'On' : 'ForceOff', on ? 'On' : 'Off');
@@ -168,21 +143,7 @@ export async function redfishBenchmarks(): Promise<Record<string, unknown>> {
     for (const bmc of bmcs) bmc.faults.powerTransitionMs = 0;
     for (const bmc of bmcs.slice(1)) simulatedBackend(bmc.systems[0]!).setPowerState('Off');
 
-    const allOn = performance.now();
-    await Promise.all(
-      uuids.map((uuid) =>
-        client.request('PUT', `/v1/nodes/${uuid}/states/power`, { target: 'power on' }),
-      ),
-    );
-    for (;;) {
-      const listed = JSON.parse(
-        (await client.request('GET', `/v1/nodes?fields=power_state&limit=${SYSTEMS}`)).body,
-      ) as { nodes: { power_state: string }[] };
-      if (listed.nodes.every((n) => n.power_state === 'power on')) break;
-      if (performance.now() - allOn > 120_000) throw new Error('not every System powered on');
-      await sleep(5);
-    }
-    const allOnSeconds = (performance.now() - allOn) / 1000;
+    const allOnSeconds = await powerOnAllUntilReported(client, uuids);
     for (const bmc of bmcs) simulatedBackend(bmc.systems[0]!).setPowerState('Off');
     const bareAllOn = performance.now();
     await Promise.all(bmcs.map((bmc) => bareUntil(bare, bmc, 'On', 'On')));
@@ -201,21 +162,7 @@ export async function redfishBenchmarks(): Promise<Record<string, unknown>> {
     const bareSyncSeconds = (performance.now() - bareSync) / 1000;
     bare.close();
 
-    // The next sync passes after everything is on cover all the nodes, split by the ring.
-    const since = conductors.map((c) => c.output().length);
-    const passes = () =>
-      conductors.map((c, i) =>
-        c
-          .output()
-          .slice(since[i])
-          .split('\n')
-          .filter((line) => line.includes('"power state sync pass"'))
-          .map((line) => JSON.parse(line) as { host: string; nodes: number; duration_ms: number }),
-      );
-    const deadline = performance.now() + 20_000;
-    while (passes().some((list) => list.length < 2) && performance.now() < deadline)
-      await sleep(100);
-    const lastPasses = passes().map((list) => list.at(-1));
+    const syncPass = await nextSyncPasses(conductors);
     client.close();
     return {
       systems: SYSTEMS,
@@ -227,9 +174,7 @@ export async function redfishBenchmarks(): Promise<Record<string, unknown>> {
         floor_bare_seconds: Number(bareAllOnSeconds.toFixed(3)),
       },
       power_state_sync_pass: {
-        per_conductor: lastPasses,
-        nodes: lastPasses.reduce((sum, pass) => sum + (pass?.nodes ?? 0), 0),
-        seconds: Math.max(...lastPasses.map((pass) => pass?.duration_ms ?? 0)) / 1000,
+        ...syncPass,
         floor_bare_gets_seconds: Number(bareSyncSeconds.toFixed(3)),
       },
     };
