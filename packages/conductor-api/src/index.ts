@@ -43,3 +43,10 @@ export {
   type PassthruCall,
   type NodeVendorCall,
 } from './vendor';
+export {
+  getNodeWithTokenMethod,
+  heartbeatMethod,
+  continueInspectionMethod,
+  type HeartbeatArgs,
+  type ContinueInspectionArgs,
+} from './agent';

@@ -149,6 +149,26 @@ export const conductorOptions = defineOptionGroup('conductor', {
     { min: 0.1 },
   ),
   automated_clean: opt.boolean(true, 'Clean nodes automatically on provide and undeploy.'),
+  deploy_callback_timeout: opt.number(
+    1800,
+    "Seconds a node may wait in 'wait call-back' for its agent before its deploy fails; 0 never.",
+    { min: 0 },
+  ),
+  clean_callback_timeout: opt.number(
+    1800,
+    "Seconds a node may wait in 'clean wait' for its agent before its cleaning fails; 0 never.",
+    { min: 0 },
+  ),
+  inspect_wait_timeout: opt.number(
+    1800,
+    "Seconds a node may wait in 'inspect wait' for its inventory before inspection fails; 0 never.",
+    { min: 0 },
+  ),
+  check_provision_state_interval: opt.number(
+    60,
+    'Seconds between checks for nodes whose agent has not called back within its timeout; 0 disables.',
+    { min: 0 },
+  ),
 });
 
 export const databaseOptions = defineOptionGroup('database', {

@@ -45,6 +45,12 @@ export {
   FirmwareInterface,
   StorageInterface,
   NetworkInterface,
+  STEP_WAIT,
+  isAgentStepsInterface,
+  isInventoryInspectInterface,
+  type AgentStepsInterface,
+  type InventoryInspectInterface,
+  type HeartbeatOutcome,
   type PowerOptions,
   type InspectionResult,
   type BiosSetting,
@@ -79,3 +85,11 @@ export {
 export * from './errors';
 export { interfaceClassProblem, hardwareTypeClassProblem } from './contract';
 export { untilAborted } from './abort';
+export {
+  AGENT_TOKEN_KEY,
+  AGENT_URL_KEY,
+  AGENT_VERSION_KEY,
+  AGENT_VERIFY_CA_KEY,
+  AGENT_LAST_HEARTBEAT_KEY,
+  forgetAgent,
+} from './agent-token';

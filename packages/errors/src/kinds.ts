@@ -40,6 +40,11 @@ export class InvalidUuidOrName extends kindOf('InvalidUuidOrName', 400) {
     super(`Expected a logical name or UUID but received ${name}.`);
   }
 }
+export class IncompleteLookup extends kindOf('IncompleteLookup', 400) {
+  constructor() {
+    super("At least one of 'addresses' and 'node_uuid' parameters is required");
+  }
+}
 export class InvalidStateRequested extends kindOf('InvalidStateRequested', 400) {
   constructor(action: string, node: string, state: string) {
     super(

@@ -22,6 +22,7 @@ import type { Logger } from '@galvanic/logging';
 import type { ExclusiveLock } from '@galvanic/node-locks';
 import {
   CLEANING,
+  CLEAN_WAIT,
   fireEvent,
   type ConductorEvent,
   type ProvisionState,
@@ -148,7 +149,8 @@ export class NodeTask {
    * its state, gets `last_error`, and the `InvalidState` is thrown for the caller to report.
    */
   async fail(reason: string): Promise<void> {
-    const step = this.provisionState === CLEANING ? 'clean_step' : 'deploy_step';
+    const cleaning = this.provisionState === CLEANING || this.provisionState === CLEAN_WAIT;
+    const step = cleaning ? 'clean_step' : 'deploy_step';
     const changes: NodeFields = { last_error: reason, [step]: {} };
     let transition: ProvisionTransition;
     try {

@@ -23,7 +23,7 @@ export async function deployNode(
   const steps = [...automaticSteps(drivers, task, 'deploy'), ...requested].sort(
     (a, b) => b.priority - a.priority,
   );
-  await runSteps(task, 'deploy', steps);
+  if ((await runSteps(task, 'deploy', steps)) === 'wait') return;
   await task.processEvent('done');
 }
 
