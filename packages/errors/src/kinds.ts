@@ -86,6 +86,11 @@ export class NodeNotFound extends kindOf('NodeNotFound', 404) {
     super(`Node ${node} could not be found.`);
   }
 }
+export class NodeInventoryNotFound extends kindOf('NodeInventoryNotFound', 404) {
+  constructor(node: string) {
+    super(`Node inventory for node ${node} could not be found.`);
+  }
+}
 export class BiosSettingNotFound extends kindOf('BIOSSettingNotFound', 404) {
   constructor(node: string, name: string) {
     super(`Node ${node} doesn't have a BIOS setting '${name}'`);
