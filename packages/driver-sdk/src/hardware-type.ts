@@ -72,7 +72,8 @@ export abstract class HardwareType {
 }
 
 /**
- * The generic base most hardware types extend: PXE boot, the ramdisk deploy, and the `no-*`
+ * The generic base most hardware types extend: PXE boot, the direct (agent) and ramdisk deploys,
+ * agent inspection, and the `no-*`
  * implementations of the optional kinds. A type that extends it names only its power and
  * management interfaces (and whatever else it adds).
  */
@@ -81,6 +82,9 @@ export abstract class GenericHardware extends HardwareType {
     return ['pxe'];
   }
   get supportedDeployInterfaces(): readonly string[] {
-    return ['ramdisk'];
+    return ['direct', 'ramdisk'];
+  }
+  override get supportedInspectInterfaces(): readonly string[] {
+    return ['no-inspect', 'agent'];
   }
 }
