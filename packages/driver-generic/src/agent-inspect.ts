@@ -77,7 +77,12 @@ export class AgentInspect extends InspectInterface implements InventoryInspectIn
     await bootRamdisk(
       task,
       this.env.config,
-      apiUrl ? { 'ipa-inspection-callback-url': `${apiUrl}/v1/continue_inspection` } : {},
+      // The node's UUID goes with the callback (API 1.84), so a node without ports is found.
+      apiUrl
+        ? {
+            'ipa-inspection-callback-url': `${apiUrl}/v1/continue_inspection?node_uuid=${task.node.uuid}`,
+          }
+        : {},
     );
     return STEP_WAIT;
   }

@@ -102,18 +102,29 @@ export class DirectDeploy extends DeployInterface implements AgentStepsInterface
   @deployStep({ priority: 80 })
   async write_image(task: TaskContext, _args: Record<string, unknown>): Promise<typeof STEP_WAIT> {
     const configdrive = task.node.instanceInfo.configdrive;
+    if (configdrive !== undefined && configdrive !== null && typeof configdrive !== 'string') {
+      throw new InvalidParameterValue(
+        `Node ${task.node.uuid}: this deploy writes a config drive given as an ISO (base64, gzipped or not) or its URL; building one from JSON is not supported.`,
+      );
+    }
     return agentStep(task, this.env.config, 'standby.prepare_image', {
       image_info: imageInfo(task),
       ...(configdrive ? { configdrive } : {}),
     });
   }
 
-  /** The node boots from its disk from now on; the ramdisk's boot files are removed. */
+  /**
+   * The node boots from its disk from now on (a whole-disk image boots itself): the ramdisk's
+   * boot files are removed and the boot device set to disk, persistently, where the management
+   * interface can (fake hardware boots whatever it is told to).
+   */
   @deployStep({ priority: 60 })
   async prepare_instance_boot(task: TaskContext, _args: Record<string, unknown>): Promise<void> {
     const { boot, management } = collaborators(task);
     await boot.cleanUpRamdisk(task);
-    await management.setBootDevice(task, 'disk', true);
+    const supported = await management.getSupportedBootDevices(task);
+    if (supported.includes('disk')) await management.setBootDevice(task, 'disk', true);
+    else task.logger.info('the management interface cannot set the disk boot device; left as it is');
   }
 
   /** The agent flushes its writes, the node powers off, and the agent is forgotten. */

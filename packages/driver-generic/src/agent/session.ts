@@ -5,6 +5,7 @@ import {
   POWER_OFF,
   STEP_WAIT,
   TemporaryFailure,
+  forgetAgent,
   type ConfigReader,
   type HeartbeatOutcome,
   type TaskContext,
@@ -68,6 +69,8 @@ export async function bootRamdisk(
 ): Promise<void> {
   const { boot, power } = collaborators(task);
   await boot.prepareRamdisk(task, ramdiskParams(config, extra));
+  // As Ironic on a reboot: the agent that comes up looks the node up afresh and gets a new token.
+  forgetAgent(task.node.driverInternalInfo);
   await power.reboot(task);
 }
 

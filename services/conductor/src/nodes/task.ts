@@ -202,6 +202,7 @@ export class NodeTask {
       }
       if (saved) {
         this.current = saved;
+        this.refreshView(saved);
         return saved;
       }
       if (!lock.held) throw lock.signal.reason as Error;
@@ -217,6 +218,18 @@ export class NodeTask {
       }
       await sleep(SAVE_RETRY_INTERVAL_MS, undefined, { signal: this.context.signal });
     }
+  }
+
+  /** Keeps what drivers see of the node in step with what was saved (their working copy aside). */
+  private refreshView(saved: NodeRow): void {
+    Object.assign(this.context.node, {
+      driverInfo: saved.driver_info,
+      instanceInfo: saved.instance_info,
+      properties: saved.properties,
+      extra: saved.extra,
+      provisionState: saved.provision_state,
+      powerState: saved.power_state as PowerState | null,
+    });
   }
 
   /**
