@@ -124,7 +124,8 @@ export class DirectDeploy extends DeployInterface implements AgentStepsInterface
     await boot.cleanUpRamdisk(task);
     const supported = await management.getSupportedBootDevices(task);
     if (supported.includes('disk')) await management.setBootDevice(task, 'disk', true);
-    else task.logger.info('the management interface cannot set the disk boot device; left as it is');
+    else
+      task.logger.info('the management interface cannot set the disk boot device; left as it is');
   }
 
   /** The agent flushes its writes, the node powers off, and the agent is forgotten. */
@@ -143,10 +144,7 @@ export class DirectDeploy extends DeployInterface implements AgentStepsInterface
 
   /** The network interface moves the node to the tenant network (nothing to do with `noop`). */
   @deployStep({ priority: 30 })
-  async switch_to_tenant_network(
-    task: TaskContext,
-    _args: Record<string, unknown>,
-  ): Promise<void> {
+  async switch_to_tenant_network(task: TaskContext, _args: Record<string, unknown>): Promise<void> {
     task.logger.info('tenant network: nothing to configure', {
       network_interface: task.driver.interfaceNames.network,
     });

@@ -40,7 +40,10 @@ export class AgentClient {
   constructor(private readonly options: AgentClientOptions) {}
 
   private endpoint(query: Record<string, string>): string {
-    const url = new URL('v1/commands/', this.options.url.endsWith('/') ? this.options.url : `${this.options.url}/`);
+    const url = new URL(
+      'v1/commands/',
+      this.options.url.endsWith('/') ? this.options.url : `${this.options.url}/`,
+    );
     for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
     if (this.options.token) url.searchParams.set('agent_token', this.options.token);
     return url.toString();
