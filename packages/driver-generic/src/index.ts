@@ -27,3 +27,4 @@ export {
   NoVendor,
 } from './no-interfaces';
 export { NoopManagement, NoopNetwork, NoopStorage } from './noop-interfaces';
+export { buildBootIso, renderIsolinuxConfig, type BootIsoSpec } from './iso/boot-iso';
