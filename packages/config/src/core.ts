@@ -3,6 +3,7 @@ import {
   conductorOptions,
   databaseOptions,
   defaultOptions,
+  deployOptions,
   rpcOptions,
 } from './groups';
 import type { GroupValues } from './options';
@@ -16,6 +17,7 @@ export interface CoreConfig {
   readonly conductor: GroupValues<typeof conductorOptions.options>;
   readonly database: GroupValues<typeof databaseOptions.options>;
   readonly rpc: GroupValues<typeof rpcOptions.options>;
+  readonly deploy: GroupValues<typeof deployOptions.options>;
 }
 
 export function resolveCoreConfig(raw: RawConfig): CoreConfig {
@@ -25,5 +27,6 @@ export function resolveCoreConfig(raw: RawConfig): CoreConfig {
     conductor: resolveGroup(raw, conductorOptions),
     database: resolveGroup(raw, databaseOptions),
     rpc: resolveGroup(raw, rpcOptions),
+    deploy: resolveGroup(raw, deployOptions),
   };
 }

@@ -21,6 +21,7 @@ export {
   conductorOptions,
   databaseOptions,
   rpcOptions,
+  deployOptions,
   coreOptionGroups,
 } from './groups';
 export { readRpcMessageKey, type RpcKeyOptions } from './rpc-key';

@@ -7,4 +7,5 @@ export {
   InvalidState,
   InternalError,
   TemporaryFailure,
+  ImageDownloadFailed,
 } from '@galvanic/errors';

@@ -78,6 +78,7 @@ export { SDK_API_VERSION, checkManifest, type DriverManifest } from './manifest'
 export {
   defineOptionGroup,
   opt,
+  deployOptions,
   type OptionGroup,
   type OptionGroupSpec,
   type GroupValues,

@@ -5,6 +5,7 @@
 export {
   defineOptionGroup,
   opt,
+  deployOptions,
   type OptionGroup,
   type OptionGroupSpec,
   type GroupValues,

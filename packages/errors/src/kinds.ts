@@ -179,6 +179,12 @@ export class TooManyRequests extends kindOf('TooManyRequests', 429) {
 }
 
 // 500
+/** An image could not be fetched, or did not match its checksum (Ironic's ImageDownloadFailed). */
+export class ImageDownloadFailed extends kindOf('ImageDownloadFailed', 500) {
+  constructor(imageHref: string, reason: string) {
+    super(`Failed to download image ${imageHref}, reason: ${reason}`);
+  }
+}
 export class InternalError extends kindOf('InternalError', 500) {
   constructor(message = 'An unknown exception occurred.') {
     super(message);

@@ -18,6 +18,7 @@ import { CLEAN_WAIT, DEPLOY_WAIT, INSPECT_WAIT } from '@galvanic/node-states';
 import { resumeSteps } from '../nodes/steps';
 import { lockFence, type NodeTask } from '../nodes/task';
 import { endCleaning } from './cleaning';
+import { endDeploy } from './deployments';
 import { finishInspection } from './inspection';
 
 /** Ironic's agent_version when an agent does not say (the last release before it did). */
@@ -91,7 +92,7 @@ export async function continueAfterHeartbeat(task: NodeTask): Promise<void> {
     return;
   }
   if ((await resumeSteps(task, kind)) === 'wait') return;
-  if (kind === 'deploy') await task.processEvent('done');
+  if (kind === 'deploy') await endDeploy(task);
   else await endCleaning(task, true);
 }
 

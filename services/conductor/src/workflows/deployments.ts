@@ -1,5 +1,5 @@
 import type { DriverRegistry } from '@galvanic/driver-loader';
-import type { DeployInterface } from '@galvanic/driver-sdk';
+import type { DeployInterface, PowerInterface } from '@galvanic/driver-sdk';
 import { CLEANING } from '@galvanic/node-states';
 import { automaticSteps, checkRequestedSteps, runSteps } from '../nodes/steps';
 import type { NodeTask } from '../nodes/task';
@@ -24,6 +24,12 @@ export async function deployNode(
     (a, b) => b.priority - a.priority,
   );
   if ((await runSteps(task, 'deploy', steps)) === 'wait') return;
+  await endDeploy(task);
+}
+
+/** After the last deploy step (here, or when an agent's heartbeat finished the steps). */
+export async function endDeploy(task: NodeTask): Promise<void> {
+  await recordPowerState(task);
   await task.processEvent('done');
 }
 
@@ -38,7 +44,17 @@ export async function tearDownNode(
   automatedClean: boolean,
 ): Promise<void> {
   await task.interfaceOf<DeployInterface>('deploy').tearDown(task.context);
+  await recordPowerState(task);
   await task.save({ instance_info: {}, instance_uuid: null });
   await task.processEvent('clean', { automatedClean });
   if (task.provisionState === CLEANING) await cleanNode(task, { drivers, automatedClean });
+}
+
+/**
+ * Deploy and tear-down steps power the node through its driver (as Ironic's node_power_action
+ * records each change): the node shows the state they left it in.
+ */
+async function recordPowerState(task: NodeTask): Promise<void> {
+  const power = task.interfaceOf<PowerInterface>('power');
+  await task.save({ power_state: await power.getPowerState(task.context) });
 }
