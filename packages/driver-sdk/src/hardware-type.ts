@@ -72,13 +72,8 @@ export abstract class HardwareType {
 }
 
 /**
-<<<<<<< HEAD
- * The generic base most hardware types extend: PXE boot, the direct (agent) and ramdisk deploys,
- * agent inspection, and the `no-*`
-=======
- * The generic base most hardware types extend: PXE and iPXE boot, the ramdisk deploy, and the `no-*`
->>>>>>> boot
- * implementations of the optional kinds. A type that extends it names only its power and
+ * The generic base most hardware types extend: PXE and iPXE boot, the direct (agent) and ramdisk
+ * deploys, agent inspection, and the `no-*` implementations of the optional kinds. A type that extends it names only its power and
  * management interfaces (and whatever else it adds).
  */
 export abstract class GenericHardware extends HardwareType {
