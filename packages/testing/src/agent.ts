@@ -1,9 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
-import { createReadStream } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { join, normalize, resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT, watchProcess, type ServiceProcess } from './process';
 
@@ -14,6 +11,26 @@ const AGENT_MODULE = resolve(REPO_ROOT, 'services/agent');
 const AGENT_BINARY = resolve(AGENT_MODULE, '.build/galvanic-agent');
 
 let built: Promise<string> | undefined;
+let ramdisk: Promise<AgentRamdisk> | undefined;
+
+/** The deploy ramdisk `services/agent/ramdisk/build.sh` makes: Debian's kernel and the initramfs. */
+export interface AgentRamdisk {
+  readonly kernel: string;
+  readonly initramfs: string;
+}
+
+/**
+ * Builds the deploy ramdisk with the agent once per test process (the kernel package is cached
+ * in ~/.cache/galvanic, so later builds only pack the initramfs).
+ */
+export function buildAgentRamdisk(): Promise<AgentRamdisk> {
+  ramdisk ??= (async () => {
+    const out = resolve(AGENT_MODULE, '.build/ramdisk');
+    await run('bash', [resolve(AGENT_MODULE, 'ramdisk/build.sh'), out], { timeout: 600_000 });
+    return { kernel: join(out, 'vmlinuz'), initramfs: join(out, 'galvanic-ramdisk.gz') };
+  })();
+  return ramdisk;
+}
 
 /**
  * Builds the Galvanic agent (a static Go binary) once per test process, with Go's own build
@@ -75,44 +92,4 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Service
   ];
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   return watchProcess(child, 'galvanic-agent');
-}
-
-export interface FileServer {
-  readonly url: string;
-  /** Paths (under the served folder) whose requests are held open and never answered. */
-  readonly stalled: Set<string>;
-  close(): Promise<void>;
-}
-
-/** Serves a folder's files over HTTP on a free loopback port, as an image server would. */
-export async function serveFiles(root: string): Promise<FileServer> {
-  const stalled = new Set<string>();
-  const base = resolve(root);
-  const server: Server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
-    if (stalled.has(path)) return;
-    const file = join(base, path);
-    if (!file.startsWith(base)) {
-      res.writeHead(403).end();
-      return;
-    }
-    stat(file).then(
-      (info) => {
-        res.writeHead(200, { 'content-length': info.size });
-        createReadStream(file).pipe(res);
-      },
-      () => res.writeHead(404).end(),
-    );
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    stalled,
-    close: () =>
-      new Promise<void>((done) => {
-        server.closeAllConnections();
-        server.close(() => done());
-      }),
-  };
 }

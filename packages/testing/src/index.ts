@@ -10,10 +10,10 @@ export { freePort } from './ports';
 export { startService, watchProcess, REPO_ROOT, type ServiceProcess } from './process';
 export {
   buildAgent,
+  buildAgentRamdisk,
   startHostAgent,
-  serveFiles,
+  type AgentRamdisk,
   type HostAgentOptions,
-  type FileServer,
 } from './agent';
 export {
   loadSample,

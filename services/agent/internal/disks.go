@@ -86,14 +86,24 @@ func zeroRange(file *os.File, offset, length int64) error {
 	return nil
 }
 
+// openDevice opens a disk for writing and tells its size.
+func openDevice(path string) (*os.File, int64, error) {
+	file, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return nil, 0, err
+	}
+	size, err := file.Seek(0, io.SeekEnd)
+	if err != nil {
+		file.Close()
+		return nil, 0, err
+	}
+	return file, size, nil
+}
+
 // EraseMetadata wipes what identifies a disk's partitions and file systems: its first and last
 // MiB (MBR, GPT and its backup, most superblocks).
 func EraseMetadata(path string) error {
-	size, err := deviceSize(path)
-	if err != nil {
-		return err
-	}
-	file, err := os.OpenFile(path, os.O_WRONLY, 0)
+	file, size, err := openDevice(path)
 	if err != nil {
 		return err
 	}
@@ -119,11 +129,7 @@ func EraseMetadata(path string) error {
 
 // EraseAll overwrites the whole disk with zeros.
 func EraseAll(path string) error {
-	size, err := deviceSize(path)
-	if err != nil {
-		return err
-	}
-	file, err := os.OpenFile(path, os.O_WRONLY, 0)
+	file, size, err := openDevice(path)
 	if err != nil {
 		return err
 	}

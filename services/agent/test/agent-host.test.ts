@@ -5,14 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiRequest,
   buildAgent,
   createInProcess,
-  serveFiles,
+  startImageServer,
   startHostAgent,
-  type FileServer,
+  type ImageServer,
   type ServiceProcess,
   type InProcessEnvironment,
 } from '@galvanic/testing';
@@ -57,7 +58,9 @@ describe(
   { timeout: 120_000 },
   () => {
     let env: InProcessEnvironment;
-    let images: FileServer;
+    let images: ImageServer;
+    let stalled: Server;
+    let stalledUrl: string;
     let folder: string;
     let disk: string;
     let agent: ServiceProcess | undefined;
@@ -141,7 +144,7 @@ describe(
         join(folder, 'image.qcow2'),
       ]);
       const [server, environment] = await Promise.all([
-        serveFiles(folder),
+        startImageServer(folder),
         createInProcess({
           database: 'shared',
           env: {
@@ -156,6 +159,10 @@ describe(
         buildAgent(),
       ]);
       images = server;
+      // An image server that takes the connection and never answers: the agent stays writing.
+      stalled = createServer(() => undefined);
+      await new Promise<void>((done) => stalled.listen(0, '127.0.0.1', done));
+      stalledUrl = `http://127.0.0.1:${(stalled.address() as AddressInfo).port}/stalled.raw`;
       env = environment;
       const created = await api('POST', '/v1/nodes', {
         driver: 'fake-hardware',
@@ -170,6 +177,7 @@ describe(
     afterAll(async () => {
       agent?.kill('SIGKILL');
       await images?.close();
+      stalled?.close();
       await env?.teardown();
       if (folder) await rm(folder, { recursive: true, force: true });
     });
@@ -309,13 +317,12 @@ describe(
     });
 
     it('keeps the token secret while an agent works, and fails a deploy whose agent stops heartbeating after deploy_callback_timeout', async () => {
-      images.stalled.add('/stalled.raw');
       const patch = await api('PATCH', `/v1/nodes/${nodeUuid}`, [
         {
           op: 'add',
           path: '/instance_info',
           value: {
-            image_source: `${images.url}/stalled.raw`,
+            image_source: stalledUrl,
             image_os_hash_algo: 'sha256',
             image_os_hash_value: sha256(raw),
           },

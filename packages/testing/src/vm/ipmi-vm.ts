@@ -74,7 +74,9 @@ alive() {
 power_off() {
   if pid=$(cat "$D/vm.pid" 2>/dev/null); then
     kill -KILL -- "-$pid" 2>/dev/null
-    i=0; while alive && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
+    # Until every process of the VM's group is gone: QEMU itself may outlive its parent for a
+    # while, still holding the disk's lock and the forwarded ports a new VM needs.
+    i=0; while { alive || kill -0 -- "-$pid" 2>/dev/null; } && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done
     rm -f "$D/vm.pid"
   fi
 }
