@@ -6,7 +6,7 @@ export {
 } from './config';
 export { runMain, onShutdownSignal } from './main';
 export { connectDatabase } from './database';
-export { exportRpcMetrics, exportGauge } from './metrics';
+export { exportRpcMetrics, exportGauge, exportCounter } from './metrics';
 export {
   startStatusServer,
   type StatusServerOptions,

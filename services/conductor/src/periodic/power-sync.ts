@@ -13,8 +13,28 @@ import { syncPowerState } from '../workflows/power-sync';
  * the nodes (the hash ring), skipping nodes in maintenance, in transient states or locked by
  * anyone — without waiting for them. It keeps, per node, how many syncs in a row failed.
  */
+/** What power-state sync passes did, for metrics. */
+export interface PowerSyncStats {
+  /** Nodes whose power state was read (or tried), over all passes. */
+  nodesChecked: number;
+  /** Nodes of this conductor's share skipped because they were locked. */
+  nodesSkippedLocked: number;
+  /** Nodes whose sync failed: the state could not be read, or the attempt errored. */
+  failures: number;
+  /** This conductor's share of the nodes at its last pass. */
+  lastShare: number;
+}
+
 export class PowerStateSync {
   private readonly failures = new Map<number, number>();
+  readonly stats: PowerSyncStats = {
+    nodesChecked: 0,
+    nodesSkippedLocked: 0,
+    failures: 0,
+    lastShare: 0,
+  };
+  /** Called with each pass's duration in seconds. */
+  onPass: ((durationSeconds: number) => void) | undefined;
 
   constructor(
     private readonly store: NodeStore,
@@ -50,11 +70,18 @@ export class PowerStateSync {
       while (next < mine.length) await this.syncOne(mine[next++]!);
     };
     await Promise.all(Array.from({ length: this.config.sync_power_state_workers }, worker));
+    const durationMs = performance.now() - started;
+    this.stats.nodesChecked += mine.length;
+    this.stats.nodesSkippedLocked += owned.length - mine.length;
+    this.stats.lastShare = owned.length;
+    this.onPass?.(durationMs / 1000);
     this.logger.info('power state sync pass', {
       nodes: mine.length,
       skipped_locked: owned.length - mine.length,
-      duration_ms: Math.round(performance.now() - started),
+      duration_ms: Math.round(durationMs),
     });
+    // Which nodes this pass covered (its share of the ring), for an operator checking coverage.
+    this.logger.debug('power state sync share', { share: owned.map((node) => node.uuid) });
     return mine.length;
   }
 
@@ -78,8 +105,10 @@ export class PowerStateSync {
       } else {
         this.failures.set(candidate.id, failed);
       }
+      if (failed > 0) this.stats.failures += 1;
     } catch (error) {
       if (error instanceof NodeLocked) return;
+      this.stats.failures += 1;
       this.logger.warn('power state sync failed for a node', {
         node: candidate.uuid,
         reason: (error as Error).message,
