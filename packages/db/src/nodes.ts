@@ -552,6 +552,14 @@ export class NodeStore {
     return rows;
   }
 
+  /** How many nodes are in each provision state (states with none are left out). */
+  async countByProvisionState(): Promise<Map<string, number>> {
+    const { rows } = await this.pool.query<{ provision_state: string; count: number }>(
+      'SELECT provision_state, count(*)::int AS count FROM nodes GROUP BY provision_state',
+    );
+    return new Map(rows.map((row) => [row.provision_state, row.count]));
+  }
+
   /** The host holding each node's lock now (Ironic's `reservation`); unlocked nodes are absent. */
   async reservations(nodeIds: readonly number[]): Promise<Map<number, string>> {
     return reservationsOf(this.pool, nodeIds);

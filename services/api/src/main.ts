@@ -32,13 +32,9 @@ runMain('galvanic-api', async () => {
     connectionName: `galvanic-api:${host}`,
     messageKey,
   });
-  const { rpc, directory } = await connectToConductors(
-    config,
-    logger,
-    dataSource,
-    transport.client({ queueWaitMs: config.rpc.conductor_queue_wait * 1000 }),
-  );
-  const api = await startApi({ config, logger, dataSource, rpc, directory });
+  const client = transport.client({ queueWaitMs: config.rpc.conductor_queue_wait * 1000 });
+  const { rpc, directory } = await connectToConductors(config, logger, dataSource, client);
+  const api = await startApi({ config, logger, dataSource, rpc, directory, queues: client });
   onShutdownSignal(async (signal) => {
     logger.info('api stopping', { signal });
     await api.close();

@@ -13,9 +13,10 @@ import {
   pingDatabase,
 } from '@galvanic/db';
 import type { Logger } from '@galvanic/logging';
-import { pingMethod, type RpcClient } from '@galvanic/rpc';
+import { pingMethod, type ConductorQueueInspector, type RpcClient } from '@galvanic/rpc';
 import { createApp } from './app';
 import type { ReadinessCheck } from './controllers/health';
+import { exportOperationsMetrics } from './operations-metrics';
 
 export interface ApiServiceDependencies {
   config: CoreConfig;
@@ -23,6 +24,8 @@ export interface ApiServiceDependencies {
   dataSource: DataSource;
   rpc: RpcClient;
   directory: ConductorDirectory;
+  /** Reads conductor queues from the broker for `/metrics`; split mode only. */
+  queues?: ConductorQueueInspector;
 }
 
 export interface RunningApi {
@@ -60,6 +63,13 @@ export async function startApi(deps: ApiServiceDependencies): Promise<RunningApi
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'galvanic_api_' });
   const nodes = new NodeStore(deps.dataSource, { withReservations: true });
+  exportOperationsMetrics(registry, {
+    rpc: deps.rpc,
+    directory: deps.directory,
+    nodes,
+    queues: deps.queues,
+    logger: deps.logger,
+  });
   const app = createApp({
     logger: deps.logger,
     conductors: new ConductorStore(deps.dataSource, deps.config.conductor.heartbeat_timeout),
