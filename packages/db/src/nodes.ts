@@ -521,8 +521,9 @@ export class NodeStore {
   }
 
   /**
-   * Nodes whose power state a sync may read: not in maintenance, of one of `hardwareTypes`, not
-   * in `excludedStates`, no power change under way; with whether their lock is held now.
+   * Nodes a power-state sync covers: not in maintenance, of one of `hardwareTypes`, not in
+   * `excludedStates`; `locked` when their lock is held now or a power change is under way (the
+   * sync skips those this pass).
    */
   async powerSyncCandidates(
     hardwareTypes: readonly string[],
@@ -531,10 +532,10 @@ export class NodeStore {
     const { rows } = await this.pool.query<PowerSyncCandidate>(
       `WITH reservations AS (${RESERVATIONS_SQL})
        SELECT n.id, n.uuid, n.driver, n.conductor_group,
-              EXISTS (SELECT 1 FROM reservations r WHERE r.node_id = n.id) AS locked
+              (n.target_power_state IS NOT NULL
+                OR EXISTS (SELECT 1 FROM reservations r WHERE r.node_id = n.id)) AS locked
        FROM nodes n
-       WHERE NOT n.maintenance AND n.driver = ANY($1) AND NOT (n.provision_state = ANY($2))
-         AND n.target_power_state IS NULL`,
+       WHERE NOT n.maintenance AND n.driver = ANY($1) AND NOT (n.provision_state = ANY($2))`,
       [hardwareTypes, excludedStates],
     );
     return rows;

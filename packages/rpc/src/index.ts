@@ -22,6 +22,7 @@ export type {
   OutgoingCall,
   IncomingCall,
   IncomingHeaders,
+  QueueStats,
 } from './transport';
 export {
   AmqpTransport,
@@ -29,11 +30,7 @@ export {
   type AmqpTransportMetrics,
 } from './amqp/transport';
 export type { AmqpServerOptions } from './amqp/server';
-export type {
-  AmqpClientOptions,
-  ConductorQueueInspector,
-  ConductorQueueStats,
-} from './amqp/client';
+export type { AmqpClientOptions } from './amqp/client';
 export { RpcCallNotSent, RpcCallNotDelivered, provesCallNotRun } from './delivery';
 export type { BackoffOptions } from './amqp/backoff';
 export { InProcessTransport } from './in-process';

@@ -11,7 +11,7 @@ import { ContractVersion } from './contract-version';
 import { pingMethod, validate, type RpcMethod } from './method';
 import { KindCounter, LatencyRecorder, type RpcCallEvent, type RpcServerMetrics } from './metrics';
 import { Listeners } from './listeners';
-import type { IncomingCall, RpcServerTransport } from './transport';
+import type { IncomingCall, QueueStats, RpcServerTransport } from './transport';
 import { decodeRequest, encodeError, encodeResult } from './wire';
 
 export interface RpcCallContext {
@@ -130,6 +130,11 @@ export class RpcServer {
 
   get connected(): boolean {
     return this.transport.connected;
+  }
+
+  /** The broker's count of this server's queue; undefined without a broker or a connection. */
+  async queueStats(): Promise<QueueStats | undefined> {
+    return this.transport.queueStats?.();
   }
 
   get metrics(): RpcServerMetrics {

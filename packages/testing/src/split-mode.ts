@@ -13,6 +13,8 @@ export interface SplitModeOptions {
   conductorEnv?: (host: string) => Record<string, string>;
   /** Database name prefix, for benchmarks to tell their databases apart. */
   databasePrefix?: string;
+  /** How long each process may take to start; 20 s by default. */
+  startTimeoutMs?: number;
 }
 
 export interface SplitMode {
@@ -63,7 +65,9 @@ export async function startSplitMode(options: SplitModeOptions = {}): Promise<Sp
       GALVANIC_DEFAULT__HOST: 'api',
       GALVANIC_API__PORT: String(port),
     });
-    await Promise.all(processes.map((p) => p.waitFor(/conductor started|api listening/)));
+    await Promise.all(
+      processes.map((p) => p.waitFor(/conductor started|api listening/, options.startTimeoutMs)),
+    );
     return {
       apiUrl: `http://127.0.0.1:${port}`,
       database,

@@ -32,9 +32,13 @@ runMain('galvanic-api', async () => {
     connectionName: `galvanic-api:${host}`,
     messageKey,
   });
-  const client = transport.client({ queueWaitMs: config.rpc.conductor_queue_wait * 1000 });
-  const { rpc, directory } = await connectToConductors(config, logger, dataSource, client);
-  const api = await startApi({ config, logger, dataSource, rpc, directory, queues: client });
+  const { rpc, directory } = await connectToConductors(
+    config,
+    logger,
+    dataSource,
+    transport.client({ queueWaitMs: config.rpc.conductor_queue_wait * 1000 }),
+  );
+  const api = await startApi({ config, logger, dataSource, rpc, directory });
   onShutdownSignal(async (signal) => {
     logger.info('api stopping', { signal });
     await api.close();

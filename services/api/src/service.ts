@@ -13,7 +13,7 @@ import {
   pingDatabase,
 } from '@galvanic/db';
 import type { Logger } from '@galvanic/logging';
-import { pingMethod, type ConductorQueueInspector, type RpcClient } from '@galvanic/rpc';
+import { pingMethod, type RpcClient } from '@galvanic/rpc';
 import { createApp } from './app';
 import type { ReadinessCheck } from './controllers/health';
 import { exportOperationsMetrics } from './operations-metrics';
@@ -24,8 +24,6 @@ export interface ApiServiceDependencies {
   dataSource: DataSource;
   rpc: RpcClient;
   directory: ConductorDirectory;
-  /** Reads conductor queues from the broker for `/metrics`; split mode only. */
-  queues?: ConductorQueueInspector;
 }
 
 export interface RunningApi {
@@ -67,7 +65,6 @@ export async function startApi(deps: ApiServiceDependencies): Promise<RunningApi
     rpc: deps.rpc,
     directory: deps.directory,
     nodes,
-    queues: deps.queues,
     logger: deps.logger,
   });
   const app = createApp({

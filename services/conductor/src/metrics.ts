@@ -1,18 +1,21 @@
-import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Logger } from '@galvanic/logging';
 import type { NodeLocker } from '@galvanic/node-locks';
-import type { RpcServer } from '@galvanic/rpc';
+import type { QueueStats, RpcServer } from '@galvanic/rpc';
 import { exportCounter, exportGauge, exportRpcMetrics } from '@galvanic/runtime';
 import type { NodeTaskManager } from './nodes/task-manager';
 import type { PowerStateSync } from './periodic/power-sync';
 
 /** What a conductor exports on `/metrics`. Labels stay bounded: no node uuids. */
 export function conductorMetrics(parts: {
+  host: string;
+  logger: Logger;
   rpc: RpcServer;
   locker: NodeLocker;
   tasks: NodeTaskManager;
   powerSync: PowerStateSync;
 }): Registry {
-  const { rpc, locker, tasks, powerSync } = parts;
+  const { host, logger, rpc, locker, tasks, powerSync } = parts;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'galvanic_conductor_' });
   exportRpcMetrics(registry, 'server', rpc);
@@ -83,7 +86,52 @@ export function conductorMetrics(parts: {
     () => tasks.inFlight,
   );
   exportPowerSync(registry, powerSync);
+  exportQueue(registry, rpc, host, logger);
   return registry;
+}
+
+/** Queue reads older than this are read again at scrape time; fresher ones are reused. */
+const QUEUE_READ_MAX_AGE_MS = 1000;
+
+/**
+ * This conductor's RPC queue as the broker counts it, read at scrape time (at most once a
+ * second). Only the conductor's own connection may look at its exclusive queue, so each
+ * conductor exports its own, labelled with its host for sums across replicas.
+ */
+function exportQueue(registry: Registry, rpc: RpcServer, host: string, logger: Logger): void {
+  let last: { at: number; stats: Promise<QueueStats | undefined> } | undefined;
+  const read = () => {
+    if (!last || performance.now() - last.at > QUEUE_READ_MAX_AGE_MS) {
+      const stats = rpc.queueStats().catch((error: unknown) => {
+        logger.debug('could not read this conductor queue', { error });
+        return undefined;
+      });
+      last = { at: performance.now(), stats };
+    }
+    return last.stats;
+  };
+  new Gauge({
+    name: 'galvanic_conductor_queue_messages_ready',
+    help: "Calls waiting in this conductor's RPC queue, not yet handed to it, as the broker counts them.",
+    labelNames: ['conductor'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const stats = await read();
+      if (stats) this.set({ conductor: host }, stats.messagesReady);
+    },
+  });
+  new Gauge({
+    name: 'galvanic_conductor_queue_consumers',
+    help: "Consumers of this conductor's RPC queue, as the broker counts them.",
+    labelNames: ['conductor'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const stats = await read();
+      if (stats) this.set({ conductor: host }, stats.consumers);
+    },
+  });
 }
 
 function exportPowerSync(registry: Registry, powerSync: PowerStateSync): void {

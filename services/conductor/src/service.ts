@@ -121,7 +121,7 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
       logger,
     ),
   ];
-  const registry = conductorMetrics({ rpc, locker, tasks, powerSync });
+  const registry = conductorMetrics({ host: hostname, logger, rpc, locker, tasks, powerSync });
 
   // The queue is exclusive to one connection: taking it first means a second live process with
   // this hostname fails here, before it could touch the first one's registration.

@@ -37,18 +37,6 @@ const PROBE_AFTER_MS = 1000;
 /** How often a call whose conductor queue is missing looks for it again, within its wait. */
 const QUEUE_POLL_MS = 100;
 
-/** What the broker says of a conductor's queue. */
-export interface ConductorQueueStats {
-  /** Messages waiting to be delivered. */
-  messagesReady: number;
-  consumers: number;
-}
-
-/** Reads conductor queues from the broker, for metrics. */
-export interface ConductorQueueInspector {
-  inspectQueue(host: string): Promise<ConductorQueueStats | undefined>;
-}
-
 export interface AmqpClientOptions {
   /**
    * How long a call whose conductor has no queue (the broker returned it unrouted) waits for the
@@ -62,9 +50,7 @@ export interface AmqpClientOptions {
  * Publishes calls to `${namespace}.conductor.${host}` and takes replies through direct reply-to.
  * RabbitMQ requires the publish and the reply-to consumer to share a channel, so there is one.
  */
-export class AmqpClientTransport
-  implements RpcClientTransport, ConnectionUser, ConductorQueueInspector
-{
+export class AmqpClientTransport implements RpcClientTransport, ConnectionUser {
   private channel: Channel | undefined;
   private model: ChannelModel | undefined;
   private probeTimer: NodeJS.Timeout | undefined;
@@ -300,29 +286,6 @@ export class AmqpClientTransport
       this.logger.debug('Could not probe conductor queues', { error });
     } finally {
       this.probing = false;
-    }
-  }
-
-  /**
-   * A conductor queue's depth and consumers, as the broker counts them now (zeros for a queue
-   * that does not exist); undefined without a broker connection.
-   */
-  async inspectQueue(target: string): Promise<ConductorQueueStats | undefined> {
-    const model = this.model;
-    if (!model) return undefined;
-    const probe = await model.createChannel();
-    probe.on('error', () => undefined);
-    try {
-      const { messageCount, consumerCount } = await probe.checkQueue(
-        conductorQueueName(this.namespace, target),
-      );
-      await probe.close().catch(() => undefined);
-      return { messagesReady: messageCount, consumers: consumerCount };
-    } catch (error) {
-      if (String((error as Error).message).includes('NOT_FOUND')) {
-        return { messagesReady: 0, consumers: 0 };
-      }
-      throw error;
     }
   }
 

@@ -2,11 +2,7 @@ import type { Logger } from '@galvanic/logging';
 import type { RpcClientTransport, RpcServerTransport } from '../transport';
 import { MessageAuthenticator } from '../message-auth';
 import type { BackoffOptions } from './backoff';
-import {
-  AmqpClientTransport,
-  type AmqpClientOptions,
-  type ConductorQueueInspector,
-} from './client';
+import { AmqpClientTransport, type AmqpClientOptions } from './client';
 import { ConnectionManager } from './connection';
 import { AmqpServerTransport, type AmqpServerOptions } from './server';
 
@@ -59,7 +55,7 @@ export class AmqpTransport {
     this.manager.start();
   }
 
-  client(options: AmqpClientOptions = {}): RpcClientTransport & ConductorQueueInspector {
+  client(options: AmqpClientOptions = {}): RpcClientTransport {
     const client = new AmqpClientTransport(
       this.manager,
       this.namespace,
