@@ -79,7 +79,7 @@ describe('Kubernetes manifests against the Kubernetes and KEDA schemas', () => {
 
   it('the schemas catch a wrong manifest', async () => {
     const Deployment = await modelOf({ apiVersion: 'apps/v1', kind: 'Deployment' });
-    const conductor = documents.find((d) => d.object.kind === 'Deployment')!.object as {
+    const conductor = documents.find((d) => d.object.kind === 'Deployment')!.object as unknown as {
       spec: { replicas: unknown };
     };
     const broken = { ...conductor, spec: { ...conductor.spec, replicas: 'two' } };

@@ -176,6 +176,16 @@ describe('scaling conductors 1 → 4 → 1 under load, one at a time', () => {
     );
     expect(row?.online).toBe(false);
     expect(conductor.output()).toMatch(/conductor unregistered/);
+    // And it holds no lock any more.
+    expect((await reservedNodes()).filter((node) => node.reservation === host)).toEqual([]);
+  }
+
+  async function reservedNodes(): Promise<{ uuid: string; reservation: string | null }[]> {
+    const listed = await apiRequest(split.apiUrl, 'GET', '/v1/nodes?fields=uuid,reservation', {
+      minor: 46,
+    });
+    const nodes = (listed.body as { nodes: { uuid: string; reservation: string | null }[] }).nodes;
+    return nodes.filter((node) => node.reservation !== null);
   }
 
   it('fails no request but for 409s from real contention, and power sync covers each node once', async () => {
@@ -214,11 +224,16 @@ describe('scaling conductors 1 → 4 → 1 under load, one at a time', () => {
       expect(conflict.error).toMatch(/is locked by host|newer request for node/);
     }
 
-    // Nothing is left locked: the conductors that left released their locks.
-    const listed = await apiRequest(split.apiUrl, 'GET', '/v1/nodes?fields=uuid,reservation', {
-      minor: 46,
-    });
-    const nodes = (listed.body as { nodes: { reservation: string | null }[] }).nodes;
-    expect(nodes.filter((node) => node.reservation !== null)).toEqual([]);
+    // Nothing stays locked: the conductors that left released their locks, and c1 its own once
+    // the last power actions (2 s each) ended.
+    const deadline = Date.now() + 30_000;
+    while ((await reservedNodes()).length > 0 && Date.now() < deadline) await sleep(200);
+    const stillReserved = await reservedNodes();
+    const c1Lines = live
+      .get('c1')!
+      .output()
+      .split('\n')
+      .filter((line) => stillReserved.some((node) => line.includes(node.uuid)));
+    expect(stillReserved, c1Lines.slice(-15).join('\n')).toEqual([]);
   }, 400_000);
 });
