@@ -120,9 +120,15 @@ export function driversRouter(
     method: RpcMethod<A, R>,
     args: A,
   ): Promise<R> =>
-    calls.call((d) => d.hostForDriver(driver), method, args, { requestId: req.requestId }, {
-      driver,
-    });
+    calls.call(
+      (d) => d.hostForDriver(driver),
+      method,
+      args,
+      { requestId: req.requestId },
+      {
+        driver,
+      },
+    );
 
   const findDriver = async (name: string): Promise<DriverSummary> => {
     const driver = (await liveDrivers(store)).get(name);
@@ -178,12 +184,17 @@ export function driversRouter(
     async (req: Request<{ name: string }>, res) => {
       const method = passthruMethodName(req as Request);
       const driver = await findDriver(req.params.name);
-      const outcome = await callAConductor(req as Request, driver.name, driverVendorPassthruMethod, {
-        driver: driver.name,
-        method,
-        http_method: passthruHttpMethod(req as Request, method),
-        body: req.body as unknown,
-      });
+      const outcome = await callAConductor(
+        req as Request,
+        driver.name,
+        driverVendorPassthruMethod,
+        {
+          driver: driver.name,
+          method,
+          http_method: passthruHttpMethod(req as Request, method),
+          body: req.body as unknown,
+        },
+      );
       sendPassthruOutcome(res, outcome);
     },
   );
