@@ -19,72 +19,63 @@ export function conductorMetrics(parts: {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'galvanic_conductor_' });
   exportRpcMetrics(registry, 'server', rpc);
-  exportGauge(
-    registry,
-    'galvanic_rpc_server_in_flight',
-    'RPC calls being worked on now.',
-    () => rpc.inFlight,
-  );
-  exportCounter(
-    registry,
-    'galvanic_rpc_server_expired_dropped_total',
-    'RPC requests dropped unexecuted because their caller had given up.',
-    () => rpc.metrics.expiredDropped,
-  );
-  exportCounter(
-    registry,
-    'galvanic_rpc_server_malformed_rejected_total',
-    'RPC requests rejected as malformed.',
-    () => rpc.metrics.malformedRejected,
-  );
-  exportCounter(
-    registry,
-    'galvanic_rpc_server_incompatible_contract_refused_total',
-    'RPC requests refused unexecuted because they use a contract major this conductor does not speak.',
-    () => rpc.metrics.incompatibleContractRefused,
-  );
-  exportCounter(
-    registry,
-    'galvanic_rpc_server_unauthenticated_dropped_total',
-    'RPC messages dropped unexecuted because their MAC was missing or wrong.',
-    () => rpc.metrics.unauthenticatedDropped,
-  );
-  exportCounter(
-    registry,
-    'galvanic_rpc_server_refused_leaving_total',
-    'RPC calls refused unexecuted while this conductor was leaving the cluster (the api resends them).',
-    () => rpc.metrics.rejectedWhileDraining,
-  );
-  exportGauge(
-    registry,
-    'galvanic_conductor_node_locks_held',
-    'Node locks this conductor holds now.',
-    () => locker.held,
-  );
-  exportCounter(
-    registry,
-    'galvanic_node_lock_acquisitions_total',
-    'Node locks this conductor took.',
-    () => locker.stats.acquisitions,
-  );
-  exportCounter(
-    registry,
-    'galvanic_node_lock_waits_total',
-    'Waits of node_locked_retry_interval for a node locked by someone else.',
-    () => locker.stats.waits,
-  );
-  exportCounter(
-    registry,
-    'galvanic_node_lock_conflicts_total',
-    'Lock requests refused with NodeLocked (a 409 for an API request) after their retries.',
-    () => locker.stats.conflicts,
-  );
-  exportGauge(
-    registry,
-    'galvanic_conductor_background_tasks',
-    'Async node actions running now.',
-    () => tasks.inFlight,
-  );
+  const gauges: [string, string, () => number][] = [
+    ['galvanic_rpc_server_in_flight', 'RPC calls being worked on now.', () => rpc.inFlight],
+    [
+      'galvanic_conductor_node_locks_held',
+      'Node locks this conductor holds now.',
+      () => locker.held,
+    ],
+    [
+      'galvanic_conductor_background_tasks',
+      'Async node actions running now.',
+      () => tasks.inFlight,
+    ],
+  ];
+  const counters: [string, string, () => number][] = [
+    [
+      'galvanic_rpc_server_expired_dropped_total',
+      'RPC requests dropped unexecuted because their caller had given up.',
+      () => rpc.metrics.expiredDropped,
+    ],
+    [
+      'galvanic_rpc_server_malformed_rejected_total',
+      'RPC requests rejected as malformed.',
+      () => rpc.metrics.malformedRejected,
+    ],
+    [
+      'galvanic_rpc_server_incompatible_contract_refused_total',
+      'RPC requests refused unexecuted because they use a contract major this conductor does not speak.',
+      () => rpc.metrics.incompatibleContractRefused,
+    ],
+    [
+      'galvanic_rpc_server_unauthenticated_dropped_total',
+      'RPC messages dropped unexecuted because their MAC was missing or wrong.',
+      () => rpc.metrics.unauthenticatedDropped,
+    ],
+    [
+      'galvanic_rpc_server_refused_leaving_total',
+      'RPC calls refused unexecuted while this conductor was leaving the cluster (the api resends them).',
+      () => rpc.metrics.rejectedWhileDraining,
+    ],
+    [
+      'galvanic_node_lock_acquisitions_total',
+      'Node locks this conductor took.',
+      () => locker.stats.acquisitions,
+    ],
+    [
+      'galvanic_node_lock_waits_total',
+      'Waits of node_locked_retry_interval for a node locked by someone else.',
+      () => locker.stats.waits,
+    ],
+    [
+      'galvanic_node_lock_conflicts_total',
+      'Lock requests refused with NodeLocked (a 409 for an API request) after their retries.',
+      () => locker.stats.conflicts,
+    ],
+  ];
+  for (const [name, help, read] of gauges) exportGauge(registry, name, help, read);
+  for (const [name, help, read] of counters) exportCounter(registry, name, help, read);
   exportPowerSync(registry, powerSync);
   exportQueue(registry, rpc, host, logger);
   return registry;

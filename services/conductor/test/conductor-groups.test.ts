@@ -24,7 +24,9 @@ describe('conductor groups, as Ironic has them', () => {
       startTimeoutMs: 60_000,
       env: { GALVANIC_DEFAULT__DEBUG: 'true', GALVANIC_CONDUCTOR__SYNC_POWER_STATE_INTERVAL: '1' },
       conductorEnv: (host) =>
-        host === 'r1' ? { GALVANIC_CONDUCTOR__CONDUCTOR_GROUP: 'Rack1' } : {},
+        host === 'r1'
+          ? { GALVANIC_CONDUCTOR__CONDUCTOR_GROUP: 'Rack1' }
+          : ({} as Record<string, string>),
     });
     const create = async (body: Record<string, unknown>) => {
       const created = await apiRequest(split.apiUrl, 'POST', '/v1/nodes', { minor: MINOR, body });
