@@ -491,6 +491,21 @@ export class NodeStore {
     return { node, ports };
   }
 
+  /** Many nodes and their ports in one statement (absent ids are left out), by id. */
+  async getManyWithPorts(
+    ids: readonly number[],
+  ): Promise<Map<number, { node: NodeRow; ports: NodePortRow[] }>> {
+    const rows = (await this.prepared(
+      'nodes_with_ports',
+      `SELECT n.*, COALESCE((SELECT json_agg(json_build_object(
+           'uuid', p.uuid, 'address', p.address, 'pxe_enabled', p.pxe_enabled) ORDER BY p.id)
+         FROM ports p WHERE p.node_id = n.id), '[]') AS ports_json
+       FROM nodes n WHERE n.id = ANY($1)`,
+      [ids],
+    )) as (NodeRow & { ports_json?: NodePortRow[] })[];
+    return new Map(rows.map(({ ports_json: ports = [], ...node }) => [node.id, { node, ports }]));
+  }
+
   async ports(nodeId: number): Promise<NodePortRow[]> {
     return (
       await this.pool.query(
