@@ -51,8 +51,9 @@ export async function scaleBenchmarks(
       GALVANIC_CONDUCTOR__HEARTBEAT_INTERVAL: '5',
       GALVANIC_CONDUCTOR__HEARTBEAT_TIMEOUT: '30',
       GALVANIC_API__CONDUCTOR_REFRESH_INTERVAL: '5',
-      // Passes start 10 s apart; each pass's log line gives its duration and node count.
-      GALVANIC_CONDUCTOR__SYNC_POWER_STATE_INTERVAL: '10',
+      // Passes start 30 s apart (each pass's log line gives its duration and node count), so the
+      // list is measured while the conductors are idle.
+      GALVANIC_CONDUCTOR__SYNC_POWER_STATE_INTERVAL: '30',
       GALVANIC_CONDUCTOR__SYNC_POWER_STATE_WORKERS: '32',
       GALVANIC_FAKE__POWER_DELAY: '0',
     },
@@ -77,7 +78,7 @@ export async function scaleBenchmarks(
       if (status !== 201) throw new Error(`create answered ${status}`);
     });
     const sync = peakRss(processes);
-    const syncPass = await nextSyncPasses(conductors, 120_000);
+    const syncPass = await nextSyncPasses(conductors, 180_000);
     const rssDuringSync = sync.stop();
     await sleep(1000);
     const rssAtRest = Object.fromEntries(
