@@ -44,6 +44,14 @@ export {
   type PortSortKey,
 } from './ports';
 export {
+  PortgroupStore,
+  PORTGROUP_SORT_KEYS,
+  type PortgroupRow,
+  type PortgroupFields,
+  type PortgroupFilters,
+  type PortgroupDeletion,
+} from './portgroups';
+export {
   ChassisStore,
   CHASSIS_SORT_KEYS,
   type ChassisRow,

@@ -9,6 +9,7 @@ import {
   ChassisStore,
   ConductorStore,
   NodeStore,
+  PortgroupStore,
   PortStore,
   pingDatabase,
 } from '@galvanic/db';
@@ -65,6 +66,7 @@ export async function startApi(deps: ApiServiceDependencies): Promise<RunningApi
     conductors: new ConductorStore(deps.dataSource, deps.config.conductor.heartbeat_timeout),
     nodes,
     ports: new PortStore(deps.dataSource),
+    portgroups: new PortgroupStore(deps.dataSource),
     chassis: new ChassisStore(deps.dataSource),
     biosSettings: new BiosSettingStore(deps.dataSource),
     reservations: (ids) => nodes.reservations(ids),

@@ -11,6 +11,7 @@ import {
   createDataSource,
   migrate,
   NodeStore,
+  PortgroupStore,
   PortStore,
 } from '@galvanic/db';
 import { silentLogger } from '@galvanic/logging';
@@ -64,6 +65,7 @@ describe("Ironic's API shell", () => {
       conductors: store,
       nodes: new NodeStore(dataSource),
       ports: new PortStore(dataSource),
+      portgroups: new PortgroupStore(dataSource),
       chassis: new ChassisStore(dataSource),
       biosSettings: new BiosSettingStore(dataSource),
       reservations: async () => new Map(),

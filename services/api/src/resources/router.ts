@@ -66,8 +66,8 @@ export interface ResourceHooks<
 > {
   store: ResourceReader<Row, Filters>;
   /**
-   * Finds the resource a path names for show; by default its UUID (Ironic's `args.uuid`), else
-   * the resource's 404.
+   * Finds the resource a path names for show and patch; by default its UUID (Ironic's
+   * `args.uuid`), else the resource's 404.
    */
   find?(req: Request, ident: string): Promise<Row>;
   /**
@@ -249,12 +249,13 @@ export class ResourceHandlers<
   patch(): RequestHandler {
     const hooks = this.required('patch');
     return async (req: Request, res: Response) => {
-      const ident = identArgument(this.resource, String(req.params.ident));
+      const given = String(req.params.ident);
+      const ident = this.hooks.find ? given : identArgument(this.resource, given);
       const operations = checkPatchDocument(req.body);
       checkPatchable(this.resource, operations);
       checkPatchVersions(this.resource, operations, req.apiVersion.minor);
       hooks.checkOperations?.(req, operations);
-      const row = await this.find(ident);
+      const row = this.hooks.find ? await this.hooks.find(req, ident) : await this.find(ident);
       let document = hooks.document ? hooks.document(row) : this.patchDocument(row);
       // One operation at a time, as Ironic applies them, so a failure names its operation.
       for (const operation of operations) {
