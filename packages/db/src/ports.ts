@@ -104,7 +104,8 @@ export interface PortListQuery {
   sortDir: 'asc' | 'desc';
 }
 
-const PORTGROUP_UUID = '(SELECT g.uuid FROM portgroups g WHERE g.id = p.portgroup_id) AS portgroup_uuid';
+const PORTGROUP_UUID =
+  '(SELECT g.uuid FROM portgroups g WHERE g.id = p.portgroup_id) AS portgroup_uuid';
 const SELECT_PORT = `SELECT p.*, n.uuid AS node_uuid, ${PORTGROUP_UUID} FROM ports p JOIN nodes n ON n.id = p.node_id`;
 
 type PortColumn = keyof typeof COLUMN_TYPES;

@@ -178,8 +178,7 @@ function portgroupHandlers(
     PORTGROUP_RESOURCE,
     {
       store: { getByUuid: (uuid) => portgroups.getByUuid(uuid), list: (q) => portgroups.list(q) },
-      find: (_req, ident) =>
-        findByUuidOrName(portgroups, ident, (i) => new PortgroupNotFound(i)),
+      find: (_req, ident) => findByUuidOrName(portgroups, ident, (i) => new PortgroupNotFound(i)),
       filters: (req, _declared, parent) => listFilters(req, nodes, parent),
       create: {
         check: checkCreate,

@@ -33,6 +33,7 @@ import {
   MINOR_5_NODE_NAME,
   MINOR_24_PORTGROUPS_SUBRESOURCES,
   MINOR_64_LOCAL_LINK_CONNECTION_NETWORK_TYPE,
+  MINOR_88_PORT_NAME,
   MINOR_90_OVN_VTEP,
   MINOR_94_PORT_NODENAME,
   MINOR_102_PORTGROUP_PHYSICAL_NETWORK,
@@ -120,11 +121,7 @@ function checkStandalone(portgroup: PortgroupRow | undefined, values: PortValues
  * 1.94's `node_ident` (a node's name or UUID) in place of `node_uuid`: resolved to the node's
  * UUID; exactly one of the two, as Ironic's schema's `oneOf` wants.
  */
-async function resolveNodeIdent(
-  req: Request,
-  nodes: NodeStore,
-  body: unknown,
-): Promise<unknown> {
+async function resolveNodeIdent(req: Request, nodes: NodeStore, body: unknown): Promise<unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
   const fields = body as Record<string, unknown>;
   if (!Object.hasOwn(fields, 'node_ident')) return body;
@@ -137,7 +134,9 @@ async function resolveNodeIdent(
   }
   const { node_ident: ident, ...rest } = fields;
   if (typeof ident !== 'string')
-    throw new InvalidParameterValue(`Schema error for port: ${pythonRepr(ident)} is not of type 'string'`);
+    throw new InvalidParameterValue(
+      `Schema error for port: ${pythonRepr(ident)} is not of type 'string'`,
+    );
   let node: NodeRow | undefined;
   try {
     node = await findNode(req, nodes, ident);
@@ -232,7 +231,14 @@ export function portHandlers(
         getByUuid: (uuid) => ports.getByUuid(uuid),
         list: (query) => ports.list({ ...query, sortKey: query.sortKey as PortSortKey }),
       },
-      find: (_req, ident) => findByUuidOrName(ports, ident, (i) => new PortNotFound(i)),
+      // Names identify ports from 1.88, when ports got them.
+      find: async (req, ident) => {
+        if (req.apiVersion.minor >= MINOR_88_PORT_NAME)
+          return findByUuidOrName(ports, ident, (i) => new PortNotFound(i));
+        const port = await ports.getByUuid(uuidArgument('port_uuid', ident).toLowerCase());
+        if (!port) throw new PortNotFound(ident);
+        return port;
+      },
       filters: async (req, _declared, parent) => {
         const filters: PortFilters = {};
         const [kind, ident] = parent === undefined ? [] : parent.split(':', 2);
