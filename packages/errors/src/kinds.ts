@@ -105,6 +105,16 @@ export class PortgroupNotFound extends kindOf('PortgroupNotFound', 404) {
     super(`Portgroup ${portgroup} could not be found.`);
   }
 }
+export class VolumeConnectorNotFound extends kindOf('VolumeConnectorNotFound', 404) {
+  constructor(connector: string) {
+    super(`Volume connector ${connector} could not be found.`);
+  }
+}
+export class VolumeTargetNotFound extends kindOf('VolumeTargetNotFound', 404) {
+  constructor(target: string) {
+    super(`Volume target ${target} could not be found.`);
+  }
+}
 export class ChassisNotFound extends kindOf('ChassisNotFound', 404) {
   constructor(chassis: string) {
     super(`Chassis ${chassis} could not be found.`);

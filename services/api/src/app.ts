@@ -8,6 +8,8 @@ import type {
   NodeStore,
   PortgroupStore,
   PortStore,
+  VolumeConnectorStore,
+  VolumeTargetStore,
 } from '@galvanic/db';
 import type { RpcClient } from '@galvanic/rpc';
 import type { Logger } from '@galvanic/logging';
@@ -26,6 +28,7 @@ import { nodeBiosRouter } from './controllers/nodes/bios';
 import { nodeServices, nodesRouter, type ReservationLookup } from './controllers/nodes/router';
 import { nodePortgroupsRouter, portgroupsRouter } from './controllers/portgroups/router';
 import { portsRouter, subPortsRouter } from './controllers/ports/router';
+import { nodeVolumeRouter, volumeRouter } from './controllers/volume/router';
 import { healthRouter, type ReadinessCheck } from './controllers/health';
 import { rootRouter, v1Document } from './controllers/root';
 
@@ -35,6 +38,8 @@ export interface ApiDependencies {
   nodes: NodeStore;
   ports: PortStore;
   portgroups: PortgroupStore;
+  volumeConnectors: VolumeConnectorStore;
+  volumeTargets: VolumeTargetStore;
   chassis: ChassisStore;
   biosSettings: BiosSettingStore;
   reservations: ReservationLookup;
@@ -93,6 +98,13 @@ export function createApp(deps: ApiDependencies): Express {
   };
   v1.use('/nodes/:ident/ports', subPortsRouter(ports, 'node'));
   v1.use('/nodes/:ident/portgroups', nodePortgroupsRouter(ports));
+  const volume = {
+    connectors: deps.volumeConnectors,
+    targets: deps.volumeTargets,
+    nodes: deps.nodes,
+    publicEndpoint: deps.publicEndpoint,
+  };
+  v1.use('/nodes/:ident/volume', nodeVolumeRouter(volume));
   v1.use(
     '/nodes/:ident/bios',
     nodeBiosRouter({
@@ -116,6 +128,7 @@ export function createApp(deps: ApiDependencies): Express {
   );
   v1.use('/ports', portsRouter(ports));
   v1.use('/portgroups', portgroupsRouter(ports, subPortsRouter(ports, 'portgroup')));
+  v1.use('/volume', volumeRouter(volume));
   v1.use(notFound);
   app.use('/v1', v1);
 

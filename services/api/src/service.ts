@@ -11,6 +11,8 @@ import {
   NodeStore,
   PortgroupStore,
   PortStore,
+  VolumeConnectorStore,
+  VolumeTargetStore,
   pingDatabase,
 } from '@galvanic/db';
 import type { Logger } from '@galvanic/logging';
@@ -67,6 +69,8 @@ export async function startApi(deps: ApiServiceDependencies): Promise<RunningApi
     nodes,
     ports: new PortStore(deps.dataSource),
     portgroups: new PortgroupStore(deps.dataSource),
+    volumeConnectors: new VolumeConnectorStore(deps.dataSource),
+    volumeTargets: new VolumeTargetStore(deps.dataSource),
     chassis: new ChassisStore(deps.dataSource),
     biosSettings: new BiosSettingStore(deps.dataSource),
     reservations: (ids) => nodes.reservations(ids),

@@ -13,6 +13,8 @@ import {
   NodeStore,
   PortgroupStore,
   PortStore,
+  VolumeConnectorStore,
+  VolumeTargetStore,
 } from '@galvanic/db';
 import { silentLogger } from '@galvanic/logging';
 import {
@@ -66,6 +68,8 @@ describe("Ironic's API shell", () => {
       nodes: new NodeStore(dataSource),
       ports: new PortStore(dataSource),
       portgroups: new PortgroupStore(dataSource),
+      volumeConnectors: new VolumeConnectorStore(dataSource),
+      volumeTargets: new VolumeTargetStore(dataSource),
       chassis: new ChassisStore(dataSource),
       biosSettings: new BiosSettingStore(dataSource),
       reservations: async () => new Map(),

@@ -190,7 +190,7 @@ export class ResourceHandlers<
         sortDir: query.sortDir,
       });
       const body: Record<string, unknown> = {
-        [this.resource.collection]: await this.render(req, rows, fields),
+        [this.resource.itemsKey ?? this.resource.collection]: await this.render(req, rows, fields),
       };
       if (rows.length === query.limit && rows.length > 0) {
         const path = collectionPath(req);
