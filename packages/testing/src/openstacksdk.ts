@@ -6,6 +6,9 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
+/** Debian's Python, where `python3-openstacksdk` is installed (a `python3` on PATH may be another). */
+const DEBIAN_PYTHON = process.env.GALVANIC_TEST_PYTHON ?? '/usr/bin/python3';
+
 /** Where the snippet's `result` is printed, apart from anything else the snippet prints. */
 const RESULT_MARKER = '@@galvanic-openstacksdk-result@@';
 
@@ -72,7 +75,7 @@ export async function openstacksdk(
     const env: Record<string, string | undefined> = { ...process.env };
     for (const key of Object.keys(env)) if (key.startsWith('OS_')) delete env[key];
     env.OS_CLIENT_CONFIG_FILE = join(dir, 'clouds.yaml');
-    const { stdout } = await run('python3', [script], {
+    const { stdout } = await run(DEBIAN_PYTHON, [script], {
       env,
       cwd: dir,
       timeout: options.timeoutMs ?? 60_000,
