@@ -286,6 +286,27 @@ export class ResourceHandlers<
   }
 
   /**
+   * A read-only sub-collection of the resource under a parent (e.g. `/v1/nodes/{node}/ports`):
+   * its list and `/detail`, mounted where the parent's path has `:ident`. `collectionPath` is
+   * where it lives under /v1, for `next` links; `parent` names the owning resource.
+   */
+  subCollectionRouter(
+    collectionPath: (req: Request) => string,
+    parent: (req: Request) => string,
+  ): Router {
+    const router = Router({ mergeParams: true });
+    router
+      .route('/')
+      .get(this.list(false, collectionPath, parent))
+      .all(methodNotAllowed(['GET']));
+    router
+      .route('/detail')
+      .get(this.list(true, collectionPath, parent))
+      .all(methodNotAllowed(['GET']));
+    return router;
+  }
+
+  /**
    * The resource's router: the collection, `/detail`, and one resource by `:ident`, with Ironic's
    * 405s for the methods each does not take.
    */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Router, type NextFunction, type Request, type Response } from 'express';
+import { Router, type Request } from 'express';
 import type {
   NodeRow,
   NodeStore,
@@ -18,7 +18,7 @@ import {
   PortgroupNotFound,
 } from '@galvanic/errors';
 import { singleQueryParam } from '../../http/collection';
-import { methodNotAllowed, notFound } from '../../http/errors';
+import { notFoundBefore } from '../../http/errors';
 import type { PatchOperation } from '../../http/json-patch';
 import { findByUuidOrName } from '../../resources/identity';
 import { checkFieldsAllowed } from '../../resources/query';
@@ -248,22 +248,14 @@ function portgroupHandlers(
   );
 }
 
-/** Ironic answers 404 for port groups before `minor`, as if the path did not exist. */
-function since(minor: number) {
-  return (req: Request, res: Response, next: NextFunction): void => {
-    if (req.apiVersion.minor < minor) notFound(req, res);
-    else next();
-  };
-}
-
 /**
  * Ironic's `/v1/portgroups` (from 1.23), its `/{portgroup}/ports` (from 1.24; `ports` is the
  * sub-collection router for it), and deletion by UUID or name.
  */
 export function portgroupsRouter(deps: PortgroupsDependencies, ports: Router): Router {
   const router = Router();
-  router.use(since(MINOR_23_PORTGROUPS));
-  router.use('/:ident/ports', since(MINOR_24_PORTGROUPS_SUBRESOURCES), ports);
+  router.use(notFoundBefore(MINOR_23_PORTGROUPS));
+  router.use('/:ident/ports', notFoundBefore(MINOR_24_PORTGROUPS_SUBRESOURCES), ports);
   const handlers = portgroupHandlers(deps);
   // Ironic deletes a port group named by UUID or name; the generic delete takes UUIDs only.
   router.delete('/:ident', async (req, res, next) => {
@@ -278,18 +270,11 @@ export function portgroupsRouter(deps: PortgroupsDependencies, ports: Router): R
 
 /** Ironic's `/v1/nodes/{node}/portgroups` (from 1.24): read-only; mounted with `:ident`. */
 export function nodePortgroupsRouter(deps: PortgroupsDependencies): Router {
-  const handlers = portgroupHandlers(deps);
   const router = Router({ mergeParams: true });
-  router.use(since(MINOR_24_PORTGROUPS_SUBRESOURCES));
+  router.use(notFoundBefore(MINOR_24_PORTGROUPS_SUBRESOURCES));
   const parent = (req: Request) => String(req.params.ident);
-  const collection = (req: Request) => `nodes/${parent(req)}/portgroups`;
-  router
-    .route('/')
-    .get(handlers.list(false, collection, parent))
-    .all(methodNotAllowed(['GET']));
-  router
-    .route('/detail')
-    .get(handlers.list(true, collection, parent))
-    .all(methodNotAllowed(['GET']));
+  router.use(
+    portgroupHandlers(deps).subCollectionRouter((req) => `nodes/${parent(req)}/portgroups`, parent),
+  );
   return router;
 }

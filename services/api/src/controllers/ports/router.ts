@@ -23,7 +23,6 @@ import {
   PortNotFound,
 } from '@galvanic/errors';
 import { singleQueryParam } from '../../http/collection';
-import { methodNotAllowed } from '../../http/errors';
 import type { PatchOperation } from '../../http/json-patch';
 import { findByUuidOrName } from '../../resources/identity';
 import { checkFieldsAllowed } from '../../resources/query';
@@ -354,18 +353,9 @@ export function portsRouter(deps: PortsDependencies): Router {
  * mounted with `:ident`; `kind` says which parent the path names.
  */
 export function subPortsRouter(deps: PortsDependencies, kind: 'node' | 'portgroup'): Router {
-  const handlers = portHandlers(deps);
-  const router = Router({ mergeParams: true });
   const ident = (req: Request) => String(req.params.ident);
-  const parent = (req: Request) => `${kind}:${ident(req)}`;
-  const collection = (req: Request) => `${kind}s/${ident(req)}/ports`;
-  router
-    .route('/')
-    .get(handlers.list(false, collection, parent))
-    .all(methodNotAllowed(['GET']));
-  router
-    .route('/detail')
-    .get(handlers.list(true, collection, parent))
-    .all(methodNotAllowed(['GET']));
-  return router;
+  return portHandlers(deps).subCollectionRouter(
+    (req) => `${kind}s/${ident(req)}/ports`,
+    (req) => `${kind}:${ident(req)}`,
+  );
 }

@@ -13,7 +13,7 @@ import type {
 } from '@galvanic/db';
 import { InvalidParameterValue, InvalidStateRequested } from '@galvanic/errors';
 import { singleQueryParam } from '../../http/collection';
-import { methodNotAllowed, notFound } from '../../http/errors';
+import { methodNotAllowed, notFoundBefore } from '../../http/errors';
 import { baseUrl, resourceLinks } from '../../http/links';
 import type { CompiledResource } from '../../resources/declaration';
 import { ResourceHandlers } from '../../resources/router';
@@ -173,12 +173,6 @@ function refuseDetailWithFields(req: Request, _res: Response, next: NextFunction
   next();
 }
 
-/** Ironic answers 404 for the volume API before 1.32, as if the path did not exist. */
-function volumeSince(req: Request, res: Response, next: NextFunction): void {
-  if (req.apiVersion.minor < MINOR_32_VOLUME) notFound(req, res);
-  else next();
-}
-
 /** The volume root document: its links and its two collections', under `resource/prefix`. */
 function volumeDocument(base: string, resource: string, prefix: string) {
   return {
@@ -191,7 +185,8 @@ function volumeDocument(base: string, resource: string, prefix: string) {
 /** Ironic's `/v1/volume`, `/v1/volume/connectors` and `/v1/volume/targets` (1.32). */
 export function volumeRouter(deps: VolumeDependencies): Router {
   const router = Router();
-  router.use(volumeSince);
+  // Before 1.32 there is no volume API: a plain 404, as Ironic's.
+  router.use(notFoundBefore(MINOR_32_VOLUME));
   router
     .route('/')
     .get((req, res) => {
@@ -221,7 +216,8 @@ export function volumeRouter(deps: VolumeDependencies): Router {
 /** Ironic's `/v1/nodes/{node}/volume` and its read-only collections; mounted with `:ident`. */
 export function nodeVolumeRouter(deps: VolumeDependencies): Router {
   const router = Router({ mergeParams: true });
-  router.use(volumeSince);
+  // Before 1.32 there is no volume API: a plain 404, as Ironic's.
+  router.use(notFoundBefore(MINOR_32_VOLUME));
   const node = (req: Request) => String(req.params.ident);
   router
     .route('/')
