@@ -477,6 +477,42 @@ describe("Ironic's port group API (in-process environment)", () => {
       );
     });
 
+    it('changes membership and wiring only on an idle node or in maintenance, as Ironic', async () => {
+      const node = await createNode();
+      const group = await createGroup(node);
+      const port = await createPort(node);
+      // A deployed node: put there behind the API's back, as no deploy runs here.
+      await queryDatabase(
+        env.databaseUrl!,
+        "UPDATE nodes SET provision_state = 'active' WHERE uuid = $1",
+        [node.uuid],
+      );
+      const join = [{ op: 'replace', path: '/portgroup_uuid', value: group.uuid }];
+      const refused = await call('PATCH', `/v1/ports/${port.uuid}`, { body: join });
+      expect(refused.status).toBe(409);
+      expect(fault(refused)).toBe(
+        `Port ${port.uuid} can not have any connectivity attributes (portgroup_id, pxe_enabled, ` +
+          `local_link_connection, physical_network) updated unless node ${node.uuid} is in a ` +
+          'enroll, inspecting, inspect wait, manageable state or in maintenance mode. ' +
+          'The current state is active.',
+      );
+      const mac = await call('PATCH', `/v1/ports/${port.uuid}`, {
+        body: [{ op: 'replace', path: '/address', value: nextMac() }],
+      });
+      expect(mac.status).toBe(409);
+      const extra = await call('PATCH', `/v1/ports/${port.uuid}`, {
+        body: [{ op: 'add', path: '/extra/x', value: 1 }],
+      });
+      expect(extra.status).toBe(200);
+      const maintenance = await call('PATCH', `/v1/nodes/${node.uuid}`, {
+        body: [{ op: 'replace', path: '/maintenance', value: true }],
+      });
+      expect(maintenance.status, maintenance.text).toBe(200);
+      const joined = await call('PATCH', `/v1/ports/${port.uuid}`, { body: join });
+      expect(joined.status, joined.text).toBe(200);
+      expect(joined.body).toMatchObject({ portgroup_uuid: group.uuid });
+    });
+
     it('deleting the node deletes its port groups and their ports', async () => {
       const node = await createNode();
       const group = await createGroup(node);

@@ -16,6 +16,7 @@ import {
   Conflict,
   Invalid,
   InvalidParameterValue,
+  InvalidState,
   NodeNotFound,
   NotAcceptable,
   OperationNotPermitted,
@@ -185,6 +186,38 @@ function checkPatched(_req: Request, patched: Record<string, unknown>): PortValu
   return values;
 }
 
+/** The fields that change how a port is wired, which Ironic changes only on an idle node. */
+const CONNECTIVITY_FIELDS = [
+  'portgroup_id',
+  'pxe_enabled',
+  'local_link_connection',
+  'physical_network',
+] as const;
+/** Where a port's wiring may change (else only in maintenance). */
+const WIRING_STATES = ['enroll', 'inspecting', 'inspect wait', 'manageable'];
+
+/** Ironic's rules (its conductor's) for changing a port in its node's current state. */
+function checkNodeAllows(port: PortRow, node: NodeRow, changes: PortFields): void {
+  if (node.maintenance) return;
+  if (changes.address !== undefined && (node.provision_state === 'active' || node.instance_uuid)) {
+    throw new InvalidState(
+      `Cannot update hardware address for port ${port.uuid} as node ${node.uuid} is active or ` +
+        'has instance UUID assigned',
+    );
+  }
+  if (
+    CONNECTIVITY_FIELDS.some((field) => changes[field] !== undefined) &&
+    !WIRING_STATES.includes(node.provision_state)
+  ) {
+    throw new InvalidState(
+      `Port ${port.uuid} can not have any connectivity attributes ` +
+        `(${CONNECTIVITY_FIELDS.join(', ')}) updated unless node ${node.uuid} is in a ` +
+        `${WIRING_STATES.join(', ')} state or in maintenance mode. ` +
+        `The current state is ${node.provision_state}.`,
+    );
+  }
+}
+
 /**
  * A port's local link as a microversion shows it: the OVN VTEP keys exist only from 1.90 to
  * 1.104, and a link that has them shows empty outside that range, as Ironic hides it.
@@ -322,6 +355,8 @@ export function portHandlers(
           }
           const nodeUuid = wantedNode !== port.node_uuid ? wantedNode : undefined;
           if (Object.keys(changes).length === 0 && nodeUuid === undefined) return port;
+          const node = await deps.nodes.getByUuid(port.node_uuid);
+          if (node) checkNodeAllows(port, node, changes);
           const row = await ports.update(port.id, changes, nodeUuid);
           if (row) return row;
           if (nodeUuid !== undefined && (await ports.getByUuid(port.uuid)))
