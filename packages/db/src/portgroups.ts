@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { Conflict, InvalidParameterValue } from '@galvanic/errors';
+import { deleteUnlessReferenced, type GuardedDeletion } from './delete-unless-referenced';
 import { afterMarker, isUniqueViolation } from './paging';
 
 /** A port group as stored, with its node's UUID beside the node id. */
@@ -87,7 +88,7 @@ export interface PortgroupListQuery {
 }
 
 /** What deleting a port group came to. */
-export type PortgroupDeletion = 'deleted' | 'not-found' | 'not-empty';
+export type PortgroupDeletion = GuardedDeletion;
 
 const SELECT = 'SELECT g.*, n.uuid AS node_uuid FROM portgroups g JOIN nodes n ON n.id = g.node_id';
 
@@ -244,23 +245,11 @@ export class PortgroupStore {
   }
 
   /** Deletes a port group unless ports still belong to it. */
-  async delete(uuid: string): Promise<PortgroupDeletion> {
-    try {
-      const [outcome] = (await this.dataSource.query(
-        `WITH gone AS (
-           DELETE FROM portgroups g WHERE g.uuid = $1
-             AND NOT EXISTS (SELECT 1 FROM ports p WHERE p.portgroup_id = g.id)
-           RETURNING g.id)
-         SELECT (SELECT count(*) FROM gone)::int AS deleted,
-                EXISTS (SELECT 1 FROM portgroups WHERE uuid = $1) AS present`,
-        [uuid],
-      )) as { deleted: number; present: boolean }[];
-      if (outcome!.deleted > 0) return 'deleted';
-      return outcome!.present ? 'not-empty' : 'not-found';
-    } catch (error) {
-      // A port joined the group between the check and the delete: the foreign key refuses it.
-      if ((error as { code?: string }).code === '23503') return 'not-empty';
-      throw error;
-    }
+  delete(uuid: string): Promise<PortgroupDeletion> {
+    return deleteUnlessReferenced(
+      this.dataSource,
+      { table: 'portgroups', children: { table: 'ports', column: 'portgroup_id' } },
+      uuid,
+    );
   }
 }
