@@ -46,7 +46,6 @@ export async function scaleBenchmarks(
   const cluster = await startSplitMode({
     conductors: CONDUCTORS,
     databasePrefix: 'galvanic_bench',
-    startTimeoutMs: 120_000,
     env: {
       GALVANIC_CONDUCTOR__HEARTBEAT_INTERVAL: '5',
       GALVANIC_CONDUCTOR__HEARTBEAT_TIMEOUT: '30',

@@ -21,7 +21,6 @@ describe('conductor groups, as Ironic has them', () => {
   beforeAll(async () => {
     split = await startSplitMode({
       conductors: ['c1', 'r1'],
-      startTimeoutMs: 60_000,
       env: { GALVANIC_DEFAULT__DEBUG: 'true', GALVANIC_CONDUCTOR__SYNC_POWER_STATE_INTERVAL: '1' },
       conductorEnv: (host) =>
         host === 'r1'

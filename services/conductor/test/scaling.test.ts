@@ -106,7 +106,6 @@ describe('scaling conductors 1 → 4 → 1 under load, one at a time', () => {
       conductors: ['c1'],
       env: SERVICE_ENV,
       conductorEnv: () => CONDUCTOR_ENV,
-      startTimeoutMs: 60_000,
     });
     live.set('c1', split.conductors.get('c1')!);
     uuids = [];
