@@ -12,16 +12,26 @@ export {
   SOFT_POWER_OFF,
   SOFT_REBOOT,
   type PowerState,
-  type BootDevice,
   type BootDeviceState,
-  type BootMode,
-  type IndicatorComponent,
   type IndicatorInfo,
-  type IndicatorState,
   type SupportedIndicators,
   type NodeView,
   type PortView,
 } from './node';
+export {
+  BOOT_DEVICES,
+  BOOT_MODES,
+  INDICATOR_COMPONENTS,
+  INDICATOR_STATES,
+  isBootDevice,
+  isBootMode,
+  isIndicatorComponent,
+  isIndicatorState,
+  type BootDevice,
+  type BootMode,
+  type IndicatorComponent,
+  type IndicatorState,
+} from './boot-devices';
 export {
   sleepUnlessAborted,
   type TaskContext,
@@ -72,10 +82,25 @@ export { SDK_API_VERSION, checkManifest, type DriverManifest } from './manifest'
 export {
   defineOptionGroup,
   opt,
+  resolveGroup,
+  ConfigError,
+  type OptionSpec,
   type OptionGroup,
   type OptionGroupSpec,
   type GroupValues,
+  type RawConfig,
 } from './options';
-export * from './errors';
+export {
+  GalvanicError,
+  errorKind,
+  isWireError,
+  InvalidParameterValue,
+  MissingParameterValue,
+  UnsupportedDriverExtension,
+  InvalidState,
+  InternalError,
+  TemporaryFailure,
+  type WireError,
+} from './errors';
 export { interfaceClassProblem, hardwareTypeClassProblem } from './contract';
 export { untilAborted } from './abort';

@@ -1,4 +1,4 @@
-import type { GroupValues, OptionGroup, OptionGroupSpec } from '@galvanic/config';
+import type { GroupValues, OptionGroup, OptionGroupSpec } from './options';
 import type { InterfaceKind } from './kinds';
 import type { NodeView } from './node';
 

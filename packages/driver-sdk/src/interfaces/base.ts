@@ -1,4 +1,4 @@
-import type { OptionGroup } from '@galvanic/config';
+import type { OptionGroup } from '../options';
 import type { InterfaceKind } from '../kinds';
 import type { PropertyTable } from '../properties';
 import type { DriverEnvironment, TaskContext } from '../task';

@@ -1,4 +1,4 @@
-import { UnsupportedDriverExtension } from '@galvanic/errors';
+import { UnsupportedDriverExtension } from '../errors';
 import type {
   BootDevice,
   BootDeviceState,

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { resolveGroup, type RawConfig } from '@galvanic/config';
+import { resolveGroup, type RawConfig } from '../options';
 import { hardwareTypeClassProblem, interfaceClassProblem } from '../contract';
 import type { HardwareInterface } from '../interfaces/base';
 import type { HardwareType } from '../hardware-type';
