@@ -34,6 +34,7 @@ export {
 } from './boot-devices';
 export {
   sleepUnlessAborted,
+  driverView,
   type TaskContext,
   type DriverView,
   type DriverLogger,
@@ -58,6 +59,7 @@ export {
   type PowerOptions,
   type InspectionResult,
   type BiosSetting,
+  type InterfaceByKind,
 } from './interfaces/kinds';
 export { HardwareType, GenericHardware } from './hardware-type';
 export {

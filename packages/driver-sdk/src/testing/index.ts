@@ -11,7 +11,13 @@ import type { HardwareType } from '../hardware-type';
 import { checkManifest, SDK_API_VERSION, type DriverManifest } from '../manifest';
 import { INTERFACE_KINDS, type InterfaceKind } from '../kinds';
 import type { NodeView } from '../node';
-import type { ConfigReader, DriverEnvironment, DriverLogger, TaskContext } from '../task';
+import {
+  driverView,
+  type ConfigReader,
+  type DriverEnvironment,
+  type DriverLogger,
+  type TaskContext,
+} from '../task';
 
 export interface LogRecord {
   level: 'error' | 'warn' | 'info' | 'debug';
@@ -99,11 +105,7 @@ export function makeTask(
   ) as Record<InterfaceKind, string>;
   return {
     node: makeNode({ driver: options.driverName ?? 'fake-hardware', ...options.node }),
-    driver: {
-      name: options.driverName ?? 'fake-hardware',
-      interfaceNames: names,
-      interfaceOf: (kind) => interfaces[kind],
-    },
+    driver: driverView(options.driverName ?? 'fake-hardware', names, (kind) => interfaces[kind]),
     logger: recordingLogger(),
     signal: options.signal ?? new AbortController().signal,
     shared: options.shared ?? false,
