@@ -1,10 +1,10 @@
-export { INTERFACE_KINDS, isInterfaceKind, type InterfaceKind } from './kinds';
+export { INTERFACE_KINDS, isInterfaceKind, type InterfaceKind } from './kinds.js';
 export {
   describeProperty,
   missingRequiredProperties,
   type PropertySpec,
   type PropertyTable,
-} from './properties';
+} from './properties.js';
 export {
   POWER_ON,
   POWER_OFF,
@@ -17,7 +17,7 @@ export {
   type SupportedIndicators,
   type NodeView,
   type PortView,
-} from './node';
+} from './node.js';
 export {
   BOOT_DEVICES,
   BOOT_MODES,
@@ -31,7 +31,7 @@ export {
   type BootMode,
   type IndicatorComponent,
   type IndicatorState,
-} from './boot-devices';
+} from './boot-devices.js';
 export {
   sleepUnlessAborted,
   driverView,
@@ -40,8 +40,8 @@ export {
   type DriverLogger,
   type DriverEnvironment,
   type ConfigReader,
-} from './task';
-export { HardwareInterface, REQUIRED_METHODS } from './interfaces/base';
+} from './task.js';
+export { HardwareInterface, REQUIRED_METHODS } from './interfaces/base.js';
 export {
   PowerInterface,
   ManagementInterface,
@@ -60,8 +60,8 @@ export {
   type InspectionResult,
   type BiosSetting,
   type InterfaceByKind,
-} from './interfaces/kinds';
-export { HardwareType, GenericHardware } from './hardware-type';
+} from './interfaces/kinds.js';
+export { HardwareType, GenericHardware } from './hardware-type.js';
 export {
   passthru,
   driverPassthru,
@@ -79,8 +79,8 @@ export {
   type NodePassthruMethod,
   type DriverPassthruMethod,
   type StepMethod,
-} from './decorators';
-export { SDK_API_VERSION, checkManifest, type DriverManifest } from './manifest';
+} from './decorators.js';
+export { SDK_API_VERSION, checkManifest, type DriverManifest } from './manifest.js';
 export {
   defineOptionGroup,
   opt,
@@ -91,7 +91,7 @@ export {
   type OptionGroupSpec,
   type GroupValues,
   type RawConfig,
-} from './options';
+} from './options.js';
 export {
   GalvanicError,
   errorKind,
@@ -103,6 +103,6 @@ export {
   InternalError,
   TemporaryFailure,
   type WireError,
-} from './errors';
-export { interfaceClassProblem, hardwareTypeClassProblem } from './contract';
-export { untilAborted } from './abort';
+} from './errors.js';
+export { interfaceClassProblem, hardwareTypeClassProblem } from './contract.js';
+export { untilAborted } from './abort.js';

@@ -1,4 +1,4 @@
-import type { BootDevice, BootMode, IndicatorComponent, IndicatorState } from './boot-devices';
+import type { BootDevice, BootMode, IndicatorComponent, IndicatorState } from './boot-devices.js';
 
 export type { BootDevice, BootMode, IndicatorComponent, IndicatorState };
 

@@ -1,9 +1,9 @@
-import type { GroupValues, OptionGroup, OptionGroupSpec } from './options';
-import type { InterfaceByKind } from './interfaces/kinds';
-import { UnsupportedDriverExtension } from './errors';
-import type { HardwareInterface } from './interfaces/base';
-import { INTERFACE_KINDS, type InterfaceKind } from './kinds';
-import type { NodeView } from './node';
+import type { GroupValues, OptionGroup, OptionGroupSpec } from './options.js';
+import type { InterfaceByKind } from './interfaces/kinds.js';
+import { UnsupportedDriverExtension } from './errors.js';
+import type { HardwareInterface } from './interfaces/base.js';
+import { INTERFACE_KINDS, type InterfaceKind } from './kinds.js';
+import type { NodeView } from './node.js';
 
 /** The logger a driver writes to; lines carry the request id and node of the task. */
 export interface DriverLogger {

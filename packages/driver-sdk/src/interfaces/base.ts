@@ -1,7 +1,7 @@
-import type { OptionGroup } from '../options';
-import type { InterfaceKind } from '../kinds';
-import type { PropertyTable } from '../properties';
-import type { DriverEnvironment, TaskContext } from '../task';
+import type { OptionGroup } from '../options.js';
+import type { InterfaceKind } from '../kinds.js';
+import type { PropertyTable } from '../properties.js';
+import type { DriverEnvironment, TaskContext } from '../task.js';
 
 /**
  * The root of every hardware interface. The conductor builds each enabled implementation once,

@@ -1,4 +1,4 @@
-import { UnsupportedDriverExtension } from '../errors';
+import { UnsupportedDriverExtension } from '../errors.js';
 import type {
   BootDevice,
   BootDeviceState,
@@ -7,10 +7,10 @@ import type {
   IndicatorState,
   PowerState,
   SupportedIndicators,
-} from '../node';
-import { POWER_OFF, POWER_ON, REBOOT } from '../node';
-import type { TaskContext } from '../task';
-import { HardwareInterface } from './base';
+} from '../node.js';
+import { POWER_OFF, POWER_ON, REBOOT } from '../node.js';
+import type { TaskContext } from '../task.js';
+import { HardwareInterface } from './base.js';
 
 export interface PowerOptions {
   /** Seconds to wait for the BMC to reach the state; `[conductor] power_state_change_timeout` when absent. */

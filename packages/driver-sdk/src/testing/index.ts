@@ -4,20 +4,20 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { resolveGroup, type RawConfig } from '../options';
-import { hardwareTypeClassProblem, interfaceClassProblem } from '../contract';
-import type { HardwareInterface } from '../interfaces/base';
-import type { HardwareType } from '../hardware-type';
-import { checkManifest, SDK_API_VERSION, type DriverManifest } from '../manifest';
-import { INTERFACE_KINDS, type InterfaceKind } from '../kinds';
-import type { NodeView } from '../node';
+import { resolveGroup, type RawConfig } from '../options.js';
+import { hardwareTypeClassProblem, interfaceClassProblem } from '../contract.js';
+import type { HardwareInterface } from '../interfaces/base.js';
+import type { HardwareType } from '../hardware-type.js';
+import { checkManifest, SDK_API_VERSION, type DriverManifest } from '../manifest.js';
+import { INTERFACE_KINDS, type InterfaceKind } from '../kinds.js';
+import type { NodeView } from '../node.js';
 import {
   driverView,
   type ConfigReader,
   type DriverEnvironment,
   type DriverLogger,
   type TaskContext,
-} from '../task';
+} from '../task.js';
 
 export interface LogRecord {
   level: 'error' | 'warn' | 'info' | 'debug';
@@ -119,7 +119,7 @@ export function makeTask(
  * that kind needs. Returns the problems; a package the conductor will load returns none.
  *
  * ```ts
- * import * as exported from '../src';
+ * import * as exported from '../src.js';
  * expect(checkDriverPackage(new URL('../package.json', import.meta.url), exported)).toEqual([]);
  * ```
  */
