@@ -9,7 +9,8 @@ const execFileAsync = promisify(execFile);
 
 export interface CommandOptions {
   cwd: string;
-  env?: Record<string, string>;
+  /** Added to the environment; an undefined value removes the variable. */
+  env?: Record<string, string | undefined>;
   timeoutMs?: number;
 }
 
@@ -24,7 +25,7 @@ export async function runCommand(
 ): Promise<{ stdout: string; stderr: string }> {
   const env = Object.fromEntries(
     Object.entries({ ...process.env, ...options.env }).filter(
-      ([name]) => !name.toLowerCase().startsWith('npm_config_'),
+      ([name, value]) => value !== undefined && !name.toLowerCase().startsWith('npm_config_'),
     ),
   );
   try {
