@@ -16,18 +16,22 @@ export interface CommandOptions {
 
 /**
  * Runs a command as an operator's shell would: without the npm_config_* variables pnpm sets for
- * its scripts (npm would read them as its own settings). Rejects with the output on failure.
+ * its scripts (npm would read them as its own settings) unless `env` gives them. Rejects with
+ * the output on failure.
  */
 export async function runCommand(
   command: string,
   args: readonly string[],
   options: CommandOptions,
 ): Promise<{ stdout: string; stderr: string }> {
-  const env = Object.fromEntries(
-    Object.entries({ ...process.env, ...options.env }).filter(
-      ([name, value]) => value !== undefined && !name.toLowerCase().startsWith('npm_config_'),
-    ),
+  const inherited = Object.entries(process.env).filter(
+    ([name]) => !name.toLowerCase().startsWith('npm_config_'),
   );
+  const env: Record<string, string | undefined> = Object.fromEntries(inherited);
+  for (const [name, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  }
   try {
     return await execFileAsync(command, [...args], {
       cwd: options.cwd,
