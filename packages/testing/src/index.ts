@@ -35,3 +35,4 @@ export {
   type SplitEnvironment,
 } from './environments';
 export { startPrivatePostgres, type PrivatePostgres } from './private-postgres';
+export { openstacksdk, type OpenstacksdkOptions } from './openstacksdk';
