@@ -1,13 +1,4 @@
-import {
-  GalvanicError,
-  errorKind as kindOf,
-  InvalidParameterValue,
-  MissingParameterValue,
-  UnsupportedDriverExtension,
-  InvalidState,
-  InternalError,
-  TemporaryFailure,
-} from '@galvanic/driver-sdk';
+import { GalvanicError, errorKind as kindOf } from '@galvanic/driver-sdk';
 
 // The kinds a driver throws are declared by the SDK.
 export {
@@ -17,7 +8,7 @@ export {
   InvalidState,
   InternalError,
   TemporaryFailure,
-};
+} from '@galvanic/driver-sdk';
 
 /**
  * An error whose text was already formed elsewhere (by a driver, by a remote conductor) and whose

@@ -270,31 +270,13 @@ describe('driver packages written, packed and installed outside the repository',
           power_state: string;
         };
         expect(shown.power_state).toBe('power on');
-        const { stdout } = await baremetalQuiet(
-          apiUrl,
-          'node',
-          'passthru',
-          'call',
-          '--http-method',
-          'POST',
-          '--arg',
-          'say=hello',
-          node.uuid,
-          'echo',
-        );
+        const echo = (...args: string[]) =>
+          baremetalQuiet(apiUrl, 'node', 'passthru', 'call', '--http-method', 'POST', ...args);
+        const { stdout } = await echo('--arg', 'say=hello', node.uuid, 'echo');
         expect(stdout).toContain(language);
         expect(stdout).toContain('hello');
         // The driver's own InvalidParameterValue reaches the client as Ironic's 400.
-        const refused = await baremetalQuiet(
-          apiUrl,
-          'node',
-          'passthru',
-          'call',
-          '--http-method',
-          'POST',
-          node.uuid,
-          'echo',
-        ).catch((error: Error) => error);
+        const refused = await echo(node.uuid, 'echo').catch((error: Error) => error);
         expect(String(refused)).toContain('"say" must be a string');
       },
     );
