@@ -53,3 +53,14 @@ export {
   type ChassisDeletion,
 } from './chassis';
 export { BiosSettingStore, type BiosSettingRow, type BiosSettingInput } from './bios-settings';
+export {
+  AllocationStore,
+  ALLOCATION_SORT_KEYS,
+  type AllocationRow,
+  type AllocationState,
+  type AllocationFilters,
+  type AllocationListQuery,
+  type AllocationCandidate,
+  type NewAllocation,
+  type ReserveOutcome,
+} from './allocations';
