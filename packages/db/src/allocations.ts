@@ -376,6 +376,11 @@ export class AllocationStore {
     }
   }
 
+  /** Deletes an allocation whose node already let it go (a torn-down instance). */
+  async deleteById(id: number): Promise<void> {
+    await this.pool.query('DELETE FROM allocations WHERE id = $1', [id]);
+  }
+
   /** Ironic's failure handler: the allocation goes to `error` with the reason, and no node. */
   async fail(id: number, reason: string): Promise<void> {
     await this.pool.query(

@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import type { Registry } from 'prom-client';
 import type { ConductorDirectory } from '@galvanic/cluster';
 import type {
+  AllocationStore,
   BiosSettingStore,
   ChassisStore,
   ConductorStore,
@@ -18,6 +19,11 @@ import { errorHandler, methodNotAllowed, notFound } from './http/errors';
 import { requestMetrics } from './http/metrics';
 import { microversion } from './http/microversion';
 import { requestId } from './http/request-id';
+import {
+  AllocationApi,
+  allocationsRouter,
+  nodeAllocationRouter,
+} from './controllers/allocations/router';
 import { conductorsRouter } from './controllers/conductors';
 import { driversRouter } from './controllers/drivers';
 import { chassisRouter } from './controllers/chassis/router';
@@ -34,6 +40,7 @@ export interface ApiDependencies {
   ports: PortStore;
   chassis: ChassisStore;
   biosSettings: BiosSettingStore;
+  allocations: AllocationStore;
   reservations: ReservationLookup;
   directory: ConductorDirectory;
   rpc: RpcClient;
@@ -53,6 +60,7 @@ const IRONIC_RESOURCE_METHODS: readonly [string, string[]][] = [
   ['/nodes', ['DELETE', 'GET', 'PATCH', 'POST']],
   ['/ports', ['DELETE', 'GET', 'PATCH', 'POST']],
   ['/drivers', ['GET']],
+  ['/allocations', ['GET', 'POST']],
 ];
 
 /** The HTTP application: Ironic's REST API v1 plus health and metrics endpoints. */
@@ -94,11 +102,22 @@ export function createApp(deps: ApiDependencies): Express {
   const nodes = nodeServices({
     nodes: deps.nodes,
     chassis: deps.chassis,
+    allocations: deps.allocations,
     directory: deps.directory,
     rpc: deps.rpc,
     reservations: deps.reservations,
     publicEndpoint: deps.publicEndpoint,
   });
+  const allocations = new AllocationApi({
+    allocations: deps.allocations,
+    nodes: deps.nodes,
+    owners: nodes.owners,
+    directory: deps.directory,
+    rpc: deps.rpc,
+    publicEndpoint: deps.publicEndpoint,
+  });
+  v1.use('/nodes/:ident/allocation', nodeAllocationRouter(allocations));
+  v1.use('/allocations', allocationsRouter(allocations));
   v1.use('/nodes', nodesRouter(nodes));
   v1.use(
     '/chassis',

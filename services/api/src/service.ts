@@ -5,6 +5,7 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { ConductorDirectory } from '@galvanic/cluster';
 import type { CoreConfig } from '@galvanic/config';
 import {
+  AllocationStore,
   BiosSettingStore,
   ChassisStore,
   ConductorStore,
@@ -67,6 +68,7 @@ export async function startApi(deps: ApiServiceDependencies): Promise<RunningApi
     ports: new PortStore(deps.dataSource),
     chassis: new ChassisStore(deps.dataSource),
     biosSettings: new BiosSettingStore(deps.dataSource),
+    allocations: new AllocationStore(deps.dataSource),
     reservations: (ids) => nodes.reservations(ids),
     directory: deps.directory,
     rpc: deps.rpc,

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { Registry } from 'prom-client';
 import {
+  AllocationStore,
   BiosSettingStore,
   ChassisStore,
   ConductorStore,
@@ -66,6 +67,7 @@ describe("Ironic's API shell", () => {
       ports: new PortStore(dataSource),
       chassis: new ChassisStore(dataSource),
       biosSettings: new BiosSettingStore(dataSource),
+      allocations: new AllocationStore(dataSource),
       reservations: async () => new Map(),
       directory: new ConductorDirectory(store, 60_000, silentLogger(), CONDUCTOR_CONTRACT_VERSION),
       rpc: new RpcClient({

@@ -3,7 +3,14 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import { ConductorDirectory, ConductorMembership } from '@galvanic/cluster';
 import { CONDUCTOR_CONTRACT_VERSION } from '@galvanic/conductor-api';
 import type { CoreConfig } from '@galvanic/config';
-import { BiosSettingStore, ConductorStore, NodeStore, PortStore, pingDatabase } from '@galvanic/db';
+import {
+  AllocationStore,
+  BiosSettingStore,
+  ConductorStore,
+  NodeStore,
+  PortStore,
+  pingDatabase,
+} from '@galvanic/db';
 import { NodeLocker } from '@galvanic/node-locks';
 import type { DriverRegistry } from '@galvanic/driver-loader';
 import type { Logger } from '@galvanic/logging';
@@ -14,6 +21,7 @@ import {
   startStatusServer,
   type RunningStatusServer,
 } from '@galvanic/runtime';
+import { registerAllocationHandlers, resumeAllocations } from './handlers/allocations';
 import { registerDriverHandlers } from './handlers/drivers';
 import { registerNodeHandlers } from './handlers/nodes';
 import { registerProvisionHandler } from './handlers/provision';
@@ -23,6 +31,7 @@ import { NodeOwnership } from './nodes/ownership';
 import { repairOrphanedNodes } from './periodic/orphans';
 import { PeriodicTask } from './periodic/periodic';
 import { PowerStateSync } from './periodic/power-sync';
+import { Allocator } from './workflows/allocations';
 
 export interface ConductorDependencies {
   config: CoreConfig;
@@ -99,8 +108,27 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
   );
   registerDriverHandlers(rpc, deps.drivers);
   registerNodeHandlers(rpc, tasks, nodeStore, config);
-  registerProvisionHandler(rpc, tasks, deps.drivers, config, new PortStore(deps.dataSource));
+  const allocations = new AllocationStore(deps.dataSource);
+  registerProvisionHandler(
+    rpc,
+    tasks,
+    deps.drivers,
+    config,
+    new PortStore(deps.dataSource),
+    allocations,
+  );
   registerVendorHandlers(rpc, tasks, deps.drivers);
+  const allocator = new Allocator({
+    allocations,
+    nodes: nodeStore,
+    locker,
+    host: hostname,
+    logger,
+    attempts: config.conductor.node_locked_retry_attempts,
+    intervalMs: config.conductor.node_locked_retry_interval * 1000,
+    signal: tasks.stopSignal,
+  });
+  registerAllocationHandlers(rpc, tasks, allocations, allocator);
 
   const powerSync = new PowerStateSync(
     nodeStore,
@@ -178,6 +206,7 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
   await directory.start();
   for (const task of periodicTasks) task.start();
   void periodicTasks[0]!.runOnce();
+  await resumeAllocations(hostname, tasks, allocations, allocator, logger);
   let status: RunningStatusServer | undefined;
   if (deps.statusServer ?? true) {
     status = await startStatusServer({

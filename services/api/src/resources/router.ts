@@ -249,12 +249,14 @@ export class ResourceHandlers<
   patch(): RequestHandler {
     const hooks = this.required('patch');
     return async (req: Request, res: Response) => {
-      const ident = identArgument(this.resource, String(req.params.ident));
+      const raw = String(req.params.ident);
+      // A resource with its own lookup (by name too) checks the identifier itself.
+      const ident = this.hooks.find ? raw : identArgument(this.resource, raw);
       const operations = checkPatchDocument(req.body);
       checkPatchable(this.resource, operations);
       checkPatchVersions(this.resource, operations, req.apiVersion.minor);
       hooks.checkOperations?.(req, operations);
-      const row = await this.find(ident);
+      const row = this.hooks.find ? await this.hooks.find(req, ident) : await this.find(ident);
       let document = hooks.document ? hooks.document(row) : this.patchDocument(row);
       // One operation at a time, as Ironic applies them, so a failure names its operation.
       for (const operation of operations) {

@@ -1,3 +1,4 @@
+import type { AllocationStore } from '@galvanic/db';
 import type { DriverRegistry } from '@galvanic/driver-loader';
 import type { DeployInterface } from '@galvanic/driver-sdk';
 import { CLEANING } from '@galvanic/node-states';
@@ -28,17 +29,20 @@ export async function deployNode(
 }
 
 /**
- * `deleting` (undeploy): the deploy interface tears the instance down, the instance is
- * forgotten, and the node goes on to automated cleaning (or straight to `available` when it is
+ * `deleting` (undeploy): the deploy interface tears the instance down, the instance and its
+ * allocation are forgotten (as Ironic deletes the allocation), and the node goes on to automated cleaning (or straight to `available` when it is
  * off).
  */
 export async function tearDownNode(
   task: NodeTask,
   drivers: DriverRegistry,
   automatedClean: boolean,
+  allocations: AllocationStore,
 ): Promise<void> {
   await task.interfaceOf<DeployInterface>('deploy').tearDown(task.context);
-  await task.save({ instance_info: {}, instance_uuid: null });
+  const allocationId = task.node.allocation_id;
+  await task.save({ instance_info: {}, instance_uuid: null, allocation_id: null });
+  if (allocationId !== null) await allocations.deleteById(allocationId);
   await task.processEvent('clean', { automatedClean });
   if (task.provisionState === CLEANING) await cleanNode(task, { drivers, automatedClean });
 }

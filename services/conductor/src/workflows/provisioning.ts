@@ -1,5 +1,5 @@
 import type { ProvisionArgs } from '@galvanic/conductor-api';
-import type { PortStore } from '@galvanic/db';
+import type { AllocationStore, PortStore } from '@galvanic/db';
 import type { DriverRegistry } from '@galvanic/driver-loader';
 import {
   requestTransition,
@@ -34,6 +34,8 @@ export class ProvisioningWorkflows {
     private readonly ports: PortStore,
     /** `[conductor] automated_clean`: for nodes whose own `automated_clean` is unset. */
     private readonly automatedCleanDefault: boolean,
+    /** Where a torn-down instance's allocation is deleted. */
+    private readonly allocations: AllocationStore,
   ) {}
 
   async start(request: ProvisionArgs, call: CallOrigin): Promise<void> {
@@ -74,7 +76,7 @@ export class ProvisioningWorkflows {
       case DEPLOYING:
         return deployNode(task, this.drivers, request.deploy_steps);
       case DELETING:
-        return tearDownNode(task, this.drivers, automatedClean);
+        return tearDownNode(task, this.drivers, automatedClean, this.allocations);
       case ADOPTING:
         return adoptNode(task);
       case RESCUING:
