@@ -23,7 +23,7 @@ describe('allocations over two conductors (split mode)', () => {
   const call = (method: string, path: string, options: ApiRequestOptions = {}) =>
     apiRequest(base, method, path, { minor: 60, ...options });
   const sql = <R extends Record<string, unknown>>(text: string, params: unknown[] = []) =>
-    queryDatabase<R>(env.databaseUrl, text, params);
+    queryDatabase<R>(env.databaseUrl!, text, params);
   const stateOf = async (name: string) =>
     ((await call('GET', `/v1/nodes/${name}`)).body as { provision_state: string }).provision_state;
 
