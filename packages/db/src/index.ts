@@ -64,3 +64,11 @@ export {
   type NewAllocation,
   type ReserveOutcome,
 } from './allocations';
+export {
+  DeployTemplateStore,
+  DEPLOY_TEMPLATE_SORT_KEYS,
+  type DeployTemplateRow,
+  type DeployTemplateStep,
+  type DeployTemplateFields,
+  type DeployTemplateListQuery,
+} from './deploy-templates';

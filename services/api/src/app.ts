@@ -4,6 +4,7 @@ import type { ConductorDirectory } from '@galvanic/cluster';
 import type {
   AllocationStore,
   BiosSettingStore,
+  DeployTemplateStore,
   ChassisStore,
   ConductorStore,
   NodeStore,
@@ -25,6 +26,7 @@ import {
   nodeAllocationRouter,
 } from './controllers/allocations/router';
 import { conductorsRouter } from './controllers/conductors';
+import { deployTemplatesRouter } from './controllers/deploy-templates/router';
 import { driversRouter } from './controllers/drivers';
 import { chassisRouter } from './controllers/chassis/router';
 import { nodeBiosRouter } from './controllers/nodes/bios';
@@ -41,6 +43,7 @@ export interface ApiDependencies {
   chassis: ChassisStore;
   biosSettings: BiosSettingStore;
   allocations: AllocationStore;
+  deployTemplates: DeployTemplateStore;
   reservations: ReservationLookup;
   directory: ConductorDirectory;
   rpc: RpcClient;
@@ -61,6 +64,7 @@ const IRONIC_RESOURCE_METHODS: readonly [string, string[]][] = [
   ['/ports', ['DELETE', 'GET', 'PATCH', 'POST']],
   ['/drivers', ['GET']],
   ['/allocations', ['GET', 'POST']],
+  ['/deploy_templates', ['GET', 'POST']],
 ];
 
 /** The HTTP application: Ironic's REST API v1 plus health and metrics endpoints. */
@@ -118,6 +122,7 @@ export function createApp(deps: ApiDependencies): Express {
   });
   v1.use('/nodes/:ident/allocation', nodeAllocationRouter(allocations));
   v1.use('/allocations', allocationsRouter(allocations));
+  v1.use('/deploy_templates', deployTemplatesRouter(deps.deployTemplates, deps.publicEndpoint));
   v1.use('/nodes', nodesRouter(nodes));
   v1.use(
     '/chassis',

@@ -7,6 +7,7 @@ import type { CoreConfig } from '@galvanic/config';
 import {
   AllocationStore,
   BiosSettingStore,
+  DeployTemplateStore,
   ChassisStore,
   ConductorStore,
   NodeStore,
@@ -69,6 +70,7 @@ export async function startApi(deps: ApiServiceDependencies): Promise<RunningApi
     chassis: new ChassisStore(deps.dataSource),
     biosSettings: new BiosSettingStore(deps.dataSource),
     allocations: new AllocationStore(deps.dataSource),
+    deployTemplates: new DeployTemplateStore(deps.dataSource),
     reservations: (ids) => nodes.reservations(ids),
     directory: deps.directory,
     rpc: deps.rpc,

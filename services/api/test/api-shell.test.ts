@@ -7,6 +7,7 @@ import { Registry } from 'prom-client';
 import {
   AllocationStore,
   BiosSettingStore,
+  DeployTemplateStore,
   ChassisStore,
   ConductorStore,
   createDataSource,
@@ -68,6 +69,7 @@ describe("Ironic's API shell", () => {
       chassis: new ChassisStore(dataSource),
       biosSettings: new BiosSettingStore(dataSource),
       allocations: new AllocationStore(dataSource),
+      deployTemplates: new DeployTemplateStore(dataSource),
       reservations: async () => new Map(),
       directory: new ConductorDirectory(store, 60_000, silentLogger(), CONDUCTOR_CONTRACT_VERSION),
       rpc: new RpcClient({

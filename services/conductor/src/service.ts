@@ -7,6 +7,7 @@ import {
   AllocationStore,
   BiosSettingStore,
   ConductorStore,
+  DeployTemplateStore,
   NodeStore,
   PortStore,
   pingDatabase,
@@ -116,6 +117,7 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
     config,
     new PortStore(deps.dataSource),
     allocations,
+    new DeployTemplateStore(deps.dataSource),
   );
   registerVendorHandlers(rpc, tasks, deps.drivers);
   const allocator = new Allocator({

@@ -1,5 +1,5 @@
 import type { ProvisionArgs } from '@galvanic/conductor-api';
-import type { AllocationStore, PortStore } from '@galvanic/db';
+import type { AllocationStore, DeployTemplateStore, PortStore } from '@galvanic/db';
 import type { DriverRegistry } from '@galvanic/driver-loader';
 import {
   requestTransition,
@@ -36,6 +36,8 @@ export class ProvisioningWorkflows {
     private readonly automatedCleanDefault: boolean,
     /** Where a torn-down instance's allocation is deleted. */
     private readonly allocations: AllocationStore,
+    /** The deploy templates a node's instance traits select at deploy time. */
+    private readonly templates: DeployTemplateStore,
   ) {}
 
   async start(request: ProvisionArgs, call: CallOrigin): Promise<void> {
@@ -48,7 +50,7 @@ export class ProvisioningWorkflows {
           currentTarget: task.targetProvisionState,
           automatedClean: this.automatedCleanOf(task),
         });
-        if (transition.next === DEPLOYING) await validateDeploy(task);
+        if (transition.next === DEPLOYING) await validateDeploy(task, this.drivers, this.templates);
         return transition;
       },
       (task) => this.runWorkflowOf(task, request),
@@ -74,7 +76,7 @@ export class ProvisioningWorkflows {
           requestedSteps: request.clean_steps,
         });
       case DEPLOYING:
-        return deployNode(task, this.drivers, request.deploy_steps);
+        return deployNode(task, this.drivers, this.templates, request.deploy_steps);
       case DELETING:
         return tearDownNode(task, this.drivers, automatedClean, this.allocations);
       case ADOPTING:

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Router, type NextFunction, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { ConductorDirectory } from '@galvanic/cluster';
 import {
   backfillAllocationMethod,
@@ -19,7 +19,6 @@ import {
   GalvanicError,
   Invalid,
   InvalidParameterValue,
-  InvalidUuidOrName,
   NotAcceptable,
   NotFound,
 } from '@galvanic/errors';
@@ -29,7 +28,9 @@ import { methodNotAllowed } from '../../http/errors';
 import { baseUrl } from '../../http/links';
 import { checkFieldsAllowed, showFields } from '../../resources/query';
 import { renderResource } from '../../resources/render';
+import { findByUuidOrName } from '../../resources/lookup';
 import { ResourceHandlers } from '../../resources/router';
+import { methodNotAllowedError, requireMicroversion } from '../../resources/version-gate';
 import { isUuid, isValidLogicalName, pythonRepr } from '../../resources/rules';
 import { checkSchema } from '../../resources/schema';
 import { isValidTrait } from '../../resources/traits';
@@ -147,13 +148,16 @@ export class AllocationApi {
   }
 
   /** An allocation by UUID or name, as Ironic's `get_rpc_allocation_with_suffix`. */
-  async find(ident: string): Promise<AllocationRow> {
-    let row: AllocationRow | undefined;
-    if (isUuid(ident)) row = await this.deps.allocations.getByUuid(ident.toLowerCase());
-    else if (isValidLogicalName(ident)) row = await this.deps.allocations.getByName(ident);
-    else throw new InvalidUuidOrName(ident);
-    if (!row) throw new AllocationNotFound(ident);
-    return row;
+  find(ident: string): Promise<AllocationRow> {
+    const { allocations } = this.deps;
+    return findByUuidOrName(
+      {
+        byUuid: (uuid) => allocations.getByUuid(uuid),
+        byName: (name) => allocations.getByName(name),
+        notFound: (missing) => new AllocationNotFound(missing),
+      },
+      ident,
+    );
   }
 
   private async filters(
@@ -312,20 +316,12 @@ export class AllocationApi {
   }
 }
 
-/** Ironic's refusal of the whole resource before 1.52: 404 for reads, 405 for writes. */
-function requireAllocations(req: Request, _res: Response, next: NextFunction): void {
-  if (req.apiVersion.minor >= MINOR_52_ALLOCATION) return next();
-  if (req.method === 'GET' || req.method === 'HEAD') return next(new NotFound(VERSION_REFUSAL));
-  const error = errorFromWire({ kind: 'MethodNotAllowed', status: 405, message: VERSION_REFUSAL });
-  next(error);
-}
-
 /** `/v1/allocations`. */
 export function allocationsRouter(api: AllocationApi): Router {
   const { handlers } = api;
   const patch = handlers.patch();
   const router = Router();
-  router.use(requireAllocations);
+  router.use(requireMicroversion(MINOR_52_ALLOCATION, VERSION_REFUSAL));
   router
     .route('/')
     .get(handlers.list(false, () => 'allocations'))
@@ -336,11 +332,7 @@ export function allocationsRouter(api: AllocationApi): Router {
     .get(handlers.show())
     .patch((req, res, next) => {
       if (req.apiVersion.minor >= ALLOCATION_PATCH_SINCE) return patch(req, res, next);
-      throw errorFromWire({
-        kind: 'MethodNotAllowed',
-        status: 405,
-        message: 'The API version does not allow updating allocations',
-      });
+      throw methodNotAllowedError('The API version does not allow updating allocations');
     })
     .delete(async (req, res) => {
       await api.remove(req, await api.find(String(req.params.ident)));
@@ -353,6 +345,7 @@ export function allocationsRouter(api: AllocationApi): Router {
 /** `/v1/nodes/{node}/allocation`: the node's allocation, shown or deleted. */
 export function nodeAllocationRouter(api: AllocationApi): Router {
   const router = Router({ mergeParams: true });
+  // Ironic answers 404 here for every method below 1.52.
   router.use((req, _res, next) => {
     if (req.apiVersion.minor < MINOR_52_ALLOCATION) next(new NotFound(VERSION_REFUSAL));
     else next();
