@@ -126,12 +126,13 @@ export class AllocationStore {
     }
   }
 
-  async create(values: NewAllocation): Promise<AllocationRow> {
+  /** Stores a new allocation in `allocating`, for the conductor named by `conductor`. */
+  async create(values: NewAllocation, conductor: string | null): Promise<AllocationRow> {
     try {
       const [row] = await this.rows(
-        `INSERT INTO allocations
-           (uuid, name, state, owner, resource_class, traits, candidate_nodes, extra)
-         VALUES ($1, $2, 'allocating', $3, $4, $5, $6, $7) RETURNING *`,
+        `INSERT INTO allocations (uuid, name, state, owner, resource_class, traits,
+           candidate_nodes, extra, conductor_affinity)
+         VALUES ($1, $2, 'allocating', $3, $4, $5, $6, $7, $8) RETURNING *`,
         [
           values.uuid,
           values.name,
@@ -140,6 +141,7 @@ export class AllocationStore {
           JSON.stringify(values.traits),
           JSON.stringify(values.candidate_nodes),
           JSON.stringify(values.extra),
+          conductor,
         ],
       );
       return row!;
@@ -237,6 +239,21 @@ export class AllocationStore {
     return this.rows(
       "SELECT * FROM allocations WHERE state = 'allocating' AND conductor_affinity = $1 ORDER BY id",
       [host],
+    );
+  }
+
+  /**
+   * Ironic's take-over of allocations whose conductor is gone: those still allocating whose
+   * conductor is not among `liveHosts` become `host`'s, each claimed by one conditional update so
+   * that two conductors checking at once never both take one.
+   */
+  async takeOverOrphans(host: string, liveHosts: readonly string[]): Promise<AllocationRow[]> {
+    return this.rows(
+      `UPDATE allocations SET conductor_affinity = $1, updated_at = now()
+       WHERE state = 'allocating'
+         AND (conductor_affinity IS NULL OR NOT (conductor_affinity = ANY($2)))
+       RETURNING *`,
+      [host, [...liveHosts]],
     );
   }
 
@@ -381,11 +398,15 @@ export class AllocationStore {
     await this.pool.query('DELETE FROM allocations WHERE id = $1', [id]);
   }
 
-  /** Ironic's failure handler: the allocation goes to `error` with the reason, and no node. */
+  /**
+   * Ironic's failure handler: the allocation goes to `error` with the reason, and no node. Only
+   * an allocation still allocating fails: one that another conductor finished meanwhile (after
+   * a take-over) keeps its node.
+   */
   async fail(id: number, reason: string): Promise<void> {
     await this.pool.query(
       `UPDATE allocations SET state = 'error', last_error = $2, node_id = NULL, updated_at = now()
-       WHERE id = $1`,
+       WHERE id = $1 AND state = 'allocating'`,
       [id, reason],
     );
   }

@@ -15,15 +15,18 @@ describe('AllocationStore reservations', () => {
   const noFence = () => 'true';
 
   const allocation = (store: AllocationStore): Promise<AllocationRow> =>
-    store.create({
-      uuid: randomUUID(),
-      name: null,
-      owner: null,
-      resource_class: 'cas',
-      traits: [],
-      candidate_nodes: [],
-      extra: {},
-    });
+    store.create(
+      {
+        uuid: randomUUID(),
+        name: null,
+        owner: null,
+        resource_class: 'cas',
+        traits: [],
+        candidate_nodes: [],
+        extra: {},
+      },
+      null,
+    );
 
   beforeAll(async () => {
     database = await createTestDatabase();

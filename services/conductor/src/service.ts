@@ -22,7 +22,11 @@ import {
   startStatusServer,
   type RunningStatusServer,
 } from '@galvanic/runtime';
-import { registerAllocationHandlers, resumeAllocations } from './handlers/allocations';
+import {
+  registerAllocationHandlers,
+  resumeAllocations,
+  takeOverOrphanedAllocations,
+} from './handlers/allocations';
 import { registerDriverHandlers } from './handlers/drivers';
 import { registerNodeHandlers } from './handlers/nodes';
 import { registerProvisionHandler } from './handlers/provision';
@@ -146,6 +150,20 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
       'repair orphaned nodes',
       config.conductor.sync_local_state_interval,
       async () => void (await repairOrphanedNodes(nodeStore, tasks, hostname, logger)),
+      logger,
+    ),
+    new PeriodicTask(
+      'take over orphaned allocations',
+      config.conductor.check_allocations_interval,
+      () =>
+        takeOverOrphanedAllocations(
+          hostname,
+          directory.alive().map((conductor) => conductor.hostname),
+          tasks,
+          allocations,
+          allocator,
+          logger,
+        ),
       logger,
     ),
     new PeriodicTask(

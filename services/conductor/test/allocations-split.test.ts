@@ -64,7 +64,8 @@ describe('allocations over two conductors (split mode)', () => {
   };
 
   beforeAll(async () => {
-    env = await createSplit();
+    // Orphaned allocations are looked for every second (Ironic's check_allocations_interval).
+    env = await createSplit({ env: { GALVANIC_CONDUCTOR__CHECK_ALLOCATIONS_INTERVAL: '1' } });
     base = env.apiUrl;
     for (let start = 0; start < NODES; start += 10) {
       await Promise.all(
@@ -190,5 +191,78 @@ describe('allocations over two conductors (split mode)', () => {
     await expect(
       baremetalQuiet(base, 'allocation', 'create', '--resource-class', 'absent', '--wait', '60'),
     ).rejects.toThrow(/no available nodes match the resource class absent/);
+  }, 120_000);
+
+  it('baremetal deploy template create/list/show/set/unset/delete', async () => {
+    const steps = JSON.stringify([
+      {
+        interface: 'bios',
+        step: 'apply_configuration',
+        args: { settings: [{ name: 'LogicalProc', value: 'Enabled' }] },
+        priority: 150,
+      },
+    ]);
+    const created = (await baremetal(
+      base,
+      'deploy',
+      'template',
+      'create',
+      'CUSTOM_HYPERTHREADING_ON',
+      '--steps',
+      steps,
+      '--extra',
+      'team=ops',
+    )) as Record<string, unknown>;
+    expect(created).toMatchObject({
+      name: 'CUSTOM_HYPERTHREADING_ON',
+      steps: JSON.parse(steps) as unknown,
+      extra: { team: 'ops' },
+    });
+    const listed = (await baremetal(base, 'deploy', 'template', 'list')) as Record<
+      string,
+      unknown
+    >[];
+    expect(listed).toEqual([{ UUID: created.uuid, Name: 'CUSTOM_HYPERTHREADING_ON' }]);
+    await baremetalQuiet(
+      base,
+      'deploy',
+      'template',
+      'set',
+      'CUSTOM_HYPERTHREADING_ON',
+      '--name',
+      'CUSTOM_HT_ON',
+      '--extra',
+      'ticket=42',
+    );
+    await baremetalQuiet(base, 'deploy', 'template', 'unset', 'CUSTOM_HT_ON', '--extra', 'team');
+    const shown = (await baremetal(base, 'deploy', 'template', 'show', 'CUSTOM_HT_ON')) as Record<
+      string,
+      unknown
+    >;
+    expect(shown).toMatchObject({
+      uuid: created.uuid,
+      name: 'CUSTOM_HT_ON',
+      extra: { ticket: 42 },
+    });
+    await expect(
+      baremetalQuiet(base, 'deploy', 'template', 'create', 'lowercase', '--steps', steps),
+    ).rejects.toThrow(/is not valid under any of the given schemas/);
+    await baremetalQuiet(base, 'deploy', 'template', 'delete', 'CUSTOM_HT_ON');
+    expect(await baremetal(base, 'deploy', 'template', 'list')).toEqual([]);
+  }, 120_000);
+
+  it('an allocation left allocating by a conductor that is gone is taken over by a live one', async () => {
+    // As a conductor that died after the api handed it the allocation would leave it.
+    const [orphan] = await sql<{ uuid: string }>(
+      `INSERT INTO allocations (uuid, state, resource_class, conductor_affinity)
+       VALUES (gen_random_uuid(), 'allocating', 'race', 'dead-conductor') RETURNING uuid::text`,
+    );
+    const done = await settled(orphan!.uuid);
+    expect(done).toMatchObject({ state: 'active', last_error: null });
+    const [row] = await sql<{ conductor_affinity: string }>(
+      'SELECT conductor_affinity FROM allocations WHERE uuid = $1',
+      [orphan!.uuid],
+    );
+    expect(['c1', 'c2']).toContain(row!.conductor_affinity);
   }, 120_000);
 });

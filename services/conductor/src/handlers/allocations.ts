@@ -3,7 +3,7 @@ import {
   createAllocationMethod,
   destroyAllocationMethod,
 } from '@galvanic/conductor-api';
-import type { AllocationStore } from '@galvanic/db';
+import type { AllocationRow, AllocationStore } from '@galvanic/db';
 import { AllocationNotFound } from '@galvanic/errors';
 import type { Logger } from '@galvanic/logging';
 import type { RpcServer } from '@galvanic/rpc';
@@ -42,6 +42,19 @@ export function registerAllocationHandlers(
   });
 }
 
+function processInBackground(
+  tasks: NodeTaskManager,
+  allocator: Allocator,
+  logger: Logger,
+  found: readonly AllocationRow[],
+  why: string,
+): void {
+  for (const allocation of found) {
+    logger.info(why, { allocation: allocation.uuid });
+    tasks.runInBackground(why, 'allocation', () => allocator.allocate(allocation));
+  }
+}
+
 /** Ironic's `_resume_allocations`: a restarted conductor finishes the allocations it had begun. */
 export async function resumeAllocations(
   host: string,
@@ -50,8 +63,22 @@ export async function resumeAllocations(
   allocator: Allocator,
   logger: Logger,
 ): Promise<void> {
-  for (const allocation of await allocations.allocatingFor(host)) {
-    logger.info('resuming an unfinished allocation', { allocation: allocation.uuid });
-    tasks.runInBackground('resume-allocations', 'allocation', () => allocator.allocate(allocation));
-  }
+  const found = await allocations.allocatingFor(host);
+  processInBackground(tasks, allocator, logger, found, 'resuming an unfinished allocation');
+}
+
+/**
+ * Ironic's `_check_orphan_allocations`: allocations left allocating by a conductor that is no
+ * longer alive are taken over (each by one conductor) and processed here.
+ */
+export async function takeOverOrphanedAllocations(
+  host: string,
+  liveHosts: readonly string[],
+  tasks: NodeTaskManager,
+  allocations: AllocationStore,
+  allocator: Allocator,
+  logger: Logger,
+): Promise<void> {
+  const found = await allocations.takeOverOrphans(host, liveHosts);
+  processInBackground(tasks, allocator, logger, found, 'taking over an orphaned allocation');
 }

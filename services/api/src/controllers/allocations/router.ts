@@ -243,29 +243,34 @@ export class AllocationApi {
     const candidates = values.candidate_nodes?.length
       ? await this.resolveCandidates(values.candidate_nodes)
       : [];
-    const row = await allocations.create({
-      uuid: values.uuid?.toLowerCase() ?? node?.instance_uuid ?? randomUUID(),
-      name: values.name ?? null,
-      owner: values.owner ?? null,
-      resource_class: resourceClass,
-      traits: values.traits ?? [],
-      candidate_nodes: candidates,
-      extra: values.extra ?? {},
-    });
+    // The conductor that will process it is recorded with it, so that a live one takes it over
+    // should that one die first.
+    const host = node ? owners.conductorOf(node) : await directory.pick((d) => d.anyHost());
+    const row = await allocations.create(
+      {
+        uuid: values.uuid?.toLowerCase() ?? node?.instance_uuid ?? randomUUID(),
+        name: values.name ?? null,
+        owner: values.owner ?? null,
+        resource_class: resourceClass,
+        traits: values.traits ?? [],
+        candidate_nodes: candidates,
+        extra: values.extra ?? {},
+      },
+      host,
+    );
     if (node) {
       // A failed backfill is answered, and the allocation stays in `error` as in Ironic.
       await owners.call(req, node, backfillAllocationMethod, { allocation_id: row.id });
     } else {
       try {
-        const host = await directory.pick((d) => d.anyHost());
         await rpc.call(
-          host,
+          host!,
           createAllocationMethod,
           { allocation_id: row.id },
           { requestId: req.requestId },
         );
       } catch (error) {
-        // No conductor took it: nothing will ever process it.
+        // The conductor did not take it: nothing would process it.
         await allocations.deleteById(row.id);
         throw error;
       }
