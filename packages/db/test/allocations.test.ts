@@ -28,6 +28,16 @@ describe('AllocationStore reservations', () => {
       null,
     );
 
+  /** A node any allocation of class `cas` may take. */
+  const availableNode = (nodes: NodeStore) =>
+    nodes.create({
+      uuid: randomUUID(),
+      driver: 'fake-hardware',
+      resource_class: 'cas',
+      provision_state: 'available',
+      power_state: 'power off',
+    });
+
   beforeAll(async () => {
     database = await createTestDatabase();
     // Two pools, as two conductors would have.
@@ -47,13 +57,7 @@ describe('AllocationStore reservations', () => {
 
   it('of 20 allocations racing for one node, exactly one reserves it', async () => {
     const nodes = new NodeStore(dataSources[0]!);
-    const node = await nodes.create({
-      uuid: randomUUID(),
-      driver: 'fake-hardware',
-      resource_class: 'cas',
-      provision_state: 'available',
-      power_state: 'power off',
-    });
+    const node = await availableNode(nodes);
     const racers = await Promise.all(
       Array.from({ length: 20 }, (_, i) => allocation(stores[i % 2]!)),
     );
@@ -76,13 +80,7 @@ describe('AllocationStore reservations', () => {
 
   it('a reservation for an allocation deleted meanwhile is rolled back', async () => {
     const nodes = new NodeStore(dataSources[0]!);
-    const node = await nodes.create({
-      uuid: randomUUID(),
-      driver: 'fake-hardware',
-      resource_class: 'cas',
-      provision_state: 'available',
-      power_state: 'power off',
-    });
+    const node = await availableNode(nodes);
     const gone = await allocation(stores[0]!);
     await stores[0]!.deleteById(gone.id);
     expect(await stores[1]!.reserve(gone, node.id, noFence)).toEqual({ kind: 'gone' });
