@@ -218,6 +218,32 @@ describe("Ironic's allocation API (in-process environment)", () => {
     expect((await call('GET', `/v1/allocations/${done.uuid}`)).status).toBe(404);
   });
 
+  it('removing the instance of a node with an allocation deletes the allocation where Ironic allows it', async () => {
+    await availableNode('alloc-unset', { resource_class: 'zinc' });
+    const done = await settled((await allocate({ resource_class: 'zinc' })).uuid);
+    const removed = await call('PATCH', '/v1/nodes/alloc-unset', {
+      body: [{ op: 'remove', path: '/instance_uuid' }],
+    });
+    expect(removed.status, removed.text).toBe(200);
+    expect(removed.body).toMatchObject({ instance_uuid: null, allocation_uuid: null });
+    expect((await call('GET', `/v1/allocations/${done.uuid}`)).status).toBe(404);
+
+    // An active node keeps both.
+    const again = await settled((await allocate({ resource_class: 'zinc' })).uuid);
+    await call('PATCH', '/v1/nodes/alloc-unset', {
+      body: [{ op: 'add', path: '/instance_info/image_source', value: 'http://x/img' }],
+    });
+    await call('PUT', '/v1/nodes/alloc-unset/states/provision', { body: { target: 'active' } });
+    await settles('alloc-unset', 'active');
+    const refused = await call('PATCH', '/v1/nodes/alloc-unset', {
+      body: [{ op: 'remove', path: '/instance_uuid' }],
+    });
+    expect(refused.status).toBe(409);
+    expect(fault(refused)).toBe(
+      `Node ${again.node_uuid as string} with an allocation can not have instance_uuid removed unless it is in one of allowed (enroll, inspecting, inspect wait, manageable, available) states or in maintenance mode. Current state is 'active'.`,
+    );
+  });
+
   it('backfills an allocation onto an active node at 1.58, not before', async () => {
     await availableNode('alloc-active', { resource_class: 'steel' }, ['CUSTOM_X']);
     const instance = randomUUID();

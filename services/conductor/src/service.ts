@@ -112,8 +112,8 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
     new BiosSettingStore(deps.dataSource),
   );
   registerDriverHandlers(rpc, deps.drivers);
-  registerNodeHandlers(rpc, tasks, nodeStore, config);
   const allocations = new AllocationStore(deps.dataSource);
+  registerNodeHandlers(rpc, tasks, nodeStore, config, allocations);
   registerProvisionHandler(
     rpc,
     tasks,
