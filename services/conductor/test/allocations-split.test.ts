@@ -128,6 +128,33 @@ describe('allocations over two conductors (split mode)', () => {
     expect(held).toEqual([]);
   }, 300_000);
 
+  it(`${NODES + 10} allocations at once for ${NODES} nodes: ${NODES} get one node each, the rest fail in Ironic's words`, async () => {
+    const created = await Promise.all(
+      Array.from({ length: NODES + 10 }, async () => {
+        const result = await call('POST', '/v1/allocations', { body: { resource_class: 'race' } });
+        expect(result.status, result.text).toBe(201);
+        return result.body as Allocation;
+      }),
+    );
+    const done = await Promise.all(created.map((allocation) => settled(allocation.uuid)));
+    const active = done.filter((a) => a.state === 'active');
+    const failed = done.filter((a) => a.state === 'error');
+    expect(active).toHaveLength(NODES);
+    expect(new Set(active.map((a) => a.node_uuid)).size).toBe(NODES);
+    expect(failed).toHaveLength(10);
+    for (const allocation of failed) {
+      expect(allocation.node_uuid).toBeNull();
+      // Which words depends on when it looked: no node left, or every one it tried was taken.
+      expect(allocation.last_error).toMatch(
+        new RegExp(
+          `^Failed to process allocation ${allocation.uuid}: (no available nodes match the resource class race|all nodes were filtered out during reservation|could not reserve any of \\d+ suitable nodes)\\.$`,
+        ),
+      );
+    }
+    const deleted = await Promise.all(done.map((a) => call('DELETE', `/v1/allocations/${a.uuid}`)));
+    expect(deleted.map((r) => r.status)).toEqual(done.map(() => 204));
+  }, 300_000);
+
   it('baremetal allocation create/list/show/set/unset/delete', async () => {
     const created = (await baremetal(
       base,
