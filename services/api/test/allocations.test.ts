@@ -128,6 +128,14 @@ describe("Ironic's allocation API (in-process environment)", () => {
     expect((none.body as { allocations: Allocation[] }).allocations).toEqual([]);
   });
 
+  it('tries the node named like the allocation first (Ironic 1.79)', async () => {
+    for (const name of ['named-a', 'named-b', 'named-c']) {
+      await availableNode(name, { resource_class: 'lead' });
+    }
+    const done = await settled((await allocate({ resource_class: 'lead', name: 'named-b' })).uuid);
+    expect(done.node_uuid).toBe((await node('named-b')).uuid);
+  });
+
   it("fails in Ironic's words when nothing matches", async () => {
     const noClass = await settled((await allocate({ resource_class: 'platinum' })).uuid);
     expect(noClass.state).toBe('error');
