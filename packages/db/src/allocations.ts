@@ -8,7 +8,7 @@ import {
 } from '@galvanic/errors';
 import { poolOf } from './data-source';
 import type { SqlFence } from './nodes';
-import { afterMarkerSql, isUniqueViolation, parameters } from './paging';
+import { afterMarker, isUniqueViolation, parameters } from './paging';
 
 /** Ironic's allocation states. */
 export type AllocationState = 'allocating' | 'active' | 'error';
@@ -57,6 +57,14 @@ export const ALLOCATION_SORT_KEYS = [
   'updated_at',
 ] as const;
 const SORT_KEY_SET: ReadonlySet<string> = new Set(ALLOCATION_SORT_KEYS);
+const NULLABLE_SORT_KEYS: ReadonlySet<string> = new Set([
+  'name',
+  'node_id',
+  'owner',
+  'resource_class',
+  'last_error',
+  'updated_at',
+]);
 
 export interface AllocationFilters {
   node_id?: number;
@@ -192,12 +200,22 @@ export class AllocationStore {
     if (f.owner !== undefined) where.push(`owner = ${bind(f.owner)}`);
     const dir = query.sortDir === 'desc' ? 'desc' : 'asc';
     if (query.marker) {
-      const marker = query.marker as unknown as { id: number } & Record<string, unknown>;
-      where.push(afterMarkerSql('allocations', query.sortKey, dir, marker, bind));
+      const column = query.sortKey as (typeof ALLOCATION_SORT_KEYS)[number];
+      where.push(
+        afterMarker(
+          { alias: 'a', table: 'allocations' },
+          `a.${column}`,
+          NULLABLE_SORT_KEYS.has(column),
+          dir,
+          query.marker[column],
+          bind,
+          query.marker.id,
+        ),
+      );
     }
     const order = query.sortKey === 'id' ? `id ${dir}` : `${query.sortKey} ${dir}, id ${dir}`;
     return this.rows(
-      `SELECT * FROM allocations${where.length ? ` WHERE ${where.join(' AND ')}` : ''}` +
+      `SELECT * FROM allocations a${where.length ? ` WHERE ${where.join(' AND ')}` : ''}` +
         ` ORDER BY ${order} LIMIT ${bind(query.limit)}`,
       params,
     );

@@ -6,7 +6,7 @@ import {
   InvalidParameterValue,
 } from '@galvanic/errors';
 import { poolOf } from './data-source';
-import { afterMarkerSql, isUniqueViolation, parameters } from './paging';
+import { afterMarker, isUniqueViolation, parameters } from './paging';
 
 /** One step of a deploy template, as Ironic keeps it. */
 export interface DeployTemplateStep {
@@ -106,18 +106,21 @@ export class DeployTemplateStore {
       throw new InvalidParameterValue(`Deploy templates cannot be sorted by ${query.sortKey}.`);
     const { params, bind } = parameters();
     const dir = query.sortDir === 'desc' ? 'desc' : 'asc';
+    const column = query.sortKey as (typeof DEPLOY_TEMPLATE_SORT_KEYS)[number];
     const where = query.marker
-      ? ` WHERE ${afterMarkerSql(
-          'deploy_templates',
-          query.sortKey,
+      ? ` WHERE ${afterMarker(
+          { alias: 't', table: 'deploy_templates' },
+          `t.${column}`,
+          column === 'updated_at',
           dir,
-          query.marker as unknown as { id: number } & Record<string, unknown>,
+          query.marker[column],
           bind,
+          query.marker.id,
         )}`
       : '';
     const order = query.sortKey === 'id' ? `id ${dir}` : `${query.sortKey} ${dir}, id ${dir}`;
     return this.rows(
-      `SELECT * FROM deploy_templates${where} ORDER BY ${order} LIMIT ${bind(query.limit)}`,
+      `SELECT * FROM deploy_templates t${where} ORDER BY ${order} LIMIT ${bind(query.limit)}`,
       params,
     );
   }

@@ -1,28 +1,44 @@
+/** A table as a paged query names it. */
+export interface PagedTable {
+  /** The alias the query gives the table, e.g. `p`. */
+  alias: string;
+  table: string;
+}
+
+export function isUniqueViolation(error: unknown, constraint: string): boolean {
+  const e = error as { code?: string; constraint?: string };
+  return e.code === '23505' && e.constraint === constraint;
+}
+
 /**
- * The condition that starts a page after its marker row, for a table sorted by `column` then
- * `id` in `dir`. PostgreSQL sorts NULLs last ascending and first descending, so a NULL marker
- * value is handled apart; a non-null one is read back from the row as stored (a timestamp's
- * microseconds do not survive a JS Date).
+ * The condition that keeps rows after `marker` in the order `column dir, id dir`. PostgreSQL puts
+ * NULLs last ascending and first descending, so a nullable column needs its NULLs placed by hand.
  */
-export function afterMarkerSql(
-  table: string,
+export function afterMarker(
+  { alias, table }: PagedTable,
   column: string,
+  nullable: boolean,
   dir: 'asc' | 'desc',
-  marker: { id: number } & Record<string, unknown>,
+  value: unknown,
   bind: (value: unknown) => string,
+  markerId: number,
 ): string {
   const op = dir === 'desc' ? '<' : '>';
-  const id = bind(marker.id);
-  if (column === 'id') return `id ${op} ${id}`;
-  const value = marker[column];
+  const id = bind(markerId);
+  if (column === `${alias}.id`) return `${alias}.id ${op} ${id}`;
   if (value === null || value === undefined) {
     return dir === 'asc'
-      ? `(${column} IS NULL AND id > ${id})`
-      : `(${column} IS NOT NULL OR id < ${id})`;
+      ? `(${column} IS NULL AND ${alias}.id > ${id})`
+      : `(${column} IS NOT NULL OR ${alias}.id < ${id})`;
   }
-  const stored = `(SELECT ${column} FROM ${table} WHERE id = ${id})`;
-  const later = `(${column} ${op} ${stored} OR (${column} = ${stored} AND id ${op} ${id}))`;
-  return dir === 'asc' ? `(${later} OR ${column} IS NULL)` : later;
+  // A timestamp is compared as stored: its microseconds do not survive a JS Date, and the
+  // rounded value would repeat the marker row forever.
+  const v =
+    value instanceof Date
+      ? `(SELECT ${column} FROM ${table} ${alias} WHERE ${alias}.id = ${id})`
+      : bind(value);
+  const later = `(${column} ${op} ${v} OR (${column} = ${v} AND ${alias}.id ${op} ${id})`;
+  return nullable && dir === 'asc' ? `${later} OR ${column} IS NULL)` : `${later})`;
 }
 
 /** A parameter list and the function that adds one and returns its placeholder. */
@@ -35,9 +51,4 @@ export function parameters(): { params: unknown[]; bind: (value: unknown) => str
       return `$${params.length}`;
     },
   };
-}
-
-export function isUniqueViolation(error: unknown, constraint: string): boolean {
-  const e = error as { code?: string; constraint?: string };
-  return e.code === '23505' && e.constraint === constraint;
 }

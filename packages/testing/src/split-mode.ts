@@ -5,7 +5,7 @@ import { freePort } from './ports';
 import { startService, type ServiceProcess } from './process';
 
 /** How long each service may take to start. */
-const SERVICE_START_TIMEOUT_MS = 90_000;
+const STARTUP_TIMEOUT_MS = 90_000;
 
 export interface SplitModeOptions {
   /** Conductor host names; two by default. */
@@ -66,9 +66,10 @@ export async function startSplitMode(options: SplitModeOptions = {}): Promise<Sp
       GALVANIC_DEFAULT__HOST: 'api',
       GALVANIC_API__PORT: String(port),
     });
-    // Generously: on a loaded machine tsx alone can take longer than a service's usual start.
+    // Starting a service compiles its TypeScript: on a loaded machine that takes far longer than
+    // the default wait.
     await Promise.all(
-      processes.map((p) => p.waitFor(/conductor started|api listening/, SERVICE_START_TIMEOUT_MS)),
+      processes.map((p) => p.waitFor(/conductor started|api listening/, STARTUP_TIMEOUT_MS)),
     );
     return {
       apiUrl: `http://127.0.0.1:${port}`,

@@ -4,6 +4,7 @@ import {
   baremetal,
   baremetalQuiet,
   createSplit,
+  openstacksdk,
   queryDatabase,
   type ApiRequestOptions,
   type SplitEnvironment,
@@ -276,6 +277,52 @@ describe('allocations over two conductors (split mode)', () => {
     ).rejects.toThrow(/is not valid under any of the given schemas/);
     await baremetalQuiet(base, 'deploy', 'template', 'delete', 'CUSTOM_HT_ON');
     expect(await baremetal(base, 'deploy', 'template', 'list')).toEqual([]);
+  }, 120_000);
+
+  it('openstacksdk allocates, renames and deletes an allocation, and manages a deploy template', async () => {
+    const result = (await openstacksdk(
+      base,
+      `
+allocation = conn.baremetal.create_allocation(resource_class='race', name='sdk-allocation',
+                                              traits=[])
+allocation = conn.baremetal.wait_for_allocation(allocation, timeout=60)
+node = conn.baremetal.get_node(allocation.node_id)
+listed = [a.id for a in conn.baremetal.allocations(node=node.id)]
+renamed = conn.baremetal.update_allocation(allocation, name='sdk-renamed')
+conn.baremetal.delete_allocation('sdk-renamed')
+freed = conn.baremetal.get_node(node.id)
+missing = None
+try:
+    conn.baremetal.create_allocation(resource_class='absent')
+    conn.baremetal.wait_for_allocation(conn.baremetal.allocations(resource_class='absent').__next__(), timeout=60)
+except exc.SDKException as error:
+    missing = str(error)
+template = conn.baremetal.create_deploy_template(
+    name='CUSTOM_SDK', steps=[{'interface': 'deploy', 'step': 'deploy', 'args': {}, 'priority': 90}])
+templates = [t.name for t in conn.baremetal.deploy_templates()]
+conn.baremetal.delete_deploy_template(template)
+result = {
+    'state': allocation.state,
+    'node_instance': node.instance_id == allocation.id,
+    'node_allocation': node.allocation_id == allocation.id,
+    'listed': listed == [allocation.id],
+    'renamed': renamed.name,
+    'freed': [freed.instance_id, freed.allocation_id],
+    'missing': missing,
+    'templates': templates,
+}
+`,
+    )) as Record<string, unknown>;
+    expect(result).toMatchObject({
+      state: 'active',
+      node_instance: true,
+      node_allocation: true,
+      listed: true,
+      renamed: 'sdk-renamed',
+      freed: [null, null],
+      templates: ['CUSTOM_SDK'],
+    });
+    expect(result.missing).toMatch(/no available nodes match the resource class absent/);
   }, 120_000);
 
   it('an allocation left allocating by a conductor that is gone is taken over by a live one', async () => {

@@ -5,6 +5,7 @@ import { RequestOrder1764400000001 } from './1764400000001-request-order';
 import { ConductorContractVersion1764500000000 } from './1764500000000-conductor-contract-version';
 import { Chassis1764900000000 } from './1764900000000-chassis';
 import { BiosSettings1765000000000 } from './1765000000000-bios-settings';
+import { PortgroupsVolume1766000000000 } from './1766000000000-portgroups-volume';
 import { Allocations1766200000000 } from './1766200000000-allocations';
 import { DeployTemplates1766200000001 } from './1766200000001-deploy-templates';
 
@@ -17,6 +18,7 @@ export const allMigrations = [
   ConductorContractVersion1764500000000,
   Chassis1764900000000,
   BiosSettings1765000000000,
+  PortgroupsVolume1766000000000,
   Allocations1766200000000,
   DeployTemplates1766200000001,
 ];

@@ -28,7 +28,7 @@ import { methodNotAllowed } from '../../http/errors';
 import { baseUrl } from '../../http/links';
 import { checkFieldsAllowed, showFields } from '../../resources/query';
 import { renderResource } from '../../resources/render';
-import { findByUuidOrName } from '../../resources/lookup';
+import { findByUuidOrName } from '../../resources/identity';
 import { ResourceHandlers } from '../../resources/router';
 import { methodNotAllowedError, requireMicroversion } from '../../resources/version-gate';
 import { isUuid, isValidLogicalName, pythonRepr } from '../../resources/rules';
@@ -149,14 +149,10 @@ export class AllocationApi {
 
   /** An allocation by UUID or name, as Ironic's `get_rpc_allocation_with_suffix`. */
   find(ident: string): Promise<AllocationRow> {
-    const { allocations } = this.deps;
     return findByUuidOrName(
-      {
-        byUuid: (uuid) => allocations.getByUuid(uuid),
-        byName: (name) => allocations.getByName(name),
-        notFound: (missing) => new AllocationNotFound(missing),
-      },
+      this.deps.allocations,
       ident,
+      (missing) => new AllocationNotFound(missing),
     );
   }
 

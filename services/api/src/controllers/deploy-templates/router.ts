@@ -3,7 +3,7 @@ import { Router, type Request } from 'express';
 import type { DeployTemplateRow, DeployTemplateStore } from '@galvanic/db';
 import { DeployTemplateNotFound, InvalidParameterValue } from '@galvanic/errors';
 import { methodNotAllowed } from '../../http/errors';
-import { findByUuidOrName } from '../../resources/lookup';
+import { findByUuidOrName } from '../../resources/identity';
 import { checkFieldsAllowed } from '../../resources/query';
 import { ResourceHandlers } from '../../resources/router';
 import { pythonRepr } from '../../resources/rules';
@@ -53,14 +53,7 @@ export function deployTemplatesRouter(
   publicEndpoint: string | undefined,
 ): Router {
   const find = (ident: string) =>
-    findByUuidOrName(
-      {
-        byUuid: (uuid) => templates.getByUuid(uuid),
-        byName: (name) => templates.getByName(name),
-        notFound: (missing) => new DeployTemplateNotFound(missing),
-      },
-      ident,
-    );
+    findByUuidOrName(templates, ident, (missing) => new DeployTemplateNotFound(missing));
   const handlers = new ResourceHandlers<
     DeployTemplateRow,
     undefined,
