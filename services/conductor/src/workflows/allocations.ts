@@ -81,7 +81,8 @@ export class Allocator {
   async allocate(allocation: AllocationRow): Promise<void> {
     const { allocations, logger } = this.options;
     try {
-      await allocations.claim(allocation.id, this.options.host);
+      if (allocation.conductor_affinity !== this.options.host)
+        await allocations.claim(allocation.id, this.options.host);
       const reserved = await this.reserveAny(allocation, await this.candidates(allocation));
       if (reserved) {
         logger.info('node reserved for allocation', {
@@ -194,7 +195,8 @@ export class Allocator {
     const allocation = await allocations.getById(allocationId);
     if (!allocation) throw new AllocationNotFound(String(allocationId));
     try {
-      await allocations.claim(allocation.id, this.options.host);
+      if (allocation.conductor_affinity !== this.options.host)
+        await allocations.claim(allocation.id, this.options.host);
       const node = task.node;
       const errors: string[] = [];
       if (node.provision_state !== 'active') {

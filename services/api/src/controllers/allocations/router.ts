@@ -257,21 +257,22 @@ export class AllocationApi {
     if (node) {
       // A failed backfill is answered, and the allocation stays in `error` as in Ironic.
       await owners.call(req, node, backfillAllocationMethod, { allocation_id: row.id });
-    } else {
-      try {
-        await rpc.call(
-          host!,
-          createAllocationMethod,
-          { allocation_id: row.id },
-          { requestId: req.requestId },
-        );
-      } catch (error) {
-        // The conductor did not take it: nothing would process it.
-        await allocations.deleteById(row.id);
-        throw error;
-      }
+      return (await allocations.getById(row.id)) ?? row;
     }
-    return (await allocations.getById(row.id)) ?? row;
+    try {
+      await rpc.call(
+        host!,
+        createAllocationMethod,
+        { allocation_id: row.id },
+        { requestId: req.requestId },
+      );
+    } catch (error) {
+      // The conductor did not take it: nothing would process it.
+      await allocations.deleteById(row.id);
+      throw error;
+    }
+    // As created: the conductor works on it in the background.
+    return row;
   }
 
   /** Deletes an allocation through a conductor, which frees its node under the node's lock. */
