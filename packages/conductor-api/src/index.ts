@@ -43,3 +43,8 @@ export {
   type PassthruCall,
   type NodeVendorCall,
 } from './vendor';
+export {
+  createAllocationMethod,
+  backfillAllocationMethod,
+  destroyAllocationMethod,
+} from './allocations';

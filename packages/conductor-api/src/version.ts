@@ -5,4 +5,5 @@
  * api routes only to conductors of its major, and conductors refuse calls of another major.
  */
 // 1.1: set_boot_mode, inject_nmi, get_supported_indicators, get/set_indicator_state.
-export const CONDUCTOR_CONTRACT_VERSION = '1.1';
+// 1.2: create_allocation, backfill_allocation, destroy_allocation.
+export const CONDUCTOR_CONTRACT_VERSION = '1.2';

@@ -153,6 +153,11 @@ export const conductorOptions = defineOptionGroup('conductor', {
     { min: 0.1 },
   ),
   automated_clean: opt.boolean(true, 'Clean nodes automatically on provide and undeploy.'),
+  check_allocations_interval: opt.number(
+    60,
+    'Seconds between checks for allocations left unfinished by a conductor that died; a live conductor takes them over. 0 disables.',
+    { min: 0 },
+  ),
 });
 
 export const databaseOptions = defineOptionGroup('database', {

@@ -46,6 +46,8 @@ export interface NodeRow {
   fault: string | null;
   console_enabled: boolean;
   instance_uuid: string | null;
+  /** The allocation the node is reserved for, if any. */
+  allocation_id: number | null;
   conductor_group: string;
   owner: string | null;
   lessee: string | null;
@@ -115,6 +117,7 @@ export const NODE_COLUMNS = [
   'fault',
   'console_enabled',
   'instance_uuid',
+  'allocation_id',
   'conductor_group',
   'owner',
   'lessee',

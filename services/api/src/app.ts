@@ -2,7 +2,9 @@ import express, { type Express } from 'express';
 import type { Registry } from 'prom-client';
 import type { ConductorDirectory } from '@galvanic/cluster';
 import type {
+  AllocationStore,
   BiosSettingStore,
+  DeployTemplateStore,
   ChassisStore,
   ConductorStore,
   NodeStore,
@@ -21,7 +23,13 @@ import { errorHandler, methodNotAllowed, notFound } from './http/errors';
 import { requestMetrics } from './http/metrics';
 import { microversion } from './http/microversion';
 import { requestId } from './http/request-id';
+import {
+  AllocationApi,
+  allocationsRouter,
+  nodeAllocationRouter,
+} from './controllers/allocations/router';
 import { conductorsRouter } from './controllers/conductors';
+import { deployTemplatesRouter } from './controllers/deploy-templates/router';
 import { driversRouter } from './controllers/drivers';
 import { chassisRouter } from './controllers/chassis/router';
 import { nodeBiosRouter } from './controllers/nodes/bios';
@@ -42,6 +50,8 @@ export interface ApiDependencies {
   volumeTargets: VolumeTargetStore;
   chassis: ChassisStore;
   biosSettings: BiosSettingStore;
+  allocations: AllocationStore;
+  deployTemplates: DeployTemplateStore;
   reservations: ReservationLookup;
   directory: ConductorDirectory;
   rpc: RpcClient;
@@ -62,6 +72,8 @@ const IRONIC_RESOURCE_METHODS: readonly [string, string[]][] = [
   ['/ports', ['DELETE', 'GET', 'PATCH', 'POST']],
   ['/portgroups', ['DELETE', 'GET', 'PATCH', 'POST']],
   ['/drivers', ['GET']],
+  ['/allocations', ['GET', 'POST']],
+  ['/deploy_templates', ['GET', 'POST']],
 ];
 
 /** The HTTP application: Ironic's REST API v1 plus health and metrics endpoints. */
@@ -116,11 +128,23 @@ export function createApp(deps: ApiDependencies): Express {
   const nodes = nodeServices({
     nodes: deps.nodes,
     chassis: deps.chassis,
+    allocations: deps.allocations,
     directory: deps.directory,
     rpc: deps.rpc,
     reservations: deps.reservations,
     publicEndpoint: deps.publicEndpoint,
   });
+  const allocations = new AllocationApi({
+    allocations: deps.allocations,
+    nodes: deps.nodes,
+    owners: nodes.owners,
+    directory: deps.directory,
+    rpc: deps.rpc,
+    publicEndpoint: deps.publicEndpoint,
+  });
+  v1.use('/nodes/:ident/allocation', nodeAllocationRouter(allocations));
+  v1.use('/allocations', allocationsRouter(allocations));
+  v1.use('/deploy_templates', deployTemplatesRouter(deps.deployTemplates, deps.publicEndpoint));
   v1.use('/nodes', nodesRouter(nodes));
   v1.use(
     '/chassis',

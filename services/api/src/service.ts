@@ -5,7 +5,9 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { ConductorDirectory } from '@galvanic/cluster';
 import type { CoreConfig } from '@galvanic/config';
 import {
+  AllocationStore,
   BiosSettingStore,
+  DeployTemplateStore,
   ChassisStore,
   ConductorStore,
   NodeStore,
@@ -80,6 +82,8 @@ export async function startApi(deps: ApiServiceDependencies): Promise<RunningApi
     volumeTargets: new VolumeTargetStore(deps.dataSource),
     chassis: new ChassisStore(deps.dataSource),
     biosSettings: new BiosSettingStore(deps.dataSource),
+    allocations: new AllocationStore(deps.dataSource),
+    deployTemplates: new DeployTemplateStore(deps.dataSource),
     reservations: (ids) => nodes.reservations(ids),
     directory: deps.directory,
     rpc: deps.rpc,

@@ -2,7 +2,7 @@ import type { GalvanicError } from '@galvanic/errors';
 import { MAX_VERSION } from '../http/microversion';
 
 /** A JSON type a field's schema takes, as Ironic's JSON schemas name them. */
-export type JsonType = 'string' | 'boolean' | 'object' | 'null' | 'integer';
+export type JsonType = 'string' | 'boolean' | 'object' | 'array' | 'null' | 'integer';
 
 /** How a field's stored value is shown. */
 export type FieldPresentation =
