@@ -213,8 +213,11 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
           error,
         }),
       );
+      // Every api reads membership again within its refresh interval: after that none routes
+      // here, so no call can be left in the queue when it goes.
+      const routedHereUntil = Date.now() + config.api.conductor_refresh_interval * 1000 + 500;
       await Promise.all(periodicTasks.map((task) => task.stop()));
-      await untilQuiet(rpc, remainingMs);
+      await untilQuiet(rpc, remainingMs, routedHereUntil);
       const outcome = await rpc.drain(remainingMs());
       // Async node actions answered before the stop still run under their locks: they get what
       // is left of the deadline, then are aborted and recorded on their nodes.
@@ -238,12 +241,19 @@ const LEAVING_QUIET_MS = 1000;
 const QUIET_POLL_MS = 50;
 
 /**
- * Waits, within the time left, until the running calls are done and no call has arrived for
- * LEAVING_QUIET_MS: by then every caller that routed here has been refused once and read the
- * membership without this conductor.
+ * Waits, within the time left, until the running calls are done, every api has read the
+ * membership without this conductor (`routedHereUntil`, epoch ms) and no call has arrived for
+ * LEAVING_QUIET_MS.
  */
-async function untilQuiet(rpc: RpcServer, remainingMs: () => number): Promise<void> {
-  while (remainingMs() > 0 && (rpc.inFlight > 0 || rpc.quietForMs < LEAVING_QUIET_MS)) {
+async function untilQuiet(
+  rpc: RpcServer,
+  remainingMs: () => number,
+  routedHereUntil: number,
+): Promise<void> {
+  while (
+    remainingMs() > 0 &&
+    (rpc.inFlight > 0 || rpc.quietForMs < LEAVING_QUIET_MS || Date.now() < routedHereUntil)
+  ) {
     await sleep(Math.min(QUIET_POLL_MS, remainingMs()));
   }
 }
