@@ -21,6 +21,9 @@ export {
   conductorOptions,
   databaseOptions,
   rpcOptions,
+  sslOptions,
+  keystoneAuthtokenOptions,
+  osloPolicyOptions,
   coreOptionGroups,
 } from './groups';
 export { readRpcMessageKey, type RpcKeyOptions } from './rpc-key';

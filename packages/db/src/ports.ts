@@ -59,6 +59,8 @@ const COLUMN_TYPES: Readonly<Record<keyof PortFields | 'uuid', string>> = {
 export interface PortFilters {
   nodeId?: number;
   address?: string;
+  /** Only the ports of nodes this project owns or leases (set by policy). */
+  project?: string;
 }
 
 export interface PortListQuery {
@@ -192,6 +194,10 @@ export class PortStore {
     if (query.filters.nodeId !== undefined) where.push(`p.node_id = ${bind(query.filters.nodeId)}`);
     if (query.filters.address !== undefined)
       where.push(`p.address = ${bind(query.filters.address)}`);
+    if (query.filters.project !== undefined) {
+      const project = bind(query.filters.project);
+      where.push(`(n.owner = ${project} OR n.lessee = ${project})`);
+    }
     const column = `p.${query.sortKey}`;
     if (query.marker) {
       where.push(

@@ -10,6 +10,8 @@ import type {
 } from '@galvanic/db';
 import type { RpcClient } from '@galvanic/rpc';
 import type { Logger } from '@galvanic/logging';
+import { authenticate, type AuthOptions } from './auth/middleware';
+import { auditTrail } from './http/audit';
 import { jsonBody } from './http/body';
 import { rejectUnsafeInput } from './http/json-shape';
 import { linkBase, type LinkHostOptions } from './http/links';
@@ -26,6 +28,15 @@ import { nodeServices, nodesRouter, type ReservationLookup } from './controllers
 import { nodePortsRouter, portsRouter } from './controllers/ports/router';
 import { healthRouter, type ReadinessCheck } from './controllers/health';
 import { rootRouter, v1Document } from './controllers/root';
+import { CONDUCTOR_POLICY, DRIVER_POLICY } from './controllers/driver-policy';
+import { nodePolicyTarget } from './controllers/nodes/policy';
+import { NODE_RESOURCE } from './controllers/nodes/resource';
+import { portBodyNodeTarget, portPolicyTarget } from './controllers/ports/policy';
+import { PORT_RESOURCE } from './controllers/ports/resource';
+import { CHASSIS_RESOURCE } from './controllers/chassis/resource';
+import { GENERIC_RULES } from './policy/base-rules';
+import { PolicyEnforcer } from './policy/enforcer';
+import { defaultRules, policyGuard, type ResourcePolicy } from './resources/policy';
 
 export interface ApiDependencies {
   logger: Logger;
@@ -45,7 +56,20 @@ export interface ApiDependencies {
   maxRequestBodySize: number;
   /** `[api] rate_limit_per_client` and `rate_limit_burst`; no limit when unset. */
   rateLimit?: RateLimitOptions;
+  /** `[DEFAULT] auth_strategy` and what it needs; noauth when unset. */
+  auth?: Omit<AuthOptions, 'logger'>;
+  /** `[oslo_policy] policy_file`: the operator's rule overrides. */
+  policyFile?: string | undefined;
 }
+
+/** Every resource's declared policy, beside its fields where it has a declaration. */
+const RESOURCE_POLICIES: readonly ResourcePolicy[] = [
+  NODE_RESOURCE.policy!,
+  PORT_RESOURCE.policy!,
+  CHASSIS_RESOURCE.policy!,
+  DRIVER_POLICY,
+  CONDUCTOR_POLICY,
+];
 
 /** The methods Ironic's collections take, so other methods get its 405 and `Allow` header. */
 const IRONIC_RESOURCE_METHODS: readonly [string, string[]][] = [
@@ -65,6 +89,15 @@ export function createApp(deps: ApiDependencies): Express {
   app.use(requestMetrics(deps.registry));
   app.use(healthRouter(deps.readiness, deps.registry, deps.logger));
   app.use(rateLimit(deps.rateLimit ?? { perSecond: 0 }));
+  app.use(auditTrail(deps.logger));
+  const auth = deps.auth ?? { strategy: 'noauth' };
+  app.use(authenticate({ ...auth, logger: deps.logger }));
+  const enforcer = new PolicyEnforcer(
+    { ...GENERIC_RULES, ...defaultRules(RESOURCE_POLICIES) },
+    auth.strategy === 'keystone',
+    deps.logger,
+    deps.policyFile,
+  );
   app.use(linkBase(deps.publicEndpoint, deps.linkHosts));
   app.use(rootRouter(deps.publicEndpoint));
 
@@ -74,6 +107,17 @@ export function createApp(deps: ApiDependencies): Express {
   v1.use(microversion);
   v1.use(jsonBody(deps.maxRequestBodySize));
   v1.use(rejectUnsafeInput);
+  v1.use(
+    policyGuard({
+      enforcer,
+      policies: RESOURCE_POLICIES,
+      finders: {
+        node: nodePolicyTarget(deps.nodes),
+        port: portPolicyTarget(deps.ports, deps.nodes),
+        'port-body-node': portBodyNodeTarget(deps.nodes),
+      },
+    }),
+  );
   v1.route('/')
     .get((req, res) => {
       res.json(v1Document(req, deps.publicEndpoint));

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { isIP } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
 import { Registry, collectDefaultMetrics } from 'prom-client';
@@ -55,6 +58,20 @@ function readinessChecks(deps: ApiServiceDependencies): ReadinessCheck[] {
   ];
 }
 
+/** Whether an address the api listens on is reachable only from this machine. */
+export function isLoopbackAddress(address: string): boolean {
+  if (address === 'localhost' || address === '::1') return true;
+  return isIP(address) === 4 && address.startsWith('127.');
+}
+
+/** The HTTPS server options of `[ssl]`, refusing to start without a certificate and key. */
+function tlsOptions(config: CoreConfig): { cert: Buffer; key: Buffer } {
+  const { cert_file: certFile, key_file: keyFile } = config.ssl;
+  if (!certFile || !keyFile)
+    throw new Error('[api] enable_ssl_api needs [ssl] cert_file and [ssl] key_file');
+  return { cert: readFileSync(certFile), key: readFileSync(keyFile) };
+}
+
 /** Starts the HTTP API on `[api] host_ip`:`[api] port`. */
 export async function startApi(deps: ApiServiceDependencies): Promise<RunningApi> {
   const registry = new Registry();
@@ -79,15 +96,32 @@ export async function startApi(deps: ApiServiceDependencies): Promise<RunningApi
       burst: deps.config.api.rate_limit_burst,
     },
     maxRequestBodySize: deps.config.api.max_request_body_size,
+    auth: {
+      strategy: deps.config.DEFAULT.auth_strategy,
+      userFile: deps.config.DEFAULT.http_basic_auth_user_file,
+      keystone: deps.config.keystone_authtoken,
+      failureLimit: deps.config.api.auth_failures_per_client,
+      failureWindowSeconds: deps.config.api.auth_failure_window,
+    },
+    policyFile: deps.config.oslo_policy.policy_file,
   });
-  const server = createServer(app);
+  const tls = deps.config.api.enable_ssl_api;
+  const server = tls ? createHttpsServer(tlsOptions(deps.config), app) : createServer(app);
+  if (deps.config.DEFAULT.auth_strategy === 'noauth' && !isLoopbackAddress(deps.config.api.host_ip)) {
+    deps.logger.warn(
+      'auth_strategy is noauth and the API listens beyond loopback: anyone who can reach ' +
+        `${deps.config.api.host_ip}:${deps.config.api.port} may manage every node. Set ` +
+        '[DEFAULT] auth_strategy to http_basic or keystone.',
+    );
+  }
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(deps.config.api.port, deps.config.api.host_ip, () => resolve());
   });
   const address = server.address() as AddressInfo;
-  const url = `http://${address.address}:${address.port}`;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `${tls ? 'https' : 'http'}://${host}:${address.port}`;
   deps.logger.info('api listening', { url });
   return {
     server,

@@ -116,6 +116,7 @@ function portHandlers(
         if (node) filters.nodeId = node.id;
         const address = singleQueryParam(req, 'address');
         if (address !== undefined) filters.address = macArgument('address', address);
+        if (req.listProject !== undefined) filters.project = req.listProject;
         return filters;
       },
       create: {
