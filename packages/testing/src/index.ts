@@ -21,7 +21,13 @@ export {
   type Sample,
   type HttpResult,
 } from './samples';
-export { baremetal, baremetalQuiet, splitModeEnv } from './cli';
+export { baremetal, baremetalQuiet, baremetalWith, splitModeEnv } from './cli';
+export {
+  startTestKeystone,
+  TestKeystone,
+  type KeystoneUser,
+  type KeystoneOptions,
+} from './keystone';
 export { startSplitMode, type SplitMode, type SplitModeOptions } from './split-mode';
 export { TcpProxy } from './tcp-proxy';
 export {

@@ -64,6 +64,15 @@ export function isLoopbackAddress(address: string): boolean {
   return isIP(address) === 4 && address.startsWith('127.');
 }
 
+/** The warning printed at start when anyone beyond this machine may use an unauthenticated API. */
+export function noauthExposureWarning(strategy: string, hostIp: string): string | undefined {
+  if (strategy !== 'noauth' || isLoopbackAddress(hostIp)) return undefined;
+  return (
+    `auth_strategy is noauth and the API listens on ${hostIp}, beyond loopback: anyone who can ` +
+    'reach it may manage every node. Set [DEFAULT] auth_strategy to http_basic or keystone.'
+  );
+}
+
 /** The HTTPS server options of `[ssl]`, refusing to start without a certificate and key. */
 function tlsOptions(config: CoreConfig): { cert: Buffer; key: Buffer } {
   const { cert_file: certFile, key_file: keyFile } = config.ssl;
@@ -107,13 +116,8 @@ export async function startApi(deps: ApiServiceDependencies): Promise<RunningApi
   });
   const tls = deps.config.api.enable_ssl_api;
   const server = tls ? createHttpsServer(tlsOptions(deps.config), app) : createServer(app);
-  if (deps.config.DEFAULT.auth_strategy === 'noauth' && !isLoopbackAddress(deps.config.api.host_ip)) {
-    deps.logger.warn(
-      'auth_strategy is noauth and the API listens beyond loopback: anyone who can reach ' +
-        `${deps.config.api.host_ip}:${deps.config.api.port} may manage every node. Set ` +
-        '[DEFAULT] auth_strategy to http_basic or keystone.',
-    );
-  }
+  const exposure = noauthExposureWarning(deps.config.DEFAULT.auth_strategy, deps.config.api.host_ip);
+  if (exposure) deps.logger.warn(exposure);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

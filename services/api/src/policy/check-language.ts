@@ -25,11 +25,24 @@ export interface CheckInput {
 export class PolicySyntaxError extends Error {}
 
 function tokenize(text: string): string[] {
-  return text
-    .replace(/\(/g, ' ( ')
-    .replace(/\)/g, ' ) ')
-    .split(/\s+/)
-    .filter(Boolean);
+  // As oslo does: parentheses are peeled off the ends of each word, so `%(node.owner)s` stays whole.
+  const tokens: string[] = [];
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    let start = 0;
+    while (word[start] === '(') {
+      tokens.push('(');
+      start += 1;
+    }
+    let end = word.length;
+    let closing = 0;
+    while (end > start && word[end - 1] === ')') {
+      end -= 1;
+      closing += 1;
+    }
+    if (end > start) tokens.push(word.slice(start, end));
+    for (let i = 0; i < closing; i += 1) tokens.push(')');
+  }
+  return tokens;
 }
 
 function leaf(token: string): Check {
