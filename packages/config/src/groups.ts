@@ -133,7 +133,7 @@ export const keystoneAuthtokenOptions = defineOptionGroup('keystone_authtoken', 
   username: opt.optionalString("The service user's name."),
   password: opt.optionalString("The service user's password.", { secret: true }),
   project_name: opt.optionalString('Project the service token is scoped to.'),
-  user_domain_name: opt.string('Default', "Domain of the service user."),
+  user_domain_name: opt.string('Default', 'Domain of the service user.'),
   project_domain_name: opt.string('Default', 'Domain of project_name.'),
   cafile: opt.optionalString('PEM CA bundle that verifies an HTTPS Keystone.'),
   token_cache_time: opt.integer(
@@ -209,7 +209,7 @@ export const conductorOptions = defineOptionGroup('conductor', {
   auth_strategy: opt.enumeration(
     'noauth',
     ['noauth', 'http_basic', 'keystone'] as const,
-    "How the API authenticates requests, as Ironic: noauth (anyone who reaches it is an administrator), http_basic (users of http_basic_auth_user_file) or keystone (tokens validated against [keystone_authtoken]).",
+    'How the API authenticates requests, as Ironic: noauth (anyone who reaches it is an administrator), http_basic (users of http_basic_auth_user_file) or keystone (tokens validated against [keystone_authtoken]).',
   ),
   http_basic_auth_user_file: opt.string(
     '/etc/galvanic/htpasswd',

@@ -68,8 +68,11 @@ export class TestKeystone {
   url = '';
   /** Tokens validated, for checking that the api caches them. */
   validations = 0;
+  /** The bare-metal endpoint the catalog names (settable once the api has its port). */
+  baremetalUrl: string | undefined;
 
   constructor(private readonly options: KeystoneOptions) {
+    this.baremetalUrl = options.baremetalUrl;
     for (const user of options.users) {
       this.userIds.set(user.name, randomUUID().replace(/-/g, ''));
       for (const project of Object.keys(user.projects ?? {})) {
@@ -117,12 +120,14 @@ export class TestKeystone {
       status: 'stable',
       updated: '2020-04-07T00:00:00Z',
       links: [{ rel: 'self', href: `${this.url}/v3/` }],
-      'media-types': [{ base: 'application/json', type: 'application/vnd.openstack.identity-v3+json' }],
+      'media-types': [
+        { base: 'application/json', type: 'application/vnd.openstack.identity-v3+json' },
+      ],
     };
   }
 
   private catalog() {
-    if (!this.options.baremetalUrl) return [];
+    if (!this.baremetalUrl) return [];
     return [
       {
         id: 'baremetal',
@@ -133,10 +138,45 @@ export class TestKeystone {
           interface: iface,
           region: 'RegionOne',
           region_id: 'RegionOne',
-          url: this.options.baremetalUrl,
+          url: this.baremetalUrl,
         })),
       },
     ];
+  }
+
+  /** Logs a user in as `POST /v3/auth/tokens` would, with its own lifetime; returns the token. */
+  async tokenFor(
+    user: string,
+    scope: { project: string } | 'system',
+    lifetimeSeconds?: number,
+  ): Promise<string> {
+    const response = await fetch(`${this.url}/v3/auth/tokens`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        auth: {
+          identity: {
+            methods: ['password'],
+            password: {
+              user: {
+                name: user,
+                password: this.options.users.find((u) => u.name === user)?.password,
+                domain: { name: 'Default' },
+              },
+            },
+          },
+          scope:
+            scope === 'system'
+              ? { system: { all: true } }
+              : { project: { name: scope.project, domain: { name: 'Default' } } },
+        },
+      }),
+    });
+    const token = response.headers.get('x-subject-token');
+    if (response.status !== 201 || !token) throw new Error(`login failed: ${response.status}`);
+    if (lifetimeSeconds !== undefined)
+      this.tokens.get(token)!.expiresAt = Date.now() + lifetimeSeconds * 1000;
+    return token;
   }
 
   private issue(res: ServerResponse, body: unknown): void {
@@ -152,8 +192,7 @@ export class TestKeystone {
       return;
     }
     const scope = auth?.scope as
-      | { project?: { name?: string; id?: string }; system?: { all?: boolean } }
-      | undefined;
+      { project?: { name?: string; id?: string }; system?: { all?: boolean } } | undefined;
     const now = Date.now();
     const expiresAt = now + (this.options.tokenLifetimeSeconds ?? 3600) * 1000;
     const token: Record<string, unknown> = {
@@ -171,11 +210,15 @@ export class TestKeystone {
     let roles: readonly string[] = [];
     if (scope?.project) {
       const projectName =
-        scope.project.name ??
-        [...this.projectIds].find(([, id]) => id === scope.project?.id)?.[0];
+        scope.project.name ?? [...this.projectIds].find(([, id]) => id === scope.project?.id)?.[0];
       roles = projectName ? (user.projects?.[projectName] ?? []) : [];
       if (!projectName || roles.length === 0) {
-        keystoneError(res, 401, 'Unauthorized', 'The request you have made requires authentication.');
+        keystoneError(
+          res,
+          401,
+          'Unauthorized',
+          'The request you have made requires authentication.',
+        );
         return;
       }
       token.project = {
@@ -186,7 +229,12 @@ export class TestKeystone {
     } else if (scope?.system?.all) {
       roles = user.system ?? [];
       if (roles.length === 0) {
-        keystoneError(res, 401, 'Unauthorized', 'The request you have made requires authentication.');
+        keystoneError(
+          res,
+          401,
+          'Unauthorized',
+          'The request you have made requires authentication.',
+        );
         return;
       }
       token.system = { all: true };

@@ -116,7 +116,10 @@ export async function startApi(deps: ApiServiceDependencies): Promise<RunningApi
   });
   const tls = deps.config.api.enable_ssl_api;
   const server = tls ? createHttpsServer(tlsOptions(deps.config), app) : createServer(app);
-  const exposure = noauthExposureWarning(deps.config.DEFAULT.auth_strategy, deps.config.api.host_ip);
+  const exposure = noauthExposureWarning(
+    deps.config.DEFAULT.auth_strategy,
+    deps.config.api.host_ip,
+  );
   if (exposure) deps.logger.warn(exposure);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {

@@ -125,19 +125,24 @@ export class KeystoneTokenValidator {
         '[keystone_authtoken] username, password and project_name are required',
       );
     }
-    const answer = await this.send('POST', '/auth/tokens', {}, {
-      auth: {
-        identity: {
-          methods: ['password'],
-          password: {
-            user: { name: username, password, domain: { name: this.options.user_domain_name } },
+    const answer = await this.send(
+      'POST',
+      '/auth/tokens',
+      {},
+      {
+        auth: {
+          identity: {
+            methods: ['password'],
+            password: {
+              user: { name: username, password, domain: { name: this.options.user_domain_name } },
+            },
+          },
+          scope: {
+            project: { name: projectName, domain: { name: this.options.project_domain_name } },
           },
         },
-        scope: {
-          project: { name: projectName, domain: { name: this.options.project_domain_name } },
-        },
       },
-    });
+    );
     const token = answer.headers['x-subject-token'];
     if (answer.status !== 201 || typeof token !== 'string') {
       throw new KeystoneUnavailable(`the service could not log in to Keystone (${answer.status})`);

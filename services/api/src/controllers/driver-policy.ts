@@ -12,7 +12,11 @@ export const DRIVER_POLICY: ResourcePolicy = {
     'baremetal:driver:vendor_passthru': p.SYSTEM_ADMIN,
   },
   routes: [
-    { methods: '*', path: '/drivers/:name/vendor_passthru/*', rules: ['baremetal:driver:vendor_passthru'] },
+    {
+      methods: '*',
+      path: '/drivers/:name/vendor_passthru/*',
+      rules: ['baremetal:driver:vendor_passthru'],
+    },
     { methods: GET, path: '/drivers/:name/properties', rules: ['baremetal:driver:get_properties'] },
     {
       methods: GET,

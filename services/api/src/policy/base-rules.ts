@@ -7,10 +7,8 @@ export const SYSTEM_MEMBER = '(role:member and system_scope:all) or rule:service
 export const SYSTEM_READER =
   '(role:reader and system_scope:all) or (role:service and system_scope:all) or rule:service_role';
 
-const PROJECT_MEMBER =
-  'role:member and (project_id:%(node.owner)s or project_id:%(node.lessee)s)';
-const PROJECT_READER =
-  'role:reader and (project_id:%(node.owner)s or project_id:%(node.lessee)s)';
+const PROJECT_MEMBER = 'role:member and (project_id:%(node.owner)s or project_id:%(node.lessee)s)';
+const PROJECT_READER = 'role:reader and (project_id:%(node.owner)s or project_id:%(node.lessee)s)';
 const SYSTEM_SERVICE = 'role:service and system_scope:all';
 const PROJECT_SERVICE = 'role:service and project_id:%(node.owner)s';
 const PROJECT_OWNER_ADMIN = 'role:admin and project_id:%(node.owner)s';

@@ -164,7 +164,9 @@ describe('auth_strategy = http_basic (in-process environment, real baremetal CLI
     expect(created.status, created.text).toBe(201);
     const requestId = created.headers['openstack-request-id'];
     await expect
-      .poll(() => log.filter((line) => line.includes('"audit"') && line.includes(String(requestId))))
+      .poll(() =>
+        log.filter((line) => line.includes('"audit"') && line.includes(String(requestId))),
+      )
       .toHaveLength(1);
     const line = JSON.parse(
       log.find((l) => l.includes('"audit"') && l.includes(String(requestId)))!,

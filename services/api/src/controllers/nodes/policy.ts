@@ -43,7 +43,8 @@ export function nodePatchRules(req: Request): readonly string[] {
         : '';
     const byPath = PATCH_PATH_RULES.find(([prefix]) => path.startsWith(prefix));
     if (byPath) rules.add(byPath[1]);
-    else if (/^\/[a-z]+_interface$/.test(path)) rules.add('baremetal:node:update:driver_interfaces');
+    else if (/^\/[a-z]+_interface$/.test(path))
+      rules.add('baremetal:node:update:driver_interfaces');
     else generic = true;
   }
   if (generic || rules.size === 0) rules.add('baremetal:node:update');
@@ -51,7 +52,8 @@ export function nodePatchRules(req: Request): readonly string[] {
 }
 
 /** What a redacted field shows instead, in the words Ironic's clients see. */
-const REDACTED = (rule: string, prefix = 'Redacted - requires') => `** ${prefix} ${rule} permission. **`;
+const REDACTED = (rule: string, prefix = 'Redacted - requires') =>
+  `** ${prefix} ${rule} permission. **`;
 
 /**
  * Ironic's node rules and defaults (policy-in-code): system readers see every node, a project
