@@ -4,6 +4,7 @@ import {
   databaseOptions,
   defaultOptions,
   keystoneAuthtokenOptions,
+  osloMessagingRabbitOptions,
   osloPolicyOptions,
   rpcOptions,
   sslOptions,
@@ -22,6 +23,7 @@ export interface CoreConfig {
   readonly ssl: GroupValues<typeof sslOptions.options>;
   readonly keystone_authtoken: GroupValues<typeof keystoneAuthtokenOptions.options>;
   readonly oslo_policy: GroupValues<typeof osloPolicyOptions.options>;
+  readonly oslo_messaging_rabbit: GroupValues<typeof osloMessagingRabbitOptions.options>;
 }
 
 export function resolveCoreConfig(raw: RawConfig): CoreConfig {
@@ -34,5 +36,6 @@ export function resolveCoreConfig(raw: RawConfig): CoreConfig {
     ssl: resolveGroup(raw, sslOptions),
     keystone_authtoken: resolveGroup(raw, keystoneAuthtokenOptions),
     oslo_policy: resolveGroup(raw, osloPolicyOptions),
+    oslo_messaging_rabbit: resolveGroup(raw, osloMessagingRabbitOptions),
   };
 }

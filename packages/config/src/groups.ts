@@ -144,6 +144,13 @@ export const keystoneAuthtokenOptions = defineOptionGroup('keystone_authtoken', 
   http_connect_timeout: opt.number(10, 'Seconds a request to Keystone may take.', { min: 0.1 }),
 });
 
+/** oslo.messaging's `[oslo_messaging_rabbit]`, the broker connection's TLS. */
+export const osloMessagingRabbitOptions = defineOptionGroup('oslo_messaging_rabbit', {
+  ssl_ca_file: opt.optionalString(
+    'PEM CA bundle that verifies the broker of an amqps:// transport_url (system CAs when unset).',
+  ),
+});
+
 /** oslo.policy's `[oslo_policy]`. */
 export const osloPolicyOptions = defineOptionGroup('oslo_policy', {
   policy_file: opt.optionalString(
@@ -172,6 +179,10 @@ export const conductorOptions = defineOptionGroup('conductor', {
     'Address of the conductor status server (/healthz, /readyz, /metrics).',
   ),
   status_port: opt.port(6386, 'Port of the conductor status server; 0 picks a free one.'),
+  enable_ssl_status: opt.boolean(
+    false,
+    'Serve the conductor status server over HTTPS with [ssl] cert_file and key_file.',
+  ),
   node_locked_retry_attempts: opt.integer(
     3,
     'Attempts to take a node lock held by another task before answering 409 NodeLocked.',
@@ -225,6 +236,9 @@ export const databaseOptions = defineOptionGroup('database', {
     },
   ),
   max_pool_size: opt.integer(10, 'Most database connections per process for queries.', { min: 1 }),
+  ssl_ca_file: opt.optionalString(
+    'PEM CA bundle: connect to PostgreSQL over TLS and verify its certificate and host name with it.',
+  ),
   embedded_data_dir: opt.string(
     '.galvanic/pgdata',
     'Where all-in-one mode keeps its embedded PostgreSQL data.',
@@ -259,4 +273,5 @@ export const coreOptionGroups = [
   sslOptions,
   keystoneAuthtokenOptions,
   osloPolicyOptions,
+  osloMessagingRabbitOptions,
 ] as const;

@@ -24,6 +24,7 @@ export {
   sslOptions,
   keystoneAuthtokenOptions,
   osloPolicyOptions,
+  osloMessagingRabbitOptions,
   coreOptionGroups,
 } from './groups';
 export { readRpcMessageKey, type RpcKeyOptions } from './rpc-key';

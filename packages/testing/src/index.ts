@@ -40,3 +40,4 @@ export {
   type SplitEnvironment,
 } from './environments';
 export { startPrivatePostgres, type PrivatePostgres } from './private-postgres';
+export { makeTestCertificates, type TestCertificates } from './certificates';

@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { isIP } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { isIP, type AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { ConductorDirectory } from '@galvanic/cluster';
@@ -16,6 +14,7 @@ import {
   pingDatabase,
 } from '@galvanic/db';
 import type { Logger } from '@galvanic/logging';
+import { readServerTls } from '@galvanic/runtime';
 import { pingMethod, type RpcClient } from '@galvanic/rpc';
 import { createApp } from './app';
 import type { ReadinessCheck } from './controllers/health';
@@ -73,14 +72,6 @@ export function noauthExposureWarning(strategy: string, hostIp: string): string 
   );
 }
 
-/** The HTTPS server options of `[ssl]`, refusing to start without a certificate and key. */
-function tlsOptions(config: CoreConfig): { cert: Buffer; key: Buffer } {
-  const { cert_file: certFile, key_file: keyFile } = config.ssl;
-  if (!certFile || !keyFile)
-    throw new Error('[api] enable_ssl_api needs [ssl] cert_file and [ssl] key_file');
-  return { cert: readFileSync(certFile), key: readFileSync(keyFile) };
-}
-
 /** Starts the HTTP API on `[api] host_ip`:`[api] port`. */
 export async function startApi(deps: ApiServiceDependencies): Promise<RunningApi> {
   const registry = new Registry();
@@ -115,7 +106,9 @@ export async function startApi(deps: ApiServiceDependencies): Promise<RunningApi
     policyFile: deps.config.oslo_policy.policy_file,
   });
   const tls = deps.config.api.enable_ssl_api;
-  const server = tls ? createHttpsServer(tlsOptions(deps.config), app) : createServer(app);
+  const server = tls
+    ? createHttpsServer(readServerTls(deps.config.ssl, '[api] enable_ssl_api'), app)
+    : createServer(app);
   const exposure = noauthExposureWarning(
     deps.config.DEFAULT.auth_strategy,
     deps.config.api.host_ip,
