@@ -217,15 +217,6 @@ export const conductorOptions = defineOptionGroup('conductor', {
     { min: 0.1 },
   ),
   automated_clean: opt.boolean(true, 'Clean nodes automatically on provide and undeploy.'),
-  auth_strategy: opt.enumeration(
-    'noauth',
-    ['noauth', 'http_basic', 'keystone'] as const,
-    'How the API authenticates requests, as Ironic: noauth (anyone who reaches it is an administrator), http_basic (users of http_basic_auth_user_file) or keystone (tokens validated against [keystone_authtoken]).',
-  ),
-  http_basic_auth_user_file: opt.string(
-    '/etc/galvanic/htpasswd',
-    'Apache htpasswd file of the http_basic users, with bcrypt entries only (htpasswd -B); re-read when it changes.',
-  ),
 });
 
 export const databaseOptions = defineOptionGroup('database', {

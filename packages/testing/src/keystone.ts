@@ -50,6 +50,10 @@ function keystoneError(res: ServerResponse, status: number, title: string, messa
   json(res, status, { error: { code: status, title, message } });
 }
 
+function unauthorized(res: ServerResponse): void {
+  keystoneError(res, 401, 'Unauthorized', 'The request you have made requires authentication.');
+}
+
 async function readJson(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -188,7 +192,7 @@ export class TestKeystone {
       (u) => u.name === name && u.password === password?.user?.password,
     );
     if (!user) {
-      keystoneError(res, 401, 'Unauthorized', 'The request you have made requires authentication.');
+      unauthorized(res);
       return;
     }
     const scope = auth?.scope as
@@ -213,12 +217,7 @@ export class TestKeystone {
         scope.project.name ?? [...this.projectIds].find(([, id]) => id === scope.project?.id)?.[0];
       roles = projectName ? (user.projects?.[projectName] ?? []) : [];
       if (!projectName || roles.length === 0) {
-        keystoneError(
-          res,
-          401,
-          'Unauthorized',
-          'The request you have made requires authentication.',
-        );
+        unauthorized(res);
         return;
       }
       token.project = {
@@ -229,12 +228,7 @@ export class TestKeystone {
     } else if (scope?.system?.all) {
       roles = user.system ?? [];
       if (roles.length === 0) {
-        keystoneError(
-          res,
-          401,
-          'Unauthorized',
-          'The request you have made requires authentication.',
-        );
+        unauthorized(res);
         return;
       }
       token.system = { all: true };
@@ -273,7 +267,7 @@ export class TestKeystone {
       return;
     }
     if (!this.valid(req.headers['x-auth-token'])) {
-      keystoneError(res, 401, 'Unauthorized', 'The request you have made requires authentication.');
+      unauthorized(res);
       return;
     }
     const subject = req.headers['x-subject-token'];
