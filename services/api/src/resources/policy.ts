@@ -1,4 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { HTTPForbidden } from '@galvanic/errors';
 import { credentialsOf, policyValues } from '../auth/credentials';
 import { isPublicRoute } from '../auth/public-routes';
 import type { PolicyEnforcer } from '../policy/enforcer';
@@ -60,6 +61,16 @@ export interface PolicyRoute {
    * project.
    */
   list?: { all: string; own: string; ownerFilter?: string };
+  /**
+   * Other rules that allow the request instead, as Ironic's `self_owned_node` rules: tried
+   * `first` (the main rules only when these refuse) or `after` the main rules refused (then
+   * their refusal is the answer). `apply` adapts the request to what they allow.
+   */
+  alternative?: {
+    rules: readonly string[];
+    tried: 'first' | 'after';
+    apply?(req: Request, credentials: Readonly<Record<string, unknown>>): void;
+  };
 }
 
 declare global {
@@ -172,7 +183,23 @@ export function policyGuard(options: PolicyGuardOptions): RequestHandler {
         if (!enforcer.check(route.target.visibleBy, credentials, values)) throw target.notFound;
       }
       const rules = typeof route.rules === 'function' ? route.rules(req) : route.rules;
-      for (const rule of rules) enforcer.authorize(rule, credentials, values);
+      const authorizeAll = (names: readonly string[]) => {
+        for (const rule of names) enforcer.authorize(rule, credentials, values);
+      };
+      const alternative = route.alternative;
+      const allowsInstead =
+        alternative?.tried === 'first' &&
+        alternative.rules.every((rule) => enforcer.check(rule, credentials, values));
+      if (allowsInstead) alternative.apply?.(req, credentials);
+      else {
+        try {
+          authorizeAll(rules);
+        } catch (error) {
+          if (alternative?.tried !== 'after' || !(error instanceof HTTPForbidden)) throw error;
+          authorizeAll(alternative.rules);
+          alternative.apply?.(req, credentials);
+        }
+      }
       if (route.list) listCheck(req, enforcer, route.list, credentials);
     };
     run().then(() => next(), next);

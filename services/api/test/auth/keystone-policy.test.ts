@@ -66,6 +66,7 @@ describe('auth_strategy = keystone with Ironic policy: owner and lessee isolatio
         { name: 'galvanic', password: PASSWORD, projects: { service: ['admin', 'service'] } },
         { name: 'operator', password: PASSWORD, system: ['admin'] },
         { name: 'alice', password: PASSWORD, projects: { projA: ['member'] } },
+        { name: 'pam', password: PASSWORD, projects: { projA: ['admin'] } },
         { name: 'bob', password: PASSWORD, projects: { projB: ['member'] } },
         { name: 'lena', password: PASSWORD, projects: { projL: ['member'] } },
       ],
@@ -224,6 +225,51 @@ describe('auth_strategy = keystone with Ironic policy: owner and lessee isolatio
       'ipmi_address=10.0.0.9',
     );
     expect(set.code, set.stderr).toBe(0);
+  }, 120_000);
+
+  it('lets a project admin create and delete nodes of its own project only (self-owned nodes)', async () => {
+    const admin = { project: 'projA' };
+    const created = (await json(
+      cli(
+        'pam',
+        admin,
+        'node',
+        'create',
+        '--driver',
+        'fake-hardware',
+        '--name',
+        'own-1',
+        '-f',
+        'json',
+      ),
+    )) as { uuid: string; owner: string };
+    expect(created.owner).toBe(keystone.projectId('projA'));
+    const token = await keystone.tokenFor('pam', admin);
+    const foreign = await asToken(token, 'POST', '/v1/nodes', {
+      driver: 'fake-hardware',
+      owner: keystone.projectId('projB'),
+    });
+    expect(foreign.status).toBe(400);
+    expect(innerError(foreign.body).faultstring).toBe(
+      'Cannot create a node as a project scoped admin with an owner other than your own project.',
+    );
+    const member = await keystone.tokenFor('alice', { project: 'projA' });
+    const refused = await asToken(member, 'POST', '/v1/nodes', { driver: 'fake-hardware' });
+    expect(refused.status).toBe(403);
+    expect(innerError(refused.body).faultstring).toBe(
+      'Access was denied to the following resource: baremetal:node:create',
+    );
+    const memberDelete = await asToken(member, 'DELETE', `/v1/nodes/${created.uuid}`);
+    expect(memberDelete.status).toBe(403);
+    expect(innerError(memberDelete.body).faultstring).toBe(
+      'Access was denied to the following resource: baremetal:node:delete:self_owned_node',
+    );
+    const deleted = await cli('pam', admin, 'node', 'delete', 'own-1');
+    expect(deleted.code, deleted.stderr).toBe(0);
+    // Another project's node stays out of reach of this project's admin.
+    const other = await cli('pam', admin, 'node', 'delete', 'node-b');
+    expect(other.code).not.toBe(0);
+    expect(other.stderr).toMatch(/could not be found/);
   }, 120_000);
 
   it('applies an operator policy file and re-reads it when it changes', async () => {

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type { NodeRow, NodeStore } from '@galvanic/db';
-import { NodeNotFound } from '@galvanic/errors';
+import { Invalid, NodeNotFound } from '@galvanic/errors';
 import * as p from '../../policy/base-rules';
 import type { PolicyRoute, PolicyTargetFinder, ResourcePolicy } from '../../resources/policy';
 import { findNode } from './identity';
@@ -52,6 +52,23 @@ export function nodePatchRules(req: Request): readonly string[] {
 }
 
 /** What a redacted field shows instead, in the words Ironic's clients see. */
+/**
+ * A project admin creates nodes for its own project only (Ironic's self-owned nodes): the new
+ * node's owner is the caller's project, and naming another is refused.
+ */
+function ownNewNode(req: Request, credentials: Readonly<Record<string, unknown>>): void {
+  if (credentials.system_scope === 'all') return;
+  const project = typeof credentials.project_id === 'string' ? credentials.project_id : null;
+  const body = req.body as Record<string, unknown> | undefined;
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return;
+  if (body.owner !== undefined && body.owner !== null && body.owner !== project) {
+    throw new Invalid(
+      'Cannot create a node as a project scoped admin with an owner other than your own project.',
+    );
+  }
+  body.owner = project;
+}
+
 const REDACTED = (rule: string, prefix = 'Redacted - requires') =>
   `** ${prefix} ${rule} permission. **`;
 
@@ -62,6 +79,7 @@ const REDACTED = (rule: string, prefix = 'Redacted - requires') =>
 export const NODE_POLICY: ResourcePolicy = {
   rules: {
     'baremetal:node:create': `(${p.SYSTEM_ADMIN}) or (role:service and system_scope:all)`,
+    'baremetal:node:create:self_owned_node': '(role:admin) or (role:service)',
     'baremetal:node:list': p.API_READER,
     'baremetal:node:list_all': p.SYSTEM_READER,
     'baremetal:node:get': p.SYSTEM_OR_PROJECT_READER,
@@ -86,6 +104,7 @@ export const NODE_POLICY: ResourcePolicy = {
     'baremetal:node:update_extra': p.SYSTEM_OR_PROJECT_MEMBER,
     'baremetal:node:update_instance_info': p.SYSTEM_OR_OWNER_MEMBER_AND_LESSEE_ADMIN,
     'baremetal:node:delete': p.SYSTEM_ADMIN,
+    'baremetal:node:delete:self_owned_node': p.PROJECT_ADMIN,
     'baremetal:node:validate': p.SYSTEM_OR_OWNER_MEMBER_AND_LESSEE_ADMIN,
     'baremetal:node:set_maintenance': p.SYSTEM_OR_OWNER_MEMBER_AND_LESSEE_ADMIN,
     'baremetal:node:clear_maintenance': p.SYSTEM_OR_OWNER_MEMBER_AND_LESSEE_ADMIN,
@@ -125,10 +144,22 @@ export const NODE_POLICY: ResourcePolicy = {
       rules: [],
       list: { all: 'baremetal:node:list_all', own: 'baremetal:node:list', ownerFilter: 'owner' },
     },
-    { methods: ['POST'], path: '/nodes', rules: ['baremetal:node:create'] },
+    {
+      methods: ['POST'],
+      path: '/nodes',
+      rules: ['baremetal:node:create'],
+      alternative: {
+        rules: ['baremetal:node:create:self_owned_node'],
+        tried: 'first',
+        apply: ownNewNode,
+      },
+    },
     onNode(GET, '', 'baremetal:node:get'),
     { methods: ['PATCH'], path: '/nodes/:ident', rules: nodePatchRules, target: VISIBLE },
-    onNode(['DELETE'], '', 'baremetal:node:delete'),
+    {
+      ...onNode(['DELETE'], '', 'baremetal:node:delete'),
+      alternative: { rules: ['baremetal:node:delete:self_owned_node'], tried: 'after' },
+    },
     onNode(GET, '/states', 'baremetal:node:get_states'),
     onNode(['PUT'], '/states/power', 'baremetal:node:set_power_state'),
     onNode(['PUT'], '/states/provision', 'baremetal:node:set_provision_state'),
