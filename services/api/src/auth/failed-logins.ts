@@ -1,3 +1,6 @@
+/** Clients remembered at most; past it, those without recent failures are forgotten first. */
+const MAX_CLIENTS = 10_000;
+
 /** Failed logins per client address over a sliding window, to refuse guessing at passwords. */
 export class FailedLogins {
   private readonly failures = new Map<string, number[]>();
@@ -26,6 +29,10 @@ export class FailedLogins {
 
   record(client: string): void {
     if (this.limit <= 0) return;
+    if (this.failures.size >= MAX_CLIENTS) {
+      for (const known of [...this.failures.keys()]) this.recent(known);
+      if (this.failures.size >= MAX_CLIENTS) this.failures.clear();
+    }
     this.failures.set(client, [...this.recent(client), this.now()]);
   }
 
