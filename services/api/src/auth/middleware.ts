@@ -103,10 +103,11 @@ function keystone(options: AuthOptions): RequestHandler {
   const settings = options.keystone;
   if (!settings) throw new Error('auth_strategy keystone needs [keystone_authtoken]');
   const validator = new KeystoneTokenValidator(settings, options.logger);
+  // keystonemiddleware names auth_url to clients when www_authenticate_uri is unset.
+  const challengeUri = settings.www_authenticate_uri ?? settings.auth_url;
   return async (req: Request, res: Response, next: NextFunction) => {
     const token = req.headers['x-auth-token'];
-    if (typeof token !== 'string' || token === '')
-      return keystoneUnauthorized(res, settings.www_authenticate_uri);
+    if (typeof token !== 'string' || token === '') return keystoneUnauthorized(res, challengeUri);
     let credentials: Credentials | undefined;
     try {
       credentials = await validator.validate(token);
@@ -115,7 +116,7 @@ function keystone(options: AuthOptions): RequestHandler {
       options.logger.error('keystone could not validate a token', { reason: error.message });
       return next(new ServiceUnavailable('The identity service could not be reached.'));
     }
-    if (!credentials) return keystoneUnauthorized(res, settings.www_authenticate_uri);
+    if (!credentials) return keystoneUnauthorized(res, challengeUri);
     req.credentials = credentials;
     next();
   };

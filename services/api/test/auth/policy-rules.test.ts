@@ -61,6 +61,14 @@ describe("Ironic's default node rules", () => {
       'baremetal:node:update',
     ]);
     expect(patch(['/power_interface'])).toEqual(['baremetal:node:update:driver_interfaces']);
+    const disable = nodePatchRules({
+      body: [{ op: 'replace', path: '/automated_clean', value: 'false' }],
+    } as never);
+    expect(disable).toEqual(['baremetal:node:disable_cleaning']);
+    const enable = nodePatchRules({
+      body: [{ op: 'replace', path: '/automated_clean', value: true }],
+    } as never);
+    expect(enable).toEqual(['baremetal:node:update']);
     expect(patch([])).toEqual(['baremetal:node:update']);
   });
 });

@@ -3,6 +3,7 @@ import type { NodeRow, NodeStore } from '@galvanic/db';
 import { Invalid, NodeNotFound } from '@galvanic/errors';
 import * as p from '../../policy/base-rules';
 import type { PolicyRoute, PolicyTargetFinder, ResourcePolicy } from '../../resources/policy';
+import { booleanWord } from '../../resources/rules';
 import { findNode } from './identity';
 
 const GET = ['GET', 'HEAD'];
@@ -31,6 +32,10 @@ const PATCH_PATH_RULES: readonly [string, string][] = [
   ['/shard', 'baremetal:node:update:shard'],
 ];
 
+function isFalse(value: unknown): boolean {
+  return value === false || (typeof value === 'string' && booleanWord(value) === false);
+}
+
 /** The rules a node patch needs, path by path, as Ironic picks them. */
 export function nodePatchRules(req: Request): readonly string[] {
   const operations: unknown[] = Array.isArray(req.body) ? (req.body as unknown[]) : [];
@@ -41,10 +46,13 @@ export function nodePatchRules(req: Request): readonly string[] {
       typeof operation === 'object' && operation !== null
         ? String((operation as { path?: unknown }).path ?? '')
         : '';
+    const value = (operation as { value?: unknown } | null)?.value;
     const byPath = PATCH_PATH_RULES.find(([prefix]) => path.startsWith(prefix));
     if (byPath) rules.add(byPath[1]);
     else if (/^\/[a-z]+_interface$/.test(path))
       rules.add('baremetal:node:update:driver_interfaces');
+    else if (path.startsWith('/automated_clean') && isFalse(value))
+      rules.add('baremetal:node:disable_cleaning');
     else generic = true;
   }
   if (generic || rules.size === 0) rules.add('baremetal:node:update');
@@ -104,6 +112,7 @@ export const NODE_POLICY: ResourcePolicy = {
     'baremetal:node:update_extra': p.SYSTEM_OR_PROJECT_MEMBER,
     'baremetal:node:update_instance_info': p.SYSTEM_OR_OWNER_MEMBER_AND_LESSEE_ADMIN,
     'baremetal:node:delete': p.SYSTEM_ADMIN,
+    'baremetal:node:disable_cleaning': p.SYSTEM_ADMIN,
     'baremetal:node:delete:self_owned_node': p.PROJECT_ADMIN,
     'baremetal:node:validate': p.SYSTEM_OR_OWNER_MEMBER_AND_LESSEE_ADMIN,
     'baremetal:node:set_maintenance': p.SYSTEM_OR_OWNER_MEMBER_AND_LESSEE_ADMIN,
