@@ -88,8 +88,8 @@ export function createApp(deps: ApiDependencies): Express {
   app.use(requestId);
   app.use(requestMetrics(deps.registry));
   app.use(healthRouter(deps.readiness, deps.registry, deps.logger));
-  app.use(rateLimit(deps.rateLimit ?? { perSecond: 0 }));
   app.use(auditTrail(deps.logger));
+  app.use(rateLimit(deps.rateLimit ?? { perSecond: 0 }));
   const auth = deps.auth ?? { strategy: 'noauth' };
   app.use(authenticate({ ...auth, logger: deps.logger }));
   const enforcer = new PolicyEnforcer(
