@@ -41,3 +41,4 @@ export {
 } from './environments';
 export { startPrivatePostgres, type PrivatePostgres } from './private-postgres';
 export { makeTestCertificates, type TestCertificates } from './certificates';
+export { openstacksdk, type OpenstacksdkOptions } from './openstacksdk';

@@ -35,8 +35,10 @@ export interface PolicyTarget {
 }
 
 /**
- * Finds the object a route names from its path parameters; undefined when there is none (the
- * handler answers its 404 then).
+ * Finds the object a route names from its path parameters, by every identifier the route's
+ * handler accepts; undefined only when there is no such object (the handler answers its 404
+ * then, and a finder that cannot read an identifier its handler reads would let the request
+ * past the object's rules).
  */
 export type PolicyTargetFinder = (
   req: Request,

@@ -177,6 +177,23 @@ describe('auth_strategy = keystone with Ironic policy: owner and lessee isolatio
     expect(innerError(power.body).faultstring).toBe(`Node ${nodeB} could not be found.`);
     const port = await asToken(token, 'GET', `/v1/nodes/${nodeB}/ports`);
     expect(port.status).toBe(404);
+    // A port named from 1.88 on is hidden by name as by UUID.
+    const operator = await keystone.tokenFor('operator', 'system');
+    const named = await apiRequest(env.apiUrl, 'POST', '/v1/ports', {
+      minor: 88,
+      headers: { 'X-Auth-Token': operator },
+      body: { node_uuid: nodeB, address: '52:54:00:bb:00:02', name: 'port-of-b' },
+    });
+    expect(named.status, named.text).toBe(201);
+    for (const method of ['GET', 'PATCH', 'DELETE']) {
+      const byName = await apiRequest(env.apiUrl, method, '/v1/ports/port-of-b', {
+        minor: 88,
+        headers: { 'X-Auth-Token': token },
+        body: method === 'PATCH' ? [{ op: 'replace', path: '/extra/x', value: 'y' }] : undefined,
+      });
+      expect(byName.status, `${method} ${byName.text}`).toBe(404);
+      expect(innerError(byName.body).faultstring).toBe('Port port-of-b could not be found.');
+    }
     // The node is still there for its owner.
     const shown = (await json(
       cli('bob', { project: 'projB' }, 'node', 'show', 'node-b', '-f', 'json'),

@@ -1,8 +1,9 @@
-import type { NodeStore, PortStore } from '@galvanic/db';
+import type { NodeStore, PortRow, PortStore } from '@galvanic/db';
 import { PortNotFound } from '@galvanic/errors';
 import * as p from '../../policy/base-rules';
 import type { PolicyTargetFinder, ResourcePolicy } from '../../resources/policy';
-import { isUuid } from '../../resources/rules';
+import { hasLogicalNameCharacters, isUuid } from '../../resources/rules';
+import { MINOR_88_PORT_NAME } from '../../resources/versions';
 import { nodeTarget } from '../nodes/policy';
 
 const GET = ['GET', 'HEAD'];
@@ -56,12 +57,17 @@ export const PORT_POLICY: ResourcePolicy = {
   ],
 };
 
-/** The port a path names and its node's owner and lessee, for policy. */
+/**
+ * The port a path names (by UUID, or by name from 1.88 as the handlers read it) and its node's
+ * owner and lessee, for policy; undefined only when there is no such port.
+ */
 export function portPolicyTarget(ports: PortStore, nodes: NodeStore): PolicyTargetFinder {
-  return async (_req, params) => {
+  return async (req, params) => {
     const ident = params.ident ?? '';
-    if (!isUuid(ident)) return undefined;
-    const port = await ports.getByUuid(ident.toLowerCase());
+    let port: PortRow | undefined;
+    if (isUuid(ident)) port = await ports.getByUuid(ident.toLowerCase());
+    else if (req.apiVersion.minor >= MINOR_88_PORT_NAME && hasLogicalNameCharacters(ident))
+      port = await ports.getByName(ident);
     if (!port) return undefined;
     const node = await nodes.getById(port.node_id);
     return {
