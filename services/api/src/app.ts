@@ -36,7 +36,9 @@ import { rootRouter, v1Document } from './controllers/root';
 import { CONDUCTOR_POLICY, DRIVER_POLICY } from './controllers/driver-policy';
 import { nodePolicyTarget } from './controllers/nodes/policy';
 import { NODE_RESOURCE } from './controllers/nodes/resource';
-import { portBodyNodeTarget, portPolicyTarget } from './controllers/ports/policy';
+import { bodyNodeTarget, portPolicyTarget } from './controllers/ports/policy';
+import { portgroupPolicyTarget } from './controllers/portgroups/policy';
+import { PORTGROUP_RESOURCE } from './controllers/portgroups/resource';
 import { PORT_RESOURCE } from './controllers/ports/resource';
 import { CHASSIS_RESOURCE } from './controllers/chassis/resource';
 import { GENERIC_RULES } from './policy/base-rules';
@@ -74,6 +76,7 @@ export interface ApiDependencies {
 const RESOURCE_POLICIES: readonly ResourcePolicy[] = [
   NODE_RESOURCE.policy!,
   PORT_RESOURCE.policy!,
+  PORTGROUP_RESOURCE.policy!,
   CHASSIS_RESOURCE.policy!,
   DRIVER_POLICY,
   CONDUCTOR_POLICY,
@@ -123,7 +126,8 @@ export function createApp(deps: ApiDependencies): Express {
       finders: {
         node: nodePolicyTarget(deps.nodes),
         port: portPolicyTarget(deps.ports, deps.nodes),
-        'port-body-node': portBodyNodeTarget(deps.nodes),
+        portgroup: portgroupPolicyTarget(deps.portgroups, deps.nodes),
+        'body-node': bodyNodeTarget(deps.nodes),
       },
     }),
   );

@@ -54,9 +54,10 @@ export interface PolicyRoute {
   rules: readonly string[] | ((req: Request) => readonly string[]);
   /**
    * The object acted on: a finder's name (see PolicyTargetFinder). The caller must first pass
-   * `visibleBy` on it, else the object is "not found", as Ironic hides what a project may not see.
+   * `visibleBy` on it, if given, else the object is "not found", as Ironic hides what a project
+   * may not see.
    */
-  target?: { finder: string; visibleBy: string };
+  target?: { finder: string; visibleBy?: string };
   /**
    * A list: `all` allows every row; otherwise `own` allows the rows of the caller's project, a
    * filter applied in SQL. `ownerFilter` names the query parameter that may not name another
@@ -182,7 +183,8 @@ export function policyGuard(options: PolicyGuardOptions): RequestHandler {
         const target = await finder(req, params);
         if (!target) return; // the handler answers the resource's own 404
         values = target.values;
-        if (!enforcer.check(route.target.visibleBy, credentials, values)) throw target.notFound;
+        const visibleBy = route.target.visibleBy;
+        if (visibleBy && !enforcer.check(visibleBy, credentials, values)) throw target.notFound;
       }
       const rules = typeof route.rules === 'function' ? route.rules(req) : route.rules;
       const authorizeAll = (names: readonly string[]) => {

@@ -159,6 +159,34 @@ describe('auth_strategy = keystone with Ironic policy: owner and lessee isolatio
     );
   }, 120_000);
 
+  it('applies the same isolation to port groups, listed in SQL and hidden by name', async () => {
+    const operator = await keystone.tokenFor('operator', 'system');
+    for (const [node, name] of [
+      [nodeA, 'group-a'],
+      [nodeB, 'group-b'],
+    ] as const) {
+      const group = await asToken(operator, 'POST', '/v1/portgroups', { node_uuid: node, name });
+      expect(group.status, group.text).toBe(201);
+    }
+    const groups = (await json(
+      cli('alice', { project: 'projA' }, 'port', 'group', 'list', '-f', 'json'),
+    )) as { Name: string }[];
+    expect(groups.map((g) => g.Name)).toEqual(['group-a']);
+    const alice = await keystone.tokenFor('alice', { project: 'projA' });
+    const hidden = await asToken(alice, 'GET', '/v1/portgroups/group-b');
+    expect(hidden.status).toBe(404);
+    expect(innerError(hidden.body).faultstring).toBe('Portgroup group-b could not be found.');
+    expect((await asToken(alice, 'GET', `/v1/nodes/${nodeB}/portgroups`)).status).toBe(404);
+    // Creating one takes an owner admin: a member is refused on its own node and on another's.
+    for (const node of [nodeA, nodeB]) {
+      const refused = await asToken(alice, 'POST', '/v1/portgroups', { node_uuid: node });
+      expect(refused.status).toBe(403);
+      expect(innerError(refused.body).faultstring).toBe(
+        'Access was denied to the following resource: baremetal:portgroup:create',
+      );
+    }
+  }, 120_000);
+
   it("keeps project A from seeing, powering or deleting project B's node (404, as Ironic hides it)", async () => {
     for (const args of [
       ['node', 'show', 'node-b'],

@@ -1,5 +1,5 @@
 import type { NodeStore, PortRow, PortStore } from '@galvanic/db';
-import { PortNotFound } from '@galvanic/errors';
+import { NodeNotFound, PortNotFound } from '@galvanic/errors';
 import * as p from '../../policy/base-rules';
 import type { PolicyTargetFinder, ResourcePolicy } from '../../resources/policy';
 import { hasLogicalNameCharacters, isUuid } from '../../resources/rules';
@@ -7,7 +7,7 @@ import { MINOR_88_PORT_NAME } from '../../resources/versions';
 import { nodeTarget } from '../nodes/policy';
 
 const GET = ['GET', 'HEAD'];
-const PORT_LIST = { all: 'baremetal:port:list_all', own: 'baremetal:port:list' } as const;
+export const PORT_LIST = { all: 'baremetal:port:list_all', own: 'baremetal:port:list' } as const;
 const VISIBLE_PORT = { finder: 'port', visibleBy: 'baremetal:node:get' } as const;
 const VISIBLE_NODE = { finder: 'node', visibleBy: 'baremetal:node:get' } as const;
 
@@ -31,7 +31,7 @@ export const PORT_POLICY: ResourcePolicy = {
       methods: ['POST'],
       path: '/ports',
       rules: ['baremetal:port:create'],
-      target: { finder: 'port-body-node', visibleBy: 'baremetal:node:get' },
+      target: { finder: 'body-node' },
     },
     { methods: GET, path: '/ports/:ident', rules: ['baremetal:port:get'], target: VISIBLE_PORT },
     {
@@ -77,13 +77,16 @@ export function portPolicyTarget(ports: PortStore, nodes: NodeStore): PolicyTarg
   };
 }
 
-/** The node a new port is for (its `node_uuid`), for policy. */
-export function portBodyNodeTarget(nodes: NodeStore): PolicyTargetFinder {
+/**
+ * The node a new port or port group is for (its `node_uuid`), for policy: its owner may create
+ * them, and others are refused with a 403, as Ironic checks it.
+ */
+export function bodyNodeTarget(nodes: NodeStore): PolicyTargetFinder {
   return async (req) => {
     const uuid = (req.body as { node_uuid?: unknown } | undefined)?.node_uuid;
     if (typeof uuid !== 'string' || !isUuid(uuid)) return undefined;
     const node = await nodes.getByUuid(uuid.toLowerCase());
     if (!node) return undefined;
-    return { values: nodeTarget(node), notFound: new PortNotFound(uuid) };
+    return { values: nodeTarget(node), notFound: new NodeNotFound(uuid) };
   };
 }
