@@ -1,61 +1,20 @@
 import type { NodeStore, PortRow, PortStore } from '@galvanic/db';
 import { NodeNotFound, PortNotFound } from '@galvanic/errors';
-import * as p from '../../policy/base-rules';
 import type { PolicyTargetFinder, ResourcePolicy } from '../../resources/policy';
 import { hasLogicalNameCharacters, isUuid } from '../../resources/rules';
 import { MINOR_88_PORT_NAME } from '../../resources/versions';
+import { nodeChildPolicy } from '../nodes/child-policy';
 import { nodeTarget } from '../nodes/policy';
-
-const GET = ['GET', 'HEAD'];
-export const PORT_LIST = { all: 'baremetal:port:list_all', own: 'baremetal:port:list' } as const;
-const VISIBLE_PORT = { finder: 'port', visibleBy: 'baremetal:node:get' } as const;
-const VISIBLE_NODE = { finder: 'node', visibleBy: 'baremetal:node:get' } as const;
 
 /**
  * Ironic's port rules: a port is seen by whoever sees its node, and managed by system members
  * or its node's owner.
  */
-export const PORT_POLICY: ResourcePolicy = {
-  rules: {
-    'baremetal:port:get': p.SYSTEM_OR_PROJECT_READER,
-    'baremetal:port:list': p.API_READER,
-    'baremetal:port:list_all': p.SYSTEM_READER,
-    'baremetal:port:create': p.SYSTEM_ADMIN_OR_OWNER_ADMIN,
-    'baremetal:port:delete': p.SYSTEM_ADMIN_OR_OWNER_ADMIN,
-    'baremetal:port:update': p.SYSTEM_MEMBER_OR_OWNER_ADMIN,
-  },
-  routes: [
-    { methods: GET, path: '/ports', rules: [], list: PORT_LIST },
-    { methods: GET, path: '/ports/detail', rules: [], list: PORT_LIST },
-    {
-      methods: ['POST'],
-      path: '/ports',
-      rules: ['baremetal:port:create'],
-      target: { finder: 'body-node' },
-    },
-    { methods: GET, path: '/ports/:ident', rules: ['baremetal:port:get'], target: VISIBLE_PORT },
-    {
-      methods: ['PATCH'],
-      path: '/ports/:ident',
-      rules: ['baremetal:port:update'],
-      target: VISIBLE_PORT,
-    },
-    {
-      methods: ['DELETE'],
-      path: '/ports/:ident',
-      rules: ['baremetal:port:delete'],
-      target: VISIBLE_PORT,
-    },
-    { methods: GET, path: '/nodes/:ident/ports', rules: [], target: VISIBLE_NODE, list: PORT_LIST },
-    {
-      methods: GET,
-      path: '/nodes/:ident/ports/detail',
-      rules: [],
-      target: VISIBLE_NODE,
-      list: PORT_LIST,
-    },
-  ],
-};
+export const PORT_POLICY: ResourcePolicy = nodeChildPolicy({
+  rulePrefix: 'baremetal:port',
+  collection: 'ports',
+  finder: 'port',
+});
 
 /**
  * The port a path names (by UUID, or by name from 1.88 as the handlers read it) and its node's
