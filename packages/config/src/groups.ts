@@ -48,6 +48,10 @@ export const defaultOptions = defineOptionGroup('DEFAULT', {
     [],
     'npm packages, besides the built-in ones, whose hardware types and interfaces a conductor may load (declared under "galvanic" in their package.json).',
   ),
+  driver_path: opt.string(
+    '.galvanic/drivers',
+    'Directory where third-party driver packages are installed (`galvanic drivers install`, or npm install --prefix); conductors look for driver_packages there as well as beside themselves.',
+  ),
   debug: opt.boolean(false, 'Log at debug level.'),
   auth_strategy: opt.enumeration(
     'noauth',
