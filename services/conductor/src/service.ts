@@ -16,7 +16,7 @@ import { NodeLocker } from '@galvanic/node-locks';
 import type { DriverRegistry } from '@galvanic/driver-loader';
 import type { Logger } from '@galvanic/logging';
 import { RpcServer, type RpcServerTransport } from '@galvanic/rpc';
-import { startStatusServer, type RunningStatusServer } from '@galvanic/runtime';
+import { readServerTls, startStatusServer, type RunningStatusServer } from '@galvanic/runtime';
 import {
   registerAllocationHandlers,
   resumeAllocations,
@@ -185,6 +185,9 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
       host: config.conductor.status_host,
       port: config.conductor.status_port,
       registry,
+      tls: config.conductor.enable_ssl_status
+        ? readServerTls(config.ssl, '[conductor] enable_ssl_status')
+        : undefined,
       ready: async () => {
         await pingDatabase(deps.dataSource);
         if (!rpc.connected) throw new Error('not connected to the message bus');
