@@ -5,4 +5,6 @@
  * api routes only to conductors of its major, and conductors refuse calls of another major.
  */
 // 1.1: set_boot_mode, inject_nmi, get_supported_indicators, get/set_indicator_state.
-export const CONDUCTOR_CONTRACT_VERSION = '1.1';
+// 1.2: add/remove_node_traits, vif_list/attach/detach, set_target_raid_config; update_node takes
+// maintenance_reason, parent_node and instance_name.
+export const CONDUCTOR_CONTRACT_VERSION = '1.2';

@@ -53,3 +53,11 @@ export {
   type ChassisDeletion,
 } from './chassis';
 export { BiosSettingStore, type BiosSettingRow, type BiosSettingInput } from './bios-settings';
+export {
+  NodeHistoryStore,
+  NODE_HISTORY_MAX_ENTRIES,
+  type NodeHistoryRow,
+  type NodeHistoryInput,
+  type NodeHistoryPage,
+} from './node-history';
+export { VifStore, TENANT_VIF_KEY, type VifCarrier } from './vifs';

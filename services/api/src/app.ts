@@ -5,6 +5,7 @@ import type {
   BiosSettingStore,
   ChassisStore,
   ConductorStore,
+  NodeHistoryStore,
   NodeStore,
   PortStore,
 } from '@galvanic/db';
@@ -22,6 +23,9 @@ import { conductorsRouter } from './controllers/conductors';
 import { driversRouter } from './controllers/drivers';
 import { chassisRouter } from './controllers/chassis/router';
 import { nodeBiosRouter } from './controllers/nodes/bios';
+import { nodeChildrenRouter } from './controllers/nodes/children';
+import { nodeHistoryRouter } from './controllers/nodes/history';
+import { shardsRouter } from './controllers/shards';
 import { nodeServices, nodesRouter, type ReservationLookup } from './controllers/nodes/router';
 import { nodePortsRouter, portsRouter } from './controllers/ports/router';
 import { healthRouter, type ReadinessCheck } from './controllers/health';
@@ -34,6 +38,7 @@ export interface ApiDependencies {
   ports: PortStore;
   chassis: ChassisStore;
   biosSettings: BiosSettingStore;
+  history: NodeHistoryStore;
   reservations: ReservationLookup;
   directory: ConductorDirectory;
   rpc: RpcClient;
@@ -91,6 +96,10 @@ export function createApp(deps: ApiDependencies): Express {
       publicEndpoint: deps.publicEndpoint,
     }),
   );
+  const nodeLinks = { nodes: deps.nodes, publicEndpoint: deps.publicEndpoint };
+  v1.use('/nodes/:ident/history', nodeHistoryRouter({ ...nodeLinks, history: deps.history }));
+  v1.use('/nodes/:ident/children', nodeChildrenRouter(nodeLinks));
+  v1.use('/shards', shardsRouter(deps.nodes));
   const nodes = nodeServices({
     nodes: deps.nodes,
     chassis: deps.chassis,

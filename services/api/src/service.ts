@@ -6,6 +6,7 @@ import type { ConductorDirectory } from '@galvanic/cluster';
 import type { CoreConfig } from '@galvanic/config';
 import {
   BiosSettingStore,
+  NodeHistoryStore,
   ChassisStore,
   ConductorStore,
   NodeStore,
@@ -67,6 +68,7 @@ export async function startApi(deps: ApiServiceDependencies): Promise<RunningApi
     ports: new PortStore(deps.dataSource),
     chassis: new ChassisStore(deps.dataSource),
     biosSettings: new BiosSettingStore(deps.dataSource),
+    history: new NodeHistoryStore(deps.dataSource),
     reservations: (ids) => nodes.reservations(ids),
     directory: deps.directory,
     rpc: deps.rpc,

@@ -6,6 +6,7 @@ import type { DataSource } from 'typeorm';
 import { Registry } from 'prom-client';
 import {
   BiosSettingStore,
+  NodeHistoryStore,
   ChassisStore,
   ConductorStore,
   createDataSource,
@@ -66,6 +67,7 @@ describe("Ironic's API shell", () => {
       ports: new PortStore(dataSource),
       chassis: new ChassisStore(dataSource),
       biosSettings: new BiosSettingStore(dataSource),
+      history: new NodeHistoryStore(dataSource),
       reservations: async () => new Map(),
       directory: new ConductorDirectory(store, 60_000, silentLogger(), CONDUCTOR_CONTRACT_VERSION),
       rpc: new RpcClient({

@@ -3,7 +3,15 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import { ConductorDirectory, ConductorMembership } from '@galvanic/cluster';
 import { CONDUCTOR_CONTRACT_VERSION } from '@galvanic/conductor-api';
 import type { CoreConfig } from '@galvanic/config';
-import { BiosSettingStore, ConductorStore, NodeStore, PortStore, pingDatabase } from '@galvanic/db';
+import {
+  BiosSettingStore,
+  ConductorStore,
+  NodeHistoryStore,
+  NodeStore,
+  PortStore,
+  VifStore,
+  pingDatabase,
+} from '@galvanic/db';
 import { NodeLocker } from '@galvanic/node-locks';
 import type { DriverRegistry } from '@galvanic/driver-loader';
 import type { Logger } from '@galvanic/logging';
@@ -19,6 +27,7 @@ import { registerNodeHandlers } from './handlers/nodes';
 import { registerProvisionHandler } from './handlers/provision';
 import { registerVendorHandlers } from './handlers/vendor';
 import { NodeTaskManager } from './nodes/task-manager';
+import { NodeHistoryRecorder } from './nodes/history';
 import { NodeOwnership } from './nodes/ownership';
 import { repairOrphanedNodes } from './periodic/orphans';
 import { PeriodicTask } from './periodic/periodic';
@@ -96,9 +105,10 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
     logger,
     { ownership: new NodeOwnership(hostname, membership, directory, heartbeatIntervalMs, logger) },
     new BiosSettingStore(deps.dataSource),
+    new NodeHistoryRecorder(new NodeHistoryStore(deps.dataSource), hostname, logger),
   );
   registerDriverHandlers(rpc, deps.drivers);
-  registerNodeHandlers(rpc, tasks, nodeStore, config);
+  registerNodeHandlers(rpc, tasks, nodeStore, config, new VifStore(deps.dataSource));
   registerProvisionHandler(rpc, tasks, deps.drivers, config, new PortStore(deps.dataSource));
   registerVendorHandlers(rpc, tasks, deps.drivers);
 

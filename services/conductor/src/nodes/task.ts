@@ -29,6 +29,7 @@ import {
 } from '@galvanic/node-states';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isDatabaseConnectionFailure } from './database-faults';
+import type { NodeHistoryRecorder } from './history';
 
 /** A failed write whose lock session looks fine is tried again this often, this many times. */
 const SAVE_RETRY_INTERVAL_MS = 250;
@@ -73,6 +74,8 @@ export class NodeTask {
     signal: AbortSignal,
     /** Where the node's BIOS settings are cached; a task without one cannot cache them. */
     private readonly biosSettings?: BiosSettingStore,
+    /** Where the node's history is kept; a task without one records none. */
+    private readonly history?: NodeHistoryRecorder,
   ) {
     this.current = row;
     const names = interfaceNamesOf(row, drivers);
@@ -199,7 +202,9 @@ export class NodeTask {
         failure = error;
       }
       if (saved) {
+        const before = this.current;
         this.current = saved;
+        await this.history?.afterSave(before, saved, changes);
         return saved;
       }
       if (!lock.held) throw lock.signal.reason as Error;

@@ -55,10 +55,14 @@ export async function syncPowerState(
 
   let actual: PowerState;
   try {
-    actual = await power.getPowerState(task.context);
-    if (actual === POWER_ERROR) {
+    const reported = await power.getPowerState(task.context);
+    // An interface that cannot tell leaves a node without a recorded state alone.
+    if (reported === null && recorded === null) return 0;
+    if (reported === null) throw new Error('The power interface reported no power state.');
+    if (reported === POWER_ERROR) {
       throw new Error('The power interface reported the power state as error.');
     }
+    actual = reported;
   } catch (error) {
     const failure = error instanceof Error ? error : new Error(String(error));
     if (attempt > options.maxRetries) {

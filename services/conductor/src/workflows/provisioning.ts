@@ -1,6 +1,7 @@
 import type { ProvisionArgs } from '@galvanic/conductor-api';
 import type { PortStore } from '@galvanic/db';
 import type { DriverRegistry } from '@galvanic/driver-loader';
+import { NodeIsRetired } from '@galvanic/errors';
 import {
   requestTransition,
   ADOPTING,
@@ -41,6 +42,9 @@ export class ProvisioningWorkflows {
       request,
       call,
       async (task) => {
+        if (request.target === 'provide' && task.node.retired) {
+          throw new NodeIsRetired('providing', task.node.uuid);
+        }
         const transition = requestTransition(task.provisionState, request.target, task.node.uuid, {
           maintenance: task.node.maintenance,
           currentTarget: task.targetProvisionState,
