@@ -17,6 +17,7 @@ import { linkBase, type LinkHostOptions } from './http/links';
 import { rateLimit, type RateLimitOptions } from './http/rate-limit';
 import { errorHandler, methodNotAllowed, notFound } from './http/errors';
 import { requestMetrics } from './http/metrics';
+import { legacyJsonSuffix } from './http/json-suffix';
 import { microversion } from './http/microversion';
 import { requestId } from './http/request-id';
 import { conductorsRouter } from './controllers/conductors';
@@ -77,6 +78,7 @@ export function createApp(deps: ApiDependencies): Express {
   // Ironic refuses a method before it negotiates a version, so its 405s carry no version headers.
   for (const [path, methods] of IRONIC_RESOURCE_METHODS) v1.all(path, methodNotAllowed(methods));
   v1.use(microversion);
+  v1.use(legacyJsonSuffix);
   v1.use(jsonBody(deps.maxRequestBodySize));
   v1.use(rejectUnsafeInput);
   v1.route('/')

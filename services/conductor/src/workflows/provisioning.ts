@@ -7,6 +7,7 @@ import {
   ADOPTING,
   CLEANING,
   DELETING,
+  DEPLOY_FAILED,
   DEPLOYING,
   INSPECTING,
   RESCUING,
@@ -17,7 +18,7 @@ import type { CallOrigin, NodeTaskManager } from '../nodes/task-manager';
 import type { NodeTask } from '../nodes/task';
 import { adoptNode } from './adoption';
 import { cleanNode } from './cleaning';
-import { deployNode, tearDownNode, validateDeploy } from './deployments';
+import { abortDeployment, deployNode, tearDownNode, validateDeploy } from './deployments';
 import { inspectHardware } from './inspection';
 import { rescueNode, unrescueNode } from './rescue';
 import { verifyNode } from './verification';
@@ -85,6 +86,9 @@ export class ProvisioningWorkflows {
         return rescueNode(task);
       case UNRESCUING:
         return unrescueNode(task);
+      case DEPLOY_FAILED:
+        if (request.target === 'abort') return abortDeployment(task);
+        return;
       default:
         // Stable states (manage from clean failed, abort into a failure state) need no work.
         return;

@@ -148,7 +148,12 @@ function patchNodeHandler(deps: NodeCrudDependencies): RequestHandler {
   return async (req: Request, res: Response) => {
     const ident = String(req.params.ident);
     const node = await findNode(req, deps.nodes, ident);
-    const changes = patchNode(node, await deps.views.chassisUuidOf(node), req.body);
+    const changes = patchNode(
+      node,
+      await deps.views.chassisUuidOf(node),
+      req.body,
+      req.apiVersion.minor,
+    );
     const driver = (changes.driver as string | undefined) ?? node.driver;
     const group = (
       (changes.conductor_group as string | undefined) ?? node.conductor_group

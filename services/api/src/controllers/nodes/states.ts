@@ -28,6 +28,7 @@ import {
   type PowerTarget,
   type ProvisionState,
 } from '@galvanic/node-states';
+import { MINOR_110_DEPLOYWAIT_ABORT } from '../../resources/versions';
 
 function objectBody(req: Request): Record<string, unknown> {
   const body: unknown = req.body;
@@ -73,6 +74,13 @@ export function checkProvisionRequest(req: Request, node: NodeRow): ProvisionReq
     throw new NotAcceptable(
       `Request not acceptable. The minimal required API version should be 1.${since}`,
     );
+  }
+  if (
+    target === 'abort' &&
+    node.provision_state === 'wait call-back' &&
+    req.apiVersion.minor < MINOR_110_DEPLOYWAIT_ABORT
+  ) {
+    throw new NotAcceptable('Request not acceptable.');
   }
   // The 1.73 aliases name the same actions.
   const action = target === 'undeploy' ? 'deleted' : target === 'deploy' ? 'active' : target;
