@@ -13,6 +13,11 @@ export interface SplitModeOptions {
   conductorEnv?: (host: string) => Record<string, string>;
   /** Database name prefix, for benchmarks to tell their databases apart. */
   databasePrefix?: string;
+  /**
+   * How long each service may take to say it started, in ms; 60 s by default, as three
+   * processes compiling at once on a loaded 2-core machine can take over 20 s.
+   */
+  startTimeoutMs?: number;
 }
 
 export interface SplitMode {
@@ -63,7 +68,10 @@ export async function startSplitMode(options: SplitModeOptions = {}): Promise<Sp
       GALVANIC_DEFAULT__HOST: 'api',
       GALVANIC_API__PORT: String(port),
     });
-    await Promise.all(processes.map((p) => p.waitFor(/conductor started|api listening/)));
+    const startTimeoutMs = options.startTimeoutMs ?? 60_000;
+    await Promise.all(
+      processes.map((p) => p.waitFor(/conductor started|api listening/, startTimeoutMs)),
+    );
     return {
       apiUrl: `http://127.0.0.1:${port}`,
       database,

@@ -244,7 +244,10 @@ describe("Ironic's node sub-resources and behaviours (in-process environment, fa
 
   it('children and parent_node (1.83): set by name, listed, hidden from lists by default', async () => {
     const parent = await create({ driver: 'fake-hardware', name: 'parent-1' });
-    const child = await create({ driver: 'fake-hardware', name: 'child-1', parent_node: 'parent-1' }, 83);
+    const child = await create(
+      { driver: 'fake-hardware', name: 'child-1', parent_node: 'parent-1' },
+      83,
+    );
     expect(child.parent_node).toBe(parent.uuid);
     const old = await call('POST', '/v1/nodes', {
       body: { driver: 'fake-hardware', parent_node: 'parent-1' },
@@ -326,7 +329,9 @@ describe("Ironic's node sub-resources and behaviours (in-process environment, fa
       minor: 61,
     });
     expect(reasonAlone.status).toBe(400);
-    expect(fault(reasonAlone)).toBe('The retired_reason field can only be set when retired is True');
+    expect(fault(reasonAlone)).toBe(
+      'The retired_reason field can only be set when retired is True',
+    );
     await provision('ret-1', 'manage', 'manageable');
     const retired = await call('PATCH', '/v1/nodes/ret-1', {
       body: [
@@ -359,7 +364,7 @@ describe("Ironic's node sub-resources and behaviours (in-process environment, fa
     await expect.poll(async () => (await show('pwr-1')).power_state).toBe('power on');
   });
 
-  it("error texts clients compare: invalid UUID on create, removing a missing property", async () => {
+  it('error texts clients compare: invalid UUID on create, removing a missing property', async () => {
     const badUuid = await call('POST', '/v1/nodes', {
       body: { driver: 'fake-hardware', uuid: 'not-a-uuid' },
     });
@@ -406,7 +411,9 @@ describe("Ironic's node sub-resources and behaviours (in-process environment, fa
       minor: 97,
     });
     expect(before.status).toBe(400);
-    expect(fault(before)).toBe("Schema error for patch: '/extra/e~1f' does not match '^(/[\\\\w-]+)+$'");
+    expect(fault(before)).toBe(
+      "Schema error for patch: '/extra/e~1f' does not match '^(/[\\\\w-]+)+$'",
+    );
     const removed = await call('PATCH', '/v1/nodes/escape-1', {
       body: [{ op: 'remove', path: '/extra/a~1b' }],
       minor: 98,
@@ -454,7 +461,9 @@ describe("Ironic's node sub-resources and behaviours (in-process environment, fa
     await provision('abort-1', 'abort', 'deploy failed', 110);
     await expect
       .poll(async () => (await show('abort-1')).last_error)
-      .toBe('By request, the deploy operation was aborted during or after the completion of step "deploy.deploy"');
+      .toBe(
+        'By request, the deploy operation was aborted during or after the completion of step "deploy.deploy"',
+      );
     expect((await show('abort-1')).deploy_step).toEqual({});
   });
 });

@@ -6,6 +6,7 @@ import { applyJsonPatch, type PatchOperation } from '../../http/json-patch';
 import { checkOperationHasValue, checkPatchDocument } from '../../http/patch-schema';
 import { creatableFieldType, normalizeNodeValues, SECRET_BEARING } from './schema';
 import { isValidNodeName } from './identity';
+import { fieldSince } from '../../resources/declaration';
 import { NODE_RESOURCE } from './resource';
 import { MINOR_98_SUPPORT_SPECIAL_CHAR_IN_ATTRIBUTES } from '../../resources/versions';
 
@@ -44,9 +45,11 @@ function checkOperations(patch: unknown, minor: number): PatchOperation[] {
   for (const operation of operations) {
     checkOperationHasValue(operation);
     const field = fieldOf(operation.path, minor);
-    if (!PATCHABLE_FIELDS.includes(field)) {
+    // A field newer than the request's microversion cannot be patched, nor is it listed.
+    const patchable = PATCHABLE_FIELDS.filter((name) => fieldSince(NODE_RESOURCE, name) <= minor);
+    if (!patchable.includes(field)) {
       throw new BadRequest(
-        `Cannot patch ${operation.path}. Only the following can be updated: ${PATCHABLE_FIELDS.join(', ')}`,
+        `Cannot patch ${operation.path}. Only the following can be updated: ${patchable.join(', ')}`,
       );
     }
   }
