@@ -198,6 +198,9 @@ describe("Ironic's node sub-resources and behaviours (in-process environment, fa
     const detailed = (detail.body as { history: Json[] }).history[1]!;
     expect(detailed).toMatchObject({ event_type: 'verify', conductor: 'c1', user: null });
     expect(detailed).not.toHaveProperty('state');
+    // The path python-ironicclient's `history list --long` asks for.
+    const viaPath = await call('GET', '/v1/nodes/hist-1/history/detail', { minor: 78 });
+    expect((viaPath.body as { history: Json[] }).history[1]).toEqual(detailed);
     const one = await call('GET', `/v1/nodes/hist-1/history/${first.uuid as string}`, {
       minor: 115,
     });

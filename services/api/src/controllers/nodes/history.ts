@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type RequestHandler } from 'express';
 import type { NodeHistoryRow, NodeHistoryStore, NodeStore } from '@galvanic/db';
 import { InvalidParameterValue, NodeHistoryNotFound, NotFound } from '@galvanic/errors';
 import { collectionQuery, nextLink } from '../../http/collection';
@@ -56,15 +56,17 @@ export function nodeHistoryRouter(deps: NodeHistoryDependencies): Router {
     next();
   });
 
-  router
-    .route('/')
-    .get(async (req, res) => {
+  /** The list; `forceDetail` for `/history/detail`. */
+  const list =
+    (forceDetail: boolean): RequestHandler =>
+    async (req, res) => {
       const node = await findNode(req, deps.nodes, ident(req));
       const query = collectionQuery(req, {
         sortKeys: ['created_at'],
         defaultSortKey: 'created_at',
         fields: [],
       });
+      const detail = forceDetail || query.detail;
       let marker: NodeHistoryRow | undefined;
       if (query.marker !== undefined) {
         if (!isUuid(query.marker))
@@ -79,16 +81,20 @@ export function nodeHistoryRouter(deps: NodeHistoryDependencies): Router {
         ...(marker ? { marker } : {}),
       });
       const base = baseUrl(req, deps.publicEndpoint);
-      const fields = fieldsOf(req, query.detail);
+      const fields = fieldsOf(req, detail);
       const body: Record<string, unknown> = {
-        history: rows.map((row) => render(base, node.uuid, row, fields, query.detail)),
+        history: rows.map((row) => render(base, node.uuid, row, fields, detail)),
       };
       if (rows.length > 0 && rows.length === query.limit && req.query.limit !== undefined) {
         body.next = nextLink(base, `nodes/${ident(req)}/history`, req, rows.at(-1)!.uuid);
       }
       res.json(body);
-    })
-    .all(methodNotAllowed(['GET']));
+    };
+
+  router.route('/').get(list(false)).all(methodNotAllowed(['GET']));
+  // python-ironicclient's `node history list --long` asks for `/history/detail`, which Ironic
+  // reads as an event named "detail" (404); Galvanic answers it as the detailed list.
+  router.route('/detail').get(list(true)).all(methodNotAllowed(['GET']));
 
   router
     .route('/:event')
