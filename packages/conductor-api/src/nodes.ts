@@ -48,6 +48,7 @@ const updatableNodeFields = {
   shard: nullableText,
   parent_node: nullableText,
   instance_name: nullableText,
+  disable_power_off: z.boolean(),
   chassis_id: z.number().int().positive().nullable(),
   bios_interface: nullableText,
   boot_interface: nullableText,

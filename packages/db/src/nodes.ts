@@ -62,6 +62,8 @@ export interface NodeRow {
   /** The UUID of the node this one belongs to (Ironic's 1.83 child nodes). */
   parent_node: string | null;
   instance_name: string | null;
+  /** Galvanic never powers the node off (Ironic's 1.95): it reboots instead. */
+  disable_power_off: boolean;
   /** The chassis the node is in, if any. */
   chassis_id: number | null;
   inspection_started_at: Date | null;
@@ -133,6 +135,7 @@ export const NODE_COLUMNS = [
   'shard',
   'parent_node',
   'instance_name',
+  'disable_power_off',
   'chassis_id',
   'inspection_started_at',
   'inspection_finished_at',

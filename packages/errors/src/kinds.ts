@@ -170,6 +170,11 @@ export class VifAlreadyAttached extends kindOf('VifAlreadyAttached', 409) {
     );
   }
 }
+export class PowerStateFailure extends kindOf('PowerStateFailure', 409) {
+  constructor(state: string) {
+    super(`Failed to set node power state to ${state}.`);
+  }
+}
 export class InvalidState extends kindOf('InvalidState', 409) {
   constructor(message = 'Invalid resource state.') {
     super(message);

@@ -469,4 +469,33 @@ describe("Ironic's node sub-resources and behaviours (in-process environment, fa
       );
     expect((await show('abort-1')).deploy_step).toEqual({});
   });
+
+  it('1.95: disable_power_off is set from 1.95, and a power off is refused (409) while reboots go on', async () => {
+    const early = await call('POST', '/v1/nodes', {
+      body: { driver: 'fake-hardware', disable_power_off: true },
+      minor: 94,
+    });
+    expect(early.status).toBe(406);
+    await create({ driver: 'fake-hardware', name: 'dpo-1', disable_power_off: true }, 95);
+    expect((await show('dpo-1', 95)).disable_power_off).toBe(true);
+    expect((await show('dpo-1', 94)).disable_power_off).toBeUndefined();
+    const power = (target: string) =>
+      call('PUT', '/v1/nodes/dpo-1/states/power', { body: { target }, minor: 95 });
+    expect((await power('power on')).status).toBe(202);
+    await expect.poll(async () => (await show('dpo-1')).power_state).toBe('power on');
+    for (const target of ['power off', 'soft power off']) {
+      const refused = await power(target);
+      expect(refused.status, target).toBe(409);
+      expect(fault(refused)).toBe(`Failed to set node power state to ${target}.`);
+    }
+    expect((await power('rebooting')).status).toBe(202);
+    await expect.poll(async () => (await show('dpo-1')).target_power_state).toBeNull();
+    expect((await show('dpo-1')).power_state).toBe('power on');
+    const cleared = await call('PATCH', '/v1/nodes/dpo-1', {
+      body: [{ op: 'remove', path: '/disable_power_off' }],
+      minor: 95,
+    });
+    expect((cleared.body as Json).disable_power_off).toBe(false);
+    expect((await power('power off')).status).toBe(202);
+  });
 });

@@ -40,7 +40,8 @@ export function checkPatchDocument(patch: unknown, allowEscapes = false): PatchO
         throw schemaError(`${pythonRepr(op[key])} is not of type 'string'`);
     }
     const path = op.path as string;
-    if (!(allowEscapes ? ESCAPED_PATH : PATH).test(path)) throw schemaError(`${pythonRepr(path)} does not match '^(/[\\\\w-]+)+$'`);
+    if (!(allowEscapes ? ESCAPED_PATH : PATH).test(path))
+      throw schemaError(`${pythonRepr(path)} does not match '^(/[\\\\w-]+)+$'`);
     const reserved = path.split('/').find((token) => RESERVED_KEYS.has(token));
     if (reserved !== undefined)
       throw schemaError(`${pythonRepr(path)} goes through the reserved name '${reserved}'`);

@@ -52,7 +52,9 @@ export async function abortDeployment(task: NodeTask): Promise<void> {
   await task.interfaceOf<DeployInterface>('deploy').cleanUp(task.context);
   const step = task.node.deploy_step as { interface?: string; step?: string };
   const during =
-    step.step === undefined ? '' : ` during or after the completion of step "${step.interface}.${step.step}"`;
+    step.step === undefined
+      ? ''
+      : ` during or after the completion of step "${step.interface}.${step.step}"`;
   await task.save({
     last_error: `By request, the deploy operation was aborted${during}`,
     deploy_step: {},

@@ -24,9 +24,7 @@ function checkFlagWithReason(
   }
   const flagAfter = changes[flag] ?? node[flag];
   if (Object.hasOwn(changes, reason) && changes[reason] && !flagAfter) {
-    throw new InvalidParameterValue(
-      `The ${reason} field can only be set when ${flag} is True`,
-    );
+    throw new InvalidParameterValue(`The ${reason} field can only be set when ${flag} is True`);
   }
 }
 

@@ -47,7 +47,9 @@ async function parentNodeUuid(req: Request, nodes: NodeStore, value: unknown): P
   try {
     return (await findNode(req, nodes, value)).uuid;
   } catch {
-    throw new Invalid(`Unable to apply the requested parent_node '${value}'. Requested value was invalid.`);
+    throw new Invalid(
+      `Unable to apply the requested parent_node '${value}'. Requested value was invalid.`,
+    );
   }
 }
 

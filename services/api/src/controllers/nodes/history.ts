@@ -37,7 +37,8 @@ function render(
   const columns = row as unknown as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const field of fields) {
-    out[field] = field === 'created_at' ? ironicTimestamp(row.created_at) : (columns[field] ?? null);
+    out[field] =
+      field === 'created_at' ? ironicTimestamp(row.created_at) : (columns[field] ?? null);
   }
   if (!detail && row.event.length > 255) out.event = `${row.event.slice(0, 251)}...`;
   out.links = [resourceLinks(base, 'nodes', `${nodeUuid}/history/${row.uuid}`)[0]];
@@ -91,10 +92,16 @@ export function nodeHistoryRouter(deps: NodeHistoryDependencies): Router {
       res.json(body);
     };
 
-  router.route('/').get(list(false)).all(methodNotAllowed(['GET']));
+  router
+    .route('/')
+    .get(list(false))
+    .all(methodNotAllowed(['GET']));
   // python-ironicclient's `node history list --long` asks for `/history/detail`, which Ironic
   // reads as an event named "detail" (404); Galvanic answers it as the detailed list.
-  router.route('/detail').get(list(true)).all(methodNotAllowed(['GET']));
+  router
+    .route('/detail')
+    .get(list(true))
+    .all(methodNotAllowed(['GET']));
 
   router
     .route('/:event')

@@ -23,6 +23,7 @@ const REMOVED_VALUE: Readonly<Record<string, unknown>> = {
   maintenance: false,
   protected: false,
   retired: false,
+  disable_power_off: false,
   conductor_group: '',
 };
 
@@ -99,7 +100,8 @@ function checkPatchedValues(changes: Record<string, unknown>): void {
     const isBooleanOrWord = typeof value === 'boolean' || typeof value === 'string';
     const wrong =
       (type === 'object' && !isObject) ||
-      (['maintenance', 'protected', 'retired'].includes(field) && !isBooleanOrWord) ||
+      (['maintenance', 'protected', 'retired', 'disable_power_off'].includes(field) &&
+        !isBooleanOrWord) ||
       (type === 'string' && typeof value !== 'string') ||
       (type === 'nullable-boolean' && value !== null && !isBooleanOrWord) ||
       (type?.startsWith('nullable-') &&

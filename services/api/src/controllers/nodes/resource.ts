@@ -163,6 +163,11 @@ export const NODE_RESOURCE = compileResource({
       types: nullableText,
       maxLength: 36,
     },
+    disable_power_off: {
+      since: v.MINOR_95_DISABLE_POWER_OFF,
+      write: 'create-and-patch',
+      types: flag,
+    },
     instance_name: {
       since: v.MINOR_104_NODE_INSTANCE_NAME,
       write: 'create-and-patch',

@@ -13,6 +13,7 @@ import {
   InvalidParameterValue,
   InvalidStateRequested,
   NotAcceptable,
+  PowerStateFailure,
 } from '@galvanic/errors';
 import {
   checkPowerRequest as checkPowerTarget,
@@ -50,7 +51,7 @@ export function checkPowerRequest(
     );
   }
   const timeout = (body.timeout ?? undefined) as number | undefined;
-  const target = checkPowerTarget({
+  const checked = checkPowerTarget({
     target: String(body.target),
     nodeIdent: node.uuid,
     powerState: node.power_state as PowerState | null,
@@ -58,6 +59,11 @@ export function checkPowerRequest(
     minor: req.apiVersion.minor,
     timeout,
   });
+  // Ironic's check, after the state checks: a node with disable_power_off is never powered off.
+  if (node.disable_power_off && (checked === 'power off' || checked === 'soft power off')) {
+    throw new PowerStateFailure(checked);
+  }
+  const target = checked;
   return timeout === undefined ? { target } : { target, timeout };
 }
 

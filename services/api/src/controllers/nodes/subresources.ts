@@ -33,7 +33,9 @@ const CUSTOM_TRAIT = /^CUSTOM_[A-Z0-9_]+$/;
 /** Ironic's trait schema: 1–255 characters, a standard os-traits name or `CUSTOM_[A-Z0-9_]+`. */
 function checkTrait(name: string, trait: unknown): string {
   if (typeof trait !== 'string') {
-    throw new InvalidParameterValue(`Schema error for ${name}: ${pythonRepr(trait)} is not of type 'string'`);
+    throw new InvalidParameterValue(
+      `Schema error for ${name}: ${pythonRepr(trait)} is not of type 'string'`,
+    );
   }
   if (trait.length > 255) {
     throw new InvalidParameterValue(`Schema error for ${name}: ${pythonRepr(trait)} is too long`);
@@ -110,7 +112,8 @@ export function nodeSubresourcesRouter(deps: NodeSubresourceDependencies): Route
     .put(async (req, res) => {
       const found = await node(req);
       const body = req.body as Record<string, unknown> | undefined;
-      const reason = (body && typeof body === 'object' ? body.reason : undefined) ?? req.query.reason;
+      const reason =
+        (body && typeof body === 'object' ? body.reason : undefined) ?? req.query.reason;
       if (reason !== undefined && reason !== null && typeof reason !== 'string')
         throw new InvalidParameterValue(`Expected string for reason: ${String(reason)}`);
       await owners.call(req, found, updateNodeMethod, {
@@ -223,7 +226,8 @@ export function nodeSubresourcesRouter(deps: NodeSubresourceDependencies): Route
     .route('/:ident/states/raid')
     .put(async (req, res) => {
       const found = await node(req);
-      if (req.apiVersion.minor < MINOR_12_RAID_CONFIG) throw new NotAcceptable('Request not acceptable.');
+      if (req.apiVersion.minor < MINOR_12_RAID_CONFIG)
+        throw new NotAcceptable('Request not acceptable.');
       const body: unknown = req.body;
       if (typeof body !== 'object' || body === null || Array.isArray(body)) {
         throw new InvalidParameterValue(
