@@ -34,3 +34,4 @@ export {
   type SplitEnvironment,
 } from './environments';
 export { startPrivatePostgres, type PrivatePostgres } from './private-postgres';
+export { openstacksdk, type OpenstacksdkOptions } from './openstacksdk';

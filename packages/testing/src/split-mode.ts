@@ -4,6 +4,9 @@ import { uniqueNamespace } from './names';
 import { freePort } from './ports';
 import { startService, type ServiceProcess } from './process';
 
+/** How long each service may take to start. */
+const STARTUP_TIMEOUT_MS = 90_000;
+
 export interface SplitModeOptions {
   /** Conductor host names; two by default. */
   conductors?: readonly string[];
@@ -13,11 +16,6 @@ export interface SplitModeOptions {
   conductorEnv?: (host: string) => Record<string, string>;
   /** Database name prefix, for benchmarks to tell their databases apart. */
   databasePrefix?: string;
-  /**
-   * How long each service may take to say it started, in ms; 60 s by default, as three
-   * processes compiling at once on a loaded 2-core machine can take over 20 s.
-   */
-  startTimeoutMs?: number;
 }
 
 export interface SplitMode {
@@ -68,9 +66,10 @@ export async function startSplitMode(options: SplitModeOptions = {}): Promise<Sp
       GALVANIC_DEFAULT__HOST: 'api',
       GALVANIC_API__PORT: String(port),
     });
-    const startTimeoutMs = options.startTimeoutMs ?? 60_000;
+    // Starting a service compiles its TypeScript: on a loaded machine that takes far longer than
+    // the default wait.
     await Promise.all(
-      processes.map((p) => p.waitFor(/conductor started|api listening/, startTimeoutMs)),
+      processes.map((p) => p.waitFor(/conductor started|api listening/, STARTUP_TIMEOUT_MS)),
     );
     return {
       apiUrl: `http://127.0.0.1:${port}`,

@@ -7,7 +7,10 @@ import type {
   ConductorStore,
   NodeHistoryStore,
   NodeStore,
+  PortgroupStore,
   PortStore,
+  VolumeConnectorStore,
+  VolumeTargetStore,
 } from '@galvanic/db';
 import type { RpcClient } from '@galvanic/rpc';
 import type { Logger } from '@galvanic/logging';
@@ -28,7 +31,9 @@ import { nodeChildrenRouter } from './controllers/nodes/children';
 import { nodeHistoryRouter } from './controllers/nodes/history';
 import { shardsRouter } from './controllers/shards';
 import { nodeServices, nodesRouter, type ReservationLookup } from './controllers/nodes/router';
-import { nodePortsRouter, portsRouter } from './controllers/ports/router';
+import { nodePortgroupsRouter, portgroupsRouter } from './controllers/portgroups/router';
+import { portsRouter, subPortsRouter } from './controllers/ports/router';
+import { nodeVolumeRouter, volumeRouter } from './controllers/volume/router';
 import { healthRouter, type ReadinessCheck } from './controllers/health';
 import { rootRouter, v1Document } from './controllers/root';
 
@@ -37,6 +42,9 @@ export interface ApiDependencies {
   conductors: ConductorStore;
   nodes: NodeStore;
   ports: PortStore;
+  portgroups: PortgroupStore;
+  volumeConnectors: VolumeConnectorStore;
+  volumeTargets: VolumeTargetStore;
   chassis: ChassisStore;
   biosSettings: BiosSettingStore;
   history: NodeHistoryStore;
@@ -58,6 +66,7 @@ const IRONIC_RESOURCE_METHODS: readonly [string, string[]][] = [
   ['/chassis', ['DELETE', 'GET', 'PATCH', 'POST']],
   ['/nodes', ['DELETE', 'GET', 'PATCH', 'POST']],
   ['/ports', ['DELETE', 'GET', 'PATCH', 'POST']],
+  ['/portgroups', ['DELETE', 'GET', 'PATCH', 'POST']],
   ['/drivers', ['GET']],
 ];
 
@@ -88,8 +97,21 @@ export function createApp(deps: ApiDependencies): Express {
     .all(methodNotAllowed(['GET']));
   v1.use('/conductors', conductorsRouter(deps.conductors, deps.publicEndpoint));
   v1.use('/drivers', driversRouter(deps.conductors, deps.directory, deps.rpc, deps.publicEndpoint));
-  const ports = { ports: deps.ports, nodes: deps.nodes, publicEndpoint: deps.publicEndpoint };
-  v1.use('/nodes/:ident/ports', nodePortsRouter(ports));
+  const ports = {
+    ports: deps.ports,
+    portgroups: deps.portgroups,
+    nodes: deps.nodes,
+    publicEndpoint: deps.publicEndpoint,
+  };
+  v1.use('/nodes/:ident/ports', subPortsRouter(ports, 'node'));
+  v1.use('/nodes/:ident/portgroups', nodePortgroupsRouter(ports));
+  const volume = {
+    connectors: deps.volumeConnectors,
+    targets: deps.volumeTargets,
+    nodes: deps.nodes,
+    publicEndpoint: deps.publicEndpoint,
+  };
+  v1.use('/nodes/:ident/volume', nodeVolumeRouter(volume));
   v1.use(
     '/nodes/:ident/bios',
     nodeBiosRouter({
@@ -116,6 +138,8 @@ export function createApp(deps: ApiDependencies): Express {
     chassisRouter({ chassis: deps.chassis, nodes, publicEndpoint: deps.publicEndpoint }),
   );
   v1.use('/ports', portsRouter(ports));
+  v1.use('/portgroups', portgroupsRouter(ports, subPortsRouter(ports, 'portgroup')));
+  v1.use('/volume', volumeRouter(volume));
   v1.use(notFound);
   app.use('/v1', v1);
 
