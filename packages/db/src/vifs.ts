@@ -7,8 +7,8 @@ import type { SqlFence } from './nodes';
 export const TENANT_VIF_KEY = 'tenant_vif_port_id';
 
 /**
- * A port, or a port group, as VIF attachment sees it: what Ironic's VIF selection reads. Port
- * groups slot in as `kind: 'portgroup'` rows once the table exists.
+ * A port, or a port group, as VIF attachment sees it: what Ironic's VIF selection reads (a VIF
+ * in Ironic's legacy `extra.vif_port_id` counts as attached).
  */
 export interface VifCarrier {
   kind: 'port' | 'portgroup';
@@ -24,7 +24,7 @@ export interface VifCarrier {
 
 const TABLES = { port: 'ports', portgroup: 'portgroups' } as const;
 
-/** VIFs of a node's ports, by parameterised SQL. */
+/** VIFs of a node's ports and port groups, by parameterised SQL. */
 export class VifStore {
   private readonly pool: pg.Pool;
 
@@ -32,12 +32,17 @@ export class VifStore {
     this.pool = poolOf(dataSource);
   }
 
-  /** The node's ports with their VIFs, oldest first. */
+  /** The node's ports, then its port groups, each with its VIF, oldest first. */
   async carriers(nodeId: number): Promise<VifCarrier[]> {
     const { rows } = await this.pool.query<VifCarrier>(
-      `SELECT 'port' AS kind, id, uuid, pxe_enabled, physical_network, NULL::int AS portgroup_id,
-              internal_info ->> $2 AS vif
-       FROM ports WHERE node_id = $1 ORDER BY id`,
+      `SELECT 'port' AS kind, id, uuid, pxe_enabled, physical_network, portgroup_id,
+              COALESCE(internal_info ->> $2, extra ->> 'vif_port_id') AS vif
+       FROM ports WHERE node_id = $1
+       UNION ALL
+       SELECT 'portgroup', id, uuid, true, physical_network, NULL,
+              COALESCE(internal_info ->> $2, extra ->> 'vif_port_id')
+       FROM portgroups WHERE node_id = $1
+       ORDER BY kind, id`,
       [nodeId, TENANT_VIF_KEY],
     );
     return rows;

@@ -146,6 +146,50 @@ describe("Ironic's node sub-resources and behaviours (in-process environment, fa
     );
   });
 
+  it('VIFs go to a port group before its ports, and back to a free port once it is taken', async () => {
+    const node = await create({ driver: 'fake-hardware', name: 'vif-pg' });
+    const group = await call('POST', '/v1/portgroups', {
+      body: { node_uuid: node.uuid, name: 'bond0', address: '52:54:00:00:01:00' },
+      minor: 82,
+    });
+    expect(group.status, group.text).toBe(201);
+    const groupUuid = (group.body as Json).uuid as string;
+    for (const [address, portgroup] of [
+      ['52:54:00:00:01:01', groupUuid],
+      ['52:54:00:00:01:02', undefined],
+    ] as const) {
+      const port = await call('POST', '/v1/ports', {
+        body: {
+          node_uuid: node.uuid,
+          address,
+          ...(portgroup ? { portgroup_uuid: portgroup } : {}),
+        },
+        minor: 82,
+      });
+      expect(port.status, port.text).toBe(201);
+    }
+    expect((await call('POST', '/v1/nodes/vif-pg/vifs', { body: { id: 'vif-1' } })).status).toBe(
+      204,
+    );
+    const shownGroup = (await call('GET', `/v1/portgroups/${groupUuid}`, { minor: 82 }))
+      .body as Json;
+    expect(shownGroup.internal_info).toEqual({ tenant_vif_port_id: 'vif-1' });
+    const again = await call('POST', '/v1/nodes/vif-pg/vifs', { body: { id: 'vif-1' } });
+    expect(fault(again)).toBe(
+      `Unable to attach VIF because VIF vif-1 is already attached to Ironic Portgroup ${groupUuid}`,
+    );
+    expect((await call('POST', '/v1/nodes/vif-pg/vifs', { body: { id: 'vif-2' } })).status).toBe(
+      204,
+    );
+    // Ports first, then port groups, as Ironic lists them.
+    expect((await call('GET', '/v1/nodes/vif-pg/vifs')).body).toEqual({
+      vifs: [{ id: 'vif-2' }, { id: 'vif-1' }],
+    });
+    expect((await call('DELETE', '/v1/nodes/vif-pg/vifs/vif-1')).status).toBe(204);
+    const cleared = (await call('GET', `/v1/portgroups/${groupUuid}`, { minor: 82 })).body as Json;
+    expect(cleared.internal_info).toEqual({});
+  });
+
   it('states/raid: target_raid_config checked by the raid interface, then saved (204)', async () => {
     await create({ driver: 'fake-hardware', name: 'raid-1', raid_interface: 'fake' });
     const config = { logical_disks: [{ size_gb: 100, raid_level: '1', is_root_volume: true }] };
