@@ -4,6 +4,7 @@ import {
   baremetal,
   baremetalQuiet,
   createSplit,
+  openstacksdk,
   type SplitEnvironment,
 } from '@galvanic/testing';
 
@@ -209,6 +210,45 @@ describe(
       });
       expect((children.body as Json).children).toEqual([(child.body as Json).uuid]);
       expect((child.body as Json).parent_node).toBe(parent.uuid);
+    });
+
+    it('openstacksdk: maintenance, traits and VIFs through the baremetal proxy', async () => {
+      const node = (await cli(
+        'node',
+        'create',
+        '--driver',
+        'fake-hardware',
+        '--name',
+        'sdk-1',
+      )) as Json;
+      await cli('port', 'create', '52:54:00:ab:cd:ef', '--node', node.uuid as string);
+      const result = (await openstacksdk(
+        env.apiUrl,
+        [
+          "conn.baremetal.set_node_maintenance('sdk-1', reason='bad disk')",
+          "shown = conn.baremetal.get_node('sdk-1')",
+          'maintenance = [shown.is_maintenance, shown.maintenance_reason]',
+          "conn.baremetal.unset_node_maintenance('sdk-1')",
+          "conn.baremetal.set_node_traits('sdk-1', ['CUSTOM_A', 'CUSTOM_B'])",
+          "conn.baremetal.add_node_trait('sdk-1', 'CUSTOM_C')",
+          "conn.baremetal.remove_node_trait('sdk-1', 'CUSTOM_A')",
+          "conn.baremetal.attach_vif_to_node('sdk-1', 'sdk-vif')",
+          "vifs = conn.baremetal.list_node_vifs('sdk-1')",
+          "conn.baremetal.detach_vif_from_node('sdk-1', 'sdk-vif')",
+          "after = conn.baremetal.get_node('sdk-1')",
+          "result = {'maintenance': maintenance, 'after': after.is_maintenance,",
+          "          'traits': sorted(after.traits), 'vifs': vifs,",
+          "          'vifs_after': conn.baremetal.list_node_vifs('sdk-1')}",
+        ].join('\n'),
+        { apiVersion: '1.78', timeoutMs: 120_000 },
+      )) as Json;
+      expect(result).toEqual({
+        maintenance: [true, 'bad disk'],
+        after: false,
+        traits: ['CUSTOM_B', 'CUSTOM_C'],
+        vifs: ['sdk-vif'],
+        vifs_after: [],
+      });
     });
   },
 );
