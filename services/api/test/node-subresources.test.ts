@@ -542,4 +542,28 @@ describe("Ironic's node sub-resources and behaviours (in-process environment, fa
     expect((cleared.body as Json).disable_power_off).toBe(false);
     expect((await power('power off')).status).toBe(202);
   });
+
+  it("1.109: health derived from the BMC's answers, maintenance and faults", async () => {
+    const node = await create({ driver: 'fake-hardware', name: 'health-1' });
+    const health = async () => (await show('health-1', 109)).health;
+    expect(await health()).toBeNull();
+    expect(await show('health-1', 108)).not.toHaveProperty('health');
+    await call('PUT', '/v1/nodes/health-1/states/power', { body: { target: 'power on' } });
+    await expect.poll(health).toBe('OK');
+    await call('PUT', '/v1/nodes/health-1/maintenance', { body: { reason: 'check' } });
+    expect(await health()).toBe('Warning');
+    // A fault is a conductor's (power sync giving up on the BMC): set behind the API here.
+    const dataSource = createDataSource({ url: env.databaseUrl! });
+    await dataSource.initialize();
+    try {
+      const store = new NodeStore(dataSource);
+      const row = await store.getByUuid(node.uuid as string);
+      await store.update(row!.id, { fault: 'power failure' });
+    } finally {
+      await dataSource.destroy();
+    }
+    expect(await health()).toBe('Critical');
+    await call('DELETE', '/v1/nodes/health-1/maintenance');
+    expect(await health()).toBe('OK');
+  });
 });

@@ -98,6 +98,7 @@ describe('resource declarations', () => {
       'console_interface',
       'deploy_interface',
       'description',
+      'disable_power_off',
       'driver',
       'driver_info',
       'extra',

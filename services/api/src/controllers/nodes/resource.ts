@@ -174,6 +174,8 @@ export const NODE_RESOURCE = compileResource({
       types: nullableText,
       maxLength: 255,
     },
+    // Derived from what Galvanic knows of the BMC (health.ts).
+    health: { since: v.MINOR_109_NODE_HEALTH, show: 'computed' },
   },
   defaultListFields: [
     'instance_uuid',
