@@ -255,6 +255,12 @@ describe("Ironic's node sub-resources and behaviours (in-process environment, fa
       target_provision_state: 'manageable',
     });
     expect(typeof (one.body as Json).duration_seconds).toBe('number');
+    expect((one.body as Json).project).toBeNull();
+    const before113 = await call('GET', `/v1/nodes/hist-1/history/${first.uuid as string}`, {
+      minor: 112,
+    });
+    expect(before113.body).not.toHaveProperty('project');
+    expect(before113.body).not.toHaveProperty('state');
     const missing = await call(
       'GET',
       '/v1/nodes/hist-1/history/2f1c7b2e-0000-4000-8000-000000000000',

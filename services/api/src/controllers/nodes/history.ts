@@ -5,7 +5,11 @@ import { collectionQuery, nextLink } from '../../http/collection';
 import { methodNotAllowed } from '../../http/errors';
 import { baseUrl, ironicTimestamp, resourceLinks } from '../../http/links';
 import { isUuid } from '../../resources/rules';
-import { MINOR_78_NODE_HISTORY, MINOR_115_NODE_HISTORY_FIELDS } from '../../resources/versions';
+import {
+  MINOR_78_NODE_HISTORY,
+  MINOR_113_NODE_HISTORY_PROJECT,
+  MINOR_115_NODE_HISTORY_FIELDS,
+} from '../../resources/versions';
 import { findNode } from './identity';
 
 export interface NodeHistoryDependencies {
@@ -18,12 +22,18 @@ const STANDARD_FIELDS = ['uuid', 'created_at', 'severity', 'event'] as const;
 const DETAIL_FIELDS = [...STANDARD_FIELDS, 'event_type', 'conductor', 'user'] as const;
 const STATE_FIELDS = ['state', 'target_provision_state', 'duration_seconds'] as const;
 
-/** The fields an event shows: the detail ones (with 1.115's state fields) or the standard ones. */
+/**
+ * The fields an event shows: the standard ones, or the detail ones with 1.113's `project` (none
+ * is known without authentication: null) and 1.115's state fields.
+ */
 function fieldsOf(req: Request, detail: boolean): readonly string[] {
   if (!detail) return STANDARD_FIELDS;
-  return req.apiVersion.minor >= MINOR_115_NODE_HISTORY_FIELDS
-    ? [...DETAIL_FIELDS, ...STATE_FIELDS]
-    : DETAIL_FIELDS;
+  const minor = req.apiVersion.minor;
+  return [
+    ...DETAIL_FIELDS,
+    ...(minor >= MINOR_113_NODE_HISTORY_PROJECT ? ['project'] : []),
+    ...(minor >= MINOR_115_NODE_HISTORY_FIELDS ? STATE_FIELDS : []),
+  ];
 }
 
 /** An event as Ironic shows it; a list without detail cuts long events to 255 characters. */
