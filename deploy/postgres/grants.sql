@@ -44,3 +44,8 @@ GRANT SELECT ON node_history TO galvanic_api;
 GRANT SELECT, INSERT, DELETE ON node_history TO galvanic_conductor;
 GRANT USAGE ON SEQUENCE node_history_id_seq TO galvanic_conductor;
 GRANT UPDATE (internal_info, extra, updated_at) ON ports, portgroups TO galvanic_conductor;
+
+-- Firmware components: a conductor records what a node's firmware interface reports, the api
+-- shows them.
+GRANT SELECT ON firmware_information TO galvanic_api;
+GRANT SELECT, INSERT, UPDATE ON firmware_information TO galvanic_conductor;

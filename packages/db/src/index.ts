@@ -81,3 +81,8 @@ export {
   type NodeHistoryPage,
 } from './node-history';
 export { VifStore, TENANT_VIF_KEY, type VifCarrier } from './vifs';
+export {
+  FirmwareComponentStore,
+  type FirmwareComponentRow,
+  type FirmwareComponentInput,
+} from './firmware-components';

@@ -48,6 +48,7 @@ export {
   type PowerOptions,
   type InspectionResult,
   type BiosSetting,
+  type FirmwareComponent,
 } from './interfaces/kinds';
 export { HardwareType, GenericHardware } from './hardware-type';
 export { validateRaidConfiguration } from './raid/schema';

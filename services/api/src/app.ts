@@ -5,6 +5,7 @@ import type {
   BiosSettingStore,
   ChassisStore,
   ConductorStore,
+  FirmwareComponentStore,
   NodeHistoryStore,
   NodeStore,
   PortgroupStore,
@@ -28,6 +29,7 @@ import { driversRouter } from './controllers/drivers';
 import { chassisRouter } from './controllers/chassis/router';
 import { nodeBiosRouter } from './controllers/nodes/bios';
 import { nodeChildrenRouter } from './controllers/nodes/children';
+import { nodeFirmwareRouter } from './controllers/nodes/firmware';
 import { nodeHistoryRouter } from './controllers/nodes/history';
 import { shardsRouter } from './controllers/shards';
 import { nodeServices, nodesRouter, type ReservationLookup } from './controllers/nodes/router';
@@ -48,6 +50,7 @@ export interface ApiDependencies {
   chassis: ChassisStore;
   biosSettings: BiosSettingStore;
   history: NodeHistoryStore;
+  firmware: FirmwareComponentStore;
   reservations: ReservationLookup;
   directory: ConductorDirectory;
   rpc: RpcClient;
@@ -123,6 +126,10 @@ export function createApp(deps: ApiDependencies): Express {
   const nodeLinks = { nodes: deps.nodes, publicEndpoint: deps.publicEndpoint };
   v1.use('/nodes/:ident/history', nodeHistoryRouter({ ...nodeLinks, history: deps.history }));
   v1.use('/nodes/:ident/children', nodeChildrenRouter(nodeLinks));
+  v1.use(
+    '/nodes/:ident/firmware',
+    nodeFirmwareRouter({ nodes: deps.nodes, firmware: deps.firmware }),
+  );
   v1.use('/shards', shardsRouter(deps.nodes));
   const nodes = nodeServices({
     nodes: deps.nodes,

@@ -7,6 +7,7 @@ import type { CoreConfig } from '@galvanic/config';
 import {
   BiosSettingStore,
   NodeHistoryStore,
+  FirmwareComponentStore,
   ChassisStore,
   ConductorStore,
   NodeStore,
@@ -75,6 +76,7 @@ export async function startApi(deps: ApiServiceDependencies): Promise<RunningApi
     chassis: new ChassisStore(deps.dataSource),
     biosSettings: new BiosSettingStore(deps.dataSource),
     history: new NodeHistoryStore(deps.dataSource),
+    firmware: new FirmwareComponentStore(deps.dataSource),
     reservations: (ids) => nodes.reservations(ids),
     directory: deps.directory,
     rpc: deps.rpc,

@@ -572,4 +572,81 @@ describe("Ironic's node sub-resources and behaviours (in-process environment, fa
     await call('DELETE', '/v1/nodes/health-1/maintenance');
     expect(await health()).toBe('OK');
   });
+
+  it('1.86 firmware interface and /firmware, with 1.114 identity fields; an update is recorded', async () => {
+    expect(
+      (
+        await call('POST', '/v1/nodes', {
+          body: { driver: 'fake-hardware', firmware_interface: 'fake' },
+          minor: 85,
+        })
+      ).status,
+    ).toBe(406);
+    const node = await create(
+      { driver: 'fake-hardware', name: 'fw-1', firmware_interface: 'fake' },
+      86,
+    );
+    expect(node.firmware_interface).toBe('fake');
+    expect((await call('GET', '/v1/nodes/fw-1/firmware', { minor: 85 })).status).toBe(404);
+    expect((await call('GET', '/v1/nodes/fw-1/firmware', { minor: 86 })).body).toEqual({
+      firmware: [],
+    });
+    await provision('fw-1', 'manage', 'manageable');
+    const firmware = async (minor: number, query = '') =>
+      (
+        (await call('GET', `/v1/nodes/fw-1/firmware${query}`, { minor })).body as {
+          firmware: Json[];
+        }
+      ).firmware;
+    await expect.poll(async () => (await firmware(86)).length).toBe(2);
+    expect(await firmware(86)).toEqual([
+      {
+        component: 'bios',
+        initial_version: '1.0.0',
+        current_version: '1.0.0',
+        last_version_flashed: null,
+      },
+      {
+        component: 'bmc',
+        initial_version: '1.0.0',
+        current_version: '1.0.0',
+        last_version_flashed: null,
+      },
+    ]);
+    expect((await firmware(114))[1]).toMatchObject({
+      component: 'bmc',
+      vendor: null,
+      model: 'Fake BMC',
+      serial_number: null,
+    });
+    const early = await call('GET', '/v1/nodes/fw-1/firmware?fields=component,model', {
+      minor: 113,
+    });
+    expect(early.status).toBe(400);
+    expect(fault(early)).toBe(
+      'Fields model are not allowed in this API version. They require at least API version 1.114.',
+    );
+    const cleaning = await call('PUT', '/v1/nodes/fw-1/states/provision', {
+      body: {
+        target: 'clean',
+        clean_steps: [
+          {
+            interface: 'firmware',
+            step: 'update',
+            args: { settings: [{ component: 'bios', url: 'http://x/bios.bin', version: '1.1.0' }] },
+          },
+        ],
+      },
+    });
+    expect(cleaning.status, cleaning.text).toBe(202);
+    await expect
+      .poll(async () => (await firmware(86, '?fields=component,current_version'))[0])
+      .toEqual({ component: 'bios', current_version: '1.1.0' });
+    expect((await firmware(86))[0]).toEqual({
+      component: 'bios',
+      initial_version: '1.0.0',
+      current_version: '1.1.0',
+      last_version_flashed: '1.1.0',
+    });
+  });
 });

@@ -102,6 +102,7 @@ describe('resource declarations', () => {
       'driver',
       'driver_info',
       'extra',
+      'firmware_interface',
       'inspect_interface',
       'instance_info',
       'instance_name',

@@ -6,6 +6,7 @@ import type { CoreConfig } from '@galvanic/config';
 import {
   BiosSettingStore,
   ConductorStore,
+  FirmwareComponentStore,
   NodeHistoryStore,
   NodeStore,
   PortStore,
@@ -106,6 +107,7 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
     { ownership: new NodeOwnership(hostname, membership, directory, heartbeatIntervalMs, logger) },
     new BiosSettingStore(deps.dataSource),
     new NodeHistoryRecorder(new NodeHistoryStore(deps.dataSource), hostname, logger),
+    new FirmwareComponentStore(deps.dataSource),
   );
   registerDriverHandlers(rpc, deps.drivers);
   registerNodeHandlers(rpc, tasks, nodeStore, config, new VifStore(deps.dataSource));

@@ -198,9 +198,30 @@ export abstract class BiosInterface extends HardwareInterface {
   }
 }
 
+/**
+ * One firmware component as a firmware interface reads it, in Ironic's shape (API 1.86), with
+ * the hardware identity of 1.114 where the BMC gives it.
+ */
+export interface FirmwareComponent {
+  readonly component: string;
+  readonly current_version: string;
+  readonly vendor?: string | null;
+  readonly model?: string | null;
+  readonly serial_number?: string | null;
+}
+
 /** Firmware updates; its work is done in clean and deploy steps. */
 export abstract class FirmwareInterface extends HardwareInterface {
   static override readonly interfaceKind = 'firmware' as const;
+
+  /**
+   * Ironic's `cache_firmware_components`: the node's firmware components now, which the
+   * conductor keeps (the first version seen of each stays its `initial_version`). `undefined`,
+   * the default, means the interface cannot read them and the stored ones stay as they are.
+   */
+  async cacheFirmwareComponents(_task: TaskContext): Promise<FirmwareComponent[] | undefined> {
+    return undefined;
+  }
 }
 
 /** Attaches remote volumes. */

@@ -1,4 +1,4 @@
-import type { BiosSettingStore, NodeStore } from '@galvanic/db';
+import type { BiosSettingStore, FirmwareComponentStore, NodeStore } from '@galvanic/db';
 import type { DriverRegistry } from '@galvanic/driver-loader';
 import { NodeNotFound } from '@galvanic/errors';
 import { runWithLogContext, type Logger } from '@galvanic/logging';
@@ -50,6 +50,8 @@ export class NodeTaskManager {
     private readonly biosSettings?: BiosSettingStore,
     /** Where tasks record their nodes' history. */
     private readonly history?: NodeHistoryRecorder,
+    /** Where tasks record their nodes' firmware components. */
+    private readonly firmware?: FirmwareComponentStore,
   ) {}
 
   get inFlight(): number {
@@ -84,6 +86,7 @@ export class NodeTaskManager {
       signal,
       this.biosSettings,
       this.history,
+      this.firmware,
     );
   }
 

@@ -2,6 +2,8 @@ import {
   heldLockFence,
   type BiosSettingInput,
   type BiosSettingStore,
+  type FirmwareComponentInput,
+  type FirmwareComponentStore,
   type NodeFields,
   type NodeRow,
   type NodeStore,
@@ -78,6 +80,8 @@ export class NodeTask {
     private readonly biosSettings?: BiosSettingStore,
     /** Where the node's history is kept; a task without one records none. */
     private readonly history?: NodeHistoryRecorder,
+    /** Where the node's firmware components are kept; a task without one cannot record them. */
+    private readonly firmware?: FirmwareComponentStore,
   ) {
     this.current = row;
     const names = interfaceNamesOf(row, drivers);
@@ -244,6 +248,19 @@ export class NodeTask {
     if (!lock) throw new Error('a shared task cannot write the node');
     if (!this.biosSettings) throw new Error('this conductor keeps no BIOS settings');
     if (await this.biosSettings.replace(this.current.id, settings, lockFence(lock))) return;
+    if (!lock.held) throw lock.signal.reason as Error;
+    throw new NodeNotFound(this.current.uuid);
+  }
+
+  /**
+   * Records the node's firmware components as its firmware interface read them, fenced by the
+   * node's lock: if the lock was lost nothing is written and the task stops with the reason.
+   */
+  async saveFirmwareComponents(components: readonly FirmwareComponentInput[]): Promise<void> {
+    const lock = this.lock;
+    if (!lock) throw new Error('a shared task cannot write the node');
+    if (!this.firmware) throw new Error('this conductor keeps no firmware components');
+    if (await this.firmware.record(this.current.id, components, lockFence(lock))) return;
     if (!lock.held) throw lock.signal.reason as Error;
     throw new NodeNotFound(this.current.uuid);
   }

@@ -106,6 +106,7 @@ export const NODE_RESOURCE = compileResource({
     traits: { since: v.MINOR_37_NODE_TRAITS },
     rescue_interface: anInterface(v.MINOR_38_RESCUE_INTERFACE),
     bios_interface: anInterface(v.MINOR_40_BIOS_INTERFACE),
+    firmware_interface: anInterface(v.MINOR_86_FIRMWARE_INTERFACE),
     fault: { since: v.MINOR_42_FAULT },
     deploy_step: { since: v.MINOR_44_NODE_DEPLOY_STEP },
     conductor_group: {
