@@ -29,6 +29,17 @@ describe(
     const cli = (...args: string[]) => baremetal(env.apiUrl, ...args);
     const quiet = (...args: string[]) => baremetalQuiet(env.apiUrl, ...args);
     const show = async (node: string) => (await cli('node', 'show', node)) as Json;
+    /** `baremetal node create` of a fake-hardware node named `name`, with more options if given. */
+    const createNode = async (name: string, ...options: string[]) =>
+      (await cli(
+        'node',
+        'create',
+        '--driver',
+        'fake-hardware',
+        '--name',
+        name,
+        ...options,
+      )) as Json;
 
     beforeAll(async () => {
       env = await createSplit();
@@ -39,7 +50,7 @@ describe(
     });
 
     it('baremetal node maintenance set --reason / unset', async () => {
-      await cli('node', 'create', '--driver', 'fake-hardware', '--name', 'cli-maint');
+      await createNode('cli-maint');
       await quiet('node', 'maintenance', 'set', 'cli-maint', '--reason', 'fan noise');
       expect(await show('cli-maint')).toMatchObject({
         maintenance: true,
@@ -53,7 +64,7 @@ describe(
     });
 
     it('baremetal node add trait / remove trait (one, --all) / trait list', async () => {
-      await cli('node', 'create', '--driver', 'fake-hardware', '--name', 'cli-traits');
+      await createNode('cli-traits');
       await quiet('node', 'add', 'trait', 'cli-traits', 'CUSTOM_GPU', 'HW_CPU_X86_AVX2');
       expect(await cli('node', 'trait', 'list', 'cli-traits')).toEqual([
         { Traits: 'CUSTOM_GPU' },
@@ -77,14 +88,7 @@ describe(
     });
 
     it('baremetal node vif attach / list / detach, the VIF kept on a port', async () => {
-      const node = (await cli(
-        'node',
-        'create',
-        '--driver',
-        'fake-hardware',
-        '--name',
-        'cli-vif',
-      )) as Json;
+      const node = await createNode('cli-vif');
       await cli('port', 'create', '52:54:00:12:34:56', '--node', node.uuid as string);
       await quiet('node', 'vif', 'attach', 'cli-vif', 'tenant-port-1');
       expect(await cli('node', 'vif', 'list', 'cli-vif')).toEqual([{ ID: 'tenant-port-1' }]);
@@ -97,16 +101,7 @@ describe(
     });
 
     it('baremetal node set --target-raid-config, checked by the fake raid interface', async () => {
-      await cli(
-        'node',
-        'create',
-        '--driver',
-        'fake-hardware',
-        '--name',
-        'cli-raid',
-        '--raid-interface',
-        'fake',
-      );
+      await createNode('cli-raid', '--raid-interface', 'fake');
       const config = {
         logical_disks: [{ size_gb: 'MAX', raid_level: '1+0', is_root_volume: true }],
       };
@@ -119,7 +114,7 @@ describe(
     });
 
     it('baremetal node history list / get after manage and a failed clean', async () => {
-      await cli('node', 'create', '--driver', 'fake-hardware', '--name', 'cli-hist');
+      await createNode('cli-hist');
       await quiet('node', 'manage', 'cli-hist', '--wait', '60');
       // The fake power interface reports no state until one is set, as Ironic's: null after verifying.
       expect((await show('cli-hist')).power_state).toBeNull();
@@ -151,16 +146,7 @@ describe(
     });
 
     it('baremetal node bios setting list shows what the fake bios interface cached on verify', async () => {
-      await cli(
-        'node',
-        'create',
-        '--driver',
-        'fake-hardware',
-        '--name',
-        'cli-bios',
-        '--bios-interface',
-        'fake',
-      );
+      await createNode('cli-bios', '--bios-interface', 'fake');
       await quiet('node', 'manage', 'cli-bios', '--wait', '60');
       const settings = (await cli('node', 'bios', 'setting', 'list', 'cli-bios')) as Json[];
       expect(settings.length).toBeGreaterThan(0);
@@ -192,14 +178,7 @@ describe(
     });
 
     it('children (1.83) over the API in split mode, as the CLI 5.0.1 has no children command', async () => {
-      const parent = (await cli(
-        'node',
-        'create',
-        '--driver',
-        'fake-hardware',
-        '--name',
-        'cli-parent',
-      )) as Json;
+      const parent = await createNode('cli-parent');
       const child = await apiRequest(env.apiUrl, 'POST', '/v1/nodes', {
         body: { driver: 'fake-hardware', name: 'cli-child', parent_node: 'cli-parent' },
         minor: 83,
@@ -213,14 +192,7 @@ describe(
     });
 
     it('openstacksdk: maintenance, traits and VIFs through the baremetal proxy', async () => {
-      const node = (await cli(
-        'node',
-        'create',
-        '--driver',
-        'fake-hardware',
-        '--name',
-        'sdk-1',
-      )) as Json;
+      const node = await createNode('sdk-1');
       await cli('port', 'create', '52:54:00:ab:cd:ef', '--node', node.uuid as string);
       const result = (await openstacksdk(
         env.apiUrl,

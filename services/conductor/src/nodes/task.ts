@@ -244,12 +244,9 @@ export class NodeTask {
    * lost nothing is written and the task stops with the reason.
    */
   async saveBiosSettings(settings: readonly BiosSettingInput[]): Promise<void> {
-    const lock = this.lock;
-    if (!lock) throw new Error('a shared task cannot write the node');
-    if (!this.biosSettings) throw new Error('this conductor keeps no BIOS settings');
-    if (await this.biosSettings.replace(this.current.id, settings, lockFence(lock))) return;
-    if (!lock.held) throw lock.signal.reason as Error;
-    throw new NodeNotFound(this.current.uuid);
+    const store = this.biosSettings;
+    if (!store) throw new Error('this conductor keeps no BIOS settings');
+    await this.writeUnderLock((fence) => store.replace(this.current.id, settings, fence));
   }
 
   /**
@@ -257,10 +254,19 @@ export class NodeTask {
    * node's lock: if the lock was lost nothing is written and the task stops with the reason.
    */
   async saveFirmwareComponents(components: readonly FirmwareComponentInput[]): Promise<void> {
+    const store = this.firmware;
+    if (!store) throw new Error('this conductor keeps no firmware components');
+    await this.writeUnderLock((fence) => store.record(this.current.id, components, fence));
+  }
+
+  /**
+   * A write of another table (BIOS settings, firmware, ports' VIFs) fenced by the node's lock:
+   * `write` says whether the fence held; if the lock was lost the task stops with the reason.
+   */
+  async writeUnderLock(write: (fence: SqlFence) => Promise<boolean>): Promise<void> {
     const lock = this.lock;
     if (!lock) throw new Error('a shared task cannot write the node');
-    if (!this.firmware) throw new Error('this conductor keeps no firmware components');
-    if (await this.firmware.record(this.current.id, components, lockFence(lock))) return;
+    if (await write(lockFence(lock))) return;
     if (!lock.held) throw lock.signal.reason as Error;
     throw new NodeNotFound(this.current.uuid);
   }

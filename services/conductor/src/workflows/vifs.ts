@@ -1,11 +1,6 @@
 import type { VifCarrier, VifStore } from '@galvanic/db';
-import {
-  NodeNotFound,
-  NoFreePhysicalPorts,
-  VifAlreadyAttached,
-  VifNotAttached,
-} from '@galvanic/errors';
-import { lockFence, type NodeTask } from '../nodes/task';
+import { NoFreePhysicalPorts, VifAlreadyAttached, VifNotAttached } from '@galvanic/errors';
+import type { NodeTask } from '../nodes/task';
 
 export interface VifInfo {
   id: string;
@@ -60,17 +55,13 @@ function preference(carrier: VifCarrier): number {
   return (carrier.kind === 'portgroup' ? 2 : 0) + (carrier.pxe_enabled ? 1 : 0);
 }
 
-async function writeVif(
+function writeVif(
   task: NodeTask,
   vifs: VifStore,
   carrier: VifCarrier,
   vif: string | null,
 ): Promise<void> {
-  const lock = task.lock;
-  if (!lock) throw new Error('a shared task cannot change VIFs');
-  if (await vifs.setVif(task.node.id, carrier, vif, lockFence(lock))) return;
-  if (!lock.held) throw lock.signal.reason as Error;
-  throw new NodeNotFound(task.node.uuid);
+  return task.writeUnderLock((fence) => vifs.setVif(task.node.id, carrier, vif, fence));
 }
 
 /** `vif_list`: the VIFs on the node's ports, then on its port groups. */
