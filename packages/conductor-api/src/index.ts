@@ -49,3 +49,8 @@ export {
   type PassthruCall,
   type NodeVendorCall,
 } from './vendor';
+export {
+  createAllocationMethod,
+  backfillAllocationMethod,
+  destroyAllocationMethod,
+} from './allocations';

@@ -86,3 +86,22 @@ export {
   type FirmwareComponentRow,
   type FirmwareComponentInput,
 } from './firmware-components';
+export {
+  AllocationStore,
+  ALLOCATION_SORT_KEYS,
+  type AllocationRow,
+  type AllocationState,
+  type AllocationFilters,
+  type AllocationListQuery,
+  type AllocationCandidate,
+  type NewAllocation,
+  type ReserveOutcome,
+} from './allocations';
+export {
+  DeployTemplateStore,
+  DEPLOY_TEMPLATE_SORT_KEYS,
+  type DeployTemplateRow,
+  type DeployTemplateStep,
+  type DeployTemplateFields,
+  type DeployTemplateListQuery,
+} from './deploy-templates';

@@ -46,6 +46,8 @@ export interface NodeRow {
   fault: string | null;
   console_enabled: boolean;
   instance_uuid: string | null;
+  /** The allocation the node is reserved for, if any. */
+  allocation_id: number | null;
   conductor_group: string;
   owner: string | null;
   lessee: string | null;
@@ -120,6 +122,7 @@ export const NODE_COLUMNS = [
   'fault',
   'console_enabled',
   'instance_uuid',
+  'allocation_id',
   'conductor_group',
   'owner',
   'lessee',
@@ -209,6 +212,8 @@ export interface NodeFilters {
   sharded?: boolean;
   /** Only the nodes in this chassis. */
   chassis_id?: number;
+  /** Only the nodes this project owns or leases (Ironic's `project` filter, set by policy). */
+  project?: string;
 }
 
 export interface NodeListQuery {
@@ -415,6 +420,10 @@ export class NodeStore {
     if (f.parent_node !== undefined) add('parent_node::text = lower(?)', f.parent_node);
     else if (f.include_children !== true) where.push('parent_node IS NULL');
     if (f.sharded !== undefined) where.push(f.sharded ? 'shard IS NOT NULL' : 'shard IS NULL');
+    if (f.project !== undefined) {
+      params.push(f.project);
+      where.push(`(owner = $${params.length} OR lessee = $${params.length})`);
+    }
     if (f.associated !== undefined)
       where.push(f.associated ? 'instance_uuid IS NOT NULL' : 'instance_uuid IS NULL');
     if (f.description_contains !== undefined)

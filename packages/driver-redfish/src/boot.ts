@@ -3,8 +3,6 @@ import {
   InvalidParameterValue,
   MissingParameterValue,
   POWER_OFF,
-  type ManagementInterface,
-  type PowerInterface,
   type PropertyTable,
   type TaskContext,
 } from '@galvanic/driver-sdk';
@@ -21,14 +19,6 @@ function imageUrl(where: string, name: string, value: unknown): string | undefin
     );
   }
   return value;
-}
-
-function interfaceOf<T>(task: TaskContext, kind: 'power' | 'management'): T {
-  const found = task.driver.interfaceOf(kind);
-  if (typeof found !== 'object' || found === null) {
-    throw new InvalidParameterValue(`Node ${task.node.uuid} has no ${kind} interface`);
-  }
-  return found as T;
 }
 
 /**
@@ -60,7 +50,10 @@ export class RedfishVirtualMediaBoot extends BootInterface {
     }
   }
 
-  async prepareRamdisk(task: TaskContext, ramdiskParams: Record<string, string>): Promise<void> {
+  override async prepareRamdisk(
+    task: TaskContext,
+    ramdiskParams: Record<string, string>,
+  ): Promise<void> {
     const iso = this.deployIso(task);
     if (!iso) {
       throw new MissingParameterValue(
@@ -73,12 +66,12 @@ export class RedfishVirtualMediaBoot extends BootInterface {
         parameters: Object.keys(ramdiskParams),
       });
     }
-    await interfaceOf<PowerInterface>(task, 'power').setPowerState(task, POWER_OFF);
+    await task.driver.power.setPowerState(task, POWER_OFF);
     await insertCd(task, connect(this.env, task), iso);
-    await interfaceOf<ManagementInterface>(task, 'management').setBootDevice(task, 'cdrom', false);
+    await task.driver.management.setBootDevice(task, 'cdrom', false);
   }
 
-  async cleanUpRamdisk(task: TaskContext): Promise<void> {
+  override async cleanUpRamdisk(task: TaskContext): Promise<void> {
     await ejectMedia(task, connect(this.env, task));
   }
 
@@ -92,7 +85,7 @@ export class RedfishVirtualMediaBoot extends BootInterface {
       );
     }
     await insertCd(task, connection, iso);
-    await interfaceOf<ManagementInterface>(task, 'management').setBootDevice(task, 'cdrom', true);
+    await task.driver.management.setBootDevice(task, 'cdrom', true);
   }
 
   async cleanUpInstance(task: TaskContext): Promise<void> {

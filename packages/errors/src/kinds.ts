@@ -1,4 +1,14 @@
-import { GalvanicError } from './base';
+import { GalvanicError, errorKind as kindOf } from '@galvanic/driver-sdk';
+
+// The kinds a driver throws are declared by the SDK.
+export {
+  InvalidParameterValue,
+  MissingParameterValue,
+  UnsupportedDriverExtension,
+  InvalidState,
+  InternalError,
+  TemporaryFailure,
+} from '@galvanic/driver-sdk';
 
 /**
  * An error whose text was already formed elsewhere (by a driver, by a remote conductor) and whose
@@ -15,25 +25,12 @@ class PreformedError extends GalvanicError {
   }
 }
 
-function kindOf(name: string, status: number) {
-  return class extends GalvanicError {
-    readonly kind = name;
-    readonly status = status;
-    constructor(message: string) {
-      super(message);
-      this.name = name;
-    }
-  };
-}
-
 // 400
 export class Invalid extends kindOf('Invalid', 400) {
   constructor(message = 'Unacceptable parameters.') {
     super(message);
   }
 }
-export class InvalidParameterValue extends kindOf('InvalidParameterValue', 400) {}
-export class MissingParameterValue extends kindOf('MissingParameterValue', 400) {}
 export class BadRequest extends kindOf('BadRequest', 400) {}
 export class InvalidUuidOrName extends kindOf('InvalidUuidOrName', 400) {
   constructor(name: string) {
@@ -45,11 +42,6 @@ export class InvalidStateRequested extends kindOf('InvalidStateRequested', 400) 
     super(
       `The requested action "${action}" can not be performed on node "${node}" while it is in state "${state}".`,
     );
-  }
-}
-export class UnsupportedDriverExtension extends kindOf('UnsupportedDriverExtension', 400) {
-  constructor(driver: string, extension: string) {
-    super(`Driver ${driver} does not support ${extension} (disabled or not implemented).`);
   }
 }
 export class PatchError extends kindOf('PatchError', 400) {
@@ -92,6 +84,13 @@ export class VifNotAttached extends kindOf('VifNotAttached', 400) {
 export class NoFreePhysicalPorts extends kindOf('NoFreePhysicalPorts', 400) {
   constructor(vif: string) {
     super(`Unable to attach VIF ${vif}, not enough free physical ports.`);
+  }
+}
+// 403
+/** Ironic's refusal by policy, naming the rule that refused. */
+export class HTTPForbidden extends kindOf('HTTPForbidden', 403) {
+  constructor(resource: string) {
+    super(`Access was denied to the following resource: ${resource}`);
   }
 }
 
@@ -146,6 +145,16 @@ export class ChassisNotFound extends kindOf('ChassisNotFound', 404) {
     super(`Chassis ${chassis} could not be found.`);
   }
 }
+export class AllocationNotFound extends kindOf('AllocationNotFound', 404) {
+  constructor(allocation: string) {
+    super(`Allocation ${allocation} could not be found.`);
+  }
+}
+export class DeployTemplateNotFound extends kindOf('DeployTemplateNotFound', 404) {
+  constructor(template: string) {
+    super(`Deploy template ${template} could not be found.`);
+  }
+}
 export class DriverNotFound extends kindOf('DriverNotFound', 404) {
   constructor(driverName: string) {
     super(`Could not find the following driver(s) or hardware type(s): ${driverName}.`);
@@ -154,6 +163,13 @@ export class DriverNotFound extends kindOf('DriverNotFound', 404) {
 export class ConductorNotFound extends kindOf('ConductorNotFound', 404) {
   constructor(conductor: string) {
     super(`Conductor ${conductor} could not be found.`);
+  }
+}
+
+/** Ironic's AllocationFailed (a 500 when it reaches a client, as in Ironic). */
+export class AllocationFailed extends kindOf('AllocationFailed', 500) {
+  constructor(uuid: string, error: string) {
+    super(`Failed to process allocation ${uuid}: ${error}.`);
   }
 }
 
@@ -206,9 +222,37 @@ export class PowerStateFailure extends kindOf('PowerStateFailure', 409) {
     super(`Failed to set node power state to ${state}.`);
   }
 }
-export class InvalidState extends kindOf('InvalidState', 409) {
-  constructor(message = 'Invalid resource state.') {
-    super(message);
+export class AllocationAlreadyExists extends kindOf('AllocationAlreadyExists', 409) {
+  constructor(uuid: string) {
+    super(`An allocation with UUID ${uuid} already exists.`);
+  }
+}
+export class AllocationDuplicateName extends kindOf('AllocationDuplicateName', 409) {
+  constructor(name: string) {
+    super(`An allocation with name ${name} already exists.`);
+  }
+}
+export class DeployTemplateAlreadyExists extends kindOf('DeployTemplateAlreadyExists', 409) {
+  constructor(uuid: string) {
+    super(`A deploy template with UUID ${uuid} already exists.`);
+  }
+}
+export class DeployTemplateDuplicateName extends kindOf('DeployTemplateDuplicateName', 409) {
+  constructor(name: string) {
+    super(`A deploy template with name ${name} already exists.`);
+  }
+}
+/** Ironic's NodeAssociated (an InvalidState): the node already has an instance. */
+export class NodeAssociated extends kindOf('NodeAssociated', 409) {
+  constructor(node: string, instance: string) {
+    super(`Node ${node} is associated with instance ${instance}.`);
+  }
+}
+export class InstanceAssociated extends kindOf('InstanceAssociated', 409) {
+  constructor(instance: string, node: string) {
+    super(
+      `Instance ${instance} is already associated with a node, it cannot be associated with this other node ${node}`,
+    );
   }
 }
 export class ConductorAlreadyRegistered extends kindOf('ConductorAlreadyRegistered', 409) {
@@ -238,11 +282,6 @@ export class TooManyRequests extends kindOf('TooManyRequests', 429) {
 }
 
 // 500
-export class InternalError extends kindOf('InternalError', 500) {
-  constructor(message = 'An unknown exception occurred.') {
-    super(message);
-  }
-}
 export class DriverLoadError extends kindOf('DriverLoadError', 500) {
   constructor(driver: string, reason: string) {
     super(`Driver, hardware type or interface ${driver} could not be loaded. Reason: ${reason}.`);
@@ -265,11 +304,6 @@ export class IncompatibleRpcContract extends kindOf('IncompatibleRpcContract', 5
 }
 
 // 503
-export class TemporaryFailure extends kindOf('TemporaryFailure', 503) {
-  constructor(message = 'Resource temporarily unavailable, please retry.') {
-    super(message);
-  }
-}
 export class NoFreeConductorWorker extends kindOf('NoFreeConductorWorker', 503) {
   constructor() {
     super('Requested action cannot be performed due to lack of free conductor workers.');

@@ -7,7 +7,8 @@ export {
 } from './database';
 export { uniqueNamespace, TEST_AMQP_URL, TEST_RPC_MESSAGE_KEY } from './names';
 export { freePort } from './ports';
-export { startService, REPO_ROOT, type ServiceProcess } from './process';
+export { startService, REPO_ROOT, SOURCE_NODE_ARGS, type ServiceProcess } from './process';
+export { packDriverSdk, runCommand, TSC, type CommandOptions, type PackedSdk } from './sdk-package';
 export {
   loadSample,
   replaySample,
@@ -21,7 +22,13 @@ export {
   type Sample,
   type HttpResult,
 } from './samples';
-export { baremetal, baremetalQuiet, splitModeEnv } from './cli';
+export { baremetal, baremetalQuiet, baremetalWith, splitModeEnv } from './cli';
+export {
+  startTestKeystone,
+  TestKeystone,
+  type KeystoneUser,
+  type KeystoneOptions,
+} from './keystone';
 export { startSplitMode, type SplitMode, type SplitModeOptions } from './split-mode';
 export { TcpProxy } from './tcp-proxy';
 export {
@@ -34,4 +41,5 @@ export {
   type SplitEnvironment,
 } from './environments';
 export { startPrivatePostgres, type PrivatePostgres } from './private-postgres';
+export { makeTestCertificates, type TestCertificates } from './certificates';
 export { openstacksdk, type OpenstacksdkOptions } from './openstacksdk';

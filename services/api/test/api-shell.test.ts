@@ -5,9 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { Registry } from 'prom-client';
 import {
+  AllocationStore,
   BiosSettingStore,
   NodeHistoryStore,
   FirmwareComponentStore,
+  DeployTemplateStore,
   ChassisStore,
   ConductorStore,
   createDataSource,
@@ -97,6 +99,8 @@ describe("Ironic's API shell", () => {
       biosSettings: new BiosSettingStore(dataSource),
       history: new NodeHistoryStore(dataSource),
       firmware: new FirmwareComponentStore(dataSource),
+      allocations: new AllocationStore(dataSource),
+      deployTemplates: new DeployTemplateStore(dataSource),
       reservations: async () => new Map(),
       directory: new ConductorDirectory(store, 60_000, silentLogger(), CONDUCTOR_CONTRACT_VERSION),
       rpc: new RpcClient({

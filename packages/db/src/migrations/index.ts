@@ -7,6 +7,8 @@ import { Chassis1764900000000 } from './1764900000000-chassis';
 import { BiosSettings1765000000000 } from './1765000000000-bios-settings';
 import { PortgroupsVolume1766000000000 } from './1766000000000-portgroups-volume';
 import { NodeHistoryChildren1766100000000 } from './1766100000000-node-history-children';
+import { Allocations1766200000000 } from './1766200000000-allocations';
+import { DeployTemplates1766200000001 } from './1766200000001-deploy-templates';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const allMigrations = [
@@ -19,4 +21,6 @@ export const allMigrations = [
   BiosSettings1765000000000,
   PortgroupsVolume1766000000000,
   NodeHistoryChildren1766100000000,
+  Allocations1766200000000,
+  DeployTemplates1766200000001,
 ];

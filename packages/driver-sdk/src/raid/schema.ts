@@ -1,4 +1,4 @@
-import { InvalidParameterValue } from '@galvanic/errors';
+import { InvalidParameterValue } from '../errors.js';
 
 /**
  * Ironic's RAID configuration schema (`ironic/drivers/raid_config_schema.json`), checked by

@@ -19,7 +19,7 @@ import {
   validateNodeMethod,
 } from '@galvanic/conductor-api';
 import type { CoreConfig } from '@galvanic/config';
-import type { NodeStore, VifStore } from '@galvanic/db';
+import type { AllocationStore, NodeStore, VifStore } from '@galvanic/db';
 import type { RpcServer } from '@galvanic/rpc';
 import type { NodeTaskManager } from '../nodes/task-manager';
 import {
@@ -45,6 +45,7 @@ export function registerNodeHandlers(
   tasks: NodeTaskManager,
   store: NodeStore,
   config: CoreConfig,
+  allocations: AllocationStore,
   vifs: VifStore,
 ): void {
   rpc.register(addNodeTraitsMethod, async (args, ctx) =>
@@ -88,7 +89,7 @@ export function registerNodeHandlers(
 
   rpc.register(updateNodeMethod, async (args, ctx) =>
     tasks.withExclusive(args, ctx, async (task) => {
-      await updateNode(task, args.changes);
+      await updateNode(task, args.changes, allocations);
       return {};
     }),
   );

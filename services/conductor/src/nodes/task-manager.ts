@@ -54,6 +54,11 @@ export class NodeTaskManager {
     private readonly firmware?: FirmwareComponentStore,
   ) {}
 
+  /** Aborts when the conductor stops and abandons what is still running. */
+  get stopSignal(): AbortSignal {
+    return this.stopping.signal;
+  }
+
   get inFlight(): number {
     return this.background.size;
   }
