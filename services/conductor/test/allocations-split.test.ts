@@ -52,10 +52,14 @@ describe('allocations over two conductors (split mode)', () => {
     });
     expect(off.status, off.text).toBe(202);
     await expect
-      .poll(async () => (await call('GET', `/v1/nodes/${name}`)).body.power_state, {
-        timeout: 60_000,
-        interval: 250,
-      })
+      .poll(
+        async () =>
+          ((await call('GET', `/v1/nodes/${name}`)).body as { power_state: unknown }).power_state,
+        {
+          timeout: 60_000,
+          interval: 250,
+        },
+      )
       .toBe('power off');
     await provision(name, 'manage', 'manageable');
     await provision(name, 'provide', 'available');
