@@ -43,3 +43,12 @@ export {
   type PassthruCall,
   type NodeVendorCall,
 } from './vendor';
+export {
+  getVirtualMediaMethod,
+  attachVirtualMediaMethod,
+  detachVirtualMediaMethod,
+  VMEDIA_DEVICE_TYPES,
+  VMEDIA_DOWNLOAD_SOURCES,
+  type AttachVirtualMediaArgs,
+  type DetachVirtualMediaArgs,
+} from './vmedia';

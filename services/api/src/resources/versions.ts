@@ -51,3 +51,5 @@ export const MINOR_74_BIOS_REGISTRY = 74;
 export const MINOR_75_NODE_BOOT_MODE = 75;
 export const MINOR_76_NODE_CHANGE_BOOT_MODE = 76;
 export const MINOR_82_NODE_SHARD = 82;
+export const MINOR_89_ATTACH_DETACH_VMEDIA = 89;
+export const MINOR_93_GET_VMEDIA = 93;

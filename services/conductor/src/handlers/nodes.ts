@@ -6,6 +6,9 @@ import {
   getIndicatorStateMethod,
   getSupportedIndicatorsMethod,
   injectNmiMethod,
+  getVirtualMediaMethod,
+  attachVirtualMediaMethod,
+  detachVirtualMediaMethod,
   setBootDeviceMethod,
   setIndicatorStateMethod,
   setBootModeMethod,
@@ -29,6 +32,11 @@ import {
 import { destroyNode, updateNode } from '../workflows/node-records';
 import { startPowerAction } from '../workflows/power';
 import { validateInterfaces } from '../workflows/validation';
+import {
+  startVirtualMediaAttach,
+  startVirtualMediaDetach,
+  virtualMedia,
+} from '../workflows/virtual-media';
 
 /** Node RPC: each call takes the lock it needs and runs its workflow. */
 export function registerNodeHandlers(
@@ -102,6 +110,20 @@ export function registerNodeHandlers(
       return {};
     }),
   );
+
+  rpc.register(getVirtualMediaMethod, async (args, ctx) =>
+    tasks.withShared(args, ctx, virtualMedia),
+  );
+
+  rpc.register(attachVirtualMediaMethod, async (args, ctx) => {
+    await startVirtualMediaAttach(tasks, args, ctx, config.deploy, args);
+    return {};
+  });
+
+  rpc.register(detachVirtualMediaMethod, async (args, ctx) => {
+    await startVirtualMediaDetach(tasks, args, ctx, config.deploy, args);
+    return {};
+  });
 
   rpc.register(validateNodeMethod, async (args, ctx) =>
     tasks.withShared(args, ctx, validateInterfaces),

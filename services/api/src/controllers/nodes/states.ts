@@ -29,7 +29,7 @@ import {
   type ProvisionState,
 } from '@galvanic/node-states';
 
-function objectBody(req: Request): Record<string, unknown> {
+export function objectBody(req: Request): Record<string, unknown> {
   const body: unknown = req.body;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new BadRequest('The request body must be a JSON object.');
