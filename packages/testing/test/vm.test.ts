@@ -8,7 +8,7 @@ import { redfishRequest } from '@galvanic/redfish-emulator/testing';
 import {
   QEMU_HOST_ADDRESS,
   buildInitramfs,
-  qemuAvailable,
+  skipWithoutQemu,
   startIpmiVm,
   startRedfishVm,
   testKernel,
@@ -16,12 +16,7 @@ import {
   type RedfishVm,
 } from '../src/index';
 
-const HAVE_QEMU = qemuAvailable();
-if (!HAVE_QEMU) {
-  console.warn(
-    'SKIPPED: the VM machinery tests need qemu-system-x86_64 (apt-get install qemu-system-x86 ipxe-qemu)',
-  );
-}
+const NO_QEMU = skipWithoutQemu('the VM machinery tests');
 
 /** A web server for the VM's iPXE: boot.ipxe, the kernel and the initramfs. */
 function serveDirectory(dir: string): Promise<Server> {
@@ -36,7 +31,7 @@ function serveDirectory(dir: string): Promise<Server> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-describe.skipIf(!HAVE_QEMU)('VMs behind the BMC simulators boot over the network', () => {
+describe.skipIf(NO_QEMU)('VMs behind the BMC simulators boot over the network', () => {
   let dir: string;
   let server: Server;
   let bootfileUrl: string;

@@ -17,6 +17,7 @@ import {
 } from '../http-boot/images';
 import { httpUrlOf, removeNodeFiles } from '../http-boot/node-files';
 import { requireFields } from '../missing';
+import { pxeMacsOf, validateNetworkBoot } from '../network-boot';
 import { kernelArguments } from '../pxe/config-files';
 import { pxeOptions } from '../pxe/options';
 import {
@@ -26,10 +27,6 @@ import {
   writeEntryScript,
   writeMacScripts,
 } from './scripts';
-
-function macsOf(task: TaskContext): string[] {
-  return task.node.ports.filter((port) => port.pxeEnabled).map((port) => port.address);
-}
 
 /**
  * Ironic's `ipxe` boot: the machine's DHCP answer names `<http_url>/boot.ipxe`, which chains to a
@@ -56,21 +53,8 @@ export class IpxeBoot extends BootInterface {
   }
 
   validate(task: TaskContext): void {
-    const { node } = task;
-    if (node.ports.length === 0) {
-      throw new InvalidParameterValue(
-        `Node ${node.uuid} does not have any port associated with it`,
-      );
-    }
-    if (macsOf(task).length === 0) {
-      throw new InvalidParameterValue(`Node ${node.uuid} does not have any PXE-enabled port`);
-    }
+    validateNetworkBoot(task);
     httpBootSettings(this.env, task);
-    requireFields(
-      node.driverInfo,
-      ['deploy_kernel', 'deploy_ramdisk'],
-      `Node ${node.uuid} failed to validate deploy image info. Some parameters were missing`,
-    );
   }
 
   async prepareRamdisk(task: TaskContext, ramdiskParams: Record<string, string>): Promise<void> {
@@ -114,7 +98,7 @@ export class IpxeBoot extends BootInterface {
 
   private async prepare(task: TaskContext, spec: KernelBootSpec): Promise<void> {
     const { httpRoot, httpUrl } = httpBootSettings(this.env, task);
-    const macs = macsOf(task);
+    const macs = pxeMacsOf(task);
     const published = await publishKernel(this.env, task, spec);
     await writeEntryScript(httpRoot);
     const paths = await writeMacScripts(
@@ -138,7 +122,7 @@ export class IpxeBoot extends BootInterface {
 
   private async cleanUp(task: TaskContext): Promise<void> {
     const { http_root: httpRoot } = this.env.config.get(deployOptions);
-    const macs = macsOf(task);
+    const macs = pxeMacsOf(task);
     await removeMacScripts(httpRoot, macs);
     await removeNodeFiles(httpRoot, task.node.uuid);
     await dhcpProvider(this.env).clean(task.node.uuid, macs);
