@@ -12,20 +12,23 @@
 
 GRANT USAGE ON SCHEMA public TO galvanic_api, galvanic_conductor;
 
--- The api reads everything, creates nodes, and owns the port and chassis APIs; node changes and
--- deletes go through the conductors (a node's chassis too).
+-- The api reads everything, creates nodes, and owns the port, port group, volume and chassis APIs;
+-- node changes and deletes go through the conductors (a node's chassis too).
 GRANT SELECT ON nodes, ports, conductors, conductor_hardware_interfaces TO galvanic_api;
 GRANT INSERT ON nodes TO galvanic_api;
 GRANT INSERT, UPDATE, DELETE ON ports TO galvanic_api;
 GRANT SELECT, INSERT, UPDATE, DELETE ON chassis TO galvanic_api;
-GRANT USAGE ON SEQUENCE nodes_id_seq, ports_id_seq, chassis_id_seq TO galvanic_api;
+GRANT SELECT, INSERT, UPDATE, DELETE ON portgroups, volume_connectors, volume_targets TO galvanic_api;
+GRANT USAGE ON SEQUENCE nodes_id_seq, ports_id_seq, chassis_id_seq, portgroups_id_seq,
+  volume_connectors_id_seq, volume_targets_id_seq TO galvanic_api;
 
 -- A conductor changes and deletes nodes under their locks, bumps a node's lock epoch when it
 -- takes the lock, reads ports, and keeps its own registration (SELECT ... FOR UPDATE on it needs
 -- UPDATE).
 GRANT SELECT, UPDATE, DELETE ON nodes TO galvanic_conductor;
 GRANT SELECT, INSERT, UPDATE ON node_lock_epochs TO galvanic_conductor;
-GRANT SELECT ON ports TO galvanic_conductor;
+-- (A port shows its port group's UUID.)
+GRANT SELECT ON ports, portgroups TO galvanic_conductor;
 GRANT SELECT, INSERT, UPDATE ON conductors TO galvanic_conductor;
 GRANT SELECT, INSERT, DELETE ON conductor_hardware_interfaces TO galvanic_conductor;
 GRANT USAGE ON SEQUENCE conductors_id_seq, conductor_hardware_interfaces_id_seq TO galvanic_conductor;

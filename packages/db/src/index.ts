@@ -44,6 +44,26 @@ export {
   type PortSortKey,
 } from './ports';
 export {
+  PortgroupStore,
+  PORTGROUP_SORT_KEYS,
+  type PortgroupRow,
+  type PortgroupFields,
+  type PortgroupFilters,
+  type PortgroupDeletion,
+} from './portgroups';
+export {
+  VolumeConnectorStore,
+  VolumeTargetStore,
+  VOLUME_CONNECTOR_SORT_KEYS,
+  VOLUME_TARGET_SORT_KEYS,
+  type VolumeConnectorRow,
+  type VolumeConnectorFields,
+  type VolumeTargetRow,
+  type VolumeTargetFields,
+  type VolumeWriteOutcome,
+  type VolumeListQuery,
+} from './volume';
+export {
   ChassisStore,
   CHASSIS_SORT_KEYS,
   type ChassisRow,

@@ -62,6 +62,15 @@ export class ChassisNotEmpty extends kindOf('ChassisNotEmpty', 400) {
     super(`Cannot complete the requested action because chassis ${chassis} contains nodes.`);
   }
 }
+export class PortgroupNotEmpty extends kindOf('PortgroupNotEmpty', 400) {
+  /** `message` replaces the usual text, as Ironic does when moving a port group. */
+  constructor(portgroup: string, message?: string) {
+    super(
+      message ??
+        `Cannot complete the requested action because portgroup ${portgroup} contains ports.`,
+    );
+  }
+}
 export class NodeInMaintenance extends kindOf('NodeInMaintenance', 400) {
   constructor(operation: string, node: string) {
     super(
@@ -91,6 +100,21 @@ export class PortNotFound extends kindOf('PortNotFound', 404) {
     super(`Port ${port} could not be found.`);
   }
 }
+export class PortgroupNotFound extends kindOf('PortgroupNotFound', 404) {
+  constructor(portgroup: string) {
+    super(`Portgroup ${portgroup} could not be found.`);
+  }
+}
+export class VolumeConnectorNotFound extends kindOf('VolumeConnectorNotFound', 404) {
+  constructor(connector: string) {
+    super(`Volume connector ${connector} could not be found.`);
+  }
+}
+export class VolumeTargetNotFound extends kindOf('VolumeTargetNotFound', 404) {
+  constructor(target: string) {
+    super(`Volume target ${target} could not be found.`);
+  }
+}
 export class ChassisNotFound extends kindOf('ChassisNotFound', 404) {
   constructor(chassis: string) {
     super(`Chassis ${chassis} could not be found.`);
@@ -110,6 +134,13 @@ export class ConductorNotFound extends kindOf('ConductorNotFound', 404) {
 // 406
 export class NotAcceptable extends kindOf('NotAcceptable', 406) {
   constructor(message = 'Request not acceptable.') {
+    super(message);
+  }
+}
+
+// 403
+export class OperationNotPermitted extends kindOf('OperationNotPermitted', 403) {
+  constructor(message = 'Operation not permitted.') {
     super(message);
   }
 }

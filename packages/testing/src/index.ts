@@ -34,4 +34,5 @@ export {
   type SplitEnvironment,
 } from './environments';
 export { startPrivatePostgres, type PrivatePostgres } from './private-postgres';
+export { openstacksdk, type OpenstacksdkOptions } from './openstacksdk';
 export * from './vm/index';

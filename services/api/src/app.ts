@@ -6,7 +6,10 @@ import type {
   ChassisStore,
   ConductorStore,
   NodeStore,
+  PortgroupStore,
   PortStore,
+  VolumeConnectorStore,
+  VolumeTargetStore,
 } from '@galvanic/db';
 import type { RpcClient } from '@galvanic/rpc';
 import type { Logger } from '@galvanic/logging';
@@ -23,7 +26,9 @@ import { driversRouter } from './controllers/drivers';
 import { chassisRouter } from './controllers/chassis/router';
 import { nodeBiosRouter } from './controllers/nodes/bios';
 import { nodeServices, nodesRouter, type ReservationLookup } from './controllers/nodes/router';
-import { nodePortsRouter, portsRouter } from './controllers/ports/router';
+import { nodePortgroupsRouter, portgroupsRouter } from './controllers/portgroups/router';
+import { portsRouter, subPortsRouter } from './controllers/ports/router';
+import { nodeVolumeRouter, volumeRouter } from './controllers/volume/router';
 import { healthRouter, type ReadinessCheck } from './controllers/health';
 import { rootRouter, v1Document } from './controllers/root';
 
@@ -32,6 +37,9 @@ export interface ApiDependencies {
   conductors: ConductorStore;
   nodes: NodeStore;
   ports: PortStore;
+  portgroups: PortgroupStore;
+  volumeConnectors: VolumeConnectorStore;
+  volumeTargets: VolumeTargetStore;
   chassis: ChassisStore;
   biosSettings: BiosSettingStore;
   reservations: ReservationLookup;
@@ -52,6 +60,7 @@ const IRONIC_RESOURCE_METHODS: readonly [string, string[]][] = [
   ['/chassis', ['DELETE', 'GET', 'PATCH', 'POST']],
   ['/nodes', ['DELETE', 'GET', 'PATCH', 'POST']],
   ['/ports', ['DELETE', 'GET', 'PATCH', 'POST']],
+  ['/portgroups', ['DELETE', 'GET', 'PATCH', 'POST']],
   ['/drivers', ['GET']],
 ];
 
@@ -81,8 +90,21 @@ export function createApp(deps: ApiDependencies): Express {
     .all(methodNotAllowed(['GET']));
   v1.use('/conductors', conductorsRouter(deps.conductors, deps.publicEndpoint));
   v1.use('/drivers', driversRouter(deps.conductors, deps.directory, deps.rpc, deps.publicEndpoint));
-  const ports = { ports: deps.ports, nodes: deps.nodes, publicEndpoint: deps.publicEndpoint };
-  v1.use('/nodes/:ident/ports', nodePortsRouter(ports));
+  const ports = {
+    ports: deps.ports,
+    portgroups: deps.portgroups,
+    nodes: deps.nodes,
+    publicEndpoint: deps.publicEndpoint,
+  };
+  v1.use('/nodes/:ident/ports', subPortsRouter(ports, 'node'));
+  v1.use('/nodes/:ident/portgroups', nodePortgroupsRouter(ports));
+  const volume = {
+    connectors: deps.volumeConnectors,
+    targets: deps.volumeTargets,
+    nodes: deps.nodes,
+    publicEndpoint: deps.publicEndpoint,
+  };
+  v1.use('/nodes/:ident/volume', nodeVolumeRouter(volume));
   v1.use(
     '/nodes/:ident/bios',
     nodeBiosRouter({
@@ -105,6 +127,8 @@ export function createApp(deps: ApiDependencies): Express {
     chassisRouter({ chassis: deps.chassis, nodes, publicEndpoint: deps.publicEndpoint }),
   );
   v1.use('/ports', portsRouter(ports));
+  v1.use('/portgroups', portgroupsRouter(ports, subPortsRouter(ports, 'portgroup')));
+  v1.use('/volume', volumeRouter(volume));
   v1.use(notFound);
   app.use('/v1', v1);
 

@@ -9,7 +9,10 @@ import {
   ChassisStore,
   ConductorStore,
   NodeStore,
+  PortgroupStore,
   PortStore,
+  VolumeConnectorStore,
+  VolumeTargetStore,
   pingDatabase,
 } from '@galvanic/db';
 import type { Logger } from '@galvanic/logging';
@@ -65,6 +68,9 @@ export async function startApi(deps: ApiServiceDependencies): Promise<RunningApi
     conductors: new ConductorStore(deps.dataSource, deps.config.conductor.heartbeat_timeout),
     nodes,
     ports: new PortStore(deps.dataSource),
+    portgroups: new PortgroupStore(deps.dataSource),
+    volumeConnectors: new VolumeConnectorStore(deps.dataSource),
+    volumeTargets: new VolumeTargetStore(deps.dataSource),
     chassis: new ChassisStore(deps.dataSource),
     biosSettings: new BiosSettingStore(deps.dataSource),
     reservations: (ids) => nodes.reservations(ids),

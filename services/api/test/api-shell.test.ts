@@ -11,7 +11,10 @@ import {
   createDataSource,
   migrate,
   NodeStore,
+  PortgroupStore,
   PortStore,
+  VolumeConnectorStore,
+  VolumeTargetStore,
 } from '@galvanic/db';
 import { silentLogger } from '@galvanic/logging';
 import {
@@ -85,6 +88,9 @@ describe("Ironic's API shell", () => {
       conductors: store,
       nodes: new NodeStore(dataSource),
       ports: new PortStore(dataSource),
+      portgroups: new PortgroupStore(dataSource),
+      volumeConnectors: new VolumeConnectorStore(dataSource),
+      volumeTargets: new VolumeTargetStore(dataSource),
       chassis: new ChassisStore(dataSource),
       biosSettings: new BiosSettingStore(dataSource),
       reservations: async () => new Map(),

@@ -5,6 +5,7 @@ import { RequestOrder1764400000001 } from './1764400000001-request-order';
 import { ConductorContractVersion1764500000000 } from './1764500000000-conductor-contract-version';
 import { Chassis1764900000000 } from './1764900000000-chassis';
 import { BiosSettings1765000000000 } from './1765000000000-bios-settings';
+import { PortgroupsVolume1766000000000 } from './1766000000000-portgroups-volume';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const allMigrations = [
@@ -15,4 +16,5 @@ export const allMigrations = [
   ConductorContractVersion1764500000000,
   Chassis1764900000000,
   BiosSettings1765000000000,
+  PortgroupsVolume1766000000000,
 ];

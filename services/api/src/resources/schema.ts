@@ -7,6 +7,7 @@ function jsonType(value: unknown): JsonType | 'other' {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'other';
   const type = typeof value;
+  if (type === 'number') return Number.isInteger(value) ? 'integer' : 'other';
   return type === 'string' || type === 'boolean' || type === 'object' ? type : 'other';
 }
 
