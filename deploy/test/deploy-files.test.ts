@@ -8,8 +8,15 @@ import {
   readConfigFile,
   readEnvironment,
 } from '@galvanic/config';
+import { ENTRY_POINTS } from '../../scripts/build-dist';
 
 const ROOT = resolve(import.meta.dirname, '../..');
+
+/** Whether the image runs `entry`: one of the entry points scripts/build-dist.ts bundles. */
+function imageHas(entry: string): boolean {
+  const source = ENTRY_POINTS[entry.replace(/^bin\//, '')];
+  return source !== undefined && existsSync(join(ROOT, source));
+}
 
 interface ComposeService {
   command?: string[];
@@ -42,7 +49,7 @@ describe('docker-compose.yml', () => {
     expect(new Set(hosts).size).toBe(2);
     for (const service of ['api', 'conductor-1', 'conductor-2', 'migrate']) {
       const entry = compose.services[service]!.command![0]!;
-      expect(existsSync(join(ROOT, entry)), entry).toBe(true);
+      expect(imageHas(entry), entry).toBe(true);
       expectKnownOptions(compose.services[service]!.environment!);
     }
   });
@@ -104,7 +111,7 @@ describe('Kubernetes manifests', () => {
     ]);
     for (const workload of workloads) {
       for (const container of workload.spec!.template!.spec.containers) {
-        expect(existsSync(join(ROOT, container.args[0]!)), container.args[0]).toBe(true);
+        expect(imageHas(container.args[0]!), container.args[0]).toBe(true);
         const env = Object.fromEntries(
           (container.env ?? []).map((e) => [e.name, e.value ?? 'from-field']),
         );

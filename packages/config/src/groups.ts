@@ -1,5 +1,6 @@
 import { availableParallelism, hostname } from 'node:os';
 import { INTERFACE_KINDS, type InterfaceKind } from './interface-kinds';
+import { deployOptions } from '@galvanic/driver-sdk';
 import { defineOptionGroup, opt, type OptionSpec } from './options';
 
 type InterfaceOptionSpecs = {
@@ -47,6 +48,10 @@ export const defaultOptions = defineOptionGroup('DEFAULT', {
   driver_packages: opt.list(
     [],
     'npm packages, besides the built-in ones, whose hardware types and interfaces a conductor may load (declared under "galvanic" in their package.json).',
+  ),
+  driver_path: opt.string(
+    '.galvanic/drivers',
+    'Directory where third-party driver packages are installed (`galvanic drivers install`, or npm install --prefix); conductors look for driver_packages there as well as beside themselves.',
   ),
   debug: opt.boolean(false, 'Log at debug level.'),
   ...interfaceOptions(),
@@ -184,28 +189,8 @@ export const rpcOptions = defineOptionGroup('rpc', {
   ),
 });
 
-/**
- * `[deploy]`, Ironic's names for where boot files live and how machines and BMCs reach them, and
- * Galvanic's own options for serving `http_root` from the conductor.
- */
-export const deployOptions = defineOptionGroup('deploy', {
-  http_root: opt.string(
-    '/httpboot',
-    'Directory the boot HTTP server serves: iPXE scripts, kernels, ramdisks and ISOs per node, and the image cache.',
-  ),
-  http_url: opt.optionalString(
-    "Base URL of http_root as the machines being booted reach it, e.g. 'http://192.0.2.10:8080'.",
-  ),
-  external_http_url: opt.optionalString(
-    'Base URL of http_root as BMCs reach it, for virtual media; http_url when unset.',
-  ),
-  serve_http_root: opt.boolean(
-    false,
-    'Serve http_root from this conductor (all-in-one always does); off leaves it to an external web server.',
-  ),
-  http_server_host: opt.string('127.0.0.1', 'Address the built-in boot HTTP server listens on.'),
-  http_server_port: opt.port(8080, 'Port of the built-in boot HTTP server; 0 picks a free one.'),
-});
+/** `[deploy]` is declared by the driver SDK: boot interfaces read it as the conductor does. */
+export { deployOptions };
 
 export const coreOptionGroups = [
   defaultOptions,

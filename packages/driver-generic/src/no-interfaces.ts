@@ -50,13 +50,13 @@ export class NoConsole extends ConsoleInterface {
   validate(task: TaskContext): never {
     return unsupported(task, 'console');
   }
-  async startConsole(task: TaskContext): Promise<never> {
+  override async startConsole(task: TaskContext): Promise<never> {
     return unsupported(task, 'console');
   }
-  async stopConsole(task: TaskContext): Promise<never> {
+  override async stopConsole(task: TaskContext): Promise<never> {
     return unsupported(task, 'console');
   }
-  async getConsole(task: TaskContext): Promise<never> {
+  override async getConsole(task: TaskContext): Promise<never> {
     return unsupported(task, 'console');
   }
 }

@@ -1,33 +1,5 @@
-import {
-  DeployInterface,
-  InternalError,
-  POWER_OFF,
-  deployStep,
-  type BootInterface,
-  type PowerInterface,
-  type TaskContext,
-} from '@galvanic/driver-sdk';
+import { DeployInterface, POWER_OFF, deployStep, type TaskContext } from '@galvanic/driver-sdk';
 import { requireFields } from './missing';
-
-interface Collaborators {
-  boot: BootInterface;
-  power: PowerInterface;
-}
-
-/** The node's other interfaces; the conductor composed them, so their kinds are right. */
-function collaborators(task: TaskContext): Collaborators {
-  const of = <T>(kind: keyof Collaborators): T => {
-    const found = task.driver.interfaceOf(kind);
-    if (typeof found !== 'object' || found === null) {
-      throw new InternalError(`Node ${task.node.uuid} has no ${kind} interface`);
-    }
-    return found as T;
-  };
-  return {
-    boot: of<BootInterface>('boot'),
-    power: of<PowerInterface>('power'),
-  };
-}
 
 /**
  * `ramdisk`: writes no image. The instance is what the boot interface boots: a kernel and ramdisk
@@ -37,7 +9,7 @@ function collaborators(task: TaskContext): Collaborators {
  */
 export class RamdiskDeploy extends DeployInterface {
   async validate(task: TaskContext): Promise<void> {
-    await collaborators(task).boot.validate(task);
+    await task.driver.boot.validate(task);
     requireFields(
       task.node.instanceInfo,
       ['kernel', 'ramdisk'],
@@ -47,20 +19,20 @@ export class RamdiskDeploy extends DeployInterface {
 
   @deployStep({ priority: 100 })
   async deploy(task: TaskContext, _args: Record<string, unknown>): Promise<void> {
-    const { boot, power } = collaborators(task);
+    const { boot, power } = task.driver;
     await boot.prepareInstance(task);
     await power.reboot(task);
   }
 
   async tearDown(task: TaskContext): Promise<void> {
-    const { boot, power } = collaborators(task);
+    const { boot, power } = task.driver;
     await power.setPowerState(task, POWER_OFF);
     await boot.cleanUpInstance(task);
   }
 
   /** An active node (taken over, or redeployed) keeps booting its instance; others start off. */
-  async prepare(task: TaskContext): Promise<void> {
-    const { boot, power } = collaborators(task);
+  override async prepare(task: TaskContext): Promise<void> {
+    const { boot, power } = task.driver;
     if (task.node.provisionState === 'active') {
       await boot.prepareInstance(task);
     } else {
@@ -68,12 +40,12 @@ export class RamdiskDeploy extends DeployInterface {
     }
   }
 
-  async cleanUp(task: TaskContext): Promise<void> {
-    await collaborators(task).boot.cleanUpInstance(task);
+  override async cleanUp(task: TaskContext): Promise<void> {
+    await task.driver.boot.cleanUpInstance(task);
   }
 
   /** The PXE configs live on the conductor that wrote them: a new conductor writes its own. */
   async takeOver(task: TaskContext): Promise<void> {
-    await collaborators(task).boot.prepareInstance(task);
+    await task.driver.boot.prepareInstance(task);
   }
 }

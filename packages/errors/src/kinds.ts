@@ -1,4 +1,15 @@
-import { GalvanicError } from './base';
+import { GalvanicError, errorKind as kindOf } from '@galvanic/driver-sdk';
+
+// The kinds a driver throws are declared by the SDK.
+export {
+  InvalidParameterValue,
+  MissingParameterValue,
+  UnsupportedDriverExtension,
+  InvalidState,
+  InternalError,
+  TemporaryFailure,
+  ImageDownloadFailed,
+} from '@galvanic/driver-sdk';
 
 /**
  * An error whose text was already formed elsewhere (by a driver, by a remote conductor) and whose
@@ -15,25 +26,12 @@ class PreformedError extends GalvanicError {
   }
 }
 
-function kindOf(name: string, status: number) {
-  return class extends GalvanicError {
-    readonly kind = name;
-    readonly status = status;
-    constructor(message: string) {
-      super(message);
-      this.name = name;
-    }
-  };
-}
-
 // 400
 export class Invalid extends kindOf('Invalid', 400) {
   constructor(message = 'Unacceptable parameters.') {
     super(message);
   }
 }
-export class InvalidParameterValue extends kindOf('InvalidParameterValue', 400) {}
-export class MissingParameterValue extends kindOf('MissingParameterValue', 400) {}
 export class BadRequest extends kindOf('BadRequest', 400) {}
 export class InvalidUuidOrName extends kindOf('InvalidUuidOrName', 400) {
   constructor(name: string) {
@@ -45,11 +43,6 @@ export class InvalidStateRequested extends kindOf('InvalidStateRequested', 400) 
     super(
       `The requested action "${action}" can not be performed on node "${node}" while it is in state "${state}".`,
     );
-  }
-}
-export class UnsupportedDriverExtension extends kindOf('UnsupportedDriverExtension', 400) {
-  constructor(driver: string, extension: string) {
-    super(`Driver ${driver} does not support ${extension} (disabled or not implemented).`);
   }
 }
 export class PatchError extends kindOf('PatchError', 400) {
@@ -168,11 +161,6 @@ export class MACAlreadyExists extends kindOf('MACAlreadyExists', 409) {
     super(`A port with MAC address ${mac} already exists.`);
   }
 }
-export class InvalidState extends kindOf('InvalidState', 409) {
-  constructor(message = 'Invalid resource state.') {
-    super(message);
-  }
-}
 export class ConductorAlreadyRegistered extends kindOf('ConductorAlreadyRegistered', 409) {
   constructor(conductor: string) {
     super(`Conductor ${conductor} already registered.`);
@@ -200,17 +188,6 @@ export class TooManyRequests extends kindOf('TooManyRequests', 429) {
 }
 
 // 500
-/** An image could not be fetched, or did not match its checksum (Ironic's ImageDownloadFailed). */
-export class ImageDownloadFailed extends kindOf('ImageDownloadFailed', 500) {
-  constructor(imageHref: string, reason: string) {
-    super(`Failed to download image ${imageHref}, reason: ${reason}`);
-  }
-}
-export class InternalError extends kindOf('InternalError', 500) {
-  constructor(message = 'An unknown exception occurred.') {
-    super(message);
-  }
-}
 export class DriverLoadError extends kindOf('DriverLoadError', 500) {
   constructor(driver: string, reason: string) {
     super(`Driver, hardware type or interface ${driver} could not be loaded. Reason: ${reason}.`);
@@ -233,11 +210,6 @@ export class IncompatibleRpcContract extends kindOf('IncompatibleRpcContract', 5
 }
 
 // 503
-export class TemporaryFailure extends kindOf('TemporaryFailure', 503) {
-  constructor(message = 'Resource temporarily unavailable, please retry.') {
-    super(message);
-  }
-}
 export class NoFreeConductorWorker extends kindOf('NoFreeConductorWorker', 503) {
   constructor() {
     super('Requested action cannot be performed due to lack of free conductor workers.');

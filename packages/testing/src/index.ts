@@ -7,7 +7,8 @@ export {
 } from './database';
 export { uniqueNamespace, TEST_AMQP_URL, TEST_RPC_MESSAGE_KEY } from './names';
 export { freePort } from './ports';
-export { startService, REPO_ROOT, type ServiceProcess } from './process';
+export { startService, REPO_ROOT, SOURCE_NODE_ARGS, type ServiceProcess } from './process';
+export { packDriverSdk, runCommand, TSC, type CommandOptions, type PackedSdk } from './sdk-package';
 export {
   loadSample,
   replaySample,

@@ -1,8 +1,6 @@
 import {
   BootInterface,
   deployOptions,
-  InvalidParameterValue,
-  type ManagementInterface,
   type PropertyTable,
   type TaskContext,
 } from '@galvanic/driver-sdk';
@@ -57,7 +55,10 @@ export class IpxeBoot extends BootInterface {
     httpBootSettings(this.env, task);
   }
 
-  async prepareRamdisk(task: TaskContext, ramdiskParams: Record<string, string>): Promise<void> {
+  override async prepareRamdisk(
+    task: TaskContext,
+    ramdiskParams: Record<string, string>,
+  ): Promise<void> {
     this.validate(task);
     const { driverInfo } = task.node;
     await this.prepare(task, {
@@ -67,10 +68,10 @@ export class IpxeBoot extends BootInterface {
       append: kernelArguments(this.env.config.get(pxeOptions).pxe_append_params, ramdiskParams),
       verifyRamdisk: false,
     });
-    await this.management(task).setBootDevice(task, 'pxe', false);
+    await task.driver.management.setBootDevice(task, 'pxe', false);
   }
 
-  async cleanUpRamdisk(task: TaskContext): Promise<void> {
+  override async cleanUpRamdisk(task: TaskContext): Promise<void> {
     await this.cleanUp(task);
   }
 
@@ -89,7 +90,7 @@ export class IpxeBoot extends BootInterface {
       verifyRamdisk: true,
     });
     // As Ironic's iPXE boot of a ramdisk instance: it boots from the network on every start.
-    await this.management(task).setBootDevice(task, 'pxe', true);
+    await task.driver.management.setBootDevice(task, 'pxe', true);
   }
 
   async cleanUpInstance(task: TaskContext): Promise<void> {
@@ -126,13 +127,5 @@ export class IpxeBoot extends BootInterface {
     await removeMacScripts(httpRoot, macs);
     await removeNodeFiles(httpRoot, task.node.uuid);
     await dhcpProvider(this.env).clean(task.node.uuid, macs);
-  }
-
-  private management(task: TaskContext): ManagementInterface {
-    const management = task.driver.interfaceOf('management');
-    if (typeof management !== 'object' || management === null) {
-      throw new InvalidParameterValue(`Node ${task.node.uuid} has no management interface`);
-    }
-    return management as ManagementInterface;
   }
 }

@@ -1,10 +1,4 @@
-import {
-  BootInterface,
-  InvalidParameterValue,
-  type ManagementInterface,
-  type PropertyTable,
-  type TaskContext,
-} from '@galvanic/driver-sdk';
+import { BootInterface, type PropertyTable, type TaskContext } from '@galvanic/driver-sdk';
 import { requireFields } from '../missing';
 import { pxeMacsOf, validateNetworkBoot } from '../network-boot';
 import {
@@ -45,7 +39,10 @@ export class PxeBoot extends BootInterface {
     validateNetworkBoot(task);
   }
 
-  async prepareRamdisk(task: TaskContext, ramdiskParams: Record<string, string>): Promise<void> {
+  override async prepareRamdisk(
+    task: TaskContext,
+    ramdiskParams: Record<string, string>,
+  ): Promise<void> {
     this.validate(task);
     const { driverInfo } = task.node;
     await this.write(task, {
@@ -56,7 +53,7 @@ export class PxeBoot extends BootInterface {
     });
   }
 
-  async cleanUpRamdisk(task: TaskContext): Promise<void> {
+  override async cleanUpRamdisk(task: TaskContext): Promise<void> {
     await removePxeConfigs(this.options.tftp_root, pxeMacsOf(task));
   }
 
@@ -75,11 +72,7 @@ export class PxeBoot extends BootInterface {
       append: kernelArguments(append.join(' '), {}),
     });
     // As Ironic's PXE boot: the instance boots from the network on every start.
-    const management = task.driver.interfaceOf('management');
-    if (typeof management !== 'object' || management === null) {
-      throw new InvalidParameterValue(`Node ${uuid} has no management interface`);
-    }
-    await (management as ManagementInterface).setBootDevice(task, 'pxe', true);
+    await task.driver.management.setBootDevice(task, 'pxe', true);
   }
 
   async cleanUpInstance(task: TaskContext): Promise<void> {

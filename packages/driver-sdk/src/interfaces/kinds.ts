@@ -1,4 +1,4 @@
-import { UnsupportedDriverExtension } from '@galvanic/errors';
+import { UnsupportedDriverExtension } from '../errors.js';
 import type {
   BootDevice,
   BootDeviceState,
@@ -7,9 +7,10 @@ import type {
   IndicatorState,
   PowerState,
   SupportedIndicators,
-} from '../node';
-import { POWER_OFF, POWER_ON, REBOOT } from '../node';
-import type { TaskContext } from '../task';
+} from '../node.js';
+import { POWER_OFF, POWER_ON, REBOOT } from '../node.js';
+import type { TaskContext } from '../task.js';
+import { HardwareInterface } from './base.js';
 
 /** Ironic's virtual media device types (boot_devices.VMEDIA_DEVICES). */
 export const VIRTUAL_MEDIA_DEVICE_TYPES = ['disk', 'cdrom', 'floppy'] as const;
@@ -22,7 +23,6 @@ export interface VirtualMediaDevice {
   inserted: boolean;
   image: string | null;
 }
-import { HardwareInterface } from './base';
 
 export interface PowerOptions {
   /** Seconds to wait for the BMC to reach the state; `[conductor] power_state_change_timeout` when absent. */
@@ -120,26 +120,32 @@ export abstract class ManagementInterface extends HardwareInterface {
   }
 }
 
-/** Prepares what the node boots: the deploy ramdisk, then the instance. */
+/**
+ * Prepares what the node boots. The deploy interface calls `prepareInstance` and
+ * `cleanUpInstance`; the ramdisk calls are optional: an implementation that boots a deploy
+ * ramdisk provides them for the deploy interfaces that use one.
+ */
 export abstract class BootInterface extends HardwareInterface {
   static override readonly interfaceKind = 'boot' as const;
-  abstract prepareRamdisk(task: TaskContext, ramdiskParams: Record<string, string>): Promise<void>;
-  abstract cleanUpRamdisk(task: TaskContext): Promise<void>;
+  prepareRamdisk?(task: TaskContext, ramdiskParams: Record<string, string>): Promise<void>;
+  cleanUpRamdisk?(task: TaskContext): Promise<void>;
   abstract prepareInstance(task: TaskContext): Promise<void>;
   abstract cleanUpInstance(task: TaskContext): Promise<void>;
 }
 
 /**
  * Puts an instance on the node. `deploy` is the main deploy step (declare it with
- * `@deployStep({ priority: 100 })`); `tearDown` undoes it.
+ * `@deployStep({ priority: 100 })`); `tearDown` undoes it on undeploy; `takeOver` runs when
+ * a conductor adopts an active node. `prepare` and `cleanUp` (Ironic's hooks around a deploy)
+ * are optional.
  */
 export abstract class DeployInterface extends HardwareInterface {
   static override readonly interfaceKind = 'deploy' as const;
   abstract deploy(task: TaskContext, args: Record<string, unknown>): Promise<unknown>;
   abstract tearDown(task: TaskContext): Promise<void>;
-  abstract prepare(task: TaskContext): Promise<void>;
-  abstract cleanUp(task: TaskContext): Promise<void>;
   abstract takeOver(task: TaskContext): Promise<void>;
+  prepare?(task: TaskContext): Promise<void>;
+  cleanUp?(task: TaskContext): Promise<void>;
 }
 
 /** What out-of-band inspection found; the conductor records it on the node. */
@@ -171,11 +177,12 @@ export abstract class VendorInterface extends HardwareInterface {
   ): void | Promise<void> {}
 }
 
+/** The node's serial console; no API calls it yet, so its methods are optional. */
 export abstract class ConsoleInterface extends HardwareInterface {
   static override readonly interfaceKind = 'console' as const;
-  abstract startConsole(task: TaskContext): Promise<void>;
-  abstract stopConsole(task: TaskContext): Promise<void>;
-  abstract getConsole(task: TaskContext): Promise<{ type: string; url: string } | null>;
+  startConsole?(task: TaskContext): Promise<void>;
+  stopConsole?(task: TaskContext): Promise<void>;
+  getConsole?(task: TaskContext): Promise<{ type: string; url: string } | null>;
 }
 
 export abstract class RescueInterface extends HardwareInterface {
@@ -237,4 +244,21 @@ export abstract class StorageInterface extends HardwareInterface {
 /** Wires the node's ports into provisioning, cleaning and tenant networks. */
 export abstract class NetworkInterface extends HardwareInterface {
   static override readonly interfaceKind = 'network' as const;
+}
+
+/** The base class of each interface kind. */
+export interface InterfaceByKind {
+  bios: BiosInterface;
+  boot: BootInterface;
+  console: ConsoleInterface;
+  deploy: DeployInterface;
+  firmware: FirmwareInterface;
+  inspect: InspectInterface;
+  management: ManagementInterface;
+  network: NetworkInterface;
+  power: PowerInterface;
+  raid: RaidInterface;
+  rescue: RescueInterface;
+  storage: StorageInterface;
+  vendor: VendorInterface;
 }

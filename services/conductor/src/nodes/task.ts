@@ -10,7 +10,7 @@ import {
 import type { DriverRegistry } from '@galvanic/driver-loader';
 import {
   INTERFACE_KINDS,
-  type DriverView,
+  driverView,
   type HardwareInterface,
   type InterfaceKind,
   type NodeView,
@@ -76,11 +76,9 @@ export class NodeTask {
   ) {
     this.current = row;
     const names = interfaceNamesOf(row, drivers);
-    const driver: DriverView = {
-      name: row.driver,
-      interfaceNames: names,
-      interfaceOf: (kind) => drivers.implementation(kind, names[kind]),
-    };
+    const driver = driverView(row.driver, names, (kind, name) =>
+      drivers.implementation(kind, name),
+    );
     this.context = {
       node: {
         id: row.id,
