@@ -44,6 +44,11 @@ export {
   type NodeVendorCall,
 } from './vendor';
 export {
+  createAllocationMethod,
+  backfillAllocationMethod,
+  destroyAllocationMethod,
+} from './allocations';
+export {
   getVirtualMediaMethod,
   attachVirtualMediaMethod,
   detachVirtualMediaMethod,

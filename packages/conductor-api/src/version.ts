@@ -5,5 +5,6 @@
  * api routes only to conductors of its major, and conductors refuse calls of another major.
  */
 // 1.1: set_boot_mode, inject_nmi, get_supported_indicators, get/set_indicator_state.
-// 1.2: get_virtual_media, attach_virtual_media, detach_virtual_media.
-export const CONDUCTOR_CONTRACT_VERSION = '1.2';
+// 1.2: create_allocation, backfill_allocation, destroy_allocation.
+// 1.3: get_virtual_media, attach_virtual_media, detach_virtual_media.
+export const CONDUCTOR_CONTRACT_VERSION = '1.3';

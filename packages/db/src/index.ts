@@ -73,3 +73,22 @@ export {
   type ChassisDeletion,
 } from './chassis';
 export { BiosSettingStore, type BiosSettingRow, type BiosSettingInput } from './bios-settings';
+export {
+  AllocationStore,
+  ALLOCATION_SORT_KEYS,
+  type AllocationRow,
+  type AllocationState,
+  type AllocationFilters,
+  type AllocationListQuery,
+  type AllocationCandidate,
+  type NewAllocation,
+  type ReserveOutcome,
+} from './allocations';
+export {
+  DeployTemplateStore,
+  DEPLOY_TEMPLATE_SORT_KEYS,
+  type DeployTemplateRow,
+  type DeployTemplateStep,
+  type DeployTemplateFields,
+  type DeployTemplateListQuery,
+} from './deploy-templates';

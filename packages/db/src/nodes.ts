@@ -46,6 +46,8 @@ export interface NodeRow {
   fault: string | null;
   console_enabled: boolean;
   instance_uuid: string | null;
+  /** The allocation the node is reserved for, if any. */
+  allocation_id: number | null;
   conductor_group: string;
   owner: string | null;
   lessee: string | null;
@@ -115,6 +117,7 @@ export const NODE_COLUMNS = [
   'fault',
   'console_enabled',
   'instance_uuid',
+  'allocation_id',
   'conductor_group',
   'owner',
   'lessee',
@@ -194,6 +197,8 @@ export interface NodeFilters {
   description_contains?: string;
   /** Only the nodes in this chassis. */
   chassis_id?: number;
+  /** Only the nodes this project owns or leases (Ironic's `project` filter, set by policy). */
+  project?: string;
 }
 
 export interface NodeListQuery {
@@ -395,6 +400,10 @@ export class NodeStore {
     if (f.maintenance !== undefined) add('maintenance = ?', f.maintenance);
     if (f.retired !== undefined) add('retired = ?', f.retired);
     if (f.chassis_id !== undefined) add('chassis_id = ?', f.chassis_id);
+    if (f.project !== undefined) {
+      params.push(f.project);
+      where.push(`(owner = $${params.length} OR lessee = $${params.length})`);
+    }
     if (f.associated !== undefined)
       where.push(f.associated ? 'instance_uuid IS NOT NULL' : 'instance_uuid IS NULL');
     if (f.description_contains !== undefined)

@@ -40,3 +40,15 @@ export function afterMarker(
   const later = `(${column} ${op} ${v} OR (${column} = ${v} AND ${alias}.id ${op} ${id})`;
   return nullable && dir === 'asc' ? `${later} OR ${column} IS NULL)` : `${later})`;
 }
+
+/** A parameter list and the function that adds one and returns its placeholder. */
+export function parameters(): { params: unknown[]; bind: (value: unknown) => string } {
+  const params: unknown[] = [];
+  return {
+    params,
+    bind: (value) => {
+      params.push(value);
+      return `$${params.length}`;
+    },
+  };
+}

@@ -72,6 +72,14 @@ export class NodeInMaintenance extends kindOf('NodeInMaintenance', 400) {
   }
 }
 
+// 403
+/** Ironic's refusal by policy, naming the rule that refused. */
+export class HTTPForbidden extends kindOf('HTTPForbidden', 403) {
+  constructor(resource: string) {
+    super(`Access was denied to the following resource: ${resource}`);
+  }
+}
+
 // 404
 export class NotFound extends kindOf('NotFound', 404) {
   constructor(message = 'Resource could not be found.') {
@@ -113,6 +121,16 @@ export class ChassisNotFound extends kindOf('ChassisNotFound', 404) {
     super(`Chassis ${chassis} could not be found.`);
   }
 }
+export class AllocationNotFound extends kindOf('AllocationNotFound', 404) {
+  constructor(allocation: string) {
+    super(`Allocation ${allocation} could not be found.`);
+  }
+}
+export class DeployTemplateNotFound extends kindOf('DeployTemplateNotFound', 404) {
+  constructor(template: string) {
+    super(`Deploy template ${template} could not be found.`);
+  }
+}
 export class DriverNotFound extends kindOf('DriverNotFound', 404) {
   constructor(driverName: string) {
     super(`Could not find the following driver(s) or hardware type(s): ${driverName}.`);
@@ -121,6 +139,13 @@ export class DriverNotFound extends kindOf('DriverNotFound', 404) {
 export class ConductorNotFound extends kindOf('ConductorNotFound', 404) {
   constructor(conductor: string) {
     super(`Conductor ${conductor} could not be found.`);
+  }
+}
+
+/** Ironic's AllocationFailed (a 500 when it reaches a client, as in Ironic). */
+export class AllocationFailed extends kindOf('AllocationFailed', 500) {
+  constructor(uuid: string, error: string) {
+    super(`Failed to process allocation ${uuid}: ${error}.`);
   }
 }
 
@@ -159,6 +184,39 @@ export class DuplicateName extends kindOf('DuplicateName', 409) {
 export class MACAlreadyExists extends kindOf('MACAlreadyExists', 409) {
   constructor(mac: string) {
     super(`A port with MAC address ${mac} already exists.`);
+  }
+}
+export class AllocationAlreadyExists extends kindOf('AllocationAlreadyExists', 409) {
+  constructor(uuid: string) {
+    super(`An allocation with UUID ${uuid} already exists.`);
+  }
+}
+export class AllocationDuplicateName extends kindOf('AllocationDuplicateName', 409) {
+  constructor(name: string) {
+    super(`An allocation with name ${name} already exists.`);
+  }
+}
+export class DeployTemplateAlreadyExists extends kindOf('DeployTemplateAlreadyExists', 409) {
+  constructor(uuid: string) {
+    super(`A deploy template with UUID ${uuid} already exists.`);
+  }
+}
+export class DeployTemplateDuplicateName extends kindOf('DeployTemplateDuplicateName', 409) {
+  constructor(name: string) {
+    super(`A deploy template with name ${name} already exists.`);
+  }
+}
+/** Ironic's NodeAssociated (an InvalidState): the node already has an instance. */
+export class NodeAssociated extends kindOf('NodeAssociated', 409) {
+  constructor(node: string, instance: string) {
+    super(`Node ${node} is associated with instance ${instance}.`);
+  }
+}
+export class InstanceAssociated extends kindOf('InstanceAssociated', 409) {
+  constructor(instance: string, node: string) {
+    super(
+      `Instance ${instance} is already associated with a node, it cannot be associated with this other node ${node}`,
+    );
   }
 }
 export class ConductorAlreadyRegistered extends kindOf('ConductorAlreadyRegistered', 409) {

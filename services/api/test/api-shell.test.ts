@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
 import { Registry } from 'prom-client';
 import {
+  AllocationStore,
   BiosSettingStore,
+  DeployTemplateStore,
   ChassisStore,
   ConductorStore,
   createDataSource,
@@ -93,6 +95,8 @@ describe("Ironic's API shell", () => {
       volumeTargets: new VolumeTargetStore(dataSource),
       chassis: new ChassisStore(dataSource),
       biosSettings: new BiosSettingStore(dataSource),
+      allocations: new AllocationStore(dataSource),
+      deployTemplates: new DeployTemplateStore(dataSource),
       reservations: async () => new Map(),
       directory: new ConductorDirectory(store, 60_000, silentLogger(), CONDUCTOR_CONTRACT_VERSION),
       rpc: new RpcClient({

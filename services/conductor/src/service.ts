@@ -4,7 +4,15 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import { ConductorDirectory, ConductorMembership } from '@galvanic/cluster';
 import { CONDUCTOR_CONTRACT_VERSION } from '@galvanic/conductor-api';
 import type { CoreConfig } from '@galvanic/config';
-import { BiosSettingStore, ConductorStore, NodeStore, PortStore, pingDatabase } from '@galvanic/db';
+import {
+  AllocationStore,
+  BiosSettingStore,
+  ConductorStore,
+  DeployTemplateStore,
+  NodeStore,
+  PortStore,
+  pingDatabase,
+} from '@galvanic/db';
 import { NodeLocker } from '@galvanic/node-locks';
 import type { DriverRegistry } from '@galvanic/driver-loader';
 import type { Logger } from '@galvanic/logging';
@@ -12,9 +20,15 @@ import { RpcServer, type RpcServerTransport } from '@galvanic/rpc';
 import {
   exportGauge,
   exportRpcMetrics,
+  readServerTls,
   startStatusServer,
   type RunningStatusServer,
 } from '@galvanic/runtime';
+import {
+  registerAllocationHandlers,
+  resumeAllocations,
+  takeOverOrphanedAllocations,
+} from './handlers/allocations';
 import { registerDriverHandlers } from './handlers/drivers';
 import { startHttpRootServer, type RunningHttpRootServer } from './http-root-server';
 import { registerNodeHandlers } from './handlers/nodes';
@@ -25,6 +39,7 @@ import { NodeOwnership } from './nodes/ownership';
 import { repairOrphanedNodes } from './periodic/orphans';
 import { PeriodicTask } from './periodic/periodic';
 import { PowerStateSync } from './periodic/power-sync';
+import { Allocator } from './workflows/allocations';
 
 export interface ConductorDependencies {
   config: CoreConfig;
@@ -104,9 +119,29 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
     new BiosSettingStore(deps.dataSource),
   );
   registerDriverHandlers(rpc, deps.drivers);
-  registerNodeHandlers(rpc, tasks, nodeStore, config);
-  registerProvisionHandler(rpc, tasks, deps.drivers, config, new PortStore(deps.dataSource));
+  const allocations = new AllocationStore(deps.dataSource);
+  registerNodeHandlers(rpc, tasks, nodeStore, config, allocations);
+  registerProvisionHandler(
+    rpc,
+    tasks,
+    deps.drivers,
+    config,
+    new PortStore(deps.dataSource),
+    allocations,
+    new DeployTemplateStore(deps.dataSource),
+  );
   registerVendorHandlers(rpc, tasks, deps.drivers);
+  const allocator = new Allocator({
+    allocations,
+    nodes: nodeStore,
+    locker,
+    host: hostname,
+    logger,
+    attempts: config.conductor.node_locked_retry_attempts,
+    intervalMs: config.conductor.node_locked_retry_interval * 1000,
+    signal: tasks.stopSignal,
+  });
+  registerAllocationHandlers(rpc, tasks, allocations, allocator);
 
   const powerSync = new PowerStateSync(
     nodeStore,
@@ -122,6 +157,20 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
       'repair orphaned nodes',
       config.conductor.sync_local_state_interval,
       async () => void (await repairOrphanedNodes(nodeStore, tasks, hostname, logger)),
+      logger,
+    ),
+    new PeriodicTask(
+      'take over orphaned allocations',
+      config.conductor.check_allocations_interval,
+      () =>
+        takeOverOrphanedAllocations(
+          hostname,
+          directory.alive().map((conductor) => conductor.hostname),
+          tasks,
+          allocations,
+          allocator,
+          logger,
+        ),
       logger,
     ),
     new PeriodicTask(
@@ -184,12 +233,16 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
   await directory.start();
   for (const task of periodicTasks) task.start();
   void periodicTasks[0]!.runOnce();
+  await resumeAllocations(hostname, tasks, allocations, allocator, logger);
   let status: RunningStatusServer | undefined;
   if (deps.statusServer ?? true) {
     status = await startStatusServer({
       host: config.conductor.status_host,
       port: config.conductor.status_port,
       registry,
+      tls: config.conductor.enable_ssl_status
+        ? readServerTls(config.ssl, '[conductor] enable_ssl_status')
+        : undefined,
       ready: async () => {
         await pingDatabase(deps.dataSource);
         if (!rpc.connected) throw new Error('not connected to the message bus');

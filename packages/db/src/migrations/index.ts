@@ -6,6 +6,8 @@ import { ConductorContractVersion1764500000000 } from './1764500000000-conductor
 import { Chassis1764900000000 } from './1764900000000-chassis';
 import { BiosSettings1765000000000 } from './1765000000000-bios-settings';
 import { PortgroupsVolume1766000000000 } from './1766000000000-portgroups-volume';
+import { Allocations1766200000000 } from './1766200000000-allocations';
+import { DeployTemplates1766200000001 } from './1766200000001-deploy-templates';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const allMigrations = [
@@ -17,4 +19,6 @@ export const allMigrations = [
   Chassis1764900000000,
   BiosSettings1765000000000,
   PortgroupsVolume1766000000000,
+  Allocations1766200000000,
+  DeployTemplates1766200000001,
 ];

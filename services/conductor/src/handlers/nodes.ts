@@ -16,7 +16,7 @@ import {
   validateNodeMethod,
 } from '@galvanic/conductor-api';
 import type { CoreConfig } from '@galvanic/config';
-import type { NodeStore } from '@galvanic/db';
+import type { AllocationStore, NodeStore } from '@galvanic/db';
 import type { RpcServer } from '@galvanic/rpc';
 import type { NodeTaskManager } from '../nodes/task-manager';
 import {
@@ -44,10 +44,11 @@ export function registerNodeHandlers(
   tasks: NodeTaskManager,
   store: NodeStore,
   config: CoreConfig,
+  allocations: AllocationStore,
 ): void {
   rpc.register(updateNodeMethod, async (args, ctx) =>
     tasks.withExclusive(args, ctx, async (task) => {
-      await updateNode(task, args.changes);
+      await updateNode(task, args.changes, allocations);
       return {};
     }),
   );

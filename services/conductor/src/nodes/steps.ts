@@ -50,7 +50,9 @@ export function checkRequestedSteps(
         );
       }
     }
-    return { ...match, args };
+    // A requested step runs at the priority it asks for (deploy templates and deploy_steps).
+    const priority = typeof step.priority === 'number' ? step.priority : match.priority;
+    return { ...match, args, priority };
   });
 }
 

@@ -49,6 +49,11 @@ export class NodeTaskManager {
     private readonly biosSettings?: BiosSettingStore,
   ) {}
 
+  /** Aborts when the conductor stops and abandons what is still running. */
+  get stopSignal(): AbortSignal {
+    return this.stopping.signal;
+  }
+
   get inFlight(): number {
     return this.background.size;
   }

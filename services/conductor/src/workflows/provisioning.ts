@@ -1,5 +1,5 @@
 import type { ProvisionArgs } from '@galvanic/conductor-api';
-import type { PortStore } from '@galvanic/db';
+import type { AllocationStore, DeployTemplateStore, PortStore } from '@galvanic/db';
 import type { DriverRegistry } from '@galvanic/driver-loader';
 import {
   requestTransition,
@@ -34,6 +34,10 @@ export class ProvisioningWorkflows {
     private readonly ports: PortStore,
     /** `[conductor] automated_clean`: for nodes whose own `automated_clean` is unset. */
     private readonly automatedCleanDefault: boolean,
+    /** Where a torn-down instance's allocation is deleted. */
+    private readonly allocations: AllocationStore,
+    /** The deploy templates a node's instance traits select at deploy time. */
+    private readonly templates: DeployTemplateStore,
   ) {}
 
   async start(request: ProvisionArgs, call: CallOrigin): Promise<void> {
@@ -46,7 +50,7 @@ export class ProvisioningWorkflows {
           currentTarget: task.targetProvisionState,
           automatedClean: this.automatedCleanOf(task),
         });
-        if (transition.next === DEPLOYING) await validateDeploy(task);
+        if (transition.next === DEPLOYING) await validateDeploy(task, this.drivers, this.templates);
         return transition;
       },
       (task) => this.runWorkflowOf(task, request),
@@ -72,9 +76,9 @@ export class ProvisioningWorkflows {
           requestedSteps: request.clean_steps,
         });
       case DEPLOYING:
-        return deployNode(task, this.drivers, request.deploy_steps);
+        return deployNode(task, this.drivers, this.templates, request.deploy_steps);
       case DELETING:
-        return tearDownNode(task, this.drivers, automatedClean);
+        return tearDownNode(task, this.drivers, automatedClean, this.allocations);
       case ADOPTING:
         return adoptNode(task);
       case RESCUING:

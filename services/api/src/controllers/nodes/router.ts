@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { ConductorDirectory } from '@galvanic/cluster';
-import type { ChassisStore, NodeStore } from '@galvanic/db';
+import type { AllocationStore, ChassisStore, NodeStore } from '@galvanic/db';
 import { BadRequest } from '@galvanic/errors';
 import type { RpcClient } from '@galvanic/rpc';
 import { nodeActionsRouter } from './actions';
@@ -14,6 +14,7 @@ export type { ReservationLookup };
 export interface NodesDependencies {
   nodes: NodeStore;
   chassis: ChassisStore;
+  allocations: AllocationStore;
   directory: ConductorDirectory;
   rpc: RpcClient;
   reservations: ReservationLookup;
@@ -26,6 +27,7 @@ export function nodeServices(deps: NodesDependencies): NodeCrudDependencies {
   const views = new NodeViews({
     reservations: deps.reservations,
     chassis: deps.chassis,
+    allocations: deps.allocations,
     owners,
     publicEndpoint: deps.publicEndpoint,
   });
