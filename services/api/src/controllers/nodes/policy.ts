@@ -139,6 +139,9 @@ export const NODE_POLICY: ResourcePolicy = {
     'baremetal:node:bios:get': p.SYSTEM_OR_PROJECT_READER,
     'baremetal:node:history:get': p.SYSTEM_OR_OWNER_READER,
     'baremetal:node:vendor_passthru': p.SYSTEM_ADMIN,
+    'baremetal:node:vmedia:attach': p.SYSTEM_OR_PROJECT_MEMBER,
+    'baremetal:node:vmedia:detach': p.SYSTEM_OR_PROJECT_MEMBER,
+    'baremetal:node:vmedia:get': p.SYSTEM_OR_PROJECT_READER,
   },
   routes: [
     {
@@ -194,6 +197,9 @@ export const NODE_POLICY: ResourcePolicy = {
     onNode(['POST'], '/vifs', 'baremetal:node:vif:attach'),
     onNode(['DELETE'], '/vifs/*', 'baremetal:node:vif:detach'),
     onNode(GET, '/history/*', 'baremetal:node:history:get'),
+    onNode(['POST'], '/vmedia', 'baremetal:node:vmedia:attach'),
+    onNode(['DELETE'], '/vmedia', 'baremetal:node:vmedia:detach'),
+    onNode(GET, '/vmedia', 'baremetal:node:vmedia:get'),
   ],
   targetOf: (row) => nodeTarget(row as NodeRow),
   redactions: {
