@@ -1,16 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiRequest,
-  baremetalWith,
-  createInProcess,
   innerError,
   startTestKeystone,
   type HttpResult,
   type InProcessEnvironment,
   type TestKeystone,
 } from '@galvanic/testing';
+import {
+  KEYSTONE_PASSWORD,
+  keystoneCli,
+  keystoneEnvironment,
+  SERVICE_USER,
+} from './keystone-setup';
 
-const PASSWORD = 'pw-for-tests';
+const PASSWORD = KEYSTONE_PASSWORD;
 
 type Allocation = { uuid: string; state: string; owner: string | null; node_uuid: string | null };
 
@@ -32,29 +36,7 @@ describe('auth_strategy = keystone: allocations, deploy templates and volume by 
     apiRequest(env.apiUrl, method, path, { minor, headers: { 'X-Auth-Token': token }, body });
   const fault = (result: HttpResult) => innerError(result.body).faultstring;
   const cli = (user: string, project: string, ...args: string[]) =>
-    baremetalWith(
-      [
-        '--os-auth-type',
-        'password',
-        '--os-auth-url',
-        `${keystone.url}/v3`,
-        '--os-username',
-        user,
-        '--os-password',
-        PASSWORD,
-        '--os-user-domain-name',
-        'Default',
-        '--os-project-name',
-        project,
-        '--os-project-domain-name',
-        'Default',
-        '--os-endpoint-override',
-        env.apiUrl,
-        '--os-baremetal-api-version',
-        '1.60',
-      ],
-      ...args,
-    );
+    keystoneCli(keystone, env.apiUrl, '1.60')(user, { project }, ...args);
 
   /** Takes a node through manage (and provide) as the operator. */
   const moveTo = async (node: string, targets: string[], state: string) => {
@@ -92,24 +74,14 @@ describe('auth_strategy = keystone: allocations, deploy templates and volume by 
   beforeAll(async () => {
     keystone = await startTestKeystone({
       users: [
-        { name: 'galvanic', password: PASSWORD, projects: { service: ['admin', 'service'] } },
+        SERVICE_USER,
         { name: 'operator', password: PASSWORD, system: ['admin'] },
         { name: 'alice', password: PASSWORD, projects: { projA: ['member'] } },
         { name: 'pam', password: PASSWORD, projects: { projA: ['admin'] } },
         { name: 'bob', password: PASSWORD, projects: { projB: ['member'] } },
       ],
     });
-    env = await createInProcess({
-      env: {
-        GALVANIC_DEFAULT__AUTH_STRATEGY: 'keystone',
-        GALVANIC_KEYSTONE_AUTHTOKEN__AUTH_URL: keystone.url,
-        GALVANIC_KEYSTONE_AUTHTOKEN__WWW_AUTHENTICATE_URI: keystone.url,
-        GALVANIC_KEYSTONE_AUTHTOKEN__USERNAME: 'galvanic',
-        GALVANIC_KEYSTONE_AUTHTOKEN__PASSWORD: PASSWORD,
-        GALVANIC_KEYSTONE_AUTHTOKEN__PROJECT_NAME: 'service',
-      },
-    });
-    keystone.baremetalUrl = env.apiUrl;
+    env = await keystoneEnvironment(keystone);
     projA = keystone.projectId('projA');
     projB = keystone.projectId('projB');
     const operator = await as('operator', 'system');

@@ -1,28 +1,14 @@
 import * as p from '../../policy/base-rules';
-import type { ResourcePolicy } from '../../resources/policy';
-
-const GET = ['GET', 'HEAD'];
+import { systemResourcePolicy } from '../../policy/system-resource';
 
 /** Ironic's deploy template rules: operators only, answered with its 403 (nothing is hidden). */
-export const DEPLOY_TEMPLATE_POLICY: ResourcePolicy = {
-  rules: {
-    'baremetal:deploy_template:get': p.SYSTEM_READER,
-    'baremetal:deploy_template:create': p.SYSTEM_ADMIN,
-    'baremetal:deploy_template:delete': p.SYSTEM_ADMIN,
-    'baremetal:deploy_template:update': p.SYSTEM_ADMIN,
+export const DEPLOY_TEMPLATE_POLICY = systemResourcePolicy(
+  'baremetal:deploy_template',
+  'deploy_templates',
+  {
+    get: p.SYSTEM_READER,
+    create: p.SYSTEM_ADMIN,
+    delete: p.SYSTEM_ADMIN,
+    update: p.SYSTEM_ADMIN,
   },
-  routes: [
-    { methods: GET, path: '/deploy_templates/*', rules: ['baremetal:deploy_template:get'] },
-    { methods: ['POST'], path: '/deploy_templates', rules: ['baremetal:deploy_template:create'] },
-    {
-      methods: ['PATCH'],
-      path: '/deploy_templates/:ident',
-      rules: ['baremetal:deploy_template:update'],
-    },
-    {
-      methods: ['DELETE'],
-      path: '/deploy_templates/:ident',
-      rules: ['baremetal:deploy_template:delete'],
-    },
-  ],
-};
+);
