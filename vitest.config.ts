@@ -1,6 +1,23 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Workspace packages publish compiled JavaScript (`dist/`) and name their TypeScript source under
+ * the `galvanic-source` export condition: tests, and the processes they start, run the source.
+ */
+const SOURCE_CONDITION = 'galvanic-source';
+if (!process.env.NODE_OPTIONS?.includes(`--conditions=${SOURCE_CONDITION}`)) {
+  process.env.NODE_OPTIONS =
+    `${process.env.NODE_OPTIONS ?? ''} --conditions=${SOURCE_CONDITION}`.trim();
+}
+
 export default defineConfig({
+  resolve: { conditions: [SOURCE_CONDITION, 'module', 'node', 'development|production'] },
+  ssr: {
+    resolve: {
+      conditions: [SOURCE_CONDITION, 'module', 'node', 'development|production'],
+      externalConditions: [SOURCE_CONDITION],
+    },
+  },
   test: {
     include: [
       '{services,packages,examples,bench}/*/{src,test}/**/*.test.ts',

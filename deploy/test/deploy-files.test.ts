@@ -8,8 +8,15 @@ import {
   readConfigFile,
   readEnvironment,
 } from '@galvanic/config';
+import { ENTRY_POINTS } from '../../scripts/build-dist';
 
 const ROOT = resolve(import.meta.dirname, '../..');
+
+/** Whether the image runs `entry`: one of the entry points scripts/build-dist.ts bundles. */
+function imageHas(entry: string): boolean {
+  const source = ENTRY_POINTS[entry.replace(/^bin\//, '')];
+  return source !== undefined && existsSync(join(ROOT, source));
+}
 
 interface ComposeService {
   command?: string[];
@@ -42,9 +49,18 @@ describe('docker-compose.yml', () => {
     expect(new Set(hosts).size).toBe(2);
     for (const service of ['api', 'conductor-1', 'conductor-2', 'migrate']) {
       const entry = compose.services[service]!.command![0]!;
-      expect(existsSync(join(ROOT, entry)), entry).toBe(true);
+      expect(imageHas(entry), entry).toBe(true);
       expectKnownOptions(compose.services[service]!.environment!);
     }
+  });
+
+  it('authenticates API clients by default, with the users in a secret', () => {
+    const api = compose.services.api as ComposeService & { secrets?: string[] };
+    expect(api.environment!.GALVANIC_DEFAULT__AUTH_STRATEGY).toBe('http_basic');
+    expect(api.environment!.GALVANIC_DEFAULT__HTTP_BASIC_AUTH_USER_FILE).toBe(
+      '/run/secrets/galvanic_htpasswd',
+    );
+    expect(api.secrets).toContain('galvanic_htpasswd');
   });
 
   it('starts services only after migrations ran', () => {
@@ -87,6 +103,21 @@ describe('Kubernetes manifests', () => {
       ),
     );
 
+  it('authenticate API clients by default, with the users mounted from a Secret', () => {
+    const config = documents.find((d) => d.kind === 'ConfigMap')! as K8sObject & {
+      data: Record<string, string>;
+    };
+    const conf = config.data['galvanic.conf']!;
+    expect(conf).toMatch(/^auth_strategy = http_basic$/m);
+    expect(conf).toMatch(/^http_basic_auth_user_file = \/var\/run\/galvanic\/auth\/htpasswd$/m);
+    expect(
+      documents.some((d) => d.kind === 'Secret' && d.metadata?.name === 'galvanic-htpasswd'),
+    ).toBe(true);
+    const api = JSON.stringify(documents.find((d) => d.metadata?.name === 'galvanic-api'));
+    expect(api).toContain('"secretName":"galvanic-htpasswd"');
+    expect(api).toContain('"mountPath":"/var/run/galvanic/auth"');
+  });
+
   it('are well-formed objects with a kind and a name', () => {
     for (const document of documents) {
       expect(document.apiVersion).toBeTruthy();
@@ -104,7 +135,7 @@ describe('Kubernetes manifests', () => {
     ]);
     for (const workload of workloads) {
       for (const container of workload.spec!.template!.spec.containers) {
-        expect(existsSync(join(ROOT, container.args[0]!)), container.args[0]).toBe(true);
+        expect(imageHas(container.args[0]!), container.args[0]).toBe(true);
         const env = Object.fromEntries(
           (container.env ?? []).map((e) => [e.name, e.value ?? 'from-field']),
         );

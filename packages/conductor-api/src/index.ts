@@ -20,6 +20,12 @@ export {
   setIndicatorStateMethod,
   validateNodeMethod,
   provisionMethod,
+  addNodeTraitsMethod,
+  removeNodeTraitsMethod,
+  vifListMethod,
+  vifAttachMethod,
+  vifDetachMethod,
+  setTargetRaidConfigMethod,
   type NodeRef,
   UPDATABLE_NODE_FIELDS,
   type UpdatableNodeField,
@@ -50,3 +56,17 @@ export {
   type HeartbeatArgs,
   type ContinueInspectionArgs,
 } from './agent';
+export {
+  createAllocationMethod,
+  backfillAllocationMethod,
+  destroyAllocationMethod,
+} from './allocations';
+export {
+  getVirtualMediaMethod,
+  attachVirtualMediaMethod,
+  detachVirtualMediaMethod,
+  VMEDIA_DEVICE_TYPES,
+  VMEDIA_DOWNLOAD_SOURCES,
+  type AttachVirtualMediaArgs,
+  type DetachVirtualMediaArgs,
+} from './vmedia';

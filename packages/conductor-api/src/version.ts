@@ -5,5 +5,9 @@
  * api routes only to conductors of its major, and conductors refuse calls of another major.
  */
 // 1.1: set_boot_mode, inject_nmi, get_supported_indicators, get/set_indicator_state.
-// 1.2: get_node_with_token, heartbeat, continue_inspection.
-export const CONDUCTOR_CONTRACT_VERSION = '1.2';
+// 1.2: create_allocation, backfill_allocation, destroy_allocation.
+// 1.3: add/remove_node_traits, vif_list/attach/detach, set_target_raid_config; update_node takes
+// maintenance_reason, parent_node, instance_name and disable_power_off.
+// 1.4: get_virtual_media, attach_virtual_media, detach_virtual_media.
+// 1.5: get_node_with_token, heartbeat, continue_inspection.
+export const CONDUCTOR_CONTRACT_VERSION = '1.5';

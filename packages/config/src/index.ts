@@ -21,6 +21,10 @@ export {
   conductorOptions,
   databaseOptions,
   rpcOptions,
+  sslOptions,
+  keystoneAuthtokenOptions,
+  osloPolicyOptions,
+  osloMessagingRabbitOptions,
   deployOptions,
   coreOptionGroups,
 } from './groups';

@@ -1,14 +1,8 @@
 import { existsSync } from 'node:fs';
-import type { GroupValues, OptionGroup, OptionGroupSpec } from './options';
-import { readConfigFile, readEnvironment, type RawConfig } from './sources';
+import { ConfigError, resolveGroup, type OptionGroup, type RawConfig } from '@galvanic/driver-sdk';
+import { readConfigFile, readEnvironment } from './sources';
 
-/** A start-up refusal that names the bad option and where its value came from. */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError, resolveGroup };
 
 /** Where configuration comes from: a file (optional) overridden by the environment. */
 export interface ConfigSources {
@@ -47,34 +41,6 @@ export function readSources(sources: ConfigSources): RawConfig {
   }
   readEnvironment(sources.env ?? {}, raw);
   return raw;
-}
-
-/**
- * Parses one group's options from the raw values, defaulting what is absent.
- * Throws a ConfigError naming `[section] option` and its source when a value is bad.
- */
-export function resolveGroup<G extends OptionGroupSpec>(
-  raw: RawConfig,
-  group: OptionGroup<G>,
-): GroupValues<G> {
-  const values: Record<string, unknown> = {};
-  const given = raw.get(group.name.toLowerCase());
-  for (const [name, spec] of Object.entries(group.options)) {
-    const entry = given?.get(name.toLowerCase());
-    if (entry === undefined) {
-      values[name] = spec.default;
-      continue;
-    }
-    try {
-      values[name] = spec.parse(entry.value);
-    } catch (error) {
-      const shown = spec.secret ? '' : ` (${JSON.stringify(entry.value)})`;
-      throw new ConfigError(
-        `invalid value for option [${group.name}] ${name}${shown} from ${entry.source}: ${(error as Error).message}`,
-      );
-    }
-  }
-  return values as GroupValues<G>;
 }
 
 /**

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseIni } from 'ini';
 import { parse as parseYaml } from 'yaml';
+import type { RawConfig } from '@galvanic/driver-sdk';
 
-/** Raw option values by section and option, before parsing; section names are lower case. */
-export type RawConfig = Map<string, Map<string, { value: unknown; source: string }>>;
+export type { RawConfig };
 
 function put(
   raw: RawConfig,

@@ -1,5 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { Conflict } from '@galvanic/errors';
+import { deleteUnlessReferenced, type GuardedDeletion } from './delete-unless-referenced';
+import { isUniqueViolation } from './paging';
 
 /** A chassis as stored: Ironic's field names are the column names. */
 export interface ChassisRow {
@@ -38,16 +40,7 @@ export interface ChassisListQuery {
 }
 
 /** What deleting a chassis came to. */
-export type ChassisDeletion = 'deleted' | 'not-found' | 'not-empty';
-
-function isUniqueViolation(error: unknown, constraint: string): boolean {
-  const e = error as { code?: string; constraint?: string };
-  return e.code === '23505' && e.constraint === constraint;
-}
-
-function isForeignKeyViolation(error: unknown): boolean {
-  return (error as { code?: string }).code === '23503';
-}
+export type ChassisDeletion = GuardedDeletion;
 
 function encode(column: { type: string }, value: unknown): unknown {
   return column.type === 'jsonb' ? JSON.stringify(value) : value;
@@ -160,24 +153,11 @@ export class ChassisStore {
   }
 
   /** Deletes a chassis unless nodes are still in it. */
-  async delete(uuid: string): Promise<ChassisDeletion> {
-    try {
-      const deleted = (await this.dataSource.query(
-        `WITH gone AS (
-           DELETE FROM chassis c WHERE c.uuid = $1
-             AND NOT EXISTS (SELECT 1 FROM nodes n WHERE n.chassis_id = c.id)
-           RETURNING c.id)
-         SELECT (SELECT count(*) FROM gone)::int AS deleted,
-                EXISTS (SELECT 1 FROM chassis WHERE uuid = $1) AS present`,
-        [uuid],
-      )) as { deleted: number; present: boolean }[];
-      const outcome = deleted[0]!;
-      if (outcome.deleted > 0) return 'deleted';
-      return outcome.present ? 'not-empty' : 'not-found';
-    } catch (error) {
-      // A node joined the chassis between the check and the delete: the foreign key refuses it.
-      if (isForeignKeyViolation(error)) return 'not-empty';
-      throw error;
-    }
+  delete(uuid: string): Promise<ChassisDeletion> {
+    return deleteUnlessReferenced(
+      this.dataSource,
+      { table: 'chassis', children: { table: 'nodes', column: 'chassis_id' } },
+      uuid,
+    );
   }
 }

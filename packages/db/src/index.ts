@@ -44,6 +44,26 @@ export {
   type PortSortKey,
 } from './ports';
 export {
+  PortgroupStore,
+  PORTGROUP_SORT_KEYS,
+  type PortgroupRow,
+  type PortgroupFields,
+  type PortgroupFilters,
+  type PortgroupDeletion,
+} from './portgroups';
+export {
+  VolumeConnectorStore,
+  VolumeTargetStore,
+  VOLUME_CONNECTOR_SORT_KEYS,
+  VOLUME_TARGET_SORT_KEYS,
+  type VolumeConnectorRow,
+  type VolumeConnectorFields,
+  type VolumeTargetRow,
+  type VolumeTargetFields,
+  type VolumeWriteOutcome,
+  type VolumeListQuery,
+} from './volume';
+export {
   ChassisStore,
   CHASSIS_SORT_KEYS,
   type ChassisRow,
@@ -54,3 +74,35 @@ export {
 } from './chassis';
 export { BiosSettingStore, type BiosSettingRow, type BiosSettingInput } from './bios-settings';
 export { NodeInventoryStore, type NodeInventoryRow } from './node-inventory';
+export {
+  NodeHistoryStore,
+  NODE_HISTORY_MAX_ENTRIES,
+  type NodeHistoryRow,
+  type NodeHistoryInput,
+  type NodeHistoryPage,
+} from './node-history';
+export { VifStore, TENANT_VIF_KEY, type VifCarrier } from './vifs';
+export {
+  FirmwareComponentStore,
+  type FirmwareComponentRow,
+  type FirmwareComponentInput,
+} from './firmware-components';
+export {
+  AllocationStore,
+  ALLOCATION_SORT_KEYS,
+  type AllocationRow,
+  type AllocationState,
+  type AllocationFilters,
+  type AllocationListQuery,
+  type AllocationCandidate,
+  type NewAllocation,
+  type ReserveOutcome,
+} from './allocations';
+export {
+  DeployTemplateStore,
+  DEPLOY_TEMPLATE_SORT_KEYS,
+  type DeployTemplateRow,
+  type DeployTemplateStep,
+  type DeployTemplateFields,
+  type DeployTemplateListQuery,
+} from './deploy-templates';

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { Conflict, InvalidParameterValue, MACAlreadyExists } from '@galvanic/errors';
+import { afterMarker, isUniqueViolation } from './paging';
 
 /** A port as stored, with its node's UUID beside the node id. */
 export interface PortRow {
@@ -16,6 +17,12 @@ export interface PortRow {
   physical_network: string | null;
   is_smartnic: boolean;
   description: string | null;
+  portgroup_id: number | null;
+  /** The UUID of the port group the port belongs to, if any. */
+  portgroup_uuid: string | null;
+  vendor: string | null;
+  category: string | null;
+  available_for_dynamic_portgroup: boolean;
   created_at: Date;
   updated_at: Date | null;
 }
@@ -28,6 +35,12 @@ export interface PortFields {
   pxe_enabled?: boolean;
   physical_network?: string | null;
   is_smartnic?: boolean;
+  name?: string | null;
+  description?: string | null;
+  vendor?: string | null;
+  category?: string | null;
+  available_for_dynamic_portgroup?: boolean;
+  portgroup_id?: number | null;
 }
 
 /** Columns a port list may be sorted by. */
@@ -40,10 +53,22 @@ export const PORT_SORT_KEYS = [
   'pxe_enabled',
   'physical_network',
   'is_smartnic',
+  'name',
+  'description',
+  'vendor',
+  'category',
+  'available_for_dynamic_portgroup',
 ] as const;
 export type PortSortKey = (typeof PORT_SORT_KEYS)[number];
 
-const NULLABLE_SORT_KEYS = new Set<PortSortKey>(['updated_at', 'physical_network']);
+const NULLABLE_SORT_KEYS = new Set<PortSortKey>([
+  'updated_at',
+  'physical_network',
+  'name',
+  'description',
+  'vendor',
+  'category',
+]);
 
 /** Column types, so parameters in `INSERT ... SELECT` and `SET` are typed explicitly. */
 const COLUMN_TYPES: Readonly<Record<keyof PortFields | 'uuid', string>> = {
@@ -54,11 +79,22 @@ const COLUMN_TYPES: Readonly<Record<keyof PortFields | 'uuid', string>> = {
   pxe_enabled: 'boolean',
   physical_network: 'varchar',
   is_smartnic: 'boolean',
+  name: 'varchar',
+  description: 'text',
+  vendor: 'varchar',
+  category: 'varchar',
+  available_for_dynamic_portgroup: 'boolean',
+  portgroup_id: 'integer',
 };
 
 export interface PortFilters {
   nodeId?: number;
   address?: string;
+  /** Only the ports of nodes this project owns or leases (set by policy). */
+  project?: string;
+  portgroupId?: number;
+  /** Ports of nodes in any of these conductor groups (compared in lower case). */
+  conductorGroups?: readonly string[];
 }
 
 export interface PortListQuery {
@@ -70,7 +106,9 @@ export interface PortListQuery {
   sortDir: 'asc' | 'desc';
 }
 
-const SELECT_PORT = 'SELECT p.*, n.uuid AS node_uuid FROM ports p JOIN nodes n ON n.id = p.node_id';
+const PORTGROUP_UUID =
+  '(SELECT g.uuid FROM portgroups g WHERE g.id = p.portgroup_id) AS portgroup_uuid';
+const SELECT_PORT = `SELECT p.*, n.uuid AS node_uuid, ${PORTGROUP_UUID} FROM ports p JOIN nodes n ON n.id = p.node_id`;
 
 type PortColumn = keyof typeof COLUMN_TYPES;
 
@@ -101,39 +139,6 @@ const UPDATE_COLUMNS: ReadonlySet<string> = new Set(
 );
 const PORT_SORT_KEY_SET: ReadonlySet<string> = new Set<string>(PORT_SORT_KEYS);
 
-function isUniqueViolation(error: unknown, constraint: string): boolean {
-  const e = error as { code?: string; constraint?: string };
-  return e.code === '23505' && e.constraint === constraint;
-}
-
-/**
- * The condition that keeps rows after `marker` in the order `column dir, id dir`. PostgreSQL puts
- * NULLs last ascending and first descending, so a nullable column needs its NULLs placed by hand.
- */
-function afterMarker(
-  column: string,
-  nullable: boolean,
-  dir: 'asc' | 'desc',
-  value: unknown,
-  bind: (value: unknown) => string,
-  markerId: number,
-): string {
-  const op = dir === 'desc' ? '<' : '>';
-  const id = bind(markerId);
-  if (column === 'p.id') return `p.id ${op} ${id}`;
-  if (value === null || value === undefined) {
-    return dir === 'asc'
-      ? `(${column} IS NULL AND p.id > ${id})`
-      : `(${column} IS NOT NULL OR p.id < ${id})`;
-  }
-  // A timestamp is compared as stored: its microseconds do not survive a JS Date, and the
-  // rounded value would repeat the marker row forever.
-  const v =
-    value instanceof Date ? `(SELECT ${column} FROM ports p WHERE p.id = ${id})` : bind(value);
-  const later = `(${column} ${op} ${v} OR (${column} = ${v} AND p.id ${op} ${id})`;
-  return nullable && dir === 'asc' ? `${later} OR ${column} IS NULL)` : `${later})`;
-}
-
 /** Ports in PostgreSQL; every call is one statement. */
 export class PortStore {
   constructor(private readonly dataSource: DataSource) {}
@@ -142,11 +147,16 @@ export class PortStore {
     return (await this.dataSource.query(sql, params)) as PortRow[];
   }
 
-  private translate(error: unknown, fields: { uuid?: string; address?: string }): unknown {
+  private translate(
+    error: unknown,
+    fields: { uuid?: string; address?: string; name?: string | null },
+  ): unknown {
     if (isUniqueViolation(error, 'ports_address_key'))
       return new MACAlreadyExists(String(fields.address));
     if (isUniqueViolation(error, 'ports_uuid_key'))
       return new Conflict(`A port with UUID ${fields.uuid} already exists.`);
+    if (isUniqueViolation(error, 'ports_name_key'))
+      return new Conflict(`A port with name ${fields.name} already exists.`);
     return error;
   }
 
@@ -163,7 +173,7 @@ export class PortStore {
         `WITH n AS (SELECT id, uuid FROM nodes WHERE uuid = $1),
               p AS (INSERT INTO ports (node_id, ${columns.map((c) => c.quoted).join(', ')})
                     SELECT n.id, ${values.join(', ')} FROM n RETURNING *)
-         SELECT p.*, n.uuid AS node_uuid FROM p JOIN n ON n.id = p.node_id`,
+         SELECT p.*, n.uuid AS node_uuid, ${PORTGROUP_UUID} FROM p JOIN n ON n.id = p.node_id`,
         params,
       );
       return row;
@@ -174,6 +184,10 @@ export class PortStore {
 
   async getByUuid(uuid: string): Promise<PortRow | undefined> {
     return (await this.rows(`${SELECT_PORT} WHERE p.uuid = $1`, [uuid]))[0];
+  }
+
+  async getByName(name: string): Promise<PortRow | undefined> {
+    return (await this.rows(`${SELECT_PORT} WHERE p.name = $1`, [name]))[0];
   }
 
   async list(query: PortListQuery): Promise<PortRow[]> {
@@ -192,10 +206,19 @@ export class PortStore {
     if (query.filters.nodeId !== undefined) where.push(`p.node_id = ${bind(query.filters.nodeId)}`);
     if (query.filters.address !== undefined)
       where.push(`p.address = ${bind(query.filters.address)}`);
+    if (query.filters.project !== undefined) {
+      const project = bind(query.filters.project);
+      where.push(`(n.owner = ${project} OR n.lessee = ${project})`);
+    }
+    if (query.filters.portgroupId !== undefined)
+      where.push(`p.portgroup_id = ${bind(query.filters.portgroupId)}`);
+    if (query.filters.conductorGroups !== undefined)
+      where.push(`lower(n.conductor_group) = ANY(${bind(query.filters.conductorGroups)}::text[])`);
     const column = `p.${query.sortKey}`;
     if (query.marker) {
       where.push(
         afterMarker(
+          { alias: 'p', table: 'ports' },
           column,
           NULLABLE_SORT_KEYS.has(query.sortKey),
           query.sortDir,
@@ -235,7 +258,7 @@ export class PortStore {
     try {
       const result = (await this.dataSource.query(
         `UPDATE ports p SET ${sets.join(', ')} FROM nodes n WHERE p.id = $1 AND ${join}
-         RETURNING p.*, n.uuid AS node_uuid`,
+         RETURNING p.*, n.uuid AS node_uuid, ${PORTGROUP_UUID}`,
         params,
       )) as [PortRow[], number];
       return result[0][0];

@@ -17,7 +17,10 @@ import {
   createDataSource,
   migrate,
   NodeStore,
+  PortgroupStore,
   PortStore,
+  VolumeConnectorStore,
+  VolumeTargetStore,
 } from '../src';
 
 /** deploy/postgres/grants.sql, tried for real with roles of this test's own. */
@@ -112,6 +115,29 @@ describe('the least-privilege database roles of deploy/postgres/grants.sql', () 
     expect(await apiChassis.list({ limit: 10, sortKey: 'id', sortDir: 'asc' })).toHaveLength(1);
     expect(await apiChassis.delete(chassis.uuid)).toBe('deleted');
     await apiPorts.list({ filters: {}, limit: 10, sortKey: 'id', sortDir: 'asc' });
+    // ...and port groups and volume resources.
+    const apiGroups = new PortgroupStore(asApi);
+    const group = await apiGroups.create(node.id, { uuid: randomUUID(), mode: 'active-backup' });
+    await apiPorts.update(port!.id, { portgroup_id: group!.id });
+    await apiGroups.update(group!.id, { physical_network: 'physnet1' });
+    expect(await apiGroups.delete(group!.uuid)).toBe('not-empty');
+    await apiPorts.update(port!.id, { portgroup_id: null });
+    expect(await apiGroups.delete(group!.uuid)).toBe('deleted');
+    const apiConnectors = new VolumeConnectorStore(asApi);
+    const connector = await apiConnectors.create(node.id, {
+      uuid: randomUUID(),
+      type: 'iqn',
+      connector_id: 'iqn.x',
+    });
+    expect((await apiConnectors.delete(connector!.id)).done).toBe(true);
+    const apiTargets = new VolumeTargetStore(asApi);
+    const target = await apiTargets.create(node.id, {
+      uuid: randomUUID(),
+      volume_type: 'iscsi',
+      boot_index: 0,
+      volume_id: 'v',
+    });
+    expect((await apiTargets.delete(target!.id)).done).toBe(true);
     expect(
       await apiNodes.list({ filters: {}, limit: 10, sortKey: 'id', sortDir: 'asc' }),
     ).toHaveLength(1);
@@ -137,6 +163,10 @@ describe('the least-privilege database roles of deploy/postgres/grants.sql', () 
         address: '52:54:00:00:00:11',
       }),
     ).rejects.toMatchObject(PERMISSION_DENIED);
+    // It reads a port with its port group's UUID.
+    expect(await new PortStore(asConductor).getByUuid(port!.uuid)).toMatchObject({
+      portgroup_uuid: null,
+    });
 
     // Taking a node's lock bumps its epoch (as @galvanic/node-locks does).
     for (const expected of ['1', '2']) {

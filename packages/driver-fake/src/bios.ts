@@ -2,6 +2,7 @@ import {
   BiosInterface,
   InvalidParameterValue,
   cleanStep,
+  deployStep,
   type BiosSetting,
   type TaskContext,
 } from '@galvanic/driver-sdk';
@@ -62,7 +63,17 @@ export const FAKE_BIOS_DEFAULTS: readonly BiosSetting[] = [
   },
 ];
 
-/** Remembers BIOS settings per node; applying and resetting are manual clean steps. */
+const APPLY_CONFIGURATION_ARGSINFO = {
+  settings: {
+    description: 'List of BIOS settings, each a {"name": ..., "value": ...} object.',
+    required: true,
+  },
+};
+
+/**
+ * Remembers BIOS settings per node; applying and resetting are manual clean steps, and applying
+ * is also a deploy step that deploy templates may run.
+ */
 export class FakeBios extends BiosInterface {
   static override readonly optionGroups = [fakeOptions];
 
@@ -84,16 +95,9 @@ export class FakeBios extends BiosInterface {
     );
   }
 
-  @cleanStep({
-    priority: 0,
-    requiresRamdisk: false,
-    argsinfo: {
-      settings: {
-        description: 'List of BIOS settings, each a {"name": ..., "value": ...} object.',
-        required: true,
-      },
-    },
-  })
+  // A clean step and a deploy step (for deploy templates), as Ironic's fake BIOS has it.
+  @cleanStep({ priority: 0, requiresRamdisk: false, argsinfo: APPLY_CONFIGURATION_ARGSINFO })
+  @deployStep({ priority: 0, requiresRamdisk: false, argsinfo: APPLY_CONFIGURATION_ARGSINFO })
   async apply_configuration(task: TaskContext, args: Record<string, unknown>): Promise<void> {
     const applied = settingsOf(args);
     await fakeDelay(this.env, 'bios', task);

@@ -7,11 +7,11 @@ export class FakeBoot extends BootInterface {
 
   validate(): void {}
 
-  async prepareRamdisk(task: TaskContext): Promise<void> {
+  override async prepareRamdisk(task: TaskContext): Promise<void> {
     await fakeDelay(this.env, 'boot', task);
   }
 
-  async cleanUpRamdisk(task: TaskContext): Promise<void> {
+  override async cleanUpRamdisk(task: TaskContext): Promise<void> {
     await fakeDelay(this.env, 'boot', task);
   }
 

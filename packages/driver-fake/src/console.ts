@@ -7,16 +7,16 @@ export class FakeConsole extends ConsoleInterface {
 
   validate(): void {}
 
-  async startConsole(task: TaskContext): Promise<void> {
+  override async startConsole(task: TaskContext): Promise<void> {
     await fakeDelay(this.env, 'console', task);
   }
 
-  async stopConsole(task: TaskContext): Promise<void> {
+  override async stopConsole(task: TaskContext): Promise<void> {
     await fakeDelay(this.env, 'console', task);
   }
 
   /** There is no console to connect to. */
-  async getConsole(): Promise<null> {
+  override async getConsole(): Promise<null> {
     return null;
   }
 }

@@ -17,11 +17,11 @@ export class FakeDeploy extends DeployInterface {
     await fakeDelay(this.env, 'deploy', task);
   }
 
-  async prepare(task: TaskContext): Promise<void> {
+  override async prepare(task: TaskContext): Promise<void> {
     await fakeDelay(this.env, 'deploy', task);
   }
 
-  async cleanUp(task: TaskContext): Promise<void> {
+  override async cleanUp(task: TaskContext): Promise<void> {
     await fakeDelay(this.env, 'deploy', task);
   }
 

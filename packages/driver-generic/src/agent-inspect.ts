@@ -1,13 +1,11 @@
 import {
   InspectInterface,
-  STEP_WAIT,
   type InspectionResult,
   type InventoryInspectInterface,
   type TaskContext,
 } from '@galvanic/driver-sdk';
 import { agentOptions } from './agent/options';
-import { bootRamdisk, shutDownRamdisk } from './agent/session';
-import { collaborators } from './collaborators';
+import { bootRamdisk, requireRamdiskBoot, shutDownRamdisk } from './agent/session';
 
 interface InventoryDisk {
   name?: string;
@@ -69,10 +67,11 @@ export class AgentInspect extends InspectInterface implements InventoryInspectIn
   static override readonly optionGroups = [agentOptions];
 
   async validate(task: TaskContext): Promise<void> {
-    await collaborators(task).boot.validate(task);
+    requireRamdiskBoot(task);
+    await task.driver.boot.validate(task);
   }
 
-  async inspectHardware(task: TaskContext): Promise<typeof STEP_WAIT> {
+  async inspectHardware(task: TaskContext): Promise<void> {
     const apiUrl = this.env.config.get(agentOptions).api_url;
     await bootRamdisk(
       task,
@@ -84,7 +83,6 @@ export class AgentInspect extends InspectInterface implements InventoryInspectIn
           }
         : {},
     );
-    return STEP_WAIT;
   }
 
   async processInventory(

@@ -18,9 +18,9 @@ import {
   bootRamdisk,
   commandOutcome,
   forgetPendingCommand,
+  requireRamdiskBoot,
   shutDownRamdisk,
 } from './agent/session';
-import { collaborators } from './collaborators';
 import { requireFields } from './missing';
 
 const DISK_FORMATS = ['raw', 'qcow2'] as const;
@@ -60,7 +60,8 @@ export class DirectDeploy extends DeployInterface implements AgentStepsInterface
   static override readonly optionGroups = [agentOptions];
 
   async validate(task: TaskContext): Promise<void> {
-    await collaborators(task).boot.validate(task);
+    requireRamdiskBoot(task);
+    await task.driver.boot.validate(task);
     const info = task.node.instanceInfo;
     requireFields(
       info,
@@ -120,8 +121,8 @@ export class DirectDeploy extends DeployInterface implements AgentStepsInterface
    */
   @deployStep({ priority: 60 })
   async prepare_instance_boot(task: TaskContext, _args: Record<string, unknown>): Promise<void> {
-    const { boot, management } = collaborators(task);
-    await boot.cleanUpRamdisk(task);
+    const { boot, management } = task.driver;
+    await boot.cleanUpRamdisk?.(task);
     const supported = await management.getSupportedBootDevices(task);
     if (supported.includes('disk')) await management.setBootDevice(task, 'disk', true);
     else
@@ -138,7 +139,7 @@ export class DirectDeploy extends DeployInterface implements AgentStepsInterface
         reason: (error as Error).message,
       });
     }
-    await collaborators(task).power.setPowerState(task, POWER_OFF);
+    await task.driver.power.setPowerState(task, POWER_OFF);
     forgetAgent(task.node.driverInternalInfo);
   }
 
@@ -152,7 +153,7 @@ export class DirectDeploy extends DeployInterface implements AgentStepsInterface
 
   @deployStep({ priority: 20 })
   async boot_instance(task: TaskContext, _args: Record<string, unknown>): Promise<void> {
-    await collaborators(task).power.setPowerState(task, POWER_ON);
+    await task.driver.power.setPowerState(task, POWER_ON);
   }
 
   @cleanStep({ priority: 99, requiresRamdisk: true })
@@ -200,14 +201,12 @@ export class DirectDeploy extends DeployInterface implements AgentStepsInterface
 
   /** Undeploy: the instance stops; cleaning (when on) erases the disk after. */
   async tearDown(task: TaskContext): Promise<void> {
-    await collaborators(task).power.setPowerState(task, POWER_OFF);
+    await task.driver.power.setPowerState(task, POWER_OFF);
     forgetAgent(task.node.driverInternalInfo);
   }
 
-  async prepare(_task: TaskContext): Promise<void> {}
-
-  async cleanUp(task: TaskContext): Promise<void> {
-    await collaborators(task).boot.cleanUpRamdisk(task);
+  override async cleanUp(task: TaskContext): Promise<void> {
+    await task.driver.boot.cleanUpRamdisk?.(task);
   }
 
   /** The node boots from its own disk: nothing of the conductor's is needed to keep it. */

@@ -6,7 +6,13 @@ export { dhcpOptions, dnsmasqOptions } from './dhcp/options';
 export { renderHostEntry, renderNodeOptions } from './dhcp/providers';
 export { expectedChecksum, type ExpectedChecksum } from './http-boot/checksum';
 export { cachedImage, imageCacheDir } from './http-boot/image-cache';
-export { httpUrlOf, nodeDirectory, removeNodeFiles, writeWhole } from './http-boot/node-files';
+export {
+  httpUrlOf,
+  nodeDirectory,
+  publishNodeFile,
+  removeNodeFiles,
+  writeWhole,
+} from './http-boot/node-files';
 export {
   httpBootSettings,
   instanceAppendParams,

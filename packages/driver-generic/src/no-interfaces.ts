@@ -35,6 +35,9 @@ export class NoRaid extends RaidInterface {
   validate(task: TaskContext): never {
     return unsupported(task, 'raid');
   }
+  override validateRaidConfig(task: TaskContext): never {
+    return unsupported(task, 'raid');
+  }
 }
 
 export class NoInspect extends InspectInterface {
@@ -50,13 +53,13 @@ export class NoConsole extends ConsoleInterface {
   validate(task: TaskContext): never {
     return unsupported(task, 'console');
   }
-  async startConsole(task: TaskContext): Promise<never> {
+  override async startConsole(task: TaskContext): Promise<never> {
     return unsupported(task, 'console');
   }
-  async stopConsole(task: TaskContext): Promise<never> {
+  override async stopConsole(task: TaskContext): Promise<never> {
     return unsupported(task, 'console');
   }
-  async getConsole(task: TaskContext): Promise<never> {
+  override async getConsole(task: TaskContext): Promise<never> {
     return unsupported(task, 'console');
   }
 }

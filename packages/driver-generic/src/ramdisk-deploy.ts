@@ -1,5 +1,4 @@
 import { DeployInterface, POWER_OFF, deployStep, type TaskContext } from '@galvanic/driver-sdk';
-import { collaborators } from './collaborators';
 import { requireFields } from './missing';
 
 /**
@@ -10,7 +9,7 @@ import { requireFields } from './missing';
  */
 export class RamdiskDeploy extends DeployInterface {
   async validate(task: TaskContext): Promise<void> {
-    await collaborators(task).boot.validate(task);
+    await task.driver.boot.validate(task);
     requireFields(
       task.node.instanceInfo,
       ['kernel', 'ramdisk'],
@@ -20,20 +19,20 @@ export class RamdiskDeploy extends DeployInterface {
 
   @deployStep({ priority: 100 })
   async deploy(task: TaskContext, _args: Record<string, unknown>): Promise<void> {
-    const { boot, power } = collaborators(task);
+    const { boot, power } = task.driver;
     await boot.prepareInstance(task);
     await power.reboot(task);
   }
 
   async tearDown(task: TaskContext): Promise<void> {
-    const { boot, power } = collaborators(task);
+    const { boot, power } = task.driver;
     await power.setPowerState(task, POWER_OFF);
     await boot.cleanUpInstance(task);
   }
 
   /** An active node (taken over, or redeployed) keeps booting its instance; others start off. */
-  async prepare(task: TaskContext): Promise<void> {
-    const { boot, power } = collaborators(task);
+  override async prepare(task: TaskContext): Promise<void> {
+    const { boot, power } = task.driver;
     if (task.node.provisionState === 'active') {
       await boot.prepareInstance(task);
     } else {
@@ -41,12 +40,12 @@ export class RamdiskDeploy extends DeployInterface {
     }
   }
 
-  async cleanUp(task: TaskContext): Promise<void> {
-    await collaborators(task).boot.cleanUpInstance(task);
+  override async cleanUp(task: TaskContext): Promise<void> {
+    await task.driver.boot.cleanUpInstance(task);
   }
 
   /** The PXE configs live on the conductor that wrote them: a new conductor writes its own. */
   async takeOver(task: TaskContext): Promise<void> {
-    await collaborators(task).boot.prepareInstance(task);
+    await task.driver.boot.prepareInstance(task);
   }
 }

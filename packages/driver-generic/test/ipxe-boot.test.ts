@@ -5,15 +5,9 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  ImageDownloadFailed,
-  InvalidParameterValue,
-  ManagementInterface,
-  type BootDevice,
-  type BootDeviceState,
-  type TaskContext,
-} from '@galvanic/driver-sdk';
+import { ImageDownloadFailed, InvalidParameterValue } from '@galvanic/driver-sdk';
 import { buildInterface, makeTask } from '@galvanic/driver-sdk/testing';
+import { recordingManagement } from './support';
 import { IpxeBoot, cachedImage, expectedChecksum } from '../src';
 
 const KERNEL = Buffer.from('a kernel');
@@ -21,22 +15,6 @@ const RAMDISK = Buffer.from('a ramdisk');
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 const MAC = '52:54:00:AA:BB:01';
 const ports = [{ uuid: 'p1', address: MAC, pxeEnabled: true }];
-
-function recordingManagement(calls: string[]): ManagementInterface {
-  class RecordingManagement extends ManagementInterface {
-    validate(): void {}
-    getSupportedBootDevices(): BootDevice[] {
-      return ['pxe', 'disk'];
-    }
-    async setBootDevice(_task: TaskContext, device: BootDevice, persistent: boolean) {
-      calls.push(`${device} ${persistent}`);
-    }
-    async getBootDevice(): Promise<BootDeviceState> {
-      return { boot_device: null, persistent: null };
-    }
-  }
-  return buildInterface(RecordingManagement);
-}
 
 describe('http boot files', () => {
   let server: Server;
@@ -157,7 +135,7 @@ describe('http boot files', () => {
       });
       const uuid = task.node.uuid;
       await boot().prepareInstance(task);
-      expect(calls).toEqual(['pxe true']);
+      expect(calls).toEqual(['setBootDevice pxe true']);
       expect(await readFile(join(root, 'boot.ipxe'), 'utf8')).toMatch(
         /^#!ipxe\n[^]*chain --autofree pxelinux\.cfg\/\$\{mac:hexhyp\}/,
       );

@@ -19,10 +19,10 @@ function recorders(calls: string[]) {
     validate(): void {
       calls.push('boot.validate');
     }
-    async prepareRamdisk(): Promise<void> {
+    override async prepareRamdisk(): Promise<void> {
       calls.push('boot.prepareRamdisk');
     }
-    async cleanUpRamdisk(): Promise<void> {
+    override async cleanUpRamdisk(): Promise<void> {
       calls.push('boot.cleanUpRamdisk');
     }
     async prepareInstance(): Promise<void> {

@@ -26,6 +26,14 @@ function findPackageRoot(entry: string, name: string): string {
   throw new DriverLoadError(name, 'its package.json was not found above its entry point');
 }
 
+const SDK_PACKAGE = '@galvanic/driver-sdk';
+
+/** The version of the SDK this conductor runs, the one a driver's peer dependency resolves to. */
+function conductorSdkVersion(): string {
+  const json = createRequire(import.meta.url).resolve(`${SDK_PACKAGE}/package.json`);
+  return (JSON.parse(readFileSync(json, 'utf8')) as { version: string }).version;
+}
+
 /** Resolves a package's main entry from the first of `resolveFrom` that can see it. */
 function resolveEntry(name: string, resolveFrom: readonly string[]): string {
   for (const base of resolveFrom) {
@@ -51,6 +59,7 @@ export function findDriverPackage(name: string, resolveFrom: readonly string[]):
   const json = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
     version?: string;
     galvanic?: unknown;
+    peerDependencies?: Record<string, string>;
   };
   if (json.galvanic === undefined) {
     throw new DriverLoadError(name, 'its package.json declares no "galvanic" field');
@@ -59,9 +68,12 @@ export function findDriverPackage(name: string, resolveFrom: readonly string[]):
   if (problems.length > 0) throw new DriverLoadError(name, problems.join('; '));
   const manifest = json.galvanic as DriverManifest;
   if (manifest.sdkApiVersion !== SDK_API_VERSION) {
+    const wanted = json.peerDependencies?.[SDK_PACKAGE];
     throw new DriverLoadError(
       name,
-      `it targets driver SDK API version ${manifest.sdkApiVersion}, but this conductor provides version ${SDK_API_VERSION}`,
+      `it targets driver SDK API version ${manifest.sdkApiVersion}` +
+        `${wanted ? ` (${SDK_PACKAGE} ${wanted})` : ''}, but this conductor provides version ` +
+        `${SDK_API_VERSION} (${SDK_PACKAGE} ${conductorSdkVersion()})`,
     );
   }
   return { name, version: json.version ?? '0.0.0', dir, entry, manifest };

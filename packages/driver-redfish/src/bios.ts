@@ -45,7 +45,7 @@ export function parseSettings(value: unknown): Record<string, BiosAttributeValue
 }
 
 function powerOf(task: TaskContext): PowerInterface {
-  return task.driver.interfaceOf('power') as PowerInterface;
+  return task.driver.power;
 }
 
 /**

@@ -5,8 +5,6 @@ import {
   InvalidParameterValue,
   MissingParameterValue,
   POWER_OFF,
-  type ManagementInterface,
-  type PowerInterface,
   type PropertyTable,
   type TaskContext,
 } from '@galvanic/driver-sdk';
@@ -37,14 +35,6 @@ function imageUrl(where: string, name: string, value: unknown): string | undefin
 
 function text(value: unknown): string {
   return typeof value === 'string' ? value : '';
-}
-
-function interfaceOf<T>(task: TaskContext, kind: 'power' | 'management'): T {
-  const found = task.driver.interfaceOf(kind);
-  if (typeof found !== 'object' || found === null) {
-    throw new InvalidParameterValue(`Node ${task.node.uuid} has no ${kind} interface`);
-  }
-  return found as T;
 }
 
 /** Ramdisk parameters as `key=value` words of a kernel command line. */
@@ -89,7 +79,10 @@ export class RedfishVirtualMediaBoot extends BootInterface {
     }
   }
 
-  async prepareRamdisk(task: TaskContext, ramdiskParams: Record<string, string>): Promise<void> {
+  override async prepareRamdisk(
+    task: TaskContext,
+    ramdiskParams: Record<string, string>,
+  ): Promise<void> {
     const { driverInfo } = task.node;
     let iso = this.deployIso(task);
     if (!iso && text(driverInfo.deploy_kernel) && text(driverInfo.deploy_ramdisk)) {
@@ -111,16 +104,16 @@ export class RedfishVirtualMediaBoot extends BootInterface {
         `Error validating Redfish virtual media. Some parameters were missing in node's driver_info. Missing are: ['deploy_iso'] (or 'deploy_kernel' and 'deploy_ramdisk')`,
       );
     }
-    await interfaceOf<PowerInterface>(task, 'power').setPowerState(task, POWER_OFF);
+    await task.driver.power.setPowerState(task, POWER_OFF);
     await insertCd(task, connect(this.env, task), iso);
-    await interfaceOf<ManagementInterface>(task, 'management').setBootDevice(task, 'cdrom', false);
+    await task.driver.management.setBootDevice(task, 'cdrom', false);
   }
 
-  async cleanUpRamdisk(task: TaskContext): Promise<void> {
+  override async cleanUpRamdisk(task: TaskContext): Promise<void> {
     await this.cleanUp(task);
   }
 
-  async prepareInstance(task: TaskContext): Promise<void> {
+  override async prepareInstance(task: TaskContext): Promise<void> {
     const connection = connect(this.env, task);
     await ejectMedia(task, connection);
     const { instanceInfo, uuid } = task.node;
@@ -140,10 +133,10 @@ export class RedfishVirtualMediaBoot extends BootInterface {
       );
     }
     await insertCd(task, connection, iso);
-    await interfaceOf<ManagementInterface>(task, 'management').setBootDevice(task, 'cdrom', true);
+    await task.driver.management.setBootDevice(task, 'cdrom', true);
   }
 
-  async cleanUpInstance(task: TaskContext): Promise<void> {
+  override async cleanUpInstance(task: TaskContext): Promise<void> {
     await this.cleanUp(task);
   }
 

@@ -1,5 +1,5 @@
-import { REQUIRED_METHODS } from './interfaces/base';
-import { INTERFACE_KINDS, type InterfaceKind } from './kinds';
+import { REQUIRED_METHODS } from './interfaces/base.js';
+import { INTERFACE_KINDS, type InterfaceKind } from './kinds.js';
 
 function methodNames(cls: { prototype: object }): Set<string> {
   const names = new Set<string>();

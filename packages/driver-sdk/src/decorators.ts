@@ -3,7 +3,7 @@
  * both TypeScript's standard decorators and `experimentalDecorators`: the declaration is kept on
  * the method itself, where the conductor reads it.
  */
-import type { TaskContext } from './task';
+import type { TaskContext } from './task.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 

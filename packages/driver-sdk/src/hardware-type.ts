@@ -1,4 +1,4 @@
-import type { InterfaceKind } from './kinds';
+import type { InterfaceKind } from './kinds.js';
 
 /**
  * A hardware type: for each interface kind, the implementations it supports, most preferred

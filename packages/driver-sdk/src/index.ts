@@ -1,10 +1,10 @@
-export { INTERFACE_KINDS, isInterfaceKind, type InterfaceKind } from './kinds';
+export { INTERFACE_KINDS, isInterfaceKind, type InterfaceKind } from './kinds.js';
 export {
   describeProperty,
   missingRequiredProperties,
   type PropertySpec,
   type PropertyTable,
-} from './properties';
+} from './properties.js';
 export {
   POWER_ON,
   POWER_OFF,
@@ -12,25 +12,36 @@ export {
   SOFT_POWER_OFF,
   SOFT_REBOOT,
   type PowerState,
-  type BootDevice,
   type BootDeviceState,
-  type BootMode,
-  type IndicatorComponent,
   type IndicatorInfo,
-  type IndicatorState,
   type SupportedIndicators,
   type NodeView,
   type PortView,
-} from './node';
+} from './node.js';
+export {
+  BOOT_DEVICES,
+  BOOT_MODES,
+  INDICATOR_COMPONENTS,
+  INDICATOR_STATES,
+  isBootDevice,
+  isBootMode,
+  isIndicatorComponent,
+  isIndicatorState,
+  type BootDevice,
+  type BootMode,
+  type IndicatorComponent,
+  type IndicatorState,
+} from './boot-devices.js';
 export {
   sleepUnlessAborted,
+  driverView,
   type TaskContext,
   type DriverView,
   type DriverLogger,
   type DriverEnvironment,
   type ConfigReader,
-} from './task';
-export { HardwareInterface, REQUIRED_METHODS } from './interfaces/base';
+} from './task.js';
+export { HardwareInterface, REQUIRED_METHODS } from './interfaces/base.js';
 export {
   PowerInterface,
   ManagementInterface,
@@ -51,11 +62,17 @@ export {
   type AgentStepsInterface,
   type InventoryInspectInterface,
   type HeartbeatOutcome,
+  VIRTUAL_MEDIA_DEVICE_TYPES,
+  type VirtualMediaDeviceType,
+  type VirtualMediaDevice,
   type PowerOptions,
   type InspectionResult,
   type BiosSetting,
-} from './interfaces/kinds';
-export { HardwareType, GenericHardware } from './hardware-type';
+  type InterfaceByKind,
+  type FirmwareComponent,
+} from './interfaces/kinds.js';
+export { HardwareType, GenericHardware } from './hardware-type.js';
+export { validateRaidConfiguration } from './raid/schema.js';
 export {
   passthru,
   driverPassthru,
@@ -73,19 +90,35 @@ export {
   type NodePassthruMethod,
   type DriverPassthruMethod,
   type StepMethod,
-} from './decorators';
-export { SDK_API_VERSION, checkManifest, type DriverManifest } from './manifest';
+} from './decorators.js';
+export { SDK_API_VERSION, checkManifest, type DriverManifest } from './manifest.js';
 export {
   defineOptionGroup,
   opt,
-  deployOptions,
+  resolveGroup,
+  ConfigError,
+  type OptionSpec,
   type OptionGroup,
   type OptionGroupSpec,
   type GroupValues,
-} from './options';
-export * from './errors';
-export { interfaceClassProblem, hardwareTypeClassProblem } from './contract';
-export { untilAborted } from './abort';
+  type RawConfig,
+} from './options.js';
+export { deployOptions } from './deploy-options.js';
+export {
+  GalvanicError,
+  errorKind,
+  isWireError,
+  InvalidParameterValue,
+  MissingParameterValue,
+  UnsupportedDriverExtension,
+  InvalidState,
+  InternalError,
+  TemporaryFailure,
+  ImageDownloadFailed,
+  type WireError,
+} from './errors.js';
+export { interfaceClassProblem, hardwareTypeClassProblem } from './contract.js';
+export { untilAborted } from './abort.js';
 export {
   AGENT_TOKEN_KEY,
   AGENT_URL_KEY,
@@ -93,4 +126,4 @@ export {
   AGENT_VERIFY_CA_KEY,
   AGENT_LAST_HEARTBEAT_KEY,
   forgetAgent,
-} from './agent-token';
+} from './agent-token.js';

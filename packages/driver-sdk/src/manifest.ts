@@ -1,4 +1,4 @@
-import { INTERFACE_KINDS, type InterfaceKind } from './kinds';
+import { INTERFACE_KINDS, type InterfaceKind } from './kinds.js';
 
 /**
  * The driver API version of this SDK. A package declares the version it targets; the conductor

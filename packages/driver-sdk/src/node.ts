@@ -1,9 +1,6 @@
-import type {
-  BootDevice,
-  BootMode,
-  IndicatorComponent,
-  IndicatorState,
-} from '@galvanic/node-states';
+import type { BootDevice, BootMode, IndicatorComponent, IndicatorState } from './boot-devices.js';
+
+export type { BootDevice, BootMode, IndicatorComponent, IndicatorState };
 
 /** Power states as Ironic names them. */
 export type PowerState =
@@ -14,9 +11,6 @@ export const POWER_OFF: PowerState = 'power off';
 export const REBOOT: PowerState = 'rebooting';
 export const SOFT_POWER_OFF: PowerState = 'soft power off';
 export const SOFT_REBOOT: PowerState = 'soft rebooting';
-
-/** Boot devices as Ironic names them; the list lives in @galvanic/node-states. */
-export type { BootDevice, BootMode, IndicatorComponent, IndicatorState };
 
 /** One indicator a management interface can read (and, unless `readonly`, set). */
 export interface IndicatorInfo {

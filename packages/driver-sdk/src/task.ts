@@ -1,6 +1,9 @@
-import type { GroupValues, OptionGroup, OptionGroupSpec } from '@galvanic/config';
-import type { InterfaceKind } from './kinds';
-import type { NodeView } from './node';
+import type { GroupValues, OptionGroup, OptionGroupSpec } from './options.js';
+import type { InterfaceByKind } from './interfaces/kinds.js';
+import { UnsupportedDriverExtension } from './errors.js';
+import type { HardwareInterface } from './interfaces/base.js';
+import { INTERFACE_KINDS, type InterfaceKind } from './kinds.js';
+import type { NodeView } from './node.js';
 
 /** The logger a driver writes to; lines carry the request id and node of the task. */
 export interface DriverLogger {
@@ -21,13 +24,38 @@ export interface DriverEnvironment {
   readonly logger: DriverLogger;
 }
 
-/** The interfaces of a node's driver, by kind. */
-export interface DriverView {
+/**
+ * The interfaces of a node's driver, typed by kind: `task.driver.power.getPowerState(task)`,
+ * `task.driver.management.setBootDevice(task, 'pxe', false)`.
+ */
+export type DriverView = {
   /** The hardware type's name, e.g. `fake-hardware`. */
   readonly name: string;
   /** The implementation chosen for each kind, by its name, e.g. `{ power: 'fake' }`. */
   readonly interfaceNames: Readonly<Record<InterfaceKind, string>>;
-  interfaceOf<K extends InterfaceKind>(kind: K): unknown;
+  /** The implementation of one kind; the same as `task.driver[kind]`. */
+  interfaceOf<K extends InterfaceKind>(kind: K): InterfaceByKind[K];
+} & { readonly [K in InterfaceKind]: InterfaceByKind[K] };
+
+/**
+ * Builds a driver's view from its implementation names and a lookup of the implementations; a
+ * kind whose implementation is missing refuses with UnsupportedDriverExtension when used.
+ */
+export function driverView(
+  name: string,
+  interfaceNames: Readonly<Record<InterfaceKind, string>>,
+  implementation: (kind: InterfaceKind, name: string) => HardwareInterface | undefined,
+): DriverView {
+  const interfaceOf = <K extends InterfaceKind>(kind: K): InterfaceByKind[K] => {
+    const found = implementation(kind, interfaceNames[kind]);
+    if (!found) throw new UnsupportedDriverExtension(name, kind);
+    return found as InterfaceByKind[K];
+  };
+  const view = { name, interfaceNames, interfaceOf };
+  for (const kind of INTERFACE_KINDS) {
+    Object.defineProperty(view, kind, { enumerable: true, get: () => interfaceOf(kind) });
+  }
+  return view as DriverView;
 }
 
 /**

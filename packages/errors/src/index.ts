@@ -1,3 +1,3 @@
-export { GalvanicError, isWireError, type WireError } from './base';
+export { GalvanicError, errorKind, isWireError, type WireError } from './base';
 export * from './kinds';
 export { ironicErrorBody, httpErrorBody, pythonJsonDumps } from './format';

@@ -1,4 +1,15 @@
-import { GalvanicError } from './base';
+import { GalvanicError, errorKind as kindOf } from '@galvanic/driver-sdk';
+
+// The kinds a driver throws are declared by the SDK.
+export {
+  InvalidParameterValue,
+  MissingParameterValue,
+  UnsupportedDriverExtension,
+  InvalidState,
+  InternalError,
+  TemporaryFailure,
+  ImageDownloadFailed,
+} from '@galvanic/driver-sdk';
 
 /**
  * An error whose text was already formed elsewhere (by a driver, by a remote conductor) and whose
@@ -15,25 +26,12 @@ class PreformedError extends GalvanicError {
   }
 }
 
-function kindOf(name: string, status: number) {
-  return class extends GalvanicError {
-    readonly kind = name;
-    readonly status = status;
-    constructor(message: string) {
-      super(message);
-      this.name = name;
-    }
-  };
-}
-
 // 400
 export class Invalid extends kindOf('Invalid', 400) {
   constructor(message = 'Unacceptable parameters.') {
     super(message);
   }
 }
-export class InvalidParameterValue extends kindOf('InvalidParameterValue', 400) {}
-export class MissingParameterValue extends kindOf('MissingParameterValue', 400) {}
 export class BadRequest extends kindOf('BadRequest', 400) {}
 export class InvalidUuidOrName extends kindOf('InvalidUuidOrName', 400) {
   constructor(name: string) {
@@ -52,11 +50,6 @@ export class InvalidStateRequested extends kindOf('InvalidStateRequested', 400) 
     );
   }
 }
-export class UnsupportedDriverExtension extends kindOf('UnsupportedDriverExtension', 400) {
-  constructor(driver: string, extension: string) {
-    super(`Driver ${driver} does not support ${extension} (disabled or not implemented).`);
-  }
-}
 export class PatchError extends kindOf('PatchError', 400) {
   constructor(patch: string, reason: string) {
     super(`Couldn't apply patch '${patch}'. Reason: ${reason}`);
@@ -67,11 +60,43 @@ export class ChassisNotEmpty extends kindOf('ChassisNotEmpty', 400) {
     super(`Cannot complete the requested action because chassis ${chassis} contains nodes.`);
   }
 }
+export class PortgroupNotEmpty extends kindOf('PortgroupNotEmpty', 400) {
+  /** `message` replaces the usual text, as Ironic does when moving a port group. */
+  constructor(portgroup: string, message?: string) {
+    super(
+      message ??
+        `Cannot complete the requested action because portgroup ${portgroup} contains ports.`,
+    );
+  }
+}
 export class NodeInMaintenance extends kindOf('NodeInMaintenance', 400) {
   constructor(operation: string, node: string) {
     super(
       `The ${operation} operation can't be performed on node ${node} because it's in maintenance mode.`,
     );
+  }
+}
+
+export class NodeIsRetired extends kindOf('NodeIsRetired', 400) {
+  constructor(op: string, node: string) {
+    super(`The ${op} operation can't be performed on node ${node} because it is retired.`);
+  }
+}
+export class VifNotAttached extends kindOf('VifNotAttached', 400) {
+  constructor(vif: string, node: string) {
+    super(`Unable to detach VIF ${vif} from node ${node} because it is not attached to it.`);
+  }
+}
+export class NoFreePhysicalPorts extends kindOf('NoFreePhysicalPorts', 400) {
+  constructor(vif: string) {
+    super(`Unable to attach VIF ${vif}, not enough free physical ports.`);
+  }
+}
+// 403
+/** Ironic's refusal by policy, naming the rule that refused. */
+export class HTTPForbidden extends kindOf('HTTPForbidden', 403) {
+  constructor(resource: string) {
+    super(`Access was denied to the following resource: ${resource}`);
   }
 }
 
@@ -96,14 +121,49 @@ export class BiosSettingNotFound extends kindOf('BIOSSettingNotFound', 404) {
     super(`Node ${node} doesn't have a BIOS setting '${name}'`);
   }
 }
+export class NodeTraitNotFound extends kindOf('NodeTraitNotFound', 404) {
+  constructor(node: string, trait: string) {
+    super(`Node ${node} doesn't have a trait '${trait}'`);
+  }
+}
+export class NodeHistoryNotFound extends kindOf('NodeHistoryNotFound', 404) {
+  constructor(event: string) {
+    super(`Node history record ${event} could not be found.`);
+  }
+}
 export class PortNotFound extends kindOf('PortNotFound', 404) {
   constructor(port: string) {
     super(`Port ${port} could not be found.`);
   }
 }
+export class PortgroupNotFound extends kindOf('PortgroupNotFound', 404) {
+  constructor(portgroup: string) {
+    super(`Portgroup ${portgroup} could not be found.`);
+  }
+}
+export class VolumeConnectorNotFound extends kindOf('VolumeConnectorNotFound', 404) {
+  constructor(connector: string) {
+    super(`Volume connector ${connector} could not be found.`);
+  }
+}
+export class VolumeTargetNotFound extends kindOf('VolumeTargetNotFound', 404) {
+  constructor(target: string) {
+    super(`Volume target ${target} could not be found.`);
+  }
+}
 export class ChassisNotFound extends kindOf('ChassisNotFound', 404) {
   constructor(chassis: string) {
     super(`Chassis ${chassis} could not be found.`);
+  }
+}
+export class AllocationNotFound extends kindOf('AllocationNotFound', 404) {
+  constructor(allocation: string) {
+    super(`Allocation ${allocation} could not be found.`);
+  }
+}
+export class DeployTemplateNotFound extends kindOf('DeployTemplateNotFound', 404) {
+  constructor(template: string) {
+    super(`Deploy template ${template} could not be found.`);
   }
 }
 export class DriverNotFound extends kindOf('DriverNotFound', 404) {
@@ -117,9 +177,23 @@ export class ConductorNotFound extends kindOf('ConductorNotFound', 404) {
   }
 }
 
+/** Ironic's AllocationFailed (a 500 when it reaches a client, as in Ironic). */
+export class AllocationFailed extends kindOf('AllocationFailed', 500) {
+  constructor(uuid: string, error: string) {
+    super(`Failed to process allocation ${uuid}: ${error}.`);
+  }
+}
+
 // 406
 export class NotAcceptable extends kindOf('NotAcceptable', 406) {
   constructor(message = 'Request not acceptable.') {
+    super(message);
+  }
+}
+
+// 403
+export class OperationNotPermitted extends kindOf('OperationNotPermitted', 403) {
+  constructor(message = 'Operation not permitted.') {
     super(message);
   }
 }
@@ -147,9 +221,49 @@ export class MACAlreadyExists extends kindOf('MACAlreadyExists', 409) {
     super(`A port with MAC address ${mac} already exists.`);
   }
 }
-export class InvalidState extends kindOf('InvalidState', 409) {
-  constructor(message = 'Invalid resource state.') {
-    super(message);
+export class VifAlreadyAttached extends kindOf('VifAlreadyAttached', 409) {
+  constructor(vif: string, objectType: 'Port' | 'Portgroup', objectUuid: string) {
+    super(
+      `Unable to attach VIF because VIF ${vif} is already attached to Ironic ${objectType} ${objectUuid}`,
+    );
+  }
+}
+export class PowerStateFailure extends kindOf('PowerStateFailure', 409) {
+  constructor(state: string) {
+    super(`Failed to set node power state to ${state}.`);
+  }
+}
+export class AllocationAlreadyExists extends kindOf('AllocationAlreadyExists', 409) {
+  constructor(uuid: string) {
+    super(`An allocation with UUID ${uuid} already exists.`);
+  }
+}
+export class AllocationDuplicateName extends kindOf('AllocationDuplicateName', 409) {
+  constructor(name: string) {
+    super(`An allocation with name ${name} already exists.`);
+  }
+}
+export class DeployTemplateAlreadyExists extends kindOf('DeployTemplateAlreadyExists', 409) {
+  constructor(uuid: string) {
+    super(`A deploy template with UUID ${uuid} already exists.`);
+  }
+}
+export class DeployTemplateDuplicateName extends kindOf('DeployTemplateDuplicateName', 409) {
+  constructor(name: string) {
+    super(`A deploy template with name ${name} already exists.`);
+  }
+}
+/** Ironic's NodeAssociated (an InvalidState): the node already has an instance. */
+export class NodeAssociated extends kindOf('NodeAssociated', 409) {
+  constructor(node: string, instance: string) {
+    super(`Node ${node} is associated with instance ${instance}.`);
+  }
+}
+export class InstanceAssociated extends kindOf('InstanceAssociated', 409) {
+  constructor(instance: string, node: string) {
+    super(
+      `Instance ${instance} is already associated with a node, it cannot be associated with this other node ${node}`,
+    );
   }
 }
 export class ConductorAlreadyRegistered extends kindOf('ConductorAlreadyRegistered', 409) {
@@ -179,17 +293,6 @@ export class TooManyRequests extends kindOf('TooManyRequests', 429) {
 }
 
 // 500
-/** An image could not be fetched, or did not match its checksum (Ironic's ImageDownloadFailed). */
-export class ImageDownloadFailed extends kindOf('ImageDownloadFailed', 500) {
-  constructor(imageHref: string, reason: string) {
-    super(`Failed to download image ${imageHref}, reason: ${reason}`);
-  }
-}
-export class InternalError extends kindOf('InternalError', 500) {
-  constructor(message = 'An unknown exception occurred.') {
-    super(message);
-  }
-}
 export class DriverLoadError extends kindOf('DriverLoadError', 500) {
   constructor(driver: string, reason: string) {
     super(`Driver, hardware type or interface ${driver} could not be loaded. Reason: ${reason}.`);
@@ -212,11 +315,6 @@ export class IncompatibleRpcContract extends kindOf('IncompatibleRpcContract', 5
 }
 
 // 503
-export class TemporaryFailure extends kindOf('TemporaryFailure', 503) {
-  constructor(message = 'Resource temporarily unavailable, please retry.') {
-    super(message);
-  }
-}
 export class NoFreeConductorWorker extends kindOf('NoFreeConductorWorker', 503) {
   constructor() {
     super('Requested action cannot be performed due to lack of free conductor workers.');
@@ -240,6 +338,15 @@ export class RpcConnectionLost extends kindOf('RpcConnectionLost', 503) {}
 export class NodeOwnerChanged extends kindOf('NodeOwnerChanged', 503) {
   constructor(host: string, node: string) {
     super(`Conductor ${host} no longer manages node ${node}; the request was not run.`);
+  }
+}
+/**
+ * A conductor that is leaving the cluster (it got SIGTERM) refused a call it received while it
+ * drains. Nothing ran: the caller may send the call to another conductor.
+ */
+export class ConductorLeaving extends kindOf('ConductorLeaving', 503) {
+  constructor(host: string) {
+    super(`Conductor ${host} is leaving the cluster; the request was not run.`);
   }
 }
 /** A node call older than one already accepted for the same node; it never runs. */

@@ -7,7 +7,6 @@ export {
 } from './database';
 export { uniqueNamespace, TEST_AMQP_URL, TEST_RPC_MESSAGE_KEY } from './names';
 export { freePort } from './ports';
-export { startService, watchProcess, REPO_ROOT, type ServiceProcess } from './process';
 export {
   buildAgent,
   buildAgentRamdisk,
@@ -15,6 +14,14 @@ export {
   type AgentRamdisk,
   type HostAgentOptions,
 } from './agent';
+export {
+  startService,
+  watchProcess,
+  REPO_ROOT,
+  SOURCE_NODE_ARGS,
+  type ServiceProcess,
+} from './process';
+export { packDriverSdk, runCommand, TSC, type CommandOptions, type PackedSdk } from './sdk-package';
 export {
   loadSample,
   replaySample,
@@ -28,7 +35,13 @@ export {
   type Sample,
   type HttpResult,
 } from './samples';
-export { baremetal, baremetalQuiet, splitModeEnv } from './cli';
+export { baremetal, baremetalQuiet, baremetalWith, splitModeEnv } from './cli';
+export {
+  startTestKeystone,
+  TestKeystone,
+  type KeystoneUser,
+  type KeystoneOptions,
+} from './keystone';
 export { startSplitMode, type SplitMode, type SplitModeOptions } from './split-mode';
 export { TcpProxy } from './tcp-proxy';
 export {
@@ -41,4 +54,6 @@ export {
   type SplitEnvironment,
 } from './environments';
 export { startPrivatePostgres, type PrivatePostgres } from './private-postgres';
+export { makeTestCertificates, type TestCertificates } from './certificates';
+export { openstacksdk, type OpenstacksdkOptions } from './openstacksdk';
 export * from './vm/index';

@@ -16,6 +16,13 @@ export interface ServiceProcess {
   kill(signal?: NodeJS.Signals): void;
 }
 
+/** Node's arguments to run the repository's TypeScript: its packages' source, through tsx. */
+export const SOURCE_NODE_ARGS: readonly string[] = [
+  '--conditions=galvanic-source',
+  '--import',
+  'tsx',
+];
+
 /** Starts a TypeScript entry point of the repository as its own process. */
 export function startService(
   entry: string,
@@ -23,7 +30,7 @@ export function startService(
 ): ServiceProcess {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', resolve(REPO_ROOT, entry), ...(options.args ?? [])],
+    [...SOURCE_NODE_ARGS, resolve(REPO_ROOT, entry), ...(options.args ?? [])],
     {
       cwd: REPO_ROOT,
       env: { ...process.env, ...options.env },

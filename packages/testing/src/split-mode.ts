@@ -4,6 +4,9 @@ import { uniqueNamespace } from './names';
 import { freePort } from './ports';
 import { startService, type ServiceProcess } from './process';
 
+/** How long each service may take to start. */
+const STARTUP_TIMEOUT_MS = 90_000;
+
 export interface SplitModeOptions {
   /** Conductor host names; two by default. */
   conductors?: readonly string[];
@@ -63,7 +66,11 @@ export async function startSplitMode(options: SplitModeOptions = {}): Promise<Sp
       GALVANIC_DEFAULT__HOST: 'api',
       GALVANIC_API__PORT: String(port),
     });
-    await Promise.all(processes.map((p) => p.waitFor(/conductor started|api listening/)));
+    // Starting a service compiles its TypeScript: on a loaded machine that takes far longer than
+    // the default wait.
+    await Promise.all(
+      processes.map((p) => p.waitFor(/conductor started|api listening/, STARTUP_TIMEOUT_MS)),
+    );
     return {
       apiUrl: `http://127.0.0.1:${port}`,
       database,

@@ -1,3 +1,7 @@
+/**
+ * The Redfish QEMU backend booting from the network (the ipmi VMs and the CD path are proven by
+ * services/conductor/test/vm-deploy-*.test.ts).
+ */
 import { createServer, type Server } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -8,20 +12,13 @@ import { redfishRequest } from '@galvanic/redfish-emulator/testing';
 import {
   QEMU_HOST_ADDRESS,
   buildInitramfs,
-  qemuAvailable,
-  startIpmiVm,
+  skipWithoutQemu,
   startRedfishVm,
   testKernel,
-  type IpmiVm,
   type RedfishVm,
 } from '../src/index';
 
-const HAVE_QEMU = qemuAvailable();
-if (!HAVE_QEMU) {
-  console.warn(
-    'SKIPPED: the VM machinery tests need qemu-system-x86_64 (apt-get install qemu-system-x86 ipxe-qemu)',
-  );
-}
+const NO_QEMU = skipWithoutQemu('the VM machinery tests');
 
 /** A web server for the VM's iPXE: boot.ipxe, the kernel and the initramfs. */
 function serveDirectory(dir: string): Promise<Server> {
@@ -36,11 +33,11 @@ function serveDirectory(dir: string): Promise<Server> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-describe.skipIf(!HAVE_QEMU)('VMs behind the BMC simulators boot over the network', () => {
+describe.skipIf(NO_QEMU)('a VM behind the Redfish emulator boots over the network', () => {
   let dir: string;
   let server: Server;
   let bootfileUrl: string;
-  const vms: (IpmiVm | RedfishVm)[] = [];
+  const vms: RedfishVm[] = [];
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'vm-test-'));
@@ -59,23 +56,6 @@ describe.skipIf(!HAVE_QEMU)('VMs behind the BMC simulators boot over the network
     await Promise.all(vms.map((vm) => vm.stop()));
     server?.close();
     rmSync(dir, { recursive: true, force: true });
-  });
-
-  it('an ipmi_sim BMC powers its VM on into a PXE boot and off again', async () => {
-    const vm = await startIpmiVm({ bootfileUrl });
-    vms.push(vm);
-    expect(vm.running()).toBe(false);
-    vm.sim.ipmitool(['chassis', 'bootdev', 'pxe']);
-    vm.sim.ipmitool(['chassis', 'power', 'on']);
-    expect(vm.running()).toBe(true);
-    const text = await vm.waitForConsole(/cmdline: .*marker=/, 120_000);
-    expect(text).toContain('VM-MACHINERY-BOOTED');
-    expect(text).toContain(`marker=${vm.macAddress}`);
-    expect(vm.sim.ipmitool(['chassis', 'power', 'status'])).toContain('is on');
-    vm.sim.ipmitool(['chassis', 'power', 'off']);
-    expect(vm.running()).toBe(false);
-    // ipmitool may resend a request the BMC answered slowly: the script then runs it twice.
-    expect(vm.log().slice(0, 3)).toEqual(['boot pxe', 'power 1', 'power 0']);
   });
 
   it('a Redfish System backed by QEMU boots once from the network and powers off', async () => {

@@ -147,8 +147,8 @@ describe("Ironic's port API (in-process environment)", () => {
         [{ node_uuid: node.uuid }, "Schema error for port: 'address' is a required property"],
         [{ address: nextMac() }, "Schema error for port: 'node_uuid' is a required property"],
         [
-          { address: nextMac(), node_uuid: node.uuid, name: 'eth0' },
-          "Schema error for port: Additional properties are not allowed ('name' was unexpected)",
+          { address: nextMac(), node_uuid: node.uuid, bogus: 'eth0' },
+          "Schema error for port: Additional properties are not allowed ('bogus' was unexpected)",
         ],
         [
           { address: nextMac(), node_uuid: node.uuid, extra: 'x' },
@@ -495,8 +495,10 @@ describe("Ironic's port API (in-process environment)", () => {
       });
       expect(result.status).toBe(400);
       expect(fault(result)).toBe(
-        'Cannot patch /uuid. Only the following can be updated: address, extra, is_smartnic, ' +
-          'local_link_connection, node_uuid, physical_network, portgroup_uuid, pxe_enabled',
+        'Cannot patch /uuid. Only the following can be updated: address, ' +
+          'available_for_dynamic_portgroup, category, description, extra, is_smartnic, ' +
+          'local_link_connection, name, node_uuid, physical_network, portgroup_uuid, ' +
+          'pxe_enabled, vendor',
       );
       const internal = await call('PATCH', `/v1/ports/${port.uuid}`, {
         body: [{ op: 'add', path: '/internal_info/x', value: 1 }],

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidParameterValue } from '@galvanic/errors';
 import { CHASSIS_RESOURCE } from '../src/controllers/chassis/resource';
 import { NODE_RESOURCE } from '../src/controllers/nodes/resource';
+import { PORTGROUP_RESOURCE } from '../src/controllers/portgroups/resource';
 import { PORT_RESOURCE } from '../src/controllers/ports/resource';
 import { compileResource, fieldsAt, listFieldsAt } from '../src/resources/declaration';
 import { renderResource } from '../src/resources/render';
@@ -97,11 +98,14 @@ describe('resource declarations', () => {
       'console_interface',
       'deploy_interface',
       'description',
+      'disable_power_off',
       'driver',
       'driver_info',
       'extra',
+      'firmware_interface',
       'inspect_interface',
       'instance_info',
+      'instance_name',
       'instance_uuid',
       'lessee',
       'maintenance',
@@ -110,6 +114,7 @@ describe('resource declarations', () => {
       'network_data',
       'network_interface',
       'owner',
+      'parent_node',
       'power_interface',
       'properties',
       'protected',
@@ -125,13 +130,29 @@ describe('resource declarations', () => {
     ]);
     expect(PORT_RESOURCE.patchable).toEqual([
       'address',
+      'available_for_dynamic_portgroup',
+      'category',
+      'description',
       'extra',
       'is_smartnic',
       'local_link_connection',
+      'name',
       'node_uuid',
       'physical_network',
       'portgroup_uuid',
       'pxe_enabled',
+      'vendor',
+    ]);
+    expect(PORTGROUP_RESOURCE.patchable).toEqual([
+      'address',
+      'category',
+      'extra',
+      'mode',
+      'name',
+      'node_uuid',
+      'physical_network',
+      'properties',
+      'standalone_ports_supported',
     ]);
     expect(CHASSIS_RESOURCE.patchable).toEqual(['description', 'extra']);
     expect(NODE_RESOURCE.creatable).not.toContain('maintenance');

@@ -1,4 +1,4 @@
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveGroup, type CoreConfig, type RawConfig } from '@galvanic/config';
 import {
@@ -12,9 +12,16 @@ import type { OptionGroup } from '@galvanic/driver-sdk';
 import type { Logger } from '@galvanic/logging';
 import { checkAllOptionsKnown } from '@galvanic/runtime';
 
-/** Where driver packages are looked up: beside the conductor, then the working directory. */
-export function driverSearchPaths(): string[] {
-  return [dirname(fileURLToPath(import.meta.url)), process.cwd()];
+/**
+ * Where driver packages are looked up: beside the conductor (its own install), then
+ * `[DEFAULT] driver_path` (third-party packages), then the working directory.
+ */
+export function driverSearchPaths(config: Pick<CoreConfig, 'DEFAULT'>): string[] {
+  return [
+    dirname(fileURLToPath(import.meta.url)),
+    resolve(config.DEFAULT.driver_path),
+    process.cwd(),
+  ];
 }
 
 /** Option groups every installed interface declares, enabled or not. */
@@ -37,7 +44,7 @@ export async function loadConductorDrivers(
   raw: RawConfig,
   logger: Logger,
 ): Promise<DriverRegistry> {
-  const catalog = await discoverDrivers(config.DEFAULT.driver_packages, driverSearchPaths());
+  const catalog = await discoverDrivers(config.DEFAULT.driver_packages, driverSearchPaths(config));
   checkAllOptionsKnown(raw, installedOptionGroups(catalog));
   const registry = loadDrivers({
     catalog,

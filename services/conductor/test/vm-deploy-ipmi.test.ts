@@ -14,7 +14,7 @@ import {
   buildInitramfs,
   createInProcess,
   freePort,
-  qemuAvailable,
+  skipWithoutQemu,
   startImageServer,
   startIpmiVm,
   testKernel,
@@ -23,12 +23,7 @@ import {
   type IpmiVm,
 } from '@galvanic/testing';
 
-const HAVE_QEMU = qemuAvailable();
-if (!HAVE_QEMU) {
-  console.warn(
-    'SKIPPED: the ipmi + ipxe VM deploy test needs qemu-system-x86_64 (apt-get install qemu-system-x86 ipxe-qemu)',
-  );
-}
+const NO_QEMU = skipWithoutQemu('the ipmi + ipxe VM deploy test');
 
 const MARKER = 'GALVANIC-IPXE-RAMDISK-BOOTED';
 const BOOT_TIMEOUT_MS = 180_000;
@@ -41,7 +36,7 @@ interface NodeView {
   boot_interface: string;
 }
 
-describe.skipIf(!HAVE_QEMU)(
+describe.skipIf(NO_QEMU)(
   'deploying a QEMU VM behind ipmi_sim with ipxe boot and the ramdisk deploy',
   () => {
     let images: string;

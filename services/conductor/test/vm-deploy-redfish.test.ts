@@ -15,7 +15,7 @@ import {
   buildInitramfs,
   createInProcess,
   freePort,
-  qemuAvailable,
+  skipWithoutQemu,
   startImageServer,
   startRedfishVm,
   testKernel,
@@ -24,12 +24,7 @@ import {
   type RedfishVm,
 } from '@galvanic/testing';
 
-const HAVE_QEMU = qemuAvailable();
-if (!HAVE_QEMU) {
-  console.warn(
-    'SKIPPED: the redfish virtual media VM deploy test needs qemu-system-x86_64 (apt-get install qemu-system-x86)',
-  );
-}
+const NO_QEMU = skipWithoutQemu('the redfish virtual media VM deploy test');
 
 const MARKER = 'GALVANIC-VIRTUAL-MEDIA-RAMDISK-BOOTED';
 const BOOT_TIMEOUT_MS = 180_000;
@@ -41,7 +36,7 @@ interface NodeView {
   last_error: string | null;
 }
 
-describe.skipIf(!HAVE_QEMU)(
+describe.skipIf(NO_QEMU)(
   'deploying a QEMU VM behind the Redfish emulator with virtual media and the ramdisk deploy',
   () => {
     let images: string;

@@ -5,6 +5,10 @@ import { RequestOrder1764400000001 } from './1764400000001-request-order';
 import { ConductorContractVersion1764500000000 } from './1764500000000-conductor-contract-version';
 import { Chassis1764900000000 } from './1764900000000-chassis';
 import { BiosSettings1765000000000 } from './1765000000000-bios-settings';
+import { PortgroupsVolume1766000000000 } from './1766000000000-portgroups-volume';
+import { NodeHistoryChildren1766100000000 } from './1766100000000-node-history-children';
+import { Allocations1766200000000 } from './1766200000000-allocations';
+import { DeployTemplates1766200000001 } from './1766200000001-deploy-templates';
 import { NodeInventory1766700000000 } from './1766700000000-node-inventory';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
@@ -16,5 +20,9 @@ export const allMigrations = [
   ConductorContractVersion1764500000000,
   Chassis1764900000000,
   BiosSettings1765000000000,
+  PortgroupsVolume1766000000000,
+  NodeHistoryChildren1766100000000,
+  Allocations1766200000000,
+  DeployTemplates1766200000001,
   NodeInventory1766700000000,
 ];

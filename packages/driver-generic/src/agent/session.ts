@@ -5,12 +5,12 @@ import {
   POWER_OFF,
   STEP_WAIT,
   TemporaryFailure,
+  UnsupportedDriverExtension,
   forgetAgent,
   type ConfigReader,
   type HeartbeatOutcome,
   type TaskContext,
 } from '@galvanic/driver-sdk';
-import { collaborators } from '../collaborators';
 import { AgentClient, agentErrorText } from './client';
 import { agentOptions } from './options';
 
@@ -67,7 +67,8 @@ export async function bootRamdisk(
   config: ConfigReader,
   extra: Record<string, string> = {},
 ): Promise<void> {
-  const { boot, power } = collaborators(task);
+  const { boot, power } = task.driver;
+  if (!boot.prepareRamdisk) throw noRamdiskBoot(task);
   await boot.prepareRamdisk(task, ramdiskParams(config, extra));
   // As Ironic on a reboot: the agent that comes up looks the node up afresh and gets a new token.
   forgetAgent(task.node.driverInternalInfo);
@@ -76,8 +77,8 @@ export async function bootRamdisk(
 
 /** Shuts the ramdisk down: the boot interface forgets it and the node powers off. */
 export async function shutDownRamdisk(task: TaskContext): Promise<void> {
-  const { boot, power } = collaborators(task);
-  await boot.cleanUpRamdisk(task);
+  const { boot, power } = task.driver;
+  await boot.cleanUpRamdisk?.(task);
   await power.setPowerState(task, POWER_OFF);
 }
 
@@ -149,4 +150,16 @@ export async function commandOutcome(
 /** Forgets an agent command the node waited on (a failed or torn-down run). */
 export function forgetPendingCommand(task: TaskContext): void {
   delete task.node.driverInternalInfo[PENDING_KEY];
+}
+
+/** Validation for the interfaces that run an agent: the node's boot interface must boot a ramdisk. */
+export function requireRamdiskBoot(task: TaskContext): void {
+  if (!task.driver.boot.prepareRamdisk) throw noRamdiskBoot(task);
+}
+
+function noRamdiskBoot(task: TaskContext): UnsupportedDriverExtension {
+  return new UnsupportedDriverExtension(
+    `${task.driver.name} (boot interface ${task.driver.interfaceNames.boot})`,
+    'prepare_ramdisk',
+  );
 }

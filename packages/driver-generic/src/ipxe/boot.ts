@@ -1,8 +1,6 @@
 import {
   BootInterface,
   deployOptions,
-  InvalidParameterValue,
-  type ManagementInterface,
   type PropertyTable,
   type TaskContext,
 } from '@galvanic/driver-sdk';
@@ -17,6 +15,7 @@ import {
 } from '../http-boot/images';
 import { httpUrlOf, removeNodeFiles } from '../http-boot/node-files';
 import { requireFields } from '../missing';
+import { pxeMacsOf, validateNetworkBoot } from '../network-boot';
 import { kernelArguments } from '../pxe/config-files';
 import { pxeOptions } from '../pxe/options';
 import {
@@ -26,10 +25,6 @@ import {
   writeEntryScript,
   writeMacScripts,
 } from './scripts';
-
-function macsOf(task: TaskContext): string[] {
-  return task.node.ports.filter((port) => port.pxeEnabled).map((port) => port.address);
-}
 
 /**
  * Ironic's `ipxe` boot: the machine's DHCP answer names `<http_url>/boot.ipxe`, which chains to a
@@ -56,24 +51,14 @@ export class IpxeBoot extends BootInterface {
   }
 
   validate(task: TaskContext): void {
-    const { node } = task;
-    if (node.ports.length === 0) {
-      throw new InvalidParameterValue(
-        `Node ${node.uuid} does not have any port associated with it`,
-      );
-    }
-    if (macsOf(task).length === 0) {
-      throw new InvalidParameterValue(`Node ${node.uuid} does not have any PXE-enabled port`);
-    }
+    validateNetworkBoot(task);
     httpBootSettings(this.env, task);
-    requireFields(
-      node.driverInfo,
-      ['deploy_kernel', 'deploy_ramdisk'],
-      `Node ${node.uuid} failed to validate deploy image info. Some parameters were missing`,
-    );
   }
 
-  async prepareRamdisk(task: TaskContext, ramdiskParams: Record<string, string>): Promise<void> {
+  override async prepareRamdisk(
+    task: TaskContext,
+    ramdiskParams: Record<string, string>,
+  ): Promise<void> {
     this.validate(task);
     const { driverInfo } = task.node;
     await this.prepare(task, {
@@ -83,10 +68,10 @@ export class IpxeBoot extends BootInterface {
       append: kernelArguments(this.env.config.get(pxeOptions).pxe_append_params, ramdiskParams),
       verifyRamdisk: false,
     });
-    await this.management(task).setBootDevice(task, 'pxe', false);
+    await task.driver.management.setBootDevice(task, 'pxe', false);
   }
 
-  async cleanUpRamdisk(task: TaskContext): Promise<void> {
+  override async cleanUpRamdisk(task: TaskContext): Promise<void> {
     await this.cleanUp(task);
   }
 
@@ -105,7 +90,7 @@ export class IpxeBoot extends BootInterface {
       verifyRamdisk: true,
     });
     // As Ironic's iPXE boot of a ramdisk instance: it boots from the network on every start.
-    await this.management(task).setBootDevice(task, 'pxe', true);
+    await task.driver.management.setBootDevice(task, 'pxe', true);
   }
 
   async cleanUpInstance(task: TaskContext): Promise<void> {
@@ -114,7 +99,7 @@ export class IpxeBoot extends BootInterface {
 
   private async prepare(task: TaskContext, spec: KernelBootSpec): Promise<void> {
     const { httpRoot, httpUrl } = httpBootSettings(this.env, task);
-    const macs = macsOf(task);
+    const macs = pxeMacsOf(task);
     const published = await publishKernel(this.env, task, spec);
     await writeEntryScript(httpRoot);
     const paths = await writeMacScripts(
@@ -138,17 +123,9 @@ export class IpxeBoot extends BootInterface {
 
   private async cleanUp(task: TaskContext): Promise<void> {
     const { http_root: httpRoot } = this.env.config.get(deployOptions);
-    const macs = macsOf(task);
+    const macs = pxeMacsOf(task);
     await removeMacScripts(httpRoot, macs);
     await removeNodeFiles(httpRoot, task.node.uuid);
     await dhcpProvider(this.env).clean(task.node.uuid, macs);
-  }
-
-  private management(task: TaskContext): ManagementInterface {
-    const management = task.driver.interfaceOf('management');
-    if (typeof management !== 'object' || management === null) {
-      throw new InvalidParameterValue(`Node ${task.node.uuid} has no management interface`);
-    }
-    return management as ManagementInterface;
   }
 }

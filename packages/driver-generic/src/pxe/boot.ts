@@ -1,11 +1,6 @@
-import {
-  BootInterface,
-  InvalidParameterValue,
-  type ManagementInterface,
-  type PropertyTable,
-  type TaskContext,
-} from '@galvanic/driver-sdk';
+import { BootInterface, type PropertyTable, type TaskContext } from '@galvanic/driver-sdk';
 import { requireFields } from '../missing';
+import { pxeMacsOf, validateNetworkBoot } from '../network-boot';
 import {
   kernelArguments,
   removePxeConfigs,
@@ -14,12 +9,7 @@ import {
 } from './config-files';
 import { pxeOptions } from './options';
 
-const DEPLOY_IMAGE_FIELDS = ['deploy_kernel', 'deploy_ramdisk'] as const;
 const INSTANCE_IMAGE_FIELDS = ['kernel', 'ramdisk'] as const;
-
-function macsOf(task: TaskContext): string[] {
-  return task.node.ports.filter((port) => port.pxeEnabled).map((port) => port.address);
-}
 
 function text(value: unknown): string {
   return typeof value === 'string' ? value : '';
@@ -46,23 +36,13 @@ export class PxeBoot extends BootInterface {
   }
 
   validate(task: TaskContext): void {
-    const { node } = task;
-    if (node.ports.length === 0) {
-      throw new InvalidParameterValue(
-        `Node ${node.uuid} does not have any port associated with it`,
-      );
-    }
-    if (macsOf(task).length === 0) {
-      throw new InvalidParameterValue(`Node ${node.uuid} does not have any PXE-enabled port`);
-    }
-    requireFields(
-      node.driverInfo,
-      DEPLOY_IMAGE_FIELDS,
-      `Node ${node.uuid} failed to validate deploy image info. Some parameters were missing`,
-    );
+    validateNetworkBoot(task);
   }
 
-  async prepareRamdisk(task: TaskContext, ramdiskParams: Record<string, string>): Promise<void> {
+  override async prepareRamdisk(
+    task: TaskContext,
+    ramdiskParams: Record<string, string>,
+  ): Promise<void> {
     this.validate(task);
     const { driverInfo } = task.node;
     await this.write(task, {
@@ -73,8 +53,8 @@ export class PxeBoot extends BootInterface {
     });
   }
 
-  async cleanUpRamdisk(task: TaskContext): Promise<void> {
-    await removePxeConfigs(this.options.tftp_root, macsOf(task));
+  override async cleanUpRamdisk(task: TaskContext): Promise<void> {
+    await removePxeConfigs(this.options.tftp_root, pxeMacsOf(task));
   }
 
   async prepareInstance(task: TaskContext): Promise<void> {
@@ -92,15 +72,11 @@ export class PxeBoot extends BootInterface {
       append: kernelArguments(append.join(' '), {}),
     });
     // As Ironic's PXE boot: the instance boots from the network on every start.
-    const management = task.driver.interfaceOf('management');
-    if (typeof management !== 'object' || management === null) {
-      throw new InvalidParameterValue(`Node ${uuid} has no management interface`);
-    }
-    await (management as ManagementInterface).setBootDevice(task, 'pxe', true);
+    await task.driver.management.setBootDevice(task, 'pxe', true);
   }
 
   async cleanUpInstance(task: TaskContext): Promise<void> {
-    await removePxeConfigs(this.options.tftp_root, macsOf(task));
+    await removePxeConfigs(this.options.tftp_root, pxeMacsOf(task));
   }
 
   private get options() {
@@ -108,7 +84,7 @@ export class PxeBoot extends BootInterface {
   }
 
   private async write(task: TaskContext, spec: PxeBootSpec): Promise<void> {
-    const paths = await writePxeConfigs(this.options.tftp_root, macsOf(task), spec);
+    const paths = await writePxeConfigs(this.options.tftp_root, pxeMacsOf(task), spec);
     task.logger.debug('PXE configs written', { label: spec.label, paths });
   }
 }

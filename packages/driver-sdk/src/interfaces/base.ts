@@ -1,7 +1,7 @@
-import type { OptionGroup } from '@galvanic/config';
-import type { InterfaceKind } from '../kinds';
-import type { PropertyTable } from '../properties';
-import type { DriverEnvironment, TaskContext } from '../task';
+import type { OptionGroup } from '../options.js';
+import type { InterfaceKind } from '../kinds.js';
+import type { PropertyTable } from '../properties.js';
+import type { DriverEnvironment, TaskContext } from '../task.js';
 
 /**
  * The root of every hardware interface. The conductor builds each enabled implementation once,
@@ -28,19 +28,15 @@ export abstract class HardwareInterface {
   close(): void | Promise<void> {}
 }
 
-/** The methods each kind must implement, checked when a package is loaded. */
+/**
+ * The methods each kind must implement, checked when a package is loaded: those the conductor
+ * (or, for boot, the deploy interface) calls. Optional methods are not listed.
+ */
 export const REQUIRED_METHODS: Readonly<Record<InterfaceKind, readonly string[]>> = {
   bios: ['validate', 'getProperties'],
-  boot: [
-    'validate',
-    'getProperties',
-    'prepareRamdisk',
-    'cleanUpRamdisk',
-    'prepareInstance',
-    'cleanUpInstance',
-  ],
-  console: ['validate', 'getProperties', 'startConsole', 'stopConsole', 'getConsole'],
-  deploy: ['validate', 'getProperties', 'deploy', 'tearDown', 'prepare', 'cleanUp', 'takeOver'],
+  boot: ['validate', 'getProperties', 'prepareInstance', 'cleanUpInstance'],
+  console: ['validate', 'getProperties'],
+  deploy: ['validate', 'getProperties', 'deploy', 'tearDown', 'takeOver'],
   firmware: ['validate', 'getProperties'],
   inspect: ['validate', 'getProperties', 'inspectHardware'],
   management: [

@@ -1,4 +1,4 @@
-import { UnsupportedDriverExtension } from '@galvanic/errors';
+import { UnsupportedDriverExtension } from '../errors.js';
 import type {
   BootDevice,
   BootDeviceState,
@@ -7,10 +7,23 @@ import type {
   IndicatorState,
   PowerState,
   SupportedIndicators,
-} from '../node';
-import { POWER_OFF, POWER_ON, REBOOT } from '../node';
-import type { TaskContext } from '../task';
-import { HardwareInterface } from './base';
+} from '../node.js';
+import { POWER_OFF, POWER_ON, REBOOT } from '../node.js';
+import type { TaskContext } from '../task.js';
+import { HardwareInterface } from './base.js';
+import { validateRaidConfiguration } from '../raid/schema.js';
+
+/** Ironic's virtual media device types (boot_devices.VMEDIA_DEVICES). */
+export const VIRTUAL_MEDIA_DEVICE_TYPES = ['disk', 'cdrom', 'floppy'] as const;
+export type VirtualMediaDeviceType = (typeof VIRTUAL_MEDIA_DEVICE_TYPES)[number];
+
+/** One virtual media device as Ironic's GET /v1/nodes/{node}/vmedia shows it. */
+export interface VirtualMediaDevice {
+  /** The BMC's media types, e.g. `["CD", "DVD"]`. */
+  media_types: string[];
+  inserted: boolean;
+  image: string | null;
+}
 
 export interface PowerOptions {
   /** Seconds to wait for the BMC to reach the state; `[conductor] power_state_change_timeout` when absent. */
@@ -20,7 +33,8 @@ export interface PowerOptions {
 /** Turns the node on and off. Actions resolve once the BMC reached the state, or throw. */
 export abstract class PowerInterface extends HardwareInterface {
   static override readonly interfaceKind = 'power' as const;
-  abstract getPowerState(task: TaskContext): Promise<PowerState>;
+  /** The node's power state; null when the interface cannot tell (Ironic's fake power before any change). */
+  abstract getPowerState(task: TaskContext): Promise<PowerState | null>;
   abstract setPowerState(
     task: TaskContext,
     state: PowerState,
@@ -61,6 +75,28 @@ export abstract class ManagementInterface extends HardwareInterface {
     return Promise.reject(new UnsupportedDriverExtension(task.driver.name, 'inject_nmi'));
   }
 
+  /** The node's virtual media devices, as Ironic's get_virtual_media lists them. */
+  getVirtualMedia(task: TaskContext): Promise<VirtualMediaDevice[]> {
+    return Promise.reject(new UnsupportedDriverExtension(task.driver.name, 'get_virtual_media'));
+  }
+
+  /** Inserts `imageUrl` (which the BMC fetches) into a device of `deviceType`. */
+  attachVirtualMedia(
+    task: TaskContext,
+    _deviceType: VirtualMediaDeviceType,
+    _imageUrl: string,
+  ): Promise<void> {
+    return Promise.reject(new UnsupportedDriverExtension(task.driver.name, 'attach_virtual_media'));
+  }
+
+  /** Ejects the media of the devices of `deviceTypes`, or of every device when undefined. */
+  detachVirtualMedia(
+    task: TaskContext,
+    _deviceTypes?: readonly VirtualMediaDeviceType[],
+  ): Promise<void> {
+    return Promise.reject(new UnsupportedDriverExtension(task.driver.name, 'detach_virtual_media'));
+  }
+
   /** The indicators (LEDs) of the node's components, by component and indicator name. */
   getSupportedIndicators(task: TaskContext): Promise<SupportedIndicators> {
     return Promise.reject(
@@ -86,26 +122,32 @@ export abstract class ManagementInterface extends HardwareInterface {
   }
 }
 
-/** Prepares what the node boots: the deploy ramdisk, then the instance. */
+/**
+ * Prepares what the node boots. The deploy interface calls `prepareInstance` and
+ * `cleanUpInstance`; the ramdisk calls are optional: an implementation that boots a deploy
+ * ramdisk provides them for the deploy interfaces that use one.
+ */
 export abstract class BootInterface extends HardwareInterface {
   static override readonly interfaceKind = 'boot' as const;
-  abstract prepareRamdisk(task: TaskContext, ramdiskParams: Record<string, string>): Promise<void>;
-  abstract cleanUpRamdisk(task: TaskContext): Promise<void>;
+  prepareRamdisk?(task: TaskContext, ramdiskParams: Record<string, string>): Promise<void>;
+  cleanUpRamdisk?(task: TaskContext): Promise<void>;
   abstract prepareInstance(task: TaskContext): Promise<void>;
   abstract cleanUpInstance(task: TaskContext): Promise<void>;
 }
 
 /**
  * Puts an instance on the node. `deploy` is the main deploy step (declare it with
- * `@deployStep({ priority: 100 })`); `tearDown` undoes it.
+ * `@deployStep({ priority: 100 })`); `tearDown` undoes it on undeploy; `takeOver` runs when
+ * a conductor adopts an active node. `prepare` and `cleanUp` (Ironic's hooks around a deploy)
+ * are optional.
  */
 export abstract class DeployInterface extends HardwareInterface {
   static override readonly interfaceKind = 'deploy' as const;
   abstract deploy(task: TaskContext, args: Record<string, unknown>): Promise<unknown>;
   abstract tearDown(task: TaskContext): Promise<void>;
-  abstract prepare(task: TaskContext): Promise<void>;
-  abstract cleanUp(task: TaskContext): Promise<void>;
   abstract takeOver(task: TaskContext): Promise<void>;
+  prepare?(task: TaskContext): Promise<void>;
+  cleanUp?(task: TaskContext): Promise<void>;
 }
 
 /** What out-of-band inspection found; the conductor records it on the node. */
@@ -123,7 +165,7 @@ export interface InspectionResult {
  */
 export abstract class InspectInterface extends HardwareInterface {
   static override readonly interfaceKind = 'inspect' as const;
-  abstract inspectHardware(task: TaskContext): Promise<InspectionResult | typeof STEP_WAIT | void>;
+  abstract inspectHardware(task: TaskContext): Promise<InspectionResult | void>;
 }
 
 /** Driver- and node-specific methods, declared with `@passthru` and `@driverPassthru`. */
@@ -137,11 +179,12 @@ export abstract class VendorInterface extends HardwareInterface {
   ): void | Promise<void> {}
 }
 
+/** The node's serial console; no API calls it yet, so its methods are optional. */
 export abstract class ConsoleInterface extends HardwareInterface {
   static override readonly interfaceKind = 'console' as const;
-  abstract startConsole(task: TaskContext): Promise<void>;
-  abstract stopConsole(task: TaskContext): Promise<void>;
-  abstract getConsole(task: TaskContext): Promise<{ type: string; url: string } | null>;
+  startConsole?(task: TaskContext): Promise<void>;
+  stopConsole?(task: TaskContext): Promise<void>;
+  getConsole?(task: TaskContext): Promise<{ type: string; url: string } | null>;
 }
 
 export abstract class RescueInterface extends HardwareInterface {
@@ -153,6 +196,15 @@ export abstract class RescueInterface extends HardwareInterface {
 /** RAID configuration; its work is done in clean and deploy steps. */
 export abstract class RaidInterface extends HardwareInterface {
   static override readonly interfaceKind = 'raid' as const;
+
+  /**
+   * Checks a target RAID configuration before the conductor saves it (Ironic's
+   * `validate_raid_config`): Ironic's RAID schema by default; an implementation with its own
+   * parameters overrides it.
+   */
+  validateRaidConfig(_task: TaskContext, config: Record<string, unknown>): void {
+    validateRaidConfiguration(config);
+  }
 }
 
 /**
@@ -187,9 +239,30 @@ export abstract class BiosInterface extends HardwareInterface {
   }
 }
 
+/**
+ * One firmware component as a firmware interface reads it, in Ironic's shape (API 1.86), with
+ * the hardware identity of 1.114 where the BMC gives it.
+ */
+export interface FirmwareComponent {
+  readonly component: string;
+  readonly current_version: string;
+  readonly vendor?: string | null;
+  readonly model?: string | null;
+  readonly serial_number?: string | null;
+}
+
 /** Firmware updates; its work is done in clean and deploy steps. */
 export abstract class FirmwareInterface extends HardwareInterface {
   static override readonly interfaceKind = 'firmware' as const;
+
+  /**
+   * Ironic's `cache_firmware_components`: the node's firmware components now, which the
+   * conductor keeps (the first version seen of each stays its `initial_version`). `undefined`,
+   * the default, means the interface cannot read them and the stored ones stay as they are.
+   */
+  async cacheFirmwareComponents(_task: TaskContext): Promise<FirmwareComponent[] | undefined> {
+    return undefined;
+  }
 }
 
 /** Attaches remote volumes. */
@@ -206,10 +279,9 @@ export abstract class NetworkInterface extends HardwareInterface {
 }
 
 /**
- * What a deploy or clean step (or an inspect interface's `inspectHardware`) returns when it
- * started work that the node's agent finishes: the node goes to its wait state (`wait call-back`,
- * `clean wait`, `inspect wait`), its lock is released, and the conductor goes on when the agent
- * calls back. Ironic's steps return `states.DEPLOYWAIT` / `CLEANWAIT` for the same.
+ * What a deploy or clean step returns when it started work that the node's agent finishes: the
+ * node goes to its wait state (`wait call-back`, `clean wait`), its lock is released, and the
+ * conductor goes on when the agent calls back. Ironic's steps return `states.DEPLOYWAIT` / `CLEANWAIT` for the same.
  */
 export const STEP_WAIT = 'wait' as const;
 
@@ -240,7 +312,8 @@ export function isAgentStepsInterface(value: unknown): value is AgentStepsInterf
 
 /**
  * An inspect interface whose inspection the node's agent finishes by posting its inventory
- * (`/v1/continue_inspection`): it reads the properties and NICs from the inventory and shuts the
+ * (`/v1/continue_inspection`): its `inspectHardware` starts the agent and returns nothing, the node
+ * waits in `inspect wait`, and `processInventory` reads the properties and NICs from the inventory and shuts the
  * inspection ramdisk down.
  */
 export interface InventoryInspectInterface {
@@ -256,4 +329,21 @@ export function isInventoryInspectInterface(value: unknown): value is InventoryI
     value !== null &&
     typeof (value as Partial<InventoryInspectInterface>).processInventory === 'function'
   );
+}
+
+/** The base class of each interface kind. */
+export interface InterfaceByKind {
+  bios: BiosInterface;
+  boot: BootInterface;
+  console: ConsoleInterface;
+  deploy: DeployInterface;
+  firmware: FirmwareInterface;
+  inspect: InspectInterface;
+  management: ManagementInterface;
+  network: NetworkInterface;
+  power: PowerInterface;
+  raid: RaidInterface;
+  rescue: RescueInterface;
+  storage: StorageInterface;
+  vendor: VendorInterface;
 }

@@ -4,14 +4,20 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { resolveGroup, type RawConfig } from '@galvanic/config';
-import { hardwareTypeClassProblem, interfaceClassProblem } from '../contract';
-import type { HardwareInterface } from '../interfaces/base';
-import type { HardwareType } from '../hardware-type';
-import { checkManifest, SDK_API_VERSION, type DriverManifest } from '../manifest';
-import { INTERFACE_KINDS, type InterfaceKind } from '../kinds';
-import type { NodeView } from '../node';
-import type { ConfigReader, DriverEnvironment, DriverLogger, TaskContext } from '../task';
+import { resolveGroup, type RawConfig } from '../options.js';
+import { hardwareTypeClassProblem, interfaceClassProblem } from '../contract.js';
+import type { HardwareInterface } from '../interfaces/base.js';
+import type { HardwareType } from '../hardware-type.js';
+import { checkManifest, SDK_API_VERSION, type DriverManifest } from '../manifest.js';
+import { INTERFACE_KINDS, type InterfaceKind } from '../kinds.js';
+import type { NodeView } from '../node.js';
+import {
+  driverView,
+  type ConfigReader,
+  type DriverEnvironment,
+  type DriverLogger,
+  type TaskContext,
+} from '../task.js';
 
 export interface LogRecord {
   level: 'error' | 'warn' | 'info' | 'debug';
@@ -99,11 +105,7 @@ export function makeTask(
   ) as Record<InterfaceKind, string>;
   return {
     node: makeNode({ driver: options.driverName ?? 'fake-hardware', ...options.node }),
-    driver: {
-      name: options.driverName ?? 'fake-hardware',
-      interfaceNames: names,
-      interfaceOf: (kind) => interfaces[kind],
-    },
+    driver: driverView(options.driverName ?? 'fake-hardware', names, (kind) => interfaces[kind]),
     logger: recordingLogger(),
     signal: options.signal ?? new AbortController().signal,
     shared: options.shared ?? false,
@@ -117,7 +119,7 @@ export function makeTask(
  * that kind needs. Returns the problems; a package the conductor will load returns none.
  *
  * ```ts
- * import * as exported from '../src';
+ * import * as exported from '../src.js';
  * expect(checkDriverPackage(new URL('../package.json', import.meta.url), exported)).toEqual([]);
  * ```
  */

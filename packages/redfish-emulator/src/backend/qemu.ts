@@ -10,6 +10,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { QemuBootDevice } from '../qemu/command';
 import { QemuVm } from '../qemu/vm';
+import { MediaSlots } from './media-slots';
 import { DEFAULT_MEDIA_SLOTS } from './memory';
 import type {
   BootOverride,
@@ -48,15 +49,6 @@ const RESET_TYPES: readonly ResetType[] = [
   'PushPowerButton',
 ];
 
-const EMPTY_MEDIA: MediaState = {
-  image: null,
-  inserted: false,
-  writeProtected: true,
-  transferProtocolType: null,
-  transferMethod: null,
-  userName: null,
-};
-
 const DOWNLOAD_TIMEOUT_MS = 120_000;
 
 /** The VM's MAC: the inventory's first NIC, as the Redfish EthernetInterfaces show it. */
@@ -76,7 +68,7 @@ export class QemuSystemBackend implements SystemBackend {
   #vm: QemuVm | undefined;
   #boot: BootOverride = { target: 'None', enabled: 'Disabled', mode: 'Legacy', httpBootUri: null };
   #led: IndicatorLed = 'Off';
-  readonly #media = new Map<string, MediaState>();
+  readonly #media = new MediaSlots(DEFAULT_MEDIA_SLOTS);
   /** Local copies of inserted images, by slot. */
   readonly #files = new Map<string, string>();
   readonly #bootListeners = new Set<() => void>();
@@ -87,7 +79,6 @@ export class QemuSystemBackend implements SystemBackend {
     this.#options = options;
     mkdirSync(options.directory, { recursive: true });
     this.serialPath = options.serialPath ?? join(options.directory, 'console.log');
-    for (const slot of this.mediaSlots) this.#media.set(slot.id, EMPTY_MEDIA);
   }
 
   /** The boot device of every power on so far, oldest first. */
@@ -142,32 +133,22 @@ export class QemuSystemBackend implements SystemBackend {
   }
 
   media(slotId: string): MediaState {
-    return this.#slot(slotId);
+    return this.#media.get(slotId);
   }
 
   async insertMedia(slotId: string, request: InsertMediaRequest): Promise<void> {
-    if (this.#slot(slotId).image !== null) {
-      throw new SystemBackendError('conflict', `an image is already attached to ${slotId}`);
-    }
+    this.#media.checkEmpty(slotId);
     const file = join(this.#options.directory, `${slotId}.img`);
     await download(request.image, file);
     this.#files.set(slotId, file);
-    this.#media.set(slotId, {
-      image: request.image,
-      inserted: request.inserted,
-      writeProtected: request.writeProtected,
-      transferProtocolType: request.transferProtocolType ?? null,
-      transferMethod: request.transferMethod ?? null,
-      userName: request.userName ?? null,
-    });
+    this.#media.insert(slotId, request);
   }
 
   async ejectMedia(slotId: string): Promise<void> {
-    this.#slot(slotId);
+    this.#media.eject(slotId);
     const file = this.#files.get(slotId);
     if (file) rmSync(file, { force: true });
     this.#files.delete(slotId);
-    this.#media.set(slotId, EMPTY_MEDIA);
   }
 
   onBoot(listener: () => void): () => void {
@@ -181,15 +162,8 @@ export class QemuSystemBackend implements SystemBackend {
     rmSync(this.#options.directory, { recursive: true, force: true });
   }
 
-  #slot(slotId: string): MediaState {
-    const state = this.#media.get(slotId);
-    if (!state) throw new SystemBackendError('unsupported', `no virtual media slot ${slotId}`);
-    return state;
-  }
-
   #powerOn(): void {
-    const cd = this.#media.get('Cd');
-    const cdromPath = cd?.inserted ? this.#files.get('Cd') : undefined;
+    const cdromPath = this.#media.get('Cd').inserted ? this.#files.get('Cd') : undefined;
     const bootDevice = this.#bootDevice(cdromPath !== undefined);
     if (this.#boot.enabled === 'Once') this.#boot = { ...this.#boot, enabled: 'Disabled' };
     this.#bootDevices.push(bootDevice);

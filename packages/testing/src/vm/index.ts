@@ -14,4 +14,5 @@ export { readConsole, waitForConsole } from './serial-console';
 export { startIpmiVm, randomMac, type IpmiVm, type BmcVm, type VmOptions } from './ipmi-vm';
 export { startRedfishVm, type RedfishVm } from './redfish-vm';
 export { qemuAvailable, QEMU_HOST_ADDRESS } from '@galvanic/redfish-emulator';
+export { skipWithoutQemu } from './qemu-check';
 export { startImageServer, type ImageServer } from './image-server';

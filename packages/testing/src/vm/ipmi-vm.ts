@@ -76,11 +76,13 @@ group_alive() {
 }
 power_off() {
   if pid=$(cat "$D/vm.pid" 2>/dev/null); then
-    kill -KILL "-$pid" 2>/dev/null  # dash's kill takes no "--"
+    # The VM runs in its own session (setsid): kill the whole process group. dash's kill takes
+    # no "--", so the negative pid goes as is.
+    kill -KILL "-$pid" 2>/dev/null
     # QEMU itself (same process group) may outlive its parent a moment, still holding the disk's
     # lock and the forwarded ports a new VM needs: wait for the group's live (not zombie) members.
     i=0; while { alive || group_alive "$pid"; } && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
-    rm -f "$D/vm.pid"
+    { alive || group_alive "$pid"; } || rm -f "$D/vm.pid"
   fi
 }
 power_on() {
@@ -143,6 +145,8 @@ function startVmScript(
     `*) ${command('disk')} </dev/null >>${log} 2>&1 & ;;`,
     'esac',
     `echo $! > ${pidFile}`,
+    // Every VM ever started, so the test can check and kill them whatever the script did.
+    `echo $! >> ${shellQuote(join(dir, 'vm.pids'))}`,
     '',
   ].join('\n');
 }
@@ -168,12 +172,18 @@ export async function startIpmiVm(options: VmOptions = {}): Promise<IpmiVm> {
   const port = await freeUdpPort();
   writeSimConfig(dir, { name: 'vm-bmc', port, chassisControl: `${script} ${chassis}` });
   const sim = new IpmiSim(dir, port);
+  const startedPids = (): number[] =>
+    readConsoleFile(join(chassis, 'vm.pids'))
+      .split('\n')
+      .filter((line) => /^\d+$/.test(line))
+      .map(Number);
   const powerOff = (): void => {
-    try {
-      const pid = Number(readConsoleFile(join(chassis, 'vm.pid')));
-      if (pid > 0) process.kill(-pid, 'SIGKILL');
-    } catch {
-      // no VM running
+    for (const pid of startedPids()) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
     }
   };
   try {
@@ -192,7 +202,7 @@ export async function startIpmiVm(options: VmOptions = {}): Promise<IpmiVm> {
       ipmi_username: SIM_USER,
       ipmi_password: SIM_PASSWORD,
     },
-    running: () => vmProcessAlive(join(chassis, 'vm.pid')),
+    running: () => startedPids().some(processAlive),
     log: () => readConsoleFile(join(chassis, 'log')).split('\n').filter(Boolean),
     console: () => readConsole(serialPath),
     waitForConsole: (pattern, timeoutMs) => waitForConsole(serialPath, pattern, timeoutMs),
@@ -208,10 +218,8 @@ function readConsoleFile(path: string): string {
   return readConsole(path).trim();
 }
 
-/** Whether the pid in `pidFile` is a live (not zombie) process, as the chassis script judges. */
-function vmProcessAlive(pidFile: string): boolean {
-  const pid = readConsoleFile(pidFile);
-  if (!/^\d+$/.test(pid)) return false;
+/** Whether `pid` is a live (not zombie) process, as the chassis script judges. */
+function processAlive(pid: number): boolean {
   const stat = readConsole(`/proc/${pid}/stat`);
   const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
   return state !== '' && state !== 'Z';

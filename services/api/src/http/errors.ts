@@ -21,6 +21,14 @@ export function notFound(_req: Request, res: Response): void {
   res.status(404).json(httpErrorBody(404, 'Not Found', 'The resource could not be found.'));
 }
 
+/** A plain 404 for paths that did not exist before microversion 1.`minor`, as Ironic answers. */
+export function notFoundBefore(minor: number) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (req.apiVersion.minor < minor) notFound(req, res);
+    else next();
+  };
+}
+
 /**
  * Answers 405 with the `Allow` header for methods a resource does not take. Methods it does
  * take but that no handler answered fall through to the next handler (a 404).

@@ -1,8 +1,9 @@
 import type { GalvanicError } from '@galvanic/errors';
 import { MAX_VERSION } from '../http/microversion';
+import type { ResourcePolicy } from './policy';
 
 /** A JSON type a field's schema takes, as Ironic's JSON schemas name them. */
-export type JsonType = 'string' | 'boolean' | 'object' | 'null';
+export type JsonType = 'string' | 'boolean' | 'object' | 'array' | 'null' | 'integer';
 
 /** How a field's stored value is shown. */
 export type FieldPresentation =
@@ -69,6 +70,8 @@ export type ParameterStyle =
 export interface ResourceDeclaration {
   /** The collection's path under /v1 and its key in a list body, e.g. `chassis`. */
   collection: string;
+  /** The key of a list body when it is not `collection`, e.g. `connectors` for `volume/connectors`. */
+  itemsKey?: string;
   /** What schema messages call one of them, e.g. `chassis` in "Schema error for chassis: ...". */
   singular: string;
   fields: Readonly<Record<string, FieldDeclaration>>;
@@ -82,6 +85,8 @@ export interface ResourceDeclaration {
   parameters: ParameterStyle;
   /** The 404 for a resource that is not there. */
   notFound(ident: string): GalvanicError;
+  /** Who may do what with it (Ironic's rules); operators only when absent. */
+  policy?: ResourcePolicy;
 }
 
 /** A declaration with its lookup tables, built once when the API starts. */

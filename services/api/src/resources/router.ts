@@ -15,6 +15,7 @@ import {
   markerNotFound,
   showFields,
 } from './query';
+import { fieldRedactor } from './policy';
 import { renderResource, type ComputedField } from './render';
 import { uuidArgument } from './rules';
 import { checkSchema } from './schema';
@@ -66,8 +67,8 @@ export interface ResourceHooks<
 > {
   store: ResourceReader<Row, Filters>;
   /**
-   * Finds the resource a path names for show; by default its UUID (Ironic's `args.uuid`), else
-   * the resource's 404.
+   * Finds the resource a path names for show and patch; by default its UUID (Ironic's
+   * `args.uuid`), else the resource's 404.
    */
   find?(req: Request, ident: string): Promise<Row>;
   /**
@@ -143,8 +144,9 @@ export class ResourceHandlers<
   private async render(req: Request, rows: readonly Row[], fields: readonly string[]) {
     const base = baseUrl(req, this.options.publicEndpoint);
     const context = (await this.hooks.context?.(req, rows, fields)) as Context;
+    const redact = this.resource.policy ? fieldRedactor(req, this.resource.policy) : undefined;
     return rows.map((row) =>
-      renderResource(this.resource, row, fields, { base, context }, this.hooks.computed),
+      renderResource(this.resource, row, fields, { base, context, redact }, this.hooks.computed),
     );
   }
 
@@ -190,7 +192,7 @@ export class ResourceHandlers<
         sortDir: query.sortDir,
       });
       const body: Record<string, unknown> = {
-        [this.resource.collection]: await this.render(req, rows, fields),
+        [this.resource.itemsKey ?? this.resource.collection]: await this.render(req, rows, fields),
       };
       if (rows.length === query.limit && rows.length > 0) {
         const path = collectionPath(req);
@@ -249,12 +251,13 @@ export class ResourceHandlers<
   patch(): RequestHandler {
     const hooks = this.required('patch');
     return async (req: Request, res: Response) => {
-      const ident = identArgument(this.resource, String(req.params.ident));
+      const given = String(req.params.ident);
+      const ident = this.hooks.find ? given : identArgument(this.resource, given);
       const operations = checkPatchDocument(req.body);
       checkPatchable(this.resource, operations);
       checkPatchVersions(this.resource, operations, req.apiVersion.minor);
       hooks.checkOperations?.(req, operations);
-      const row = await this.find(ident);
+      const row = this.hooks.find ? await this.hooks.find(req, ident) : await this.find(ident);
       let document = hooks.document ? hooks.document(row) : this.patchDocument(row);
       // One operation at a time, as Ironic applies them, so a failure names its operation.
       for (const operation of operations) {
@@ -282,6 +285,27 @@ export class ResourceHandlers<
       await remove(req, identArgument(this.resource, ident), ident);
       res.status(204).end();
     };
+  }
+
+  /**
+   * A read-only sub-collection of the resource under a parent (e.g. `/v1/nodes/{node}/ports`):
+   * its list and `/detail`, mounted where the parent's path has `:ident`. `collectionPath` is
+   * where it lives under /v1, for `next` links; `parent` names the owning resource.
+   */
+  subCollectionRouter(
+    collectionPath: (req: Request) => string,
+    parent: (req: Request) => string,
+  ): Router {
+    const router = Router({ mergeParams: true });
+    router
+      .route('/')
+      .get(this.list(false, collectionPath, parent))
+      .all(methodNotAllowed(['GET']));
+    router
+      .route('/detail')
+      .get(this.list(true, collectionPath, parent))
+      .all(methodNotAllowed(['GET']));
+    return router;
   }
 
   /**

@@ -5,8 +5,9 @@ import { pythonRepr, uuidArgument } from './rules';
 
 function jsonType(value: unknown): JsonType | 'other' {
   if (value === null) return 'null';
-  if (Array.isArray(value)) return 'other';
+  if (Array.isArray(value)) return 'array';
   const type = typeof value;
+  if (type === 'number') return Number.isInteger(value) ? 'integer' : 'other';
   return type === 'string' || type === 'boolean' || type === 'object' ? type : 'other';
 }
 

@@ -1,4 +1,10 @@
 import {
+  addNodeTraitsMethod,
+  removeNodeTraitsMethod,
+  setTargetRaidConfigMethod,
+  vifAttachMethod,
+  vifDetachMethod,
+  vifListMethod,
   changePowerStateMethod,
   destroyNodeMethod,
   getBootDeviceMethod,
@@ -6,6 +12,9 @@ import {
   getIndicatorStateMethod,
   getSupportedIndicatorsMethod,
   injectNmiMethod,
+  getVirtualMediaMethod,
+  attachVirtualMediaMethod,
+  detachVirtualMediaMethod,
   setBootDeviceMethod,
   setIndicatorStateMethod,
   setBootModeMethod,
@@ -13,7 +22,7 @@ import {
   validateNodeMethod,
 } from '@galvanic/conductor-api';
 import type { CoreConfig } from '@galvanic/config';
-import type { NodeStore } from '@galvanic/db';
+import type { AllocationStore, NodeStore, VifStore } from '@galvanic/db';
 import type { RpcServer } from '@galvanic/rpc';
 import type { NodeTaskManager } from '../nodes/task-manager';
 import {
@@ -28,7 +37,15 @@ import {
 } from '../workflows/management';
 import { destroyNode, updateNode } from '../workflows/node-records';
 import { startPowerAction } from '../workflows/power';
+import { setTargetRaidConfig } from '../workflows/raid';
+import { addNodeTraits, removeNodeTraits } from '../workflows/traits';
+import { attachVif, detachVif, listVifs } from '../workflows/vifs';
 import { validateInterfaces } from '../workflows/validation';
+import {
+  startVirtualMediaAttach,
+  startVirtualMediaDetach,
+  virtualMedia,
+} from '../workflows/virtual-media';
 
 /** Node RPC: each call takes the lock it needs and runs its workflow. */
 export function registerNodeHandlers(
@@ -36,10 +53,51 @@ export function registerNodeHandlers(
   tasks: NodeTaskManager,
   store: NodeStore,
   config: CoreConfig,
+  allocations: AllocationStore,
+  vifs: VifStore,
 ): void {
+  rpc.register(addNodeTraitsMethod, async (args, ctx) =>
+    tasks.withExclusive(args, ctx, async (task) => {
+      await addNodeTraits(task, args.traits, args.replace);
+      return {};
+    }),
+  );
+
+  rpc.register(removeNodeTraitsMethod, async (args, ctx) =>
+    tasks.withExclusive(args, ctx, async (task) => {
+      await removeNodeTraits(task, args.traits);
+      return {};
+    }),
+  );
+
+  rpc.register(vifListMethod, async (args, ctx) =>
+    tasks.withShared(args, ctx, async (task) => ({ vifs: await listVifs(task, vifs) })),
+  );
+
+  rpc.register(vifAttachMethod, async (args, ctx) =>
+    tasks.withExclusive(args, ctx, async (task) => {
+      await attachVif(task, vifs, args.vif_info);
+      return {};
+    }),
+  );
+
+  rpc.register(vifDetachMethod, async (args, ctx) =>
+    tasks.withExclusive(args, ctx, async (task) => {
+      await detachVif(task, vifs, args.vif_id);
+      return {};
+    }),
+  );
+
+  rpc.register(setTargetRaidConfigMethod, async (args, ctx) =>
+    tasks.withExclusive(args, ctx, async (task) => {
+      await setTargetRaidConfig(task, args.target_raid_config);
+      return {};
+    }),
+  );
+
   rpc.register(updateNodeMethod, async (args, ctx) =>
     tasks.withExclusive(args, ctx, async (task) => {
-      await updateNode(task, args.changes);
+      await updateNode(task, args.changes, allocations);
       return {};
     }),
   );
@@ -102,6 +160,20 @@ export function registerNodeHandlers(
       return {};
     }),
   );
+
+  rpc.register(getVirtualMediaMethod, async (args, ctx) =>
+    tasks.withShared(args, ctx, virtualMedia),
+  );
+
+  rpc.register(attachVirtualMediaMethod, async (args, ctx) => {
+    await startVirtualMediaAttach(tasks, args, ctx, config.deploy, args);
+    return {};
+  });
+
+  rpc.register(detachVirtualMediaMethod, async (args, ctx) => {
+    await startVirtualMediaDetach(tasks, args, ctx, config.deploy, args);
+    return {};
+  });
 
   rpc.register(validateNodeMethod, async (args, ctx) =>
     tasks.withShared(args, ctx, validateInterfaces),

@@ -1,6 +1,6 @@
 import { provisionMethod } from '@galvanic/conductor-api';
 import type { CoreConfig } from '@galvanic/config';
-import type { PortStore } from '@galvanic/db';
+import type { AllocationStore, DeployTemplateStore, PortStore } from '@galvanic/db';
 import type { DriverRegistry } from '@galvanic/driver-loader';
 import type { RpcServer } from '@galvanic/rpc';
 import type { NodeTaskManager } from '../nodes/task-manager';
@@ -13,12 +13,16 @@ export function registerProvisionHandler(
   drivers: DriverRegistry,
   config: CoreConfig,
   ports: PortStore,
+  allocations: AllocationStore,
+  templates: DeployTemplateStore,
 ): void {
   const provisioning = new ProvisioningWorkflows(
     tasks,
     drivers,
     ports,
     config.conductor.automated_clean,
+    allocations,
+    templates,
   );
   rpc.register(provisionMethod, async (args, ctx) => {
     await provisioning.start(args, ctx);

@@ -2,6 +2,7 @@ import type { DriverRegistry, ListedStep } from '@galvanic/driver-loader';
 import { STEP_WAIT, type InterfaceKind, type StepKind } from '@galvanic/driver-sdk';
 import { InvalidParameterValue } from '@galvanic/errors';
 import { cacheBiosSettingsAfter } from '../workflows/bios';
+import { cacheFirmwareComponents } from '../workflows/firmware';
 import type { NodeTask } from './task';
 
 /** A step a client asked for: Ironic's `{interface, step, args, priority?}`. */
@@ -50,7 +51,9 @@ export function checkRequestedSteps(
         );
       }
     }
-    return { ...match, args };
+    // A requested step runs at the priority it asks for (deploy templates and deploy_steps).
+    const priority = typeof step.priority === 'number' ? step.priority : match.priority;
+    return { ...match, args, priority };
   });
 }
 
@@ -108,6 +111,9 @@ export async function runSteps(
       return 'wait';
     }
     await cacheBiosSettingsAfter(task, step);
+    // As Ironic's firmware steps do: the components are read again after an update.
+    if (step.interface === 'firmware' && step.step === 'update')
+      await cacheFirmwareComponents(task);
   }
   const internal = task.context.node.driverInternalInfo;
   delete internal[keys.list];

@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { PortStore } from '@galvanic/db';
-import { STEP_WAIT, type InspectInterface, type InspectionResult } from '@galvanic/driver-sdk';
+import {
+  isInventoryInspectInterface,
+  type InspectInterface,
+  type InspectionResult,
+} from '@galvanic/driver-sdk';
 import { MACAlreadyExists } from '@galvanic/errors';
 import type { NodeTask } from '../nodes/task';
+import { cacheFirmwareComponents } from './firmware';
 
 /**
  * `inspecting`: the inspect interface inspects the hardware, what it found is recorded, and the
@@ -10,8 +15,10 @@ import type { NodeTask } from '../nodes/task';
  */
 export async function inspectHardware(task: NodeTask, ports: PortStore): Promise<void> {
   await task.save({ inspection_started_at: new Date(), inspection_finished_at: null });
-  const found = await task.interfaceOf<InspectInterface>('inspect').inspectHardware(task.context);
-  if (found === STEP_WAIT) {
+  const inspect = task.interfaceOf<InspectInterface>('inspect');
+  const found = await inspect.inspectHardware(task.context);
+  // An agent's inspection finishes when the agent posts its inventory (continue_inspection).
+  if (!found && isInventoryInspectInterface(inspect)) {
     await task.processEvent('wait');
     return;
   }
@@ -26,6 +33,7 @@ export async function finishInspection(
 ): Promise<void> {
   if (found) await recordInspection(task, ports, found);
   await task.save({ inspection_finished_at: new Date() });
+  await cacheFirmwareComponents(task);
   await task.processEvent('done');
 }
 

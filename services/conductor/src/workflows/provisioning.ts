@@ -1,11 +1,13 @@
 import type { ProvisionArgs } from '@galvanic/conductor-api';
-import type { PortStore } from '@galvanic/db';
+import type { AllocationStore, DeployTemplateStore, PortStore } from '@galvanic/db';
 import type { DriverRegistry } from '@galvanic/driver-loader';
+import { NodeIsRetired } from '@galvanic/errors';
 import {
   requestTransition,
   ADOPTING,
   CLEANING,
   DELETING,
+  DEPLOY_FAILED,
   DEPLOYING,
   INSPECTING,
   RESCUING,
@@ -16,7 +18,7 @@ import type { CallOrigin, NodeTaskManager } from '../nodes/task-manager';
 import type { NodeTask } from '../nodes/task';
 import { adoptNode } from './adoption';
 import { cleanNode } from './cleaning';
-import { deployNode, tearDownNode, validateDeploy } from './deployments';
+import { abortDeployment, deployNode, tearDownNode, validateDeploy } from './deployments';
 import { inspectHardware } from './inspection';
 import { rescueNode, unrescueNode } from './rescue';
 import { verifyNode } from './verification';
@@ -34,6 +36,10 @@ export class ProvisioningWorkflows {
     private readonly ports: PortStore,
     /** `[conductor] automated_clean`: for nodes whose own `automated_clean` is unset. */
     private readonly automatedCleanDefault: boolean,
+    /** Where a torn-down instance's allocation is deleted. */
+    private readonly allocations: AllocationStore,
+    /** The deploy templates a node's instance traits select at deploy time. */
+    private readonly templates: DeployTemplateStore,
   ) {}
 
   async start(request: ProvisionArgs, call: CallOrigin): Promise<void> {
@@ -41,12 +47,15 @@ export class ProvisioningWorkflows {
       request,
       call,
       async (task) => {
+        if (request.target === 'provide' && task.node.retired) {
+          throw new NodeIsRetired('providing', task.node.uuid);
+        }
         const transition = requestTransition(task.provisionState, request.target, task.node.uuid, {
           maintenance: task.node.maintenance,
           currentTarget: task.targetProvisionState,
           automatedClean: this.automatedCleanOf(task),
         });
-        if (transition.next === DEPLOYING) await validateDeploy(task);
+        if (transition.next === DEPLOYING) await validateDeploy(task, this.drivers, this.templates);
         return transition;
       },
       (task) => this.runWorkflowOf(task, request),
@@ -78,15 +87,18 @@ export class ProvisioningWorkflows {
             instance_info: { ...task.node.instance_info, configdrive: request.configdrive },
           });
         }
-        return deployNode(task, this.drivers, request.deploy_steps);
+        return deployNode(task, this.drivers, this.templates, request.deploy_steps);
       case DELETING:
-        return tearDownNode(task, this.drivers, automatedClean);
+        return tearDownNode(task, this.drivers, automatedClean, this.allocations);
       case ADOPTING:
         return adoptNode(task);
       case RESCUING:
         return rescueNode(task);
       case UNRESCUING:
         return unrescueNode(task);
+      case DEPLOY_FAILED:
+        if (request.target === 'abort') return abortDeployment(task);
+        return;
       default:
         // Stable states (manage from clean failed, abort into a failure state) need no work.
         return;

@@ -26,7 +26,7 @@ import { findNode } from '../nodes/identity';
 import type { NodeOwners } from '../nodes/owner';
 import type { NodeViews } from '../nodes/view';
 import { checkHeartbeatBody, lookupAddresses, normalizeMac } from './checks';
-import { LOOKUP_ALLOWED_STATES } from './endpoints';
+import { AGENT_ENDPOINTS, LOOKUP_ALLOWED_STATES } from './endpoints';
 
 export interface AgentApiOptions {
   /** `[api] restrict_lookup`. */
@@ -56,7 +56,7 @@ const LOOKUP_FIELDS = ['uuid', 'properties', 'instance_info', 'driver_internal_i
 export function agentRouter(deps: AgentApiDependencies): Router {
   const { nodes, owners, views, logger, options } = deps;
   const router = Router();
-  router.use(['/lookup', '/heartbeat', '/continue_inspection'], rateLimit(options.rateLimit));
+  router.use(Object.values(AGENT_ENDPOINTS), rateLimit(options.rateLimit));
 
   /** Below 1.22 these endpoints do not exist (404), as in Ironic. */
   const requireRamdiskEndpoints = (req: Request) => {
@@ -86,7 +86,7 @@ export function agentRouter(deps: AgentApiDependencies): Router {
   };
 
   router
-    .route('/lookup')
+    .route(AGENT_ENDPOINTS.lookup)
     .get(async (req, res) => {
       requireRamdiskEndpoints(req);
       const addresses = lookupAddresses(req.query.addresses);
@@ -115,7 +115,7 @@ export function agentRouter(deps: AgentApiDependencies): Router {
     .all(methodNotAllowed(['GET']));
 
   router
-    .route('/heartbeat/:node_ident')
+    .route(AGENT_ENDPOINTS.heartbeat)
     .post(async (req, res) => {
       requireRamdiskEndpoints(req);
       const heartbeat = checkHeartbeatBody(req);
@@ -131,7 +131,7 @@ export function agentRouter(deps: AgentApiDependencies): Router {
     .all(methodNotAllowed(['POST']));
 
   router
-    .route('/continue_inspection')
+    .route(AGENT_ENDPOINTS.continueInspection)
     .post(async (req, res) => {
       if (!atLeast(req, MINOR_84_CONTINUE_INSPECTION)) {
         throw new NotFound(`API version 1.${MINOR_84_CONTINUE_INSPECTION} or newer is required`);

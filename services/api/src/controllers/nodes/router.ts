@@ -1,11 +1,13 @@
 import { Router } from 'express';
 import type { ConductorDirectory } from '@galvanic/cluster';
-import type { ChassisStore, NodeStore } from '@galvanic/db';
+import type { AllocationStore, ChassisStore, NodeStore } from '@galvanic/db';
 import { BadRequest } from '@galvanic/errors';
 import type { RpcClient } from '@galvanic/rpc';
 import { nodeActionsRouter } from './actions';
 import { nodeCrudRouter, type NodeCrudDependencies } from './crud';
+import { nodeVmediaRouter } from './vmedia';
 import { NodeOwners } from './owner';
+import { nodeSubresourcesRouter } from './subresources';
 import { NodeViews, type ReservationLookup } from './view';
 
 export type { ReservationLookup };
@@ -13,6 +15,7 @@ export type { ReservationLookup };
 export interface NodesDependencies {
   nodes: NodeStore;
   chassis: ChassisStore;
+  allocations: AllocationStore;
   directory: ConductorDirectory;
   rpc: RpcClient;
   reservations: ReservationLookup;
@@ -25,6 +28,7 @@ export function nodeServices(deps: NodesDependencies): NodeCrudDependencies {
   const views = new NodeViews({
     reservations: deps.reservations,
     chassis: deps.chassis,
+    allocations: deps.allocations,
     owners,
     publicEndpoint: deps.publicEndpoint,
   });
@@ -43,6 +47,8 @@ export function nodesRouter(services: NodeCrudDependencies): Router {
   const router = Router();
   router.use(nodeCrudRouter(services));
   router.use(nodeActionsRouter(services));
+  router.use(nodeSubresourcesRouter(services));
+  router.use(nodeVmediaRouter(services));
   router.use('/:ident', (req, _res, next) => {
     if (req.method === 'PUT' && req.path === '/')
       next(new BadRequest('PUT is not supported on a node.'));

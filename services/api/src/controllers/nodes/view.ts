@@ -1,9 +1,12 @@
 import type { Request } from 'express';
-import type { ChassisStore, NodeRow } from '@galvanic/db';
+import type { AllocationStore, ChassisStore, NodeRow } from '@galvanic/db';
 import { baseUrl } from '../../http/links';
 import { fieldsAt } from '../../resources/declaration';
+import { fieldRedactor } from '../../resources/policy';
 import { renderResource, type ComputedField } from '../../resources/render';
+import { nodeHealth } from './health';
 import type { NodeOwners } from './owner';
+import { NODE_POLICY } from './policy';
 import { NODE_RESOURCE } from './resource';
 import { MINOR_2_AVAILABLE_STATE } from '../../resources/versions';
 
@@ -16,6 +19,7 @@ export type ReservationLookup = (
 export interface NodeRenderContext {
   reservations: ReadonlyMap<number, string>;
   chassisUuids: ReadonlyMap<number, string>;
+  allocationUuids: ReadonlyMap<number, string>;
   owners: NodeOwners;
   /** The request's microversion (1.N). */
   minor: number;
@@ -45,6 +49,12 @@ export const nodeComputedField: ComputedField<NodeRow, NodeRenderContext> = (
       return row.chassis_id === null || row.chassis_id === undefined
         ? null
         : (context.chassisUuids.get(row.chassis_id) ?? null);
+    case 'health':
+      return nodeHealth(row);
+    case 'allocation_uuid':
+      return row.allocation_id === null || row.allocation_id === undefined
+        ? null
+        : (context.allocationUuids.get(row.allocation_id) ?? null);
     default:
       return null;
   }
@@ -53,6 +63,7 @@ export const nodeComputedField: ComputedField<NodeRow, NodeRenderContext> = (
 export interface NodeViewDependencies {
   reservations: ReservationLookup;
   chassis: ChassisStore;
+  allocations: AllocationStore;
   owners: NodeOwners;
   publicEndpoint: string | undefined;
 }
@@ -76,11 +87,15 @@ export class NodeViews {
     const chassisIds = fields.includes('chassis_uuid')
       ? rows.flatMap((row) => (row.chassis_id === null ? [] : [row.chassis_id]))
       : [];
-    const [reservations, chassisUuids] = await Promise.all([
+    const allocationIds = fields.includes('allocation_uuid')
+      ? rows.flatMap((row) => (row.allocation_id === null ? [] : [row.allocation_id]))
+      : [];
+    const [reservations, chassisUuids, allocationUuids] = await Promise.all([
       unreserved.length > 0 ? this.deps.reservations(unreserved) : NONE,
       chassisIds.length > 0 ? this.deps.chassis.uuidsOf(chassisIds) : NONE,
+      allocationIds.length > 0 ? this.deps.allocations.uuidsOf(allocationIds) : NONE,
     ]);
-    return { reservations, chassisUuids, owners: this.deps.owners, minor };
+    return { reservations, chassisUuids, allocationUuids, owners: this.deps.owners, minor };
   }
 
   async render(
@@ -90,8 +105,9 @@ export class NodeViews {
   ): Promise<Record<string, unknown>[]> {
     const context = await this.context(rows, fields, req.apiVersion.minor);
     const base = baseUrl(req, this.deps.publicEndpoint);
+    const redact = fieldRedactor(req, NODE_POLICY);
     return rows.map((row) =>
-      renderResource(NODE_RESOURCE, row, fields, { base, context }, nodeComputedField),
+      renderResource(NODE_RESOURCE, row, fields, { base, context, redact }, nodeComputedField),
     );
   }
 

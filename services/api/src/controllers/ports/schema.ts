@@ -3,12 +3,16 @@ import { booleanArgument, pythonRepr, uuidArgument } from '../../resources/rules
 import { checkSchema } from '../../resources/schema';
 import { PORT_RESOURCE } from './resource';
 
+/** The OVN VTEP switch keys of a local link (1.90, dropped again in 1.105). */
+export const OVN_VTEP_KEYS: readonly string[] = ['vtep-logical-switch', 'vtep-physical-switch'];
+
 const LOCAL_LINK_KEYS = new Set([
   'port_id',
   'switch_id',
   'hostname',
   'switch_info',
   'network_type',
+  ...OVN_VTEP_KEYS,
 ]);
 const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
 const DATAPATH_ID = /^[0-9a-f]{16}$/;
@@ -40,9 +44,13 @@ function isLocalLinkShape(link: Record<string, unknown>): boolean {
     !['managed', 'unmanaged'].includes(String(link.network_type))
   )
     return false;
+  // One VTEP switch key needs the other.
+  if (OVN_VTEP_KEYS.filter((k) => Object.hasOwn(link, k)).length === 1) return false;
+  const has = (key: string) => Object.hasOwn(link, key);
   return (
-    (Object.hasOwn(link, 'port_id') && Object.hasOwn(link, 'switch_id')) ||
-    (Object.hasOwn(link, 'port_id') && Object.hasOwn(link, 'hostname')) ||
+    (has('port_id') && has('switch_id')) ||
+    (has('port_id') && has('hostname')) ||
+    (has('port_id') && OVN_VTEP_KEYS.every(has)) ||
     link.network_type === 'unmanaged'
   );
 }
@@ -76,6 +84,11 @@ export interface PortValues {
   is_smartnic?: boolean | null;
   physical_network?: string | null;
   portgroup_uuid?: string | null;
+  name?: string | null;
+  description?: string | null;
+  vendor?: string | null;
+  category?: string | null;
+  available_for_dynamic_portgroup?: boolean;
 }
 
 /**
@@ -101,6 +114,11 @@ export function checkPort(name: string, body: unknown, allowed: readonly string[
     if (value !== undefined) values[field] = value === null ? null : uuidArgument(field, value);
   }
   if (fields.extra !== undefined) values.extra = fields.extra as Record<string, unknown> | null;
+  for (const field of ['name', 'description', 'vendor', 'category'] as const) {
+    if (fields[field] !== undefined) values[field] = fields[field] as string | null;
+  }
+  if (fields.available_for_dynamic_portgroup !== undefined)
+    values.available_for_dynamic_portgroup = fields.available_for_dynamic_portgroup as boolean;
   if (fields.physical_network !== undefined)
     values.physical_network = fields.physical_network as string | null;
   return values;
@@ -116,9 +134,5 @@ export function checkPortRules(values: PortValues): void {
   }
   if (values.physical_network === '') {
     throw new Invalid('A non-empty value is required when setting physical_network');
-  }
-  if (values.portgroup_uuid) {
-    // Galvanic has no port groups, so any port group named is one Ironic would not find.
-    throw new InvalidParameterValue(`Portgroup ${values.portgroup_uuid} could not be found.`);
   }
 }
