@@ -52,3 +52,9 @@ export {
   type AttachVirtualMediaArgs,
   type DetachVirtualMediaArgs,
 } from './vmedia';
+  getNodeWithTokenMethod,
+  heartbeatMethod,
+  continueInspectionMethod,
+  type HeartbeatArgs,
+  type ContinueInspectionArgs,
+} from './agent';

@@ -5,5 +5,6 @@
  * api routes only to conductors of its major, and conductors refuse calls of another major.
  */
 // 1.1: set_boot_mode, inject_nmi, get_supported_indicators, get/set_indicator_state.
-// 1.2: get_virtual_media, attach_virtual_media, detach_virtual_media.
+// 1.2: get_virtual_media, attach_virtual_media, detach_virtual_media;
+//      get_node_with_token, heartbeat, continue_inspection.
 export const CONDUCTOR_CONTRACT_VERSION = '1.2';

@@ -73,3 +73,4 @@ export {
   type ChassisDeletion,
 } from './chassis';
 export { BiosSettingStore, type BiosSettingRow, type BiosSettingInput } from './bios-settings';
+export { NodeInventoryStore, type NodeInventoryRow } from './node-inventory';

@@ -552,6 +552,31 @@ export class NodeStore {
     return rows;
   }
 
+  /**
+   * The node one of these MAC addresses (lower case) belongs to, as Ironic's lookup finds it;
+   * undefined when none does, or when they belong to more than one node.
+   */
+  async getByPortAddresses(addresses: readonly string[]): Promise<NodeRow | undefined> {
+    const { rows } = await this.pool.query<{ node_id: number }>(
+      'SELECT DISTINCT node_id FROM ports WHERE lower(address) = ANY($1) LIMIT 2',
+      [addresses.map((address) => address.toLowerCase())],
+    );
+    if (rows.length !== 1) return undefined;
+    return this.getById(rows[0]!.node_id);
+  }
+
+  /** Nodes in these (wait) states whose provision state last changed before `before`. */
+  async inStatesSince(
+    states: readonly string[],
+    before: Date,
+  ): Promise<{ id: number; uuid: string }[]> {
+    const { rows } = await this.pool.query<{ id: number; uuid: string }>(
+      `SELECT id, uuid FROM nodes WHERE provision_state = ANY($1) AND provision_updated_at < $2`,
+      [states, before],
+    );
+    return rows;
+  }
+
   /** The host holding each node's lock now (Ironic's `reservation`); unlocked nodes are absent. */
   async reservations(nodeIds: readonly number[]): Promise<Map<number, string>> {
     return reservationsOf(this.pool, nodeIds);

@@ -1,33 +1,6 @@
-import {
-  DeployInterface,
-  InternalError,
-  POWER_OFF,
-  deployStep,
-  type BootInterface,
-  type PowerInterface,
-  type TaskContext,
-} from '@galvanic/driver-sdk';
+import { DeployInterface, POWER_OFF, deployStep, type TaskContext } from '@galvanic/driver-sdk';
+import { collaborators } from './collaborators';
 import { requireFields } from './missing';
-
-interface Collaborators {
-  boot: BootInterface;
-  power: PowerInterface;
-}
-
-/** The node's other interfaces; the conductor composed them, so their kinds are right. */
-function collaborators(task: TaskContext): Collaborators {
-  const of = <T>(kind: keyof Collaborators): T => {
-    const found = task.driver.interfaceOf(kind);
-    if (typeof found !== 'object' || found === null) {
-      throw new InternalError(`Node ${task.node.uuid} has no ${kind} interface`);
-    }
-    return found as T;
-  };
-  return {
-    boot: of<BootInterface>('boot'),
-    power: of<PowerInterface>('power'),
-  };
-}
 
 /**
  * `ramdisk`: writes no image. The instance is what the boot interface boots: a kernel and ramdisk

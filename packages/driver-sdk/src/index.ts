@@ -48,6 +48,12 @@ export {
   VIRTUAL_MEDIA_DEVICE_TYPES,
   type VirtualMediaDeviceType,
   type VirtualMediaDevice,
+  STEP_WAIT,
+  isAgentStepsInterface,
+  isInventoryInspectInterface,
+  type AgentStepsInterface,
+  type InventoryInspectInterface,
+  type HeartbeatOutcome,
   type PowerOptions,
   type InspectionResult,
   type BiosSetting,
@@ -83,3 +89,11 @@ export {
 export * from './errors';
 export { interfaceClassProblem, hardwareTypeClassProblem } from './contract';
 export { untilAborted } from './abort';
+export {
+  AGENT_TOKEN_KEY,
+  AGENT_URL_KEY,
+  AGENT_VERSION_KEY,
+  AGENT_VERIFY_CA_KEY,
+  AGENT_LAST_HEARTBEAT_KEY,
+  forgetAgent,
+} from './agent-token';

@@ -7,7 +7,14 @@ export {
 } from './database';
 export { uniqueNamespace, TEST_AMQP_URL, TEST_RPC_MESSAGE_KEY } from './names';
 export { freePort } from './ports';
-export { startService, REPO_ROOT, type ServiceProcess } from './process';
+export { startService, watchProcess, REPO_ROOT, type ServiceProcess } from './process';
+export {
+  buildAgent,
+  startHostAgent,
+  serveFiles,
+  type HostAgentOptions,
+  type FileServer,
+} from './agent';
 export {
   loadSample,
   replaySample,

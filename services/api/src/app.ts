@@ -5,6 +5,7 @@ import type {
   BiosSettingStore,
   ChassisStore,
   ConductorStore,
+  NodeInventoryStore,
   NodeStore,
   PortgroupStore,
   PortStore,
@@ -21,10 +22,12 @@ import { errorHandler, methodNotAllowed, notFound } from './http/errors';
 import { requestMetrics } from './http/metrics';
 import { microversion } from './http/microversion';
 import { requestId } from './http/request-id';
+import { agentRouter, type AgentApiOptions } from './controllers/agent/router';
 import { conductorsRouter } from './controllers/conductors';
 import { driversRouter } from './controllers/drivers';
 import { chassisRouter } from './controllers/chassis/router';
 import { nodeBiosRouter } from './controllers/nodes/bios';
+import { nodeInventoryRouter } from './controllers/nodes/inventory';
 import { nodeServices, nodesRouter, type ReservationLookup } from './controllers/nodes/router';
 import { nodePortgroupsRouter, portgroupsRouter } from './controllers/portgroups/router';
 import { portsRouter, subPortsRouter } from './controllers/ports/router';
@@ -42,6 +45,7 @@ export interface ApiDependencies {
   volumeTargets: VolumeTargetStore;
   chassis: ChassisStore;
   biosSettings: BiosSettingStore;
+  inventories: NodeInventoryStore;
   reservations: ReservationLookup;
   directory: ConductorDirectory;
   rpc: RpcClient;
@@ -53,6 +57,8 @@ export interface ApiDependencies {
   maxRequestBodySize: number;
   /** `[api] rate_limit_per_client` and `rate_limit_burst`; no limit when unset. */
   rateLimit?: RateLimitOptions;
+  /** The agent endpoints' options; Ironic's defaults when unset. */
+  agent?: AgentApiOptions;
 }
 
 /** The methods Ironic's collections take, so other methods get its 405 and `Allow` header. */
@@ -121,7 +127,22 @@ export function createApp(deps: ApiDependencies): Express {
     reservations: deps.reservations,
     publicEndpoint: deps.publicEndpoint,
   });
+  v1.use('/nodes/:ident/inventory', nodeInventoryRouter(deps.nodes, deps.inventories));
   v1.use('/nodes', nodesRouter(nodes));
+  v1.use(
+    agentRouter({
+      nodes: deps.nodes,
+      inventories: deps.inventories,
+      owners: nodes.owners,
+      views: nodes.views,
+      logger: deps.logger,
+      options: deps.agent ?? {
+        restrictLookup: true,
+        heartbeatTimeout: 300,
+        rateLimit: { perSecond: 10 },
+      },
+    }),
+  );
   v1.use(
     '/chassis',
     chassisRouter({ chassis: deps.chassis, nodes, publicEndpoint: deps.publicEndpoint }),

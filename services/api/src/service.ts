@@ -6,6 +6,7 @@ import type { ConductorDirectory } from '@galvanic/cluster';
 import type { CoreConfig } from '@galvanic/config';
 import {
   BiosSettingStore,
+  NodeInventoryStore,
   ChassisStore,
   ConductorStore,
   NodeStore,
@@ -73,6 +74,7 @@ export async function startApi(deps: ApiServiceDependencies): Promise<RunningApi
     volumeTargets: new VolumeTargetStore(deps.dataSource),
     chassis: new ChassisStore(deps.dataSource),
     biosSettings: new BiosSettingStore(deps.dataSource),
+    inventories: new NodeInventoryStore(deps.dataSource),
     reservations: (ids) => nodes.reservations(ids),
     directory: deps.directory,
     rpc: deps.rpc,
@@ -85,6 +87,11 @@ export async function startApi(deps: ApiServiceDependencies): Promise<RunningApi
       burst: deps.config.api.rate_limit_burst,
     },
     maxRequestBodySize: deps.config.api.max_request_body_size,
+    agent: {
+      restrictLookup: deps.config.api.restrict_lookup,
+      heartbeatTimeout: deps.config.api.ramdisk_heartbeat_timeout,
+      rateLimit: { perSecond: deps.config.api.agent_rate_limit_per_client },
+    },
   });
   const server = createServer(app);
   server.keepAliveTimeout = 65_000;

@@ -4,7 +4,14 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import { ConductorDirectory, ConductorMembership } from '@galvanic/cluster';
 import { CONDUCTOR_CONTRACT_VERSION } from '@galvanic/conductor-api';
 import type { CoreConfig } from '@galvanic/config';
-import { BiosSettingStore, ConductorStore, NodeStore, PortStore, pingDatabase } from '@galvanic/db';
+import {
+  BiosSettingStore,
+  ConductorStore,
+  NodeInventoryStore,
+  NodeStore,
+  PortStore,
+  pingDatabase,
+} from '@galvanic/db';
 import { NodeLocker } from '@galvanic/node-locks';
 import type { DriverRegistry } from '@galvanic/driver-loader';
 import type { Logger } from '@galvanic/logging';
@@ -15,6 +22,7 @@ import {
   startStatusServer,
   type RunningStatusServer,
 } from '@galvanic/runtime';
+import { registerAgentHandlers } from './handlers/agent';
 import { registerDriverHandlers } from './handlers/drivers';
 import { startHttpRootServer, type RunningHttpRootServer } from './http-root-server';
 import { registerNodeHandlers } from './handlers/nodes';
@@ -22,6 +30,7 @@ import { registerProvisionHandler } from './handlers/provision';
 import { registerVendorHandlers } from './handlers/vendor';
 import { NodeTaskManager } from './nodes/task-manager';
 import { NodeOwnership } from './nodes/ownership';
+import { failNodesPastCallbackTimeout } from './periodic/callback-timeouts';
 import { repairOrphanedNodes } from './periodic/orphans';
 import { PeriodicTask } from './periodic/periodic';
 import { PowerStateSync } from './periodic/power-sync';
@@ -105,7 +114,9 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
   );
   registerDriverHandlers(rpc, deps.drivers);
   registerNodeHandlers(rpc, tasks, nodeStore, config);
-  registerProvisionHandler(rpc, tasks, deps.drivers, config, new PortStore(deps.dataSource));
+  const portStore = new PortStore(deps.dataSource);
+  registerProvisionHandler(rpc, tasks, deps.drivers, config, portStore);
+  registerAgentHandlers(rpc, tasks, new NodeInventoryStore(deps.dataSource), portStore);
   registerVendorHandlers(rpc, tasks, deps.drivers);
 
   const powerSync = new PowerStateSync(
@@ -122,6 +133,13 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
       'repair orphaned nodes',
       config.conductor.sync_local_state_interval,
       async () => void (await repairOrphanedNodes(nodeStore, tasks, hostname, logger)),
+      logger,
+    ),
+    new PeriodicTask(
+      'agent callback timeouts',
+      config.conductor.check_provision_state_interval,
+      async () =>
+        void (await failNodesPastCallbackTimeout(nodeStore, tasks, config.conductor, logger)),
       logger,
     ),
     new PeriodicTask(

@@ -6,6 +6,7 @@ import { ConductorContractVersion1764500000000 } from './1764500000000-conductor
 import { Chassis1764900000000 } from './1764900000000-chassis';
 import { BiosSettings1765000000000 } from './1765000000000-bios-settings';
 import { PortgroupsVolume1766000000000 } from './1766000000000-portgroups-volume';
+import { NodeInventory1766700000000 } from './1766700000000-node-inventory';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const allMigrations = [
@@ -17,4 +18,5 @@ export const allMigrations = [
   Chassis1764900000000,
   BiosSettings1765000000000,
   PortgroupsVolume1766000000000,
+  NodeInventory1766700000000,
 ];

@@ -25,6 +25,10 @@ export interface VmOptions {
   readonly memoryMiB?: number;
   /** A VM is killed after this long whatever happens (default 5 minutes). */
   readonly maxRuntimeMs?: number;
+  /** A raw image file the VM has as its disk. */
+  readonly diskPath?: string;
+  /** TCP ports of the VM reachable on the host's loopback (an agent's API, say). */
+  readonly hostForwards?: readonly { readonly hostPort: number; readonly guestPort: number }[];
 }
 
 /** What every VM behind a BMC simulator gives a test. */
@@ -104,7 +108,7 @@ exit 0
 /** `start-vm DEVICE`: starts QEMU in its own session under a time limit, its pid in vm.pid. */
 function startVmScript(
   dir: string,
-  options: Required<Omit<VmOptions, 'bootfileUrl'>> & VmOptions,
+  options: Required<Omit<VmOptions, 'bootfileUrl' | 'diskPath' | 'hostForwards'>> & VmOptions,
   serialPath: string,
 ): string {
   const command = (bootDevice: QemuBootDevice): string =>
@@ -121,6 +125,8 @@ function startVmScript(
         memoryMiB: options.memoryMiB,
         bootDevice,
         ...(options.bootfileUrl ? { bootfileUrl: options.bootfileUrl } : {}),
+        ...(options.diskPath ? { diskPath: options.diskPath } : {}),
+        ...(options.hostForwards ? { hostForwards: options.hostForwards } : {}),
       }),
     ]
       .map(shellQuote)
@@ -147,6 +153,8 @@ export async function startIpmiVm(options: VmOptions = {}): Promise<IpmiVm> {
     memoryMiB: options.memoryMiB ?? 256,
     maxRuntimeMs: options.maxRuntimeMs ?? 300_000,
     ...(options.bootfileUrl ? { bootfileUrl: options.bootfileUrl } : {}),
+    ...(options.diskPath ? { diskPath: options.diskPath } : {}),
+    ...(options.hostForwards ? { hostForwards: options.hostForwards } : {}),
   };
   const dir = mkdtempSync(join(tmpdir(), 'galvanic-ipmi-vm-'));
   const chassis = join(dir, 'chassis');

@@ -72,6 +72,12 @@ export class ProvisioningWorkflows {
           requestedSteps: request.clean_steps,
         });
       case DEPLOYING:
+        if (request.configdrive !== undefined && request.configdrive !== null) {
+          // Ironic keeps the config drive in instance_info for the deploy to write.
+          await task.save({
+            instance_info: { ...task.node.instance_info, configdrive: request.configdrive },
+          });
+        }
         return deployNode(task, this.drivers, request.deploy_steps);
       case DELETING:
         return tearDownNode(task, this.drivers, automatedClean);

@@ -1,0 +1,118 @@
+import { execFile, spawn } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { mkdir, stat } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, normalize, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { REPO_ROOT, watchProcess, type ServiceProcess } from './process';
+
+const run = promisify(execFile);
+
+/** Where the agent's Go module is, and where test builds of it go (ignored by git). */
+const AGENT_MODULE = resolve(REPO_ROOT, 'services/agent');
+const AGENT_BINARY = resolve(AGENT_MODULE, '.build/galvanic-agent');
+
+let built: Promise<string> | undefined;
+
+/**
+ * Builds the Galvanic agent (a static Go binary) once per test process, with Go's own build
+ * cache making later builds quick. Needs Debian's golang-go.
+ */
+export function buildAgent(): Promise<string> {
+  built ??= (async () => {
+    await mkdir(resolve(AGENT_MODULE, '.build'), { recursive: true });
+    await run(
+      'go',
+      ['build', '-trimpath', '-ldflags', '-s -w', '-o', AGENT_BINARY, './cmd/galvanic-agent'],
+      {
+        cwd: AGENT_MODULE,
+        env: { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=mod' },
+        timeout: 300_000,
+      },
+    );
+    return AGENT_BINARY;
+  })();
+  return built;
+}
+
+export interface HostAgentOptions {
+  apiUrl: string;
+  /** Image files the agent treats as its disks. */
+  disks: readonly string[];
+  /** MAC addresses it looks its node up by. */
+  macs: readonly string[];
+  /** Where it posts its inventory first, for inspection. */
+  inspectionCallbackUrl?: string;
+  /** Where it keeps downloads. */
+  tempDir: string;
+}
+
+/**
+ * The agent as a host process, listening on a free loopback port: disks are image files and
+ * power commands are only recorded, so it can be driven without a VM.
+ */
+export async function startHostAgent(options: HostAgentOptions): Promise<ServiceProcess> {
+  const binary = await buildAgent();
+  const args = [
+    '--api-url',
+    options.apiUrl,
+    '--listen',
+    '127.0.0.1:0',
+    '--advertise-host',
+    '127.0.0.1',
+    '--cmdline',
+    '/dev/null',
+    '--temp-dir',
+    options.tempDir,
+    '--lookup-interval',
+    '500ms',
+    ...options.disks.flatMap((disk) => ['--disk', disk]),
+    ...options.macs.flatMap((mac) => ['--mac', mac]),
+    ...(options.inspectionCallbackUrl
+      ? ['--inspection-callback-url', options.inspectionCallbackUrl]
+      : []),
+  ];
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  return watchProcess(child, 'galvanic-agent');
+}
+
+export interface FileServer {
+  readonly url: string;
+  /** Paths (under the served folder) whose requests are held open and never answered. */
+  readonly stalled: Set<string>;
+  close(): Promise<void>;
+}
+
+/** Serves a folder's files over HTTP on a free loopback port, as an image server would. */
+export async function serveFiles(root: string): Promise<FileServer> {
+  const stalled = new Set<string>();
+  const base = resolve(root);
+  const server: Server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+    if (stalled.has(path)) return;
+    const file = join(base, path);
+    if (!file.startsWith(base)) {
+      res.writeHead(403).end();
+      return;
+    }
+    stat(file).then(
+      (info) => {
+        res.writeHead(200, { 'content-length': info.size });
+        createReadStream(file).pipe(res);
+      },
+      () => res.writeHead(404).end(),
+    );
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stalled,
+    close: () =>
+      new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+  };
+}
