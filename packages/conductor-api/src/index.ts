@@ -20,6 +20,12 @@ export {
   setIndicatorStateMethod,
   validateNodeMethod,
   provisionMethod,
+  addNodeTraitsMethod,
+  removeNodeTraitsMethod,
+  vifListMethod,
+  vifAttachMethod,
+  vifDetachMethod,
+  setTargetRaidConfigMethod,
   type NodeRef,
   UPDATABLE_NODE_FIELDS,
   type UpdatableNodeField,
@@ -52,6 +58,7 @@ export {
   type AttachVirtualMediaArgs,
   type DetachVirtualMediaArgs,
 } from './vmedia';
+export {
   getNodeWithTokenMethod,
   heartbeatMethod,
   continueInspectionMethod,

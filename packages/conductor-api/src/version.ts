@@ -6,5 +6,7 @@
  */
 // 1.1: set_boot_mode, inject_nmi, get_supported_indicators, get/set_indicator_state.
 // 1.2: get_virtual_media, attach_virtual_media, detach_virtual_media;
-//      get_node_with_token, heartbeat, continue_inspection.
+//      get_node_with_token, heartbeat, continue_inspection;
+//      add/remove_node_traits, vif_list/attach/detach, set_target_raid_config; update_node takes
+//      maintenance_reason, parent_node, instance_name and disable_power_off.
 export const CONDUCTOR_CONTRACT_VERSION = '1.2';

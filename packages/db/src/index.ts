@@ -74,3 +74,11 @@ export {
 } from './chassis';
 export { BiosSettingStore, type BiosSettingRow, type BiosSettingInput } from './bios-settings';
 export { NodeInventoryStore, type NodeInventoryRow } from './node-inventory';
+export {
+  NodeHistoryStore,
+  NODE_HISTORY_MAX_ENTRIES,
+  type NodeHistoryRow,
+  type NodeHistoryInput,
+  type NodeHistoryPage,
+} from './node-history';
+export { VifStore, TENANT_VIF_KEY, type VifCarrier } from './vifs';

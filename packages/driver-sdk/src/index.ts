@@ -59,6 +59,7 @@ export {
   type BiosSetting,
 } from './interfaces/kinds';
 export { HardwareType, GenericHardware } from './hardware-type';
+export { validateRaidConfiguration } from './raid/schema';
 export {
   passthru,
   driverPassthru,

@@ -6,6 +6,7 @@ import type {
   ChassisStore,
   ConductorStore,
   NodeInventoryStore,
+  NodeHistoryStore,
   NodeStore,
   PortgroupStore,
   PortStore,
@@ -20,6 +21,7 @@ import { linkBase, type LinkHostOptions } from './http/links';
 import { rateLimit, type RateLimitOptions } from './http/rate-limit';
 import { errorHandler, methodNotAllowed, notFound } from './http/errors';
 import { requestMetrics } from './http/metrics';
+import { legacyJsonSuffix } from './http/json-suffix';
 import { microversion } from './http/microversion';
 import { requestId } from './http/request-id';
 import { agentRouter, type AgentApiOptions } from './controllers/agent/router';
@@ -28,6 +30,9 @@ import { driversRouter } from './controllers/drivers';
 import { chassisRouter } from './controllers/chassis/router';
 import { nodeBiosRouter } from './controllers/nodes/bios';
 import { nodeInventoryRouter } from './controllers/nodes/inventory';
+import { nodeChildrenRouter } from './controllers/nodes/children';
+import { nodeHistoryRouter } from './controllers/nodes/history';
+import { shardsRouter } from './controllers/shards';
 import { nodeServices, nodesRouter, type ReservationLookup } from './controllers/nodes/router';
 import { nodePortgroupsRouter, portgroupsRouter } from './controllers/portgroups/router';
 import { portsRouter, subPortsRouter } from './controllers/ports/router';
@@ -46,6 +51,7 @@ export interface ApiDependencies {
   chassis: ChassisStore;
   biosSettings: BiosSettingStore;
   inventories: NodeInventoryStore;
+  history: NodeHistoryStore;
   reservations: ReservationLookup;
   directory: ConductorDirectory;
   rpc: RpcClient;
@@ -87,6 +93,7 @@ export function createApp(deps: ApiDependencies): Express {
   // Ironic refuses a method before it negotiates a version, so its 405s carry no version headers.
   for (const [path, methods] of IRONIC_RESOURCE_METHODS) v1.all(path, methodNotAllowed(methods));
   v1.use(microversion);
+  v1.use(legacyJsonSuffix);
   v1.use(jsonBody(deps.maxRequestBodySize));
   v1.use(rejectUnsafeInput);
   v1.route('/')
@@ -119,6 +126,10 @@ export function createApp(deps: ApiDependencies): Express {
       publicEndpoint: deps.publicEndpoint,
     }),
   );
+  const nodeLinks = { nodes: deps.nodes, publicEndpoint: deps.publicEndpoint };
+  v1.use('/nodes/:ident/history', nodeHistoryRouter({ ...nodeLinks, history: deps.history }));
+  v1.use('/nodes/:ident/children', nodeChildrenRouter(nodeLinks));
+  v1.use('/shards', shardsRouter(deps.nodes));
   const nodes = nodeServices({
     nodes: deps.nodes,
     chassis: deps.chassis,

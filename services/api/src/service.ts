@@ -7,6 +7,7 @@ import type { CoreConfig } from '@galvanic/config';
 import {
   BiosSettingStore,
   NodeInventoryStore,
+  NodeHistoryStore,
   ChassisStore,
   ConductorStore,
   NodeStore,
@@ -75,6 +76,7 @@ export async function startApi(deps: ApiServiceDependencies): Promise<RunningApi
     chassis: new ChassisStore(deps.dataSource),
     biosSettings: new BiosSettingStore(deps.dataSource),
     inventories: new NodeInventoryStore(deps.dataSource),
+    history: new NodeHistoryStore(deps.dataSource),
     reservations: (ids) => nodes.reservations(ids),
     directory: deps.directory,
     rpc: deps.rpc,

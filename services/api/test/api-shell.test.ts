@@ -7,6 +7,7 @@ import { Registry } from 'prom-client';
 import {
   BiosSettingStore,
   NodeInventoryStore,
+  NodeHistoryStore,
   ChassisStore,
   ConductorStore,
   createDataSource,
@@ -95,6 +96,7 @@ describe("Ironic's API shell", () => {
       chassis: new ChassisStore(dataSource),
       biosSettings: new BiosSettingStore(dataSource),
       inventories: new NodeInventoryStore(dataSource),
+      history: new NodeHistoryStore(dataSource),
       reservations: async () => new Map(),
       directory: new ConductorDirectory(store, 60_000, silentLogger(), CONDUCTOR_CONTRACT_VERSION),
       rpc: new RpcClient({

@@ -7,9 +7,11 @@ import type { CoreConfig } from '@galvanic/config';
 import {
   BiosSettingStore,
   ConductorStore,
+  NodeHistoryStore,
   NodeInventoryStore,
   NodeStore,
   PortStore,
+  VifStore,
   pingDatabase,
 } from '@galvanic/db';
 import { NodeLocker } from '@galvanic/node-locks';
@@ -29,6 +31,7 @@ import { registerNodeHandlers } from './handlers/nodes';
 import { registerProvisionHandler } from './handlers/provision';
 import { registerVendorHandlers } from './handlers/vendor';
 import { NodeTaskManager } from './nodes/task-manager';
+import { NodeHistoryRecorder } from './nodes/history';
 import { NodeOwnership } from './nodes/ownership';
 import { failNodesPastCallbackTimeout } from './periodic/callback-timeouts';
 import { repairOrphanedNodes } from './periodic/orphans';
@@ -111,9 +114,10 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
     logger,
     { ownership: new NodeOwnership(hostname, membership, directory, heartbeatIntervalMs, logger) },
     new BiosSettingStore(deps.dataSource),
+    new NodeHistoryRecorder(new NodeHistoryStore(deps.dataSource), hostname, logger),
   );
   registerDriverHandlers(rpc, deps.drivers);
-  registerNodeHandlers(rpc, tasks, nodeStore, config);
+  registerNodeHandlers(rpc, tasks, nodeStore, config, new VifStore(deps.dataSource));
   const portStore = new PortStore(deps.dataSource);
   registerProvisionHandler(rpc, tasks, deps.drivers, config, portStore);
   registerAgentHandlers(rpc, tasks, new NodeInventoryStore(deps.dataSource), portStore);

@@ -7,6 +7,7 @@ import { Chassis1764900000000 } from './1764900000000-chassis';
 import { BiosSettings1765000000000 } from './1765000000000-bios-settings';
 import { PortgroupsVolume1766000000000 } from './1766000000000-portgroups-volume';
 import { NodeInventory1766700000000 } from './1766700000000-node-inventory';
+import { NodeHistoryChildren1766100000000 } from './1766100000000-node-history-children';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const allMigrations = [
@@ -19,4 +20,5 @@ export const allMigrations = [
   BiosSettings1765000000000,
   PortgroupsVolume1766000000000,
   NodeInventory1766700000000,
+  NodeHistoryChildren1766100000000,
 ];

@@ -23,6 +23,7 @@ export interface VirtualMediaDevice {
   image: string | null;
 }
 import { HardwareInterface } from './base';
+import { validateRaidConfiguration } from '../raid/schema';
 
 export interface PowerOptions {
   /** Seconds to wait for the BMC to reach the state; `[conductor] power_state_change_timeout` when absent. */
@@ -32,7 +33,8 @@ export interface PowerOptions {
 /** Turns the node on and off. Actions resolve once the BMC reached the state, or throw. */
 export abstract class PowerInterface extends HardwareInterface {
   static override readonly interfaceKind = 'power' as const;
-  abstract getPowerState(task: TaskContext): Promise<PowerState>;
+  /** The node's power state; null when the interface cannot tell (Ironic's fake power before any change). */
+  abstract getPowerState(task: TaskContext): Promise<PowerState | null>;
   abstract setPowerState(
     task: TaskContext,
     state: PowerState,
@@ -187,6 +189,15 @@ export abstract class RescueInterface extends HardwareInterface {
 /** RAID configuration; its work is done in clean and deploy steps. */
 export abstract class RaidInterface extends HardwareInterface {
   static override readonly interfaceKind = 'raid' as const;
+
+  /**
+   * Checks a target RAID configuration before the conductor saves it (Ironic's
+   * `validate_raid_config`): Ironic's RAID schema by default; an implementation with its own
+   * parameters overrides it.
+   */
+  validateRaidConfig(_task: TaskContext, config: Record<string, unknown>): void {
+    validateRaidConfiguration(config);
+  }
 }
 
 /**

@@ -6,6 +6,7 @@ import type { ExclusiveLock, NodeLocker } from '@galvanic/node-locks';
 import type { ProvisionTransition } from '@galvanic/node-states';
 import type { NodeOwnership } from './ownership';
 import { admitRequest } from './request-order';
+import type { NodeHistoryRecorder } from './history';
 import { NodeTask } from './task';
 
 /** A node as an RPC names it. */
@@ -47,6 +48,8 @@ export class NodeTaskManager {
     private readonly admission: CallAdmission,
     /** Where tasks cache their nodes' BIOS settings. */
     private readonly biosSettings?: BiosSettingStore,
+    /** Where tasks record their nodes' history. */
+    private readonly history?: NodeHistoryRecorder,
   ) {}
 
   get inFlight(): number {
@@ -80,6 +83,7 @@ export class NodeTaskManager {
       requestId,
       signal,
       this.biosSettings,
+      this.history,
     );
   }
 

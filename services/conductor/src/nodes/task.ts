@@ -14,6 +14,7 @@ import {
   type HardwareInterface,
   type InterfaceKind,
   type NodeView,
+  type PowerInterface,
   type PowerState,
   type TaskContext,
 } from '@galvanic/driver-sdk';
@@ -30,6 +31,8 @@ import {
 } from '@galvanic/node-states';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isDatabaseConnectionFailure } from './database-faults';
+import type { NodeHistoryRecorder } from './history';
+import { withoutPowerOff } from './power-guard';
 
 /** A failed write whose lock session looks fine is tried again this often, this many times. */
 const SAVE_RETRY_INTERVAL_MS = 250;
@@ -74,13 +77,16 @@ export class NodeTask {
     signal: AbortSignal,
     /** Where the node's BIOS settings are cached; a task without one cannot cache them. */
     private readonly biosSettings?: BiosSettingStore,
+    /** Where the node's history is kept; a task without one records none. */
+    private readonly history?: NodeHistoryRecorder,
   ) {
     this.current = row;
     const names = interfaceNamesOf(row, drivers);
     const driver: DriverView = {
       name: row.driver,
       interfaceNames: names,
-      interfaceOf: (kind) => drivers.implementation(kind, names[kind]),
+      interfaceOf: (kind) =>
+        kind === 'power' ? this.power() : drivers.implementation(kind, names[kind]),
     };
     this.context = {
       node: {
@@ -107,6 +113,16 @@ export class NodeTask {
 
   get node(): NodeRow {
     return this.current;
+  }
+
+  private guardedPower: PowerInterface | undefined;
+
+  /** The node's power interface; for a node with `disable_power_off`, one that never powers off. */
+  private power(): PowerInterface | undefined {
+    const power = this.drivers.implementation('power', this.context.driver.interfaceNames.power) as
+      PowerInterface | undefined;
+    if (!power || !this.current.disable_power_off) return power;
+    return (this.guardedPower ??= withoutPowerOff(power));
   }
 
   get provisionState(): ProvisionState {
@@ -166,10 +182,10 @@ export class NodeTask {
 
   /** The implementation of one kind the node uses; refuses a kind its driver leaves out. */
   interfaceOf<T extends HardwareInterface>(kind: InterfaceKind): T {
-    const implementation = this.drivers.implementation(
-      kind,
-      this.context.driver.interfaceNames[kind],
-    );
+    const implementation =
+      kind === 'power'
+        ? this.power()
+        : this.drivers.implementation(kind, this.context.driver.interfaceNames[kind]);
     if (!implementation) throw new UnsupportedDriverExtension(this.current.driver, kind);
     return implementation as T;
   }
@@ -201,8 +217,10 @@ export class NodeTask {
         failure = error;
       }
       if (saved) {
+        const before = this.current;
         this.current = saved;
         this.refreshView(saved);
+        await this.history?.afterSave(before, saved, changes);
         return saved;
       }
       if (!lock.held) throw lock.signal.reason as Error;

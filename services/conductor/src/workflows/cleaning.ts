@@ -15,8 +15,8 @@ export interface CleaningOptions {
 /**
  * `cleaning`: manual cleaning runs the requested steps and ends in `manageable`; automated
  * cleaning runs the steps with a priority above zero (none when it is off) and ends in
- * `available`. A step run by the node's agent leaves the node in `clean wait` until the agent's
- * heartbeats finish it (see `agent-callbacks.ts`).
+ * `available` (`manageable` for a retired node). A step run by the node's agent leaves the node in
+ * `clean wait` until the agent's heartbeats finish it (see `agent-callbacks.ts`).
  */
 export async function cleanNode(task: NodeTask, options: CleaningOptions): Promise<void> {
   const { drivers, requestedSteps } = options;
@@ -36,5 +36,8 @@ export async function cleanNode(task: NodeTask, options: CleaningOptions): Promi
 export async function endCleaning(task: NodeTask, stepsRan: boolean): Promise<void> {
   const deploy: unknown = task.interfaceOf('deploy');
   if (stepsRan && isAgentStepsInterface(deploy)) await deploy.tearDownCleaning(task.context);
-  await task.processEvent(completionEvent(CLEANING, task.targetProvisionState));
+  // A retired node goes back to manageable, never to available, as in Ironic.
+  await task.processEvent(
+    task.node.retired ? 'manage' : completionEvent(CLEANING, task.targetProvisionState),
+  );
 }

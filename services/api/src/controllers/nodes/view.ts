@@ -3,6 +3,7 @@ import type { ChassisStore, NodeRow } from '@galvanic/db';
 import { baseUrl } from '../../http/links';
 import { fieldsAt } from '../../resources/declaration';
 import { renderResource, type ComputedField } from '../../resources/render';
+import { nodeHealth } from './health';
 import type { NodeOwners } from './owner';
 import { NODE_RESOURCE } from './resource';
 import { MINOR_2_AVAILABLE_STATE } from '../../resources/versions';
@@ -45,6 +46,8 @@ export const nodeComputedField: ComputedField<NodeRow, NodeRenderContext> = (
       return row.chassis_id === null || row.chassis_id === undefined
         ? null
         : (context.chassisUuids.get(row.chassis_id) ?? null);
+    case 'health':
+      return nodeHealth(row);
     default:
       return null;
   }
