@@ -125,6 +125,8 @@ function diskImage(): Buffer {
  */
 class AgentBehindVirtualCd {
   readonly booted: string[] = [];
+  /** What every agent started so far printed, oldest first. */
+  private finishedOutput = '';
   private agent: ServiceProcess | undefined;
   private chain: Promise<void> = Promise.resolve();
   private readonly unsubscribe: () => void;
@@ -143,7 +145,11 @@ class AgentBehindVirtualCd {
 
   /** What the agent printed, and the glue's own failure if it had one, for error messages. */
   describe(): string {
-    return `${this.failure ? `glue failed: ${String(this.failure)}\n` : ''}${this.agent?.output() ?? ''}`;
+    return `${this.failure ? `glue failed: ${String(this.failure)}\n` : ''}${this.output()}`;
+  }
+
+  output(): string {
+    return this.finishedOutput + (this.agent?.output() ?? '');
   }
 
   async close(): Promise<void> {
@@ -164,6 +170,7 @@ class AgentBehindVirtualCd {
     this.agent = undefined;
     agent?.kill('SIGKILL');
     await agent?.exited();
+    this.finishedOutput += agent?.output() ?? '';
   }
 
   private async boot(): Promise<void> {
@@ -172,7 +179,9 @@ class AgentBehindVirtualCd {
     if (this.backend.bootOverride().target !== 'Cd' || !cd.inserted || !cd.image) return;
     this.booted.push(cd.image);
     const iso = join(this.host.folder, 'booted.iso');
-    const answer = await fetch(cd.image);
+    const answer = await fetch(cd.image).catch((error: unknown) => {
+      throw new Error(`the BMC could not fetch ${cd.image}: ${String(error)}`);
+    });
     if (!answer.ok) throw new Error(`the BMC could not fetch ${cd.image}: ${answer.status}`);
     await writeFile(iso, Buffer.from(await answer.arrayBuffer()));
     const config = join(this.host.folder, 'isolinux.cfg');
@@ -210,305 +219,315 @@ interface VirtualMediaDevice {
   media_types: string[];
 }
 
-describe('the Metal3 flow (baremetal-operator’s API calls) in split mode with the Redfish emulator', () => {
-  let env: SplitEnvironment;
-  let bmc: RedfishEmulator;
-  let system: EmulatedSystemHandle;
-  let files: FileServer;
-  let host: AgentBehindVirtualCd;
-  let folder: string;
-  let disk: string;
-  let minor = BMO_BASELINE_MINOR;
-  let nodeUuid = '';
-  const httpRoots: string[] = [];
-  const raw = diskImage();
-  const instanceUuid = '6f1b1d4e-2c7a-4e1b-9a57-3c1f0d5e8a21';
+describe(
+  'the Metal3 flow (baremetal-operator’s API calls) in split mode with the Redfish emulator',
+  { timeout: 90_000 },
+  () => {
+    let env: SplitEnvironment;
+    let bmc: RedfishEmulator;
+    let system: EmulatedSystemHandle;
+    let files: FileServer;
+    let host: AgentBehindVirtualCd;
+    let folder: string;
+    let disk: string;
+    let minor = BMO_BASELINE_MINOR;
+    let nodeUuid = '';
+    const httpRoots: string[] = [];
+    const raw = diskImage();
+    const instanceUuid = '6f1b1d4e-2c7a-4e1b-9a57-3c1f0d5e8a21';
 
-  const api = (method: string, path: string, body?: unknown): Promise<HttpResult> =>
-    apiRequest(env.apiUrl, method, path, { minor, ...(body === undefined ? {} : { body }) });
-  const node = async () => (await api('GET', `/v1/nodes/${nodeUuid}`)).body as NodeBody;
-  const ok = (answer: HttpResult, status: number) =>
-    expect(answer.status, `${answer.status} ${answer.text}`).toBe(status);
-  const provision = async (target: string, extra: Record<string, unknown> = {}) =>
-    ok(await api('PUT', `/v1/nodes/${nodeUuid}/states/provision`, { target, ...extra }), 202);
-  /** BMO polls GET /v1/nodes/{node} and acts on provision_state; so does this. */
-  const waitForState = async (state: string): Promise<NodeBody> => {
-    const until = Date.now() + STATE_TIMEOUT_MS;
-    let last = await node();
-    while (last.provision_state !== state || last.target_provision_state !== null) {
-      if (/failed$|^error$/.test(last.provision_state) && !state.endsWith('failed')) {
-        throw new Error(
-          `node went to ${last.provision_state}: ${last.last_error}\n${host.describe()}`,
-        );
-      }
-      if (Date.now() > until) {
-        throw new Error(
-          `timed out waiting for ${state}: ${JSON.stringify(last)}\n${host.describe()}`,
-        );
-      }
-      await new Promise((done) => setTimeout(done, 250));
-      last = await node();
-    }
-    return last;
-  };
-  const readDisk = async (offset: number, length: number) => {
-    const file = await open(disk, 'r');
-    try {
-      const buffer = Buffer.alloc(length);
-      await file.read(buffer, 0, length, offset);
-      return buffer;
-    } finally {
-      await file.close();
-    }
-  };
-
-  beforeAll(async () => {
-    folder = await mkdtemp(join(tmpdir(), 'galvanic-metal3-'));
-    disk = join(folder, 'disk.img');
-    await writeFile(disk, Buffer.alloc(DISK_BYTES));
-    await writeFile(join(folder, 'image.raw'), raw);
-    // The deploy kernel and ramdisk are never executed (the agent plays the ramdisk), but
-    // Galvanic downloads them and builds the boot ISO from them for real.
-    await writeFile(join(folder, 'ipa.kernel'), 'deploy kernel');
-    await writeFile(join(folder, 'ipa.initramfs'), 'deploy ramdisk');
-    await writeFile(join(folder, 'data-image.iso'), 'a Metal3 DataImage');
-    const apiPort = await freePort();
-    const httpPorts = new Map<string, number>();
-    for (const conductor of ['c1', 'c2']) {
-      httpPorts.set(conductor, await freePort());
-      httpRoots.push(await mkdtemp(join(tmpdir(), `galvanic-metal3-${conductor}-`)));
-    }
-    const [server, emulator, split] = await Promise.all([
-      serveFiles(folder),
-      startRedfishFleet(1),
-      createSplit({
-        apiPort,
-        env: {
-          GALVANIC_AGENT__API_URL: `http://127.0.0.1:${apiPort}`,
-          GALVANIC_API__RAMDISK_HEARTBEAT_TIMEOUT: '3',
-          GALVANIC_CONDUCTOR__CHECK_PROVISION_STATE_INTERVAL: '1',
-          GALVANIC_CONDUCTOR__DEPLOY_CALLBACK_TIMEOUT: '60',
-          GALVANIC_CONDUCTOR__CLEAN_CALLBACK_TIMEOUT: '60',
-          GALVANIC_CONDUCTOR__INSPECT_WAIT_TIMEOUT: '60',
-        },
-        conductorEnv: (conductor) => {
-          const index = ['c1', 'c2'].indexOf(conductor);
-          const port = httpPorts.get(conductor)!;
-          return {
-            GALVANIC_DEPLOY__HTTP_ROOT: httpRoots[index]!,
-            GALVANIC_DEPLOY__HTTP_URL: `http://127.0.0.1:${port}`,
-            GALVANIC_DEPLOY__HTTP_SERVER_PORT: String(port),
-          };
-        },
-      }),
-      buildAgent(),
-    ]);
-    files = server;
-    bmc = emulator;
-    env = split;
-    system = bmc.systems[0]!;
-    host = new AgentBehindVirtualCd(simulatedBackend(system), {
-      disk,
-      macs: system.macAddresses,
-      folder,
-    });
-  }, 240_000);
-
-  afterAll(async () => {
-    await host?.close();
-    await env?.teardown();
-    await bmc?.close();
-    await files?.close();
-    for (const dir of [folder, ...httpRoots])
-      if (dir) await rm(dir, { recursive: true, force: true });
-  });
-
-  it('negotiates the microversion as BMO does: the maximum of GET /v1/ must be 1.89 or more', async () => {
-    // gophercloud's GetSupportedMicroversions, with BMO's client still at its baseline.
-    const answer = await apiRequest(env.apiUrl, 'GET', '/v1/', { minor: BMO_BASELINE_MINOR });
-    const announced = (answer.body as { version?: { version?: string; min_version?: string } })
-      ?.version;
-    const max = /^1\.(\d+)$/.exec(announced?.version ?? '');
-    if (answer.status !== 200 || !max || Number(max[1]) < BMO_BASELINE_MINOR) {
-      throw new Error(
-        `Metal3 refuses this server: baremetal-operator needs Ironic API 1.${BMO_BASELINE_MINOR} or newer, ` +
-          `and GET /v1/ at 1.${BMO_BASELINE_MINOR} answered ${answer.status} announcing ${announced?.version ?? 'no version'}`,
-      );
-    }
-    expect(announced?.min_version).toBe('1.1');
-    minor = bmoMicroversion(Number(max[1]));
-    expect(minor).toBeGreaterThanOrEqual(BMO_BASELINE_MINOR);
-  });
-
-  it('registers the host with a redfish-virtualmedia address and makes it manageable', async () => {
-    const bmcAddress = `redfish-virtualmedia+${bmc.url}${system.path}`;
-    const created = await api('POST', '/v1/nodes', {
-      driver: 'redfish',
-      boot_interface: 'redfish-virtual-media',
-      inspect_interface: 'agent',
-      name: 'metal3~host-0',
-      driver_info: redfishVirtualMediaDriverInfo(
-        bmcAddress,
-        bmc.credentials.username,
-        bmc.credentials.password,
-      ),
-      disable_power_off: false,
-      properties: { capabilities: 'boot_mode:uefi', cpu_arch: 'x86_64' },
-    });
-    ok(created, 201);
-    const body = created.body as NodeBody & {
-      boot_interface: string;
-      deploy_interface: string;
-      driver_info: Record<string, unknown>;
-    };
-    nodeUuid = body.uuid;
-    expect(body).toMatchObject({
-      provision_state: 'enroll',
-      boot_interface: 'redfish-virtual-media',
-      deploy_interface: 'direct',
-      driver_info: {
-        redfish_address: bmc.url,
-        redfish_system_id: system.path,
-        redfish_password: '******',
-      },
-    });
-    ok(
-      await api('PATCH', `/v1/nodes/${nodeUuid}`, [
-        { op: 'add', path: '/driver_info/deploy_kernel', value: `${files.url}/ipa.kernel` },
-        { op: 'add', path: '/driver_info/deploy_ramdisk', value: `${files.url}/ipa.initramfs` },
-        { op: 'replace', path: '/automated_clean', value: true },
-      ]),
-      200,
-    );
-    await provision('manage');
-    const managed = await waitForState('manageable');
-    expect(managed.last_error).toBeNull();
-  });
-
-  it('inspects through the agent booted from the virtual CD, then reads the inventory', async () => {
-    await provision('inspect');
-    const inspected = await waitForState('manageable');
-    expect(inspected.last_error).toBeNull();
-    expect(host.booted.at(-1)).toMatch(new RegExp(`/${nodeUuid}/deploy\\.iso$`));
-    expect(inspected.properties).toMatchObject({ cpu_arch: 'x86_64' });
-    expect(inspected.properties.memory_mb).toBeGreaterThan(0);
-    const inventory = await api('GET', `/v1/nodes/${nodeUuid}/inventory`);
-    ok(inventory, 200);
-    const { interfaces } = (
-      inventory.body as { inventory: { interfaces: { mac_address: string }[] } }
-    ).inventory;
-    expect(interfaces.map((nic) => nic.mac_address)).toEqual(system.macAddresses);
-  });
-
-  it('provides the host: automated cleaning through the agent erases the disk', async () => {
-    const file = await open(disk, 'r+');
-    await file.write(Buffer.alloc(4096, 'old data'), 0);
-    await file.close();
-    await provision('provide');
-    const available = await waitForState('available');
-    expect(available.last_error).toBeNull();
-    expect((await readDisk(0, 4096)).equals(Buffer.alloc(4096))).toBe(true);
-  });
-
-  it('deploys the image with a JSON config drive, polling provision_state to active', async () => {
-    const sha256 = createHash('sha256').update(raw).digest('hex');
-    ok(
-      await api('PATCH', `/v1/nodes/${nodeUuid}`, [
-        { op: 'add', path: '/instance_uuid', value: instanceUuid },
-        { op: 'add', path: '/instance_info/capabilities', value: { boot_mode: 'uefi' } },
-        { op: 'add', path: '/instance_info/image_source', value: `${files.url}/image.raw` },
-        { op: 'add', path: '/instance_info/image_disk_format', value: 'raw' },
-        { op: 'add', path: '/instance_info/image_os_hash_algo', value: 'sha256' },
-        { op: 'add', path: '/instance_info/image_os_hash_value', value: sha256 },
-        { op: 'add', path: '/driver_info/force_persistent_boot_device', value: 'Default' },
-      ]),
-      200,
-    );
-    const validation = await api('GET', `/v1/nodes/${nodeUuid}/validate`);
-    ok(validation, 200);
-    expect(validation.body).toMatchObject({ boot: { result: true }, deploy: { result: true } });
-
-    await provision('active', {
-      configdrive: {
-        meta_data: {
-          uuid: instanceUuid,
-          'metal3-namespace': 'metal3',
-          'metal3-name': 'host-0',
-          'local-hostname': 'host-0',
-          local_hostname: 'host-0',
-          name: 'host-0',
-        },
-        user_data: '#cloud-config\nhostname: host-0\n',
-      },
-    });
-    const active = await waitForState('active');
-    expect(active.last_error).toBeNull();
-    expect(active.instance_uuid).toBe(instanceUuid);
-    expect(system.state().powerState).toBe('On');
-    expect(system.state().media['Cd']?.inserted).toBe(false);
-
-    expect((await readDisk(0, IMAGE_BYTES)).subarray(512).equals(raw.subarray(512))).toBe(true);
-    // The config drive went to a partition after the image: an ISO 9660 labelled config-2
-    // holding BMO's meta_data and user_data.
-    const mbr = await readDisk(0, 512);
-    const start = mbr.readUInt32LE(446 + 16 + 8) * 512;
-    expect(start).toBeGreaterThanOrEqual(IMAGE_BYTES);
-    const drive = await readDisk(start, DISK_BYTES - start);
-    expect(drive.subarray(32769, 32774).toString('latin1')).toBe('CD001');
-    expect(drive.subarray(32808, 32816).toString('latin1')).toBe('config-2');
-    const text = drive.toString('latin1');
-    expect(text).toContain('"metal3-name":"host-0"');
-    expect(text).toContain(`"uuid":"${instanceUuid}"`);
-    expect(text).toContain('#cloud-config\nhostname: host-0');
-  });
-
-  it('attaches a data image as a virtual CD, lists it, and detaches it', async () => {
-    const image = `${files.url}/data-image.iso`;
-    ok(
-      await api('POST', `/v1/nodes/${nodeUuid}/vmedia`, { device_type: 'cdrom', image_url: image }),
-      204,
-    );
-    const cdrom = async () =>
-      ((await api('GET', `/v1/nodes/${nodeUuid}/vmedia`)).body as VirtualMediaDevice[]).find(
-        (device) => device.media_types.includes('CD'),
-      );
-    const waitForCd = async (inserted: boolean) => {
+    const api = (method: string, path: string, body?: unknown): Promise<HttpResult> =>
+      apiRequest(env.apiUrl, method, path, { minor, ...(body === undefined ? {} : { body }) });
+    const node = async () => (await api('GET', `/v1/nodes/${nodeUuid}`)).body as NodeBody;
+    const ok = (answer: HttpResult, status: number) =>
+      expect(answer.status, `${answer.status} ${answer.text}`).toBe(status);
+    const provision = async (target: string, extra: Record<string, unknown> = {}) =>
+      ok(await api('PUT', `/v1/nodes/${nodeUuid}/states/provision`, { target, ...extra }), 202);
+    /** BMO polls GET /v1/nodes/{node} and acts on provision_state; so does this. */
+    const waitForState = async (state: string): Promise<NodeBody> => {
       const until = Date.now() + STATE_TIMEOUT_MS;
-      let device = await cdrom();
-      while (device?.inserted !== inserted) {
+      let last = await node();
+      while (last.provision_state !== state || last.target_provision_state !== null) {
+        if (/failed$|^error$/.test(last.provision_state) && !state.endsWith('failed')) {
+          throw new Error(
+            `node went to ${last.provision_state}: ${last.last_error}\n${host.describe()}`,
+          );
+        }
         if (Date.now() > until) {
-          throw new Error(`the CD is not ${inserted ? 'in' : 'out'}: ${(await node()).last_error}`);
+          throw new Error(
+            `timed out waiting for ${state}: ${JSON.stringify(last)}\n${host.describe()}`,
+          );
         }
         await new Promise((done) => setTimeout(done, 250));
-        device = await cdrom();
+        last = await node();
       }
-      return device;
+      return last;
     };
-    const inserted = await waitForCd(true);
-    expect(inserted.image).toBeTruthy();
-    expect(system.state().media['Cd']?.inserted).toBe(true);
-    ok(await api('DELETE', `/v1/nodes/${nodeUuid}/vmedia?device_types=cdrom`), 204);
-    await waitForCd(false);
-    expect(system.state().media['Cd']?.inserted).toBe(false);
-    expect((await node()).provision_state).toBe('active');
-  });
+    const readDisk = async (offset: number, length: number) => {
+      const file = await open(disk, 'r');
+      try {
+        const buffer = Buffer.alloc(length);
+        await file.read(buffer, 0, length, offset);
+        return buffer;
+      } finally {
+        await file.close();
+      }
+    };
 
-  it('undeploys: the node is cleaned through the agent and available again', async () => {
-    await provision('deleted');
-    const available = await waitForState('available');
-    expect(available.last_error).toBeNull();
-    expect((await readDisk(0, 512)).equals(Buffer.alloc(512))).toBe(true);
-  });
+    beforeAll(async () => {
+      folder = await mkdtemp(join(tmpdir(), 'galvanic-metal3-'));
+      disk = join(folder, 'disk.img');
+      await writeFile(disk, Buffer.alloc(DISK_BYTES));
+      await writeFile(join(folder, 'image.raw'), raw);
+      // The deploy kernel and ramdisk are never executed (the agent plays the ramdisk), but
+      // Galvanic downloads them and builds the boot ISO from them for real.
+      await writeFile(join(folder, 'ipa.kernel'), 'deploy kernel');
+      await writeFile(join(folder, 'ipa.initramfs'), 'deploy ramdisk');
+      await writeFile(join(folder, 'data-image.iso'), 'a Metal3 DataImage');
+      const apiPort = await freePort();
+      const httpPorts = new Map<string, number>();
+      for (const conductor of ['c1', 'c2']) {
+        httpPorts.set(conductor, await freePort());
+        httpRoots.push(await mkdtemp(join(tmpdir(), `galvanic-metal3-${conductor}-`)));
+      }
+      const [server, emulator, split] = await Promise.all([
+        serveFiles(folder),
+        startRedfishFleet(1),
+        createSplit({
+          apiPort,
+          env: {
+            GALVANIC_AGENT__API_URL: `http://127.0.0.1:${apiPort}`,
+            GALVANIC_API__RAMDISK_HEARTBEAT_TIMEOUT: '3',
+            GALVANIC_CONDUCTOR__CHECK_PROVISION_STATE_INTERVAL: '1',
+            GALVANIC_CONDUCTOR__DEPLOY_CALLBACK_TIMEOUT: '60',
+            GALVANIC_CONDUCTOR__CLEAN_CALLBACK_TIMEOUT: '60',
+            GALVANIC_CONDUCTOR__INSPECT_WAIT_TIMEOUT: '60',
+          },
+          conductorEnv: (conductor) => {
+            const index = ['c1', 'c2'].indexOf(conductor);
+            const port = httpPorts.get(conductor)!;
+            return {
+              GALVANIC_DEPLOY__SERVE_HTTP_ROOT: 'true',
+              GALVANIC_DEPLOY__HTTP_ROOT: httpRoots[index]!,
+              GALVANIC_DEPLOY__HTTP_URL: `http://127.0.0.1:${port}`,
+              GALVANIC_DEPLOY__HTTP_SERVER_PORT: String(port),
+            };
+          },
+        }),
+        buildAgent(),
+      ]);
+      files = server;
+      bmc = emulator;
+      env = split;
+      system = bmc.systems[0]!;
+      host = new AgentBehindVirtualCd(simulatedBackend(system), {
+        disk,
+        macs: system.macAddresses,
+        folder,
+      });
+    }, 240_000);
 
-  it('deletes the host', async () => {
-    const current = await node();
-    if (current.instance_uuid) {
+    afterAll(async () => {
+      await host?.close();
+      await env?.teardown();
+      await bmc?.close();
+      await files?.close();
+      for (const dir of [folder, ...httpRoots])
+        if (dir) await rm(dir, { recursive: true, force: true });
+    });
+
+    it('negotiates the microversion as BMO does: the maximum of GET /v1/ must be 1.89 or more', async () => {
+      // gophercloud's GetSupportedMicroversions, with BMO's client still at its baseline.
+      const answer = await apiRequest(env.apiUrl, 'GET', '/v1/', { minor: BMO_BASELINE_MINOR });
+      const announced = (answer.body as { version?: { version?: string; min_version?: string } })
+        ?.version;
+      const max = /^1\.(\d+)$/.exec(announced?.version ?? '');
+      if (answer.status !== 200 || !max || Number(max[1]) < BMO_BASELINE_MINOR) {
+        throw new Error(
+          `Metal3 refuses this server: baremetal-operator needs Ironic API 1.${BMO_BASELINE_MINOR} or newer, ` +
+            `and GET /v1/ at 1.${BMO_BASELINE_MINOR} answered ${answer.status} announcing ${announced?.version ?? 'no version'}`,
+        );
+      }
+      expect(announced?.min_version).toBe('1.1');
+      minor = bmoMicroversion(Number(max[1]));
+      expect(minor).toBeGreaterThanOrEqual(BMO_BASELINE_MINOR);
+    });
+
+    it('registers the host with a redfish-virtualmedia address and makes it manageable', async () => {
+      const bmcAddress = `redfish-virtualmedia+${bmc.url}${system.path}`;
+      const created = await api('POST', '/v1/nodes', {
+        driver: 'redfish',
+        boot_interface: 'redfish-virtual-media',
+        inspect_interface: 'agent',
+        name: 'metal3~host-0',
+        driver_info: redfishVirtualMediaDriverInfo(
+          bmcAddress,
+          bmc.credentials.username,
+          bmc.credentials.password,
+        ),
+        disable_power_off: false,
+        properties: { capabilities: 'boot_mode:uefi', cpu_arch: 'x86_64' },
+      });
+      ok(created, 201);
+      const body = created.body as NodeBody & {
+        boot_interface: string;
+        deploy_interface: string;
+        driver_info: Record<string, unknown>;
+      };
+      nodeUuid = body.uuid;
+      expect(body).toMatchObject({
+        provision_state: 'enroll',
+        boot_interface: 'redfish-virtual-media',
+        deploy_interface: 'direct',
+        driver_info: {
+          redfish_address: bmc.url,
+          redfish_system_id: system.path,
+          redfish_password: '******',
+        },
+      });
       ok(
-        await api('PATCH', `/v1/nodes/${nodeUuid}`, [{ op: 'remove', path: '/instance_uuid' }]),
+        await api('PATCH', `/v1/nodes/${nodeUuid}`, [
+          { op: 'add', path: '/driver_info/deploy_kernel', value: `${files.url}/ipa.kernel` },
+          { op: 'add', path: '/driver_info/deploy_ramdisk', value: `${files.url}/ipa.initramfs` },
+          { op: 'replace', path: '/automated_clean', value: true },
+        ]),
         200,
       );
-    }
-    ok(await api('DELETE', `/v1/nodes/${nodeUuid}`), 204);
-    expect((await api('GET', `/v1/nodes/${nodeUuid}`)).status).toBe(404);
-  });
-});
+      await provision('manage');
+      const managed = await waitForState('manageable');
+      expect(managed.last_error).toBeNull();
+    });
+
+    it('inspects through the agent booted from the virtual CD, then reads the inventory', async () => {
+      await provision('inspect');
+      const inspected = await waitForState('manageable');
+      expect(inspected.last_error).toBeNull();
+      expect(host.booted.at(-1)).toMatch(new RegExp(`/${nodeUuid}/deploy\\.iso$`));
+      expect(inspected.properties).toMatchObject({ cpu_arch: 'x86_64' });
+      expect(inspected.properties.memory_mb).toBeGreaterThan(0);
+      const inventory = await api('GET', `/v1/nodes/${nodeUuid}/inventory`);
+      ok(inventory, 200);
+      const { interfaces } = (
+        inventory.body as { inventory: { interfaces: { mac_address: string }[] } }
+      ).inventory;
+      expect(interfaces.map((nic) => nic.mac_address)).toEqual(system.macAddresses);
+    });
+
+    it('provides the host: automated cleaning through the agent erases the disk', async () => {
+      const file = await open(disk, 'r+');
+      await file.write(Buffer.alloc(4096, 'old data'), 0);
+      await file.close();
+      await provision('provide');
+      const available = await waitForState('available');
+      expect(available.last_error).toBeNull();
+      expect((await readDisk(0, 4096)).equals(Buffer.alloc(4096))).toBe(true);
+    });
+
+    it('deploys the image with a JSON config drive, polling provision_state to active', async () => {
+      const sha256 = createHash('sha256').update(raw).digest('hex');
+      ok(
+        await api('PATCH', `/v1/nodes/${nodeUuid}`, [
+          { op: 'add', path: '/instance_uuid', value: instanceUuid },
+          { op: 'add', path: '/instance_info/capabilities', value: { boot_mode: 'uefi' } },
+          { op: 'add', path: '/instance_info/image_source', value: `${files.url}/image.raw` },
+          { op: 'add', path: '/instance_info/image_disk_format', value: 'raw' },
+          { op: 'add', path: '/instance_info/image_os_hash_algo', value: 'sha256' },
+          { op: 'add', path: '/instance_info/image_os_hash_value', value: sha256 },
+          { op: 'add', path: '/driver_info/force_persistent_boot_device', value: 'Default' },
+        ]),
+        200,
+      );
+      const validation = await api('GET', `/v1/nodes/${nodeUuid}/validate`);
+      ok(validation, 200);
+      expect(validation.body).toMatchObject({ boot: { result: true }, deploy: { result: true } });
+
+      await provision('active', {
+        configdrive: {
+          meta_data: {
+            uuid: instanceUuid,
+            'metal3-namespace': 'metal3',
+            'metal3-name': 'host-0',
+            'local-hostname': 'host-0',
+            local_hostname: 'host-0',
+            name: 'host-0',
+          },
+          user_data: '#cloud-config\nhostname: host-0\n',
+        },
+      });
+      const active = await waitForState('active');
+      expect(active.last_error).toBeNull();
+      expect(active.instance_uuid).toBe(instanceUuid);
+      expect(system.state().powerState).toBe('On');
+      expect(system.state().media['Cd']?.inserted).toBe(false);
+
+      expect((await readDisk(0, IMAGE_BYTES)).subarray(512).equals(raw.subarray(512))).toBe(true);
+      // The config drive went to a partition after the image: an ISO 9660 labelled config-2
+      // holding BMO's meta_data and user_data.
+      const mbr = await readDisk(0, 512);
+      const start = mbr.readUInt32LE(446 + 16 + 8) * 512;
+      expect(start).toBeGreaterThanOrEqual(IMAGE_BYTES);
+      const drive = await readDisk(start, DISK_BYTES - start);
+      expect(drive.subarray(32769, 32774).toString('latin1')).toBe('CD001');
+      expect(drive.subarray(32808, 32816).toString('latin1')).toBe('config-2');
+      const text = drive.toString('latin1');
+      expect(text).toContain('"metal3-name":"host-0"');
+      expect(text).toContain(`"uuid":"${instanceUuid}"`);
+      expect(text).toContain('#cloud-config\nhostname: host-0');
+    });
+
+    it('attaches a data image as a virtual CD, lists it, and detaches it', async () => {
+      const image = `${files.url}/data-image.iso`;
+      ok(
+        await api('POST', `/v1/nodes/${nodeUuid}/vmedia`, {
+          device_type: 'cdrom',
+          image_url: image,
+        }),
+        204,
+      );
+      const cdrom = async () =>
+        ((await api('GET', `/v1/nodes/${nodeUuid}/vmedia`)).body as VirtualMediaDevice[]).find(
+          (device) => device.media_types.includes('CD'),
+        );
+      const waitForCd = async (inserted: boolean) => {
+        const until = Date.now() + STATE_TIMEOUT_MS;
+        let device = await cdrom();
+        while (device?.inserted !== inserted) {
+          if (Date.now() > until) {
+            throw new Error(
+              `the CD is not ${inserted ? 'in' : 'out'}: ${(await node()).last_error}`,
+            );
+          }
+          await new Promise((done) => setTimeout(done, 250));
+          device = await cdrom();
+        }
+        return device;
+      };
+      const inserted = await waitForCd(true);
+      expect(inserted.image).toBeTruthy();
+      expect(system.state().media['Cd']?.inserted).toBe(true);
+      ok(await api('DELETE', `/v1/nodes/${nodeUuid}/vmedia?device_types=cdrom`), 204);
+      await waitForCd(false);
+      expect(system.state().media['Cd']?.inserted).toBe(false);
+      expect((await node()).provision_state).toBe('active');
+    });
+
+    it('undeploys: the node is cleaned through the agent and available again', async () => {
+      await provision('deleted');
+      const available = await waitForState('available');
+      expect(available.last_error).toBeNull();
+      expect((await readDisk(0, 512)).equals(Buffer.alloc(512))).toBe(true);
+    });
+
+    it('deletes the host', async () => {
+      const current = await node();
+      if (current.instance_uuid) {
+        ok(
+          await api('PATCH', `/v1/nodes/${nodeUuid}`, [{ op: 'remove', path: '/instance_uuid' }]),
+          200,
+        );
+      }
+      ok(await api('DELETE', `/v1/nodes/${nodeUuid}`), 204);
+      expect((await api('GET', `/v1/nodes/${nodeUuid}`)).status).toBe(404);
+    });
+  },
+);

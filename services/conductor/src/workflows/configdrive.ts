@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { InvalidParameterValue } from '@galvanic/errors';
 
 const run = promisify(execFile);
 
@@ -16,9 +15,7 @@ export interface ConfigDriveSpec {
   vendor_data?: Record<string, unknown>;
 }
 
-const KEYS = new Set(['meta_data', 'network_data', 'user_data', 'vendor_data']);
-
-/** A config drive the API accepted as an object rather than a (gzipped, base64) ISO or URL. */
+/** A config drive the API accepted (and checked) as an object rather than an ISO or its URL. */
 export function isConfigDriveSpec(value: unknown): value is ConfigDriveSpec {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -33,12 +30,6 @@ export async function buildConfigDrive(
   node: { uuid: string; name: string | null },
   spec: ConfigDriveSpec,
 ): Promise<string> {
-  for (const key of Object.keys(spec)) {
-    if (!KEYS.has(key))
-      throw new InvalidParameterValue(
-        `Invalid configdrive key ${key}: expected meta_data, network_data, user_data or vendor_data.`,
-      );
-  }
   const metaData: Record<string, unknown> = { uuid: node.uuid, ...spec.meta_data };
   if (node.name && metaData.name === undefined) metaData.name = node.name;
   const folder = await mkdtemp(join(tmpdir(), 'galvanic-configdrive-'));
