@@ -345,7 +345,7 @@ describe(
       if (answer.status !== 200 || !max || Number(max[1]) < BMO_BASELINE_MINOR) {
         throw new Error(
           `Metal3 refuses this server: baremetal-operator needs Ironic API 1.${BMO_BASELINE_MINOR} or newer, ` +
-            `and GET /v1/ at 1.${BMO_BASELINE_MINOR} answered ${answer.status} announcing ${announced?.version ?? 'no version'}`,
+            `and GET /v1/ at 1.${BMO_BASELINE_MINOR} answered ${answer.status} announcing ${announced?.version ?? answer.headers['x-openstack-ironic-api-maximum-version'] ?? 'no version'}`,
         );
       }
       expect(announced?.min_version).toBe('1.1');
@@ -397,6 +397,36 @@ describe(
       const managed = await waitForState('manageable');
       expect(managed.last_error).toBeNull();
     });
+
+    // KNOWN GAP, kept visible: BMO's enrollNode also sends firmware_interface and raid_interface
+    // `redfish`. Galvanic has no node firmware_interface field (API 1.86) nor redfish firmware /
+    // RAID interfaces yet, so it refuses that body; the flow above registers the node without
+    // those two fields. When they land this test starts failing: drop `.fails` then, and send
+    // them in the flow's create.
+    it.fails(
+      'KNOWN GAP: accepts the node as BMO creates it, with firmware and RAID interfaces `redfish`',
+      async () => {
+        const created = await api('POST', '/v1/nodes', {
+          driver: 'redfish',
+          boot_interface: 'redfish-virtual-media',
+          inspect_interface: 'agent',
+          firmware_interface: 'redfish',
+          raid_interface: 'redfish',
+          name: 'metal3~host-1',
+          driver_info: redfishVirtualMediaDriverInfo(
+            `redfish-virtualmedia+${bmc.url}${system.path}`,
+            bmc.credentials.username,
+            bmc.credentials.password,
+          ),
+          disable_power_off: false,
+          properties: { capabilities: 'boot_mode:uefi', cpu_arch: 'x86_64' },
+        });
+        if (created.status === 201) {
+          await api('DELETE', `/v1/nodes/${(created.body as NodeBody).uuid}`);
+        }
+        ok(created, 201);
+      },
+    );
 
     it('inspects through the agent booted from the virtual CD, then reads the inventory', async () => {
       await provision('inspect');
