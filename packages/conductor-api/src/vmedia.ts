@@ -9,7 +9,7 @@ export const VMEDIA_DOWNLOAD_SOURCES = ['http', 'local', 'swift'] as const;
 
 const deviceType = z.enum(VMEDIA_DEVICE_TYPES);
 
-/** Contract 1.2. The node's virtual media devices, as the management interface lists them. */
+/** Contract 1.3. The node's virtual media devices, as the management interface lists them. */
 export const getVirtualMediaMethod = defineRpcMethod(
   'get_virtual_media',
   z.strictObject(nodeRef),
@@ -24,7 +24,7 @@ export const getVirtualMediaMethod = defineRpcMethod(
   }),
 );
 
-/** Contract 1.2. Starts attaching an image under the exclusive lock; the outcome lands in last_error. */
+/** Contract 1.3. Starts attaching an image under the exclusive lock; the outcome lands in last_error. */
 export const attachVirtualMediaMethod = defineRpcMethod(
   'attach_virtual_media',
   z.strictObject({
@@ -37,7 +37,7 @@ export const attachVirtualMediaMethod = defineRpcMethod(
 );
 export type AttachVirtualMediaArgs = RpcArgs<typeof attachVirtualMediaMethod>;
 
-/** Contract 1.2. Starts detaching the devices named (every device when absent). */
+/** Contract 1.3. Starts detaching the devices named (every device when absent). */
 export const detachVirtualMediaMethod = defineRpcMethod(
   'detach_virtual_media',
   z.strictObject({ ...nodeRef, device_types: z.array(deviceType).optional() }),
