@@ -17,6 +17,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   QEMU_HOST_ADDRESS,
@@ -223,7 +224,8 @@ describe.skipIf(!HAVE_QEMU)('the agent deploys a whole-disk image onto a QEMU VM
       'image_disk_format=raw',
     );
     const configDrive = join(work, 'config-drive.bin');
-    writeFileSync(configDrive, Buffer.alloc(32 * 1024, 'config-2 '));
+    // As the CLI takes a config drive file: the drive gzipped and base64-encoded.
+    writeFileSync(configDrive, gzipSync(Buffer.alloc(32 * 1024, 'config-2 ')).toString('base64'));
     await step('node', 'deploy', 'vm1', '--config-drive', configDrive, '--wait', WAIT_S);
     expect(await show()).toMatchObject({
       provision_state: 'active',
@@ -242,7 +244,18 @@ describe.skipIf(!HAVE_QEMU)('the agent deploys a whole-disk image onto a QEMU VM
   }, 900_000);
 
   it("fails a deploy whose image does not match its checksum, with the agent's error", async () => {
-    await quiet('node', 'set', 'vm1', '--instance-info', `image_os_hash_value=${'0'.repeat(64)}`);
+    // Undeploy forgot the instance: the same image, with a checksum it does not have.
+    await quiet(
+      'node',
+      'set',
+      'vm1',
+      '--instance-info',
+      `image_source=${images.url.replace('127.0.0.1', QEMU_HOST_ADDRESS)}/disk.img`,
+      '--instance-info',
+      'image_os_hash_algo=sha256',
+      '--instance-info',
+      `image_os_hash_value=${'0'.repeat(64)}`,
+    );
     await expect(quiet('node', 'deploy', 'vm1', '--wait', WAIT_S)).rejects.toThrow();
     const node = await show();
     expect(node.provision_state).toBe('deploy failed');

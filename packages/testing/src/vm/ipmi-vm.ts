@@ -71,14 +71,15 @@ alive() {
   state=$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null) || return 1
   [ -n "$state" ] && [ "$state" != Z ]
 }
+group_alive() {
+  ps -e -o pgid=,stat= | awk -v g="$1" '$1 == g && $2 !~ /^Z/ { found = 1 } END { exit !found }'
+}
 power_off() {
   if pid=$(cat "$D/vm.pid" 2>/dev/null); then
-    # The VM runs in its own session (setsid): kill the whole process group. dash's kill takes
-    # no "--", so the negative pid goes as is.
-    kill -KILL "-$pid" 2>/dev/null
-    # Until every process of the VM's group is gone: QEMU itself may outlive its parent for a
-    # while, still holding the disk's lock and the forwarded ports a new VM needs.
-    i=0; while { alive || kill -0 "-$pid" 2>/dev/null; } && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done
+    kill -KILL "-$pid" 2>/dev/null  # dash's kill takes no "--"
+    # QEMU itself (same process group) may outlive its parent a moment, still holding the disk's
+    # lock and the forwarded ports a new VM needs: wait for the group's live (not zombie) members.
+    i=0; while { alive || group_alive "$pid"; } && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
     rm -f "$D/vm.pid"
   fi
 }
