@@ -340,6 +340,15 @@ export class NodeOwnerChanged extends kindOf('NodeOwnerChanged', 503) {
     super(`Conductor ${host} no longer manages node ${node}; the request was not run.`);
   }
 }
+/**
+ * A conductor that is leaving the cluster (it got SIGTERM) refused a call it received while it
+ * drains. Nothing ran: the caller may send the call to another conductor.
+ */
+export class ConductorLeaving extends kindOf('ConductorLeaving', 503) {
+  constructor(host: string) {
+    super(`Conductor ${host} is leaving the cluster; the request was not run.`);
+  }
+}
 /** A node call older than one already accepted for the same node; it never runs. */
 export class StaleRequest extends kindOf('StaleRequest', 409) {
   constructor(node: string) {

@@ -26,6 +26,7 @@ import { readServerTls } from '@galvanic/runtime';
 import { pingMethod, type RpcClient } from '@galvanic/rpc';
 import { createApp } from './app';
 import type { ReadinessCheck } from './controllers/health';
+import { exportOperationsMetrics } from './operations-metrics';
 
 export interface ApiServiceDependencies {
   config: CoreConfig;
@@ -85,6 +86,12 @@ export async function startApi(deps: ApiServiceDependencies): Promise<RunningApi
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'galvanic_api_' });
   const nodes = new NodeStore(deps.dataSource, { withReservations: true });
+  exportOperationsMetrics(registry, {
+    rpc: deps.rpc,
+    directory: deps.directory,
+    nodes,
+    logger: deps.logger,
+  });
   const app = createApp({
     logger: deps.logger,
     conductors: new ConductorStore(deps.dataSource, deps.config.conductor.heartbeat_timeout),
