@@ -22,6 +22,7 @@ export {
   type AgentRamdisk,
   type HostAgentOptions,
 } from './agent';
+export { wholeDiskImage, readFileRange } from './disk-image';
 export {
   loadSample,
   replaySample,

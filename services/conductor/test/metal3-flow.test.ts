@@ -53,6 +53,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiRequest,
+  readFileRange,
+  wholeDiskImage,
   buildAgent,
   createSplit,
   freePort,
@@ -102,21 +104,6 @@ function redfishVirtualMediaDriverInfo(
   const trimmed = url.pathname.replace(/^\/+|\/+$/g, '');
   if (trimmed !== '' && trimmed !== 'redfish/v1') info.redfish_system_id = url.pathname;
   return info;
-}
-
-/** A whole-disk image: an MBR with one partition filled with a recognisable pattern. */
-function diskImage(): Buffer {
-  const image = Buffer.alloc(IMAGE_BYTES);
-  const entry = 446;
-  image[entry + 4] = 0x0c;
-  image.writeUInt32LE(2048, entry + 8);
-  image.writeUInt32LE(IMAGE_BYTES / 512 - 2048, entry + 12);
-  image[510] = 0x55;
-  image[511] = 0xaa;
-  for (let offset = 2048 * 512; offset < IMAGE_BYTES; offset += 4096) {
-    image.write(`metal3-image-block-${offset}`, offset);
-  }
-  return image;
 }
 
 /**
@@ -234,7 +221,7 @@ describe(
     let minor = BMO_BASELINE_MINOR;
     let nodeUuid = '';
     const httpRoots: string[] = [];
-    const raw = diskImage();
+    const raw = wholeDiskImage(IMAGE_BYTES, 'metal3-image-block');
     const instanceUuid = '6f1b1d4e-2c7a-4e1b-9a57-3c1f0d5e8a21';
 
     const api = (method: string, path: string, body?: unknown): Promise<HttpResult> =>
@@ -264,16 +251,7 @@ describe(
       }
       return last;
     };
-    const readDisk = async (offset: number, length: number) => {
-      const file = await open(disk, 'r');
-      try {
-        const buffer = Buffer.alloc(length);
-        await file.read(buffer, 0, length, offset);
-        return buffer;
-      } finally {
-        await file.close();
-      }
-    };
+    const readDisk = (offset: number, length: number) => readFileRange(disk, offset, length);
 
     beforeAll(async () => {
       folder = await mkdtemp(join(tmpdir(), 'galvanic-metal3-'));
