@@ -1,5 +1,4 @@
 import { DeployInterface, POWER_OFF, deployStep, type TaskContext } from '@galvanic/driver-sdk';
-import { collaborators } from './collaborators';
 import { requireFields } from './missing';
 
 /**
