@@ -50,13 +50,6 @@ export {
   type NodeVendorCall,
 } from './vendor';
 export {
-  getNodeWithTokenMethod,
-  heartbeatMethod,
-  continueInspectionMethod,
-  type HeartbeatArgs,
-  type ContinueInspectionArgs,
-} from './agent';
-export {
   createAllocationMethod,
   backfillAllocationMethod,
   destroyAllocationMethod,
@@ -70,3 +63,10 @@ export {
   type AttachVirtualMediaArgs,
   type DetachVirtualMediaArgs,
 } from './vmedia';
+export {
+  getNodeWithTokenMethod,
+  heartbeatMethod,
+  continueInspectionMethod,
+  type HeartbeatArgs,
+  type ContinueInspectionArgs,
+} from './agent';

@@ -236,6 +236,11 @@ export const conductorOptions = defineOptionGroup('conductor', {
     { min: 0.1 },
   ),
   automated_clean: opt.boolean(true, 'Clean nodes automatically on provide and undeploy.'),
+  check_allocations_interval: opt.number(
+    60,
+    'Seconds between checks for allocations left unfinished by a conductor that died; a live conductor takes them over. 0 disables.',
+    { min: 0 },
+  ),
   deploy_callback_timeout: opt.number(
     1800,
     "Seconds a node may wait in 'wait call-back' for its agent before its deploy fails; 0 never.",
@@ -254,11 +259,6 @@ export const conductorOptions = defineOptionGroup('conductor', {
   check_provision_state_interval: opt.number(
     60,
     'Seconds between checks for nodes whose agent has not called back within its timeout; 0 disables.',
-    { min: 0 },
-  ),
-  check_allocations_interval: opt.number(
-    60,
-    'Seconds between checks for allocations left unfinished by a conductor that died; a live conductor takes them over. 0 disables.',
     { min: 0 },
   ),
 });

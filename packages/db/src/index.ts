@@ -73,7 +73,6 @@ export {
   type ChassisDeletion,
 } from './chassis';
 export { BiosSettingStore, type BiosSettingRow, type BiosSettingInput } from './bios-settings';
-export { NodeInventoryStore, type NodeInventoryRow } from './node-inventory';
 export {
   NodeHistoryStore,
   NODE_HISTORY_MAX_ENTRIES,
@@ -106,3 +105,4 @@ export {
   type DeployTemplateFields,
   type DeployTemplateListQuery,
 } from './deploy-templates';
+export { NodeInventoryStore, type NodeInventoryRow } from './node-inventory';

@@ -597,6 +597,15 @@ export class NodeStore {
     return rows;
   }
 
+  /** Ironic's shards: how many nodes each shard has, most first; nodes without one as `None`. */
+  async shards(): Promise<{ name: string; count: number }[]> {
+    const { rows } = await this.pool.query<{ shard: string | null; count: number }>(
+      'SELECT shard, count(*)::int AS count FROM nodes GROUP BY shard ORDER BY count DESC, shard',
+    );
+    // Ironic shows the nodes without a shard under Python's str(None).
+    return rows.map((row) => ({ name: row.shard ?? 'None', count: row.count }));
+  }
+
   /**
    * The node one of these MAC addresses (lower case) belongs to, as Ironic's lookup finds it;
    * undefined when none does, or when they belong to more than one node.
@@ -628,15 +637,6 @@ export class NodeStore {
       'SELECT provision_state, count(*)::int AS count FROM nodes GROUP BY provision_state',
     );
     return new Map(rows.map((row) => [row.provision_state, row.count]));
-  }
-
-  /** Ironic's shards: how many nodes each shard has, most first; nodes without one as `None`. */
-  async shards(): Promise<{ name: string; count: number }[]> {
-    const { rows } = await this.pool.query<{ shard: string | null; count: number }>(
-      'SELECT shard, count(*)::int AS count FROM nodes GROUP BY shard ORDER BY count DESC, shard',
-    );
-    // Ironic shows the nodes without a shard under Python's str(None).
-    return rows.map((row) => ({ name: row.shard ?? 'None', count: row.count }));
   }
 
   /** The host holding each node's lock now (Ironic's `reservation`); unlocked nodes are absent. */

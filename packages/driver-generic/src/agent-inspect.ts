@@ -1,5 +1,6 @@
 import {
   InspectInterface,
+  STEP_WAIT,
   type InspectionResult,
   type InventoryInspectInterface,
   type TaskContext,
@@ -71,7 +72,7 @@ export class AgentInspect extends InspectInterface implements InventoryInspectIn
     await task.driver.boot.validate(task);
   }
 
-  async inspectHardware(task: TaskContext): Promise<void> {
+  async inspectHardware(task: TaskContext): Promise<typeof STEP_WAIT> {
     const apiUrl = this.env.config.get(agentOptions).api_url;
     await bootRamdisk(
       task,
@@ -83,6 +84,7 @@ export class AgentInspect extends InspectInterface implements InventoryInspectIn
           }
         : {},
     );
+    return STEP_WAIT;
   }
 
   async processInventory(

@@ -54,7 +54,10 @@ export function buildAgent(): Promise<string> {
 }
 
 export interface HostAgentOptions {
-  apiUrl: string;
+  /** The API's URL; when unset the agent reads `ipa-api-url` from `cmdline`. */
+  apiUrl?: string;
+  /** A file holding the kernel command line the agent reads `ipa-*` parameters from. */
+  cmdline?: string;
   /** Image files the agent treats as its disks. */
   disks: readonly string[];
   /** MAC addresses it looks its node up by. */
@@ -72,14 +75,13 @@ export interface HostAgentOptions {
 export async function startHostAgent(options: HostAgentOptions): Promise<ServiceProcess> {
   const binary = await buildAgent();
   const args = [
-    '--api-url',
-    options.apiUrl,
+    ...(options.apiUrl ? ['--api-url', options.apiUrl] : []),
     '--listen',
     '127.0.0.1:0',
     '--advertise-host',
     '127.0.0.1',
     '--cmdline',
-    '/dev/null',
+    options.cmdline ?? '/dev/null',
     '--temp-dir',
     options.tempDir,
     '--lookup-interval',

@@ -8,13 +8,6 @@ export {
 export { uniqueNamespace, TEST_AMQP_URL, TEST_RPC_MESSAGE_KEY } from './names';
 export { freePort } from './ports';
 export {
-  buildAgent,
-  buildAgentRamdisk,
-  startHostAgent,
-  type AgentRamdisk,
-  type HostAgentOptions,
-} from './agent';
-export {
   startService,
   watchProcess,
   REPO_ROOT,
@@ -22,6 +15,14 @@ export {
   type ServiceProcess,
 } from './process';
 export { packDriverSdk, runCommand, TSC, type CommandOptions, type PackedSdk } from './sdk-package';
+export {
+  buildAgent,
+  buildAgentRamdisk,
+  startHostAgent,
+  type AgentRamdisk,
+  type HostAgentOptions,
+} from './agent';
+export { wholeDiskImage, readFileRange } from './disk-image';
 export {
   loadSample,
   replaySample,

@@ -9,6 +9,8 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiRequest,
+  readFileRange,
+  wholeDiskImage,
   buildAgent,
   createInProcess,
   startImageServer,
@@ -35,24 +37,6 @@ interface NodeBody {
   deploy_step: Record<string, unknown>;
 }
 
-/**
- * A whole-disk image with an MBR and one partition holding a recognisable pattern, so a test
- * can tell it was written (and where a config drive partition went after it).
- */
-function diskImage(): Buffer {
-  const image = Buffer.alloc(IMAGE_BYTES);
-  const entry = 446;
-  image[entry + 4] = 0x0c; // FAT32 LBA
-  image.writeUInt32LE(2048, entry + 8);
-  image.writeUInt32LE(IMAGE_BYTES / 512 - 2048, entry + 12);
-  image[510] = 0x55;
-  image[511] = 0xaa;
-  for (let offset = 2048 * 512; offset < IMAGE_BYTES; offset += 4096) {
-    image.write(`galvanic-image-block-${offset}`, offset);
-  }
-  return image;
-}
-
 describe(
   'the Galvanic agent as a host process, driven by api + conductor',
   { timeout: 120_000 },
@@ -65,7 +49,7 @@ describe(
     let disk: string;
     let agent: ServiceProcess | undefined;
     let nodeUuid: string;
-    const raw = diskImage();
+    const raw = wholeDiskImage(IMAGE_BYTES, 'galvanic-image-block');
     const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
     const api = (method: string, path: string, body?: unknown, minor = MINOR) =>
@@ -118,16 +102,7 @@ describe(
       });
       return agent;
     };
-    const readDisk = async (offset: number, length: number) => {
-      const file = await open(disk, 'r');
-      try {
-        const buffer = Buffer.alloc(length);
-        await file.read(buffer, 0, length, offset);
-        return buffer;
-      } finally {
-        await file.close();
-      }
-    };
+    const readDisk = (offset: number, length: number) => readFileRange(disk, offset, length);
 
     beforeAll(async () => {
       folder = await mkdtemp(join(tmpdir(), 'galvanic-agent-host-'));

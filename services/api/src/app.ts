@@ -7,9 +7,9 @@ import type {
   DeployTemplateStore,
   ChassisStore,
   ConductorStore,
-  NodeInventoryStore,
   FirmwareComponentStore,
   NodeHistoryStore,
+  NodeInventoryStore,
   NodeStore,
   PortgroupStore,
   PortStore,
@@ -29,12 +29,12 @@ import { requestMetrics } from './http/metrics';
 import { legacyJsonSuffix } from './http/json-suffix';
 import { microversion } from './http/microversion';
 import { requestId } from './http/request-id';
-import { agentRouter, type AgentApiOptions } from './controllers/agent/router';
 import {
   AllocationApi,
   allocationsRouter,
   nodeAllocationRouter,
 } from './controllers/allocations/router';
+import { agentRouter, type AgentApiOptions } from './controllers/agent/router';
 import {
   allocationNodePolicyTarget,
   allocationPolicyTarget,
@@ -46,11 +46,11 @@ import { deployTemplatesRouter } from './controllers/deploy-templates/router';
 import { driversRouter } from './controllers/drivers';
 import { chassisRouter } from './controllers/chassis/router';
 import { nodeBiosRouter } from './controllers/nodes/bios';
-import { nodeInventoryRouter } from './controllers/nodes/inventory';
 import { nodeChildrenRouter } from './controllers/nodes/children';
 import { nodeFirmwareRouter } from './controllers/nodes/firmware';
 import { nodeHistoryRouter } from './controllers/nodes/history';
 import { shardsRouter } from './controllers/shards';
+import { nodeInventoryRouter } from './controllers/nodes/inventory';
 import { nodeServices, nodesRouter, type ReservationLookup } from './controllers/nodes/router';
 import { nodePortgroupsRouter, portgroupsRouter } from './controllers/portgroups/router';
 import { portsRouter, subPortsRouter } from './controllers/ports/router';
@@ -85,11 +85,11 @@ export interface ApiDependencies {
   volumeTargets: VolumeTargetStore;
   chassis: ChassisStore;
   biosSettings: BiosSettingStore;
-  inventories: NodeInventoryStore;
   history: NodeHistoryStore;
   firmware: FirmwareComponentStore;
   allocations: AllocationStore;
   deployTemplates: DeployTemplateStore;
+  inventories: NodeInventoryStore;
   reservations: ReservationLookup;
   directory: ConductorDirectory;
   rpc: RpcClient;
@@ -101,12 +101,12 @@ export interface ApiDependencies {
   maxRequestBodySize: number;
   /** `[api] rate_limit_per_client` and `rate_limit_burst`; no limit when unset. */
   rateLimit?: RateLimitOptions;
-  /** The agent endpoints' options; Ironic's defaults when unset. */
-  agent?: AgentApiOptions;
   /** `[DEFAULT] auth_strategy` and what it needs; noauth when unset. */
   auth?: Omit<AuthOptions, 'logger'>;
   /** `[oslo_policy] policy_file`: the operator's rule overrides. */
   policyFile?: string | undefined;
+  /** The agent endpoints' options; Ironic's defaults when unset. */
+  agent?: AgentApiOptions;
 }
 
 /** Every resource's declared policy, beside its fields where it has a declaration. */
@@ -229,7 +229,6 @@ export function createApp(deps: ApiDependencies): Express {
     reservations: deps.reservations,
     publicEndpoint: deps.publicEndpoint,
   });
-  v1.use('/nodes/:ident/inventory', nodeInventoryRouter(deps.nodes, deps.inventories));
   const allocations = new AllocationApi({
     allocations: deps.allocations,
     nodes: deps.nodes,
@@ -241,6 +240,7 @@ export function createApp(deps: ApiDependencies): Express {
   v1.use('/nodes/:ident/allocation', nodeAllocationRouter(allocations));
   v1.use('/allocations', allocationsRouter(allocations));
   v1.use('/deploy_templates', deployTemplatesRouter(deps.deployTemplates, deps.publicEndpoint));
+  v1.use('/nodes/:ident/inventory', nodeInventoryRouter(deps.nodes, deps.inventories));
   v1.use('/nodes', nodesRouter(nodes));
   v1.use(
     agentRouter({

@@ -8,10 +8,10 @@ import type { CoreConfig } from '@galvanic/config';
 import {
   AllocationStore,
   BiosSettingStore,
-  NodeInventoryStore,
   NodeHistoryStore,
   FirmwareComponentStore,
   DeployTemplateStore,
+  NodeInventoryStore,
   ChassisStore,
   ConductorStore,
   NodeStore,
@@ -102,11 +102,11 @@ export async function startApi(deps: ApiServiceDependencies): Promise<RunningApi
     volumeTargets: new VolumeTargetStore(deps.dataSource),
     chassis: new ChassisStore(deps.dataSource),
     biosSettings: new BiosSettingStore(deps.dataSource),
-    inventories: new NodeInventoryStore(deps.dataSource),
     history: new NodeHistoryStore(deps.dataSource),
     firmware: new FirmwareComponentStore(deps.dataSource),
     allocations: new AllocationStore(deps.dataSource),
     deployTemplates: new DeployTemplateStore(deps.dataSource),
+    inventories: new NodeInventoryStore(deps.dataSource),
     reservations: (ids) => nodes.reservations(ids),
     directory: deps.directory,
     rpc: deps.rpc,
@@ -119,11 +119,6 @@ export async function startApi(deps: ApiServiceDependencies): Promise<RunningApi
       burst: deps.config.api.rate_limit_burst,
     },
     maxRequestBodySize: deps.config.api.max_request_body_size,
-    agent: {
-      restrictLookup: deps.config.api.restrict_lookup,
-      heartbeatTimeout: deps.config.api.ramdisk_heartbeat_timeout,
-      rateLimit: { perSecond: deps.config.api.agent_rate_limit_per_client },
-    },
     auth: {
       strategy: deps.config.DEFAULT.auth_strategy,
       userFile: deps.config.DEFAULT.http_basic_auth_user_file,
@@ -132,6 +127,11 @@ export async function startApi(deps: ApiServiceDependencies): Promise<RunningApi
       failureWindowSeconds: deps.config.api.auth_failure_window,
     },
     policyFile: deps.config.oslo_policy.policy_file,
+    agent: {
+      restrictLookup: deps.config.api.restrict_lookup,
+      heartbeatTimeout: deps.config.api.ramdisk_heartbeat_timeout,
+      rateLimit: { perSecond: deps.config.api.agent_rate_limit_per_client },
+    },
   });
   const tls = deps.config.api.enable_ssl_api;
   const server = tls

@@ -123,8 +123,8 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
     new FirmwareComponentStore(deps.dataSource),
   );
   registerDriverHandlers(rpc, deps.drivers);
-  const allocations = new AllocationStore(deps.dataSource);
   const portStore = new PortStore(deps.dataSource);
+  const allocations = new AllocationStore(deps.dataSource);
   registerNodeHandlers(rpc, tasks, nodeStore, config, allocations, new VifStore(deps.dataSource));
   registerProvisionHandler(
     rpc,
@@ -166,13 +166,6 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
       logger,
     ),
     new PeriodicTask(
-      'agent callback timeouts',
-      config.conductor.check_provision_state_interval,
-      async () =>
-        void (await failNodesPastCallbackTimeout(nodeStore, tasks, config.conductor, logger)),
-      logger,
-    ),
-    new PeriodicTask(
       'take over orphaned allocations',
       config.conductor.check_allocations_interval,
       () =>
@@ -184,6 +177,13 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
           allocator,
           logger,
         ),
+      logger,
+    ),
+    new PeriodicTask(
+      'agent callback timeouts',
+      config.conductor.check_provision_state_interval,
+      async () =>
+        void (await failNodesPastCallbackTimeout(nodeStore, tasks, config.conductor, logger)),
       logger,
     ),
     new PeriodicTask(

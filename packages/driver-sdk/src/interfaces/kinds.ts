@@ -165,7 +165,7 @@ export interface InspectionResult {
  */
 export abstract class InspectInterface extends HardwareInterface {
   static override readonly interfaceKind = 'inspect' as const;
-  abstract inspectHardware(task: TaskContext): Promise<InspectionResult | void>;
+  abstract inspectHardware(task: TaskContext): Promise<InspectionResult | typeof STEP_WAIT | void>;
 }
 
 /** Driver- and node-specific methods, declared with `@passthru` and `@driverPassthru`. */
@@ -278,10 +278,28 @@ export abstract class NetworkInterface extends HardwareInterface {
   static override readonly interfaceKind = 'network' as const;
 }
 
+/** The base class of each interface kind. */
+export interface InterfaceByKind {
+  bios: BiosInterface;
+  boot: BootInterface;
+  console: ConsoleInterface;
+  deploy: DeployInterface;
+  firmware: FirmwareInterface;
+  inspect: InspectInterface;
+  management: ManagementInterface;
+  network: NetworkInterface;
+  power: PowerInterface;
+  raid: RaidInterface;
+  rescue: RescueInterface;
+  storage: StorageInterface;
+  vendor: VendorInterface;
+}
+
 /**
- * What a deploy or clean step returns when it started work that the node's agent finishes: the
- * node goes to its wait state (`wait call-back`, `clean wait`), its lock is released, and the
- * conductor goes on when the agent calls back. Ironic's steps return `states.DEPLOYWAIT` / `CLEANWAIT` for the same.
+ * What a deploy or clean step (or an inspect interface's `inspectHardware`) returns when it
+ * started work that the node's agent finishes: the node goes to its wait state (`wait call-back`,
+ * `clean wait`, `inspect wait`), its lock is released, and the conductor goes on when the agent
+ * calls back. Ironic's steps return `states.DEPLOYWAIT` / `CLEANWAIT` for the same.
  */
 export const STEP_WAIT = 'wait' as const;
 
@@ -312,8 +330,7 @@ export function isAgentStepsInterface(value: unknown): value is AgentStepsInterf
 
 /**
  * An inspect interface whose inspection the node's agent finishes by posting its inventory
- * (`/v1/continue_inspection`): its `inspectHardware` starts the agent and returns nothing, the node
- * waits in `inspect wait`, and `processInventory` reads the properties and NICs from the inventory and shuts the
+ * (`/v1/continue_inspection`): it reads the properties and NICs from the inventory and shuts the
  * inspection ramdisk down.
  */
 export interface InventoryInspectInterface {
@@ -329,21 +346,4 @@ export function isInventoryInspectInterface(value: unknown): value is InventoryI
     value !== null &&
     typeof (value as Partial<InventoryInspectInterface>).processInventory === 'function'
   );
-}
-
-/** The base class of each interface kind. */
-export interface InterfaceByKind {
-  bios: BiosInterface;
-  boot: BootInterface;
-  console: ConsoleInterface;
-  deploy: DeployInterface;
-  firmware: FirmwareInterface;
-  inspect: InspectInterface;
-  management: ManagementInterface;
-  network: NetworkInterface;
-  power: PowerInterface;
-  raid: RaidInterface;
-  rescue: RescueInterface;
-  storage: StorageInterface;
-  vendor: VendorInterface;
 }

@@ -1,10 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { PortStore } from '@galvanic/db';
-import {
-  isInventoryInspectInterface,
-  type InspectInterface,
-  type InspectionResult,
-} from '@galvanic/driver-sdk';
+import { STEP_WAIT, type InspectInterface, type InspectionResult } from '@galvanic/driver-sdk';
 import { MACAlreadyExists } from '@galvanic/errors';
 import type { NodeTask } from '../nodes/task';
 import { cacheFirmwareComponents } from './firmware';
@@ -15,10 +11,8 @@ import { cacheFirmwareComponents } from './firmware';
  */
 export async function inspectHardware(task: NodeTask, ports: PortStore): Promise<void> {
   await task.save({ inspection_started_at: new Date(), inspection_finished_at: null });
-  const inspect = task.interfaceOf<InspectInterface>('inspect');
-  const found = await inspect.inspectHardware(task.context);
-  // An agent's inspection finishes when the agent posts its inventory (continue_inspection).
-  if (!found && isInventoryInspectInterface(inspect)) {
+  const found = await task.interfaceOf<InspectInterface>('inspect').inspectHardware(task.context);
+  if (found === STEP_WAIT) {
     await task.processEvent('wait');
     return;
   }
