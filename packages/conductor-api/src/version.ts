@@ -6,4 +6,5 @@
  */
 // 1.1: set_boot_mode, inject_nmi, get_supported_indicators, get/set_indicator_state.
 // 1.2: create_allocation, backfill_allocation, destroy_allocation.
-export const CONDUCTOR_CONTRACT_VERSION = '1.2';
+// 1.3: do_provisioning_action takes `service` with service_steps (servicing, API 1.87).
+export const CONDUCTOR_CONTRACT_VERSION = '1.3';

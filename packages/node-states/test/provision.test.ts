@@ -310,6 +310,33 @@ describe('requestTransition', () => {
     );
   });
 
+  it('services an active node (1.87) and lets service wait and service failed be aborted', () => {
+    expect(requestTransition('active', 'service', NODE, { minor: 87 })).toEqual({
+      event: 'service',
+      next: 'servicing',
+      target: 'active',
+    });
+    expect(requestTransition('service wait', 'abort', NODE, { minor: 87 })).toEqual({
+      event: 'abort',
+      next: 'service failed',
+      target: 'active',
+    });
+    expect(requestTransition('service failed', 'abort', NODE, { minor: 87 })).toEqual({
+      event: 'abort',
+      next: 'active',
+      target: null,
+    });
+    expect(requestTransition('service failed', 'service', NODE).next).toBe('servicing');
+    expect(requestTransition('service failed', 'rescue', NODE).next).toBe('rescuing');
+    expect(requestTransition('service wait', 'deleted', NODE).next).toBe('deleting');
+    expect(thrown(() => requestTransition('available', 'service', NODE))).toBeInstanceOf(
+      InvalidStateRequested,
+    );
+    expect(thrown(() => requestTransition('servicing', 'abort', NODE))).toBeInstanceOf(
+      InvalidStateRequested,
+    );
+  });
+
   it('gates verbs by microversion', () => {
     const gates: Record<ProvisionTarget, [ProvisionState, number]> = {
       active: ['available', 1],
@@ -325,6 +352,7 @@ describe('requestTransition', () => {
       unrescue: ['rescue', 38],
       deploy: ['available', 73],
       undeploy: ['active', 73],
+      service: ['active', 87],
     };
     for (const [verb, [state, min]] of Object.entries(gates) as [
       ProvisionTarget,

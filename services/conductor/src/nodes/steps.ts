@@ -1,5 +1,5 @@
-import type { DriverRegistry, ListedStep } from '@galvanic/driver-loader';
-import type { InterfaceKind, StepKind } from '@galvanic/driver-sdk';
+import type { DriverRegistry, ListedStep, ListedStepKind } from '@galvanic/driver-loader';
+import { SERVICE_WAIT, type InterfaceKind, type StepKind } from '@galvanic/driver-sdk';
 import { InvalidParameterValue } from '@galvanic/errors';
 import { cacheBiosSettingsAfter } from '../workflows/bios';
 import type { NodeTask } from './task';
@@ -23,12 +23,16 @@ export function automaticSteps(
     .filter((step) => step.priority > 0);
 }
 
-/** Checks requested steps against those the node's interfaces declare, as Ironic does. */
+/**
+ * Checks requested steps against those the node's interfaces declare, as Ironic does. With
+ * `disableRamdisk` (manual cleaning 1.70, servicing 1.108) every step must run without the ramdisk.
+ */
 export function checkRequestedSteps(
   drivers: DriverRegistry,
   task: NodeTask,
-  kind: StepKind,
+  kind: ListedStepKind,
   requested: readonly Record<string, unknown>[],
+  disableRamdisk = false,
 ): (ListedStep & { args: Record<string, unknown> })[] {
   const declared = drivers.steps(kind, task.context.driver.interfaceNames);
   return requested.map((raw) => {
@@ -50,19 +54,39 @@ export function checkRequestedSteps(
         );
       }
     }
+    if (disableRamdisk && match.requiresRamdisk !== false) {
+      throw new InvalidParameterValue(
+        `${kind} step ${match.interface}.${match.step} requires booting a ramdisk, and the ramdisk is disabled.`,
+      );
+    }
     // A requested step runs at the priority it asks for (deploy templates and deploy_steps).
     const priority = typeof step.priority === 'number' ? step.priority : match.priority;
     return { ...match, args, priority };
   });
 }
 
-/** Runs steps in order, recording the current one in `clean_step` / `deploy_step` as Ironic does. */
+const STEP_COLUMN = {
+  clean: 'clean_step',
+  deploy: 'deploy_step',
+  service: 'service_step',
+} as const satisfies Record<ListedStepKind, string>;
+
+/** The node field that records the current step of a kind. */
+export function stepColumn(kind: ListedStepKind): (typeof STEP_COLUMN)[ListedStepKind] {
+  return STEP_COLUMN[kind];
+}
+
+/**
+ * Runs steps in order, recording the current one in `clean_step` / `deploy_step` /
+ * `service_step` as Ironic does. A service step that answers SERVICE_WAIT leaves the node waiting
+ * on that step: the rest are not run and `'wait'` is returned.
+ */
 export async function runSteps(
   task: NodeTask,
-  kind: StepKind,
+  kind: ListedStepKind,
   steps: readonly (ListedStep & { args?: Record<string, unknown> })[],
-): Promise<void> {
-  const column = kind === 'clean' ? 'clean_step' : 'deploy_step';
+): Promise<'done' | 'wait'> {
+  const column = stepColumn(kind);
   for (const step of steps) {
     task.context.signal.throwIfAborted();
     await task.save({
@@ -80,8 +104,13 @@ export async function runSteps(
         `The ${step.interface} interface of node ${task.node.uuid} has no ${kind} step ${step.step}.`,
       );
     }
-    await Reflect.apply(run, implementation, [task.context, step.args ?? {}]);
+    const result: unknown = await Reflect.apply(run, implementation, [
+      task.context,
+      step.args ?? {},
+    ]);
+    if (kind === 'service' && result === SERVICE_WAIT) return 'wait';
     await cacheBiosSettingsAfter(task, step);
   }
   await task.save({ [column]: {} });
+  return 'done';
 }

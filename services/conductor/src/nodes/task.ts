@@ -22,6 +22,7 @@ import type { Logger } from '@galvanic/logging';
 import type { ExclusiveLock } from '@galvanic/node-locks';
 import {
   CLEANING,
+  SERVICING,
   fireEvent,
   type ConductorEvent,
   type ProvisionState,
@@ -146,7 +147,12 @@ export class NodeTask {
    * its state, gets `last_error`, and the `InvalidState` is thrown for the caller to report.
    */
   async fail(reason: string): Promise<void> {
-    const step = this.provisionState === CLEANING ? 'clean_step' : 'deploy_step';
+    const step =
+      this.provisionState === CLEANING
+        ? 'clean_step'
+        : this.provisionState === SERVICING
+          ? 'service_step'
+          : 'deploy_step';
     const changes: NodeFields = { last_error: reason, [step]: {} };
     let transition: ProvisionTransition;
     try {

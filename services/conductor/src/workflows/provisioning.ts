@@ -9,6 +9,7 @@ import {
   DEPLOYING,
   INSPECTING,
   RESCUING,
+  SERVICING,
   UNRESCUING,
   VERIFYING,
 } from '@galvanic/node-states';
@@ -19,6 +20,7 @@ import { cleanNode } from './cleaning';
 import { deployNode, tearDownNode, validateDeploy } from './deployments';
 import { inspectHardware } from './inspection';
 import { rescueNode, unrescueNode } from './rescue';
+import { serviceNode } from './servicing';
 import { verifyNode } from './verification';
 
 /**
@@ -85,6 +87,12 @@ export class ProvisioningWorkflows {
         return rescueNode(task);
       case UNRESCUING:
         return unrescueNode(task);
+      case SERVICING:
+        return serviceNode(task, {
+          drivers: this.drivers,
+          requestedSteps: request.service_steps ?? [],
+          disableRamdisk: request.disable_ramdisk ?? false,
+        });
       default:
         // Stable states (manage from clean failed, abort into a failure state) need no work.
         return;

@@ -108,6 +108,7 @@ export const NODE_RESOURCE = compileResource({
     bios_interface: anInterface(v.MINOR_40_BIOS_INTERFACE),
     fault: { since: v.MINOR_42_FAULT },
     deploy_step: { since: v.MINOR_44_NODE_DEPLOY_STEP },
+    service_step: { since: v.MINOR_87_SERVICE },
     conductor_group: {
       since: v.MINOR_46_NODE_CONDUCTOR_GROUP,
       write: 'create-and-patch',

@@ -28,6 +28,10 @@ import {
   type PowerTarget,
   type ProvisionState,
 } from '@galvanic/node-states';
+import {
+  MINOR_108_SERVICE_DISABLE_RAMDISK,
+  MINOR_70_CLEAN_DISABLE_RAMDISK,
+} from '../../resources/versions';
 
 function objectBody(req: Request): Record<string, unknown> {
   const body: unknown = req.body;
@@ -103,8 +107,44 @@ export function checkProvisionRequest(req: Request, node: NodeRow): ProvisionReq
       throw new InvalidParameterValue('"deploy_steps" must be a list of steps');
     request.deploy_steps = body.deploy_steps as Record<string, unknown>[];
   }
-  if (typeof body.disable_ramdisk === 'boolean') request.disable_ramdisk = body.disable_ramdisk;
+  if (body.service_steps !== undefined && body.service_steps !== null) {
+    if (action !== 'service')
+      throw new InvalidParameterValue(
+        '"service_steps" is only valid when setting target provision state to service',
+      );
+    if (!Array.isArray(body.service_steps))
+      throw new InvalidParameterValue('"service_steps" must be a list of steps');
+    request.service_steps = body.service_steps as Record<string, unknown>[];
+  }
+  if (action === 'service' && !request.service_steps?.length) {
+    throw new InvalidParameterValue(
+      '"service_steps" is required when setting target provision state to service',
+    );
+  }
+  const disableRamdisk = checkDisableRamdisk(req, action, body.disable_ramdisk);
+  if (disableRamdisk !== undefined) request.disable_ramdisk = disableRamdisk;
   return request;
+}
+
+/**
+ * Ironic's `disable_ramdisk` rule: manual cleaning takes it from 1.70, servicing from 1.108
+ * (406 below), any other verb refuses it (400).
+ */
+function checkDisableRamdisk(req: Request, action: string, value: unknown): boolean | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'boolean')
+    throw new InvalidParameterValue(`Invalid value for disable_ramdisk: ${JSON.stringify(value)}`);
+  const since =
+    action === 'clean'
+      ? MINOR_70_CLEAN_DISABLE_RAMDISK
+      : action === 'service'
+        ? MINOR_108_SERVICE_DISABLE_RAMDISK
+        : undefined;
+  if (since === undefined)
+    throw new BadRequest('disable_ramdisk is supported only with manual cleaning or servicing');
+  if (req.apiVersion.minor < since)
+    throw new NotAcceptable('disable_ramdisk is not acceptable in this API version');
+  return value;
 }
 
 export function checkBootDeviceRequest(req: Request): Omit<BootDeviceArgs, keyof NodeRef> {
