@@ -92,3 +92,11 @@ export {
   type DeployTemplateFields,
   type DeployTemplateListQuery,
 } from './deploy-templates';
+export {
+  RunbookStore,
+  RUNBOOK_SORT_KEYS,
+  type RunbookRow,
+  type RunbookStep,
+  type RunbookFields,
+  type RunbookListQuery,
+} from './runbooks';

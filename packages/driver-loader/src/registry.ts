@@ -43,7 +43,7 @@ export interface ListedStep {
   priority: number;
   argsinfo: Record<string, unknown> | null;
   abortable?: boolean;
-  /** Service steps only: whether the step needs the deploy ramdisk (API 1.108). */
+  /** Whether the step needs the deploy ramdisk (`disable_ramdisk`: cleaning 1.70, servicing 1.108). */
   requiresRamdisk?: boolean;
 }
 
@@ -140,10 +140,8 @@ export class DriverRegistry {
           step: step.name,
           priority: step.priority,
           argsinfo: step.argsinfo ?? null,
-          ...(kind === 'clean' ? { abortable: step.abortable } : {}),
-          ...(kind === 'service'
-            ? { abortable: step.abortable, requiresRamdisk: step.requiresRamdisk }
-            : {}),
+          ...(kind === 'deploy' ? {} : { abortable: step.abortable }),
+          requiresRamdisk: step.requiresRamdisk,
         });
       }
     }

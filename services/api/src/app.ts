@@ -5,6 +5,7 @@ import type {
   AllocationStore,
   BiosSettingStore,
   DeployTemplateStore,
+  RunbookStore,
   ChassisStore,
   ConductorStore,
   NodeStore,
@@ -30,6 +31,7 @@ import {
 } from './controllers/allocations/router';
 import { conductorsRouter } from './controllers/conductors';
 import { deployTemplatesRouter } from './controllers/deploy-templates/router';
+import { runbooksRouter } from './controllers/runbooks/router';
 import { driversRouter } from './controllers/drivers';
 import { chassisRouter } from './controllers/chassis/router';
 import { nodeBiosRouter } from './controllers/nodes/bios';
@@ -52,6 +54,7 @@ export interface ApiDependencies {
   biosSettings: BiosSettingStore;
   allocations: AllocationStore;
   deployTemplates: DeployTemplateStore;
+  runbooks: RunbookStore;
   reservations: ReservationLookup;
   directory: ConductorDirectory;
   rpc: RpcClient;
@@ -132,6 +135,7 @@ export function createApp(deps: ApiDependencies): Express {
     directory: deps.directory,
     rpc: deps.rpc,
     reservations: deps.reservations,
+    runbooks: deps.runbooks,
     publicEndpoint: deps.publicEndpoint,
   });
   const allocations = new AllocationApi({
@@ -145,6 +149,7 @@ export function createApp(deps: ApiDependencies): Express {
   v1.use('/nodes/:ident/allocation', nodeAllocationRouter(allocations));
   v1.use('/allocations', allocationsRouter(allocations));
   v1.use('/deploy_templates', deployTemplatesRouter(deps.deployTemplates, deps.publicEndpoint));
+  v1.use('/runbooks', runbooksRouter(deps.runbooks, deps.publicEndpoint));
   v1.use('/nodes', nodesRouter(nodes));
   v1.use(
     '/chassis',

@@ -9,6 +9,7 @@ import { PortgroupsVolume1766000000000 } from './1766000000000-portgroups-volume
 import { Allocations1766200000000 } from './1766200000000-allocations';
 import { DeployTemplates1766200000001 } from './1766200000001-deploy-templates';
 import { NodeServiceStep1766800000000 } from './1766800000000-node-service-step';
+import { Runbooks1766800000001 } from './1766800000001-runbooks';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const allMigrations = [
@@ -23,4 +24,5 @@ export const allMigrations = [
   Allocations1766200000000,
   DeployTemplates1766200000001,
   NodeServiceStep1766800000000,
+  Runbooks1766800000001,
 ];

@@ -76,6 +76,7 @@ export class ProvisioningWorkflows {
           drivers: this.drivers,
           automatedClean,
           requestedSteps: request.clean_steps,
+          disableRamdisk: request.disable_ramdisk ?? false,
         });
       case DEPLOYING:
         return deployNode(task, this.drivers, this.templates, request.deploy_steps);
