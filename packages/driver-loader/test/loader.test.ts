@@ -125,7 +125,7 @@ describe('driver loader', () => {
     it('a package targets an incompatible SDK version', async () => {
       install.add({ name: 'future', galvanic: { sdkApiVersion: 2 }, source: '' });
       expect(() => findDriverPackage('future', [install.root])).toThrow(
-        /future could not be loaded\. Reason: it targets driver SDK API version 2, but this conductor provides version 1 \(@galvanic\/driver-sdk 1\.0\.0\)/,
+        /future could not be loaded\. Reason: it targets driver SDK API version 2, but this conductor provides version 1 \(@galvanic\/driver-sdk 1\.1\.0\)/,
       );
     });
 
@@ -324,7 +324,14 @@ describe('steps', () => {
       registry.steps('deploy', names).map((s) => `${s.interface}.${s.step}:${s.priority}`),
     ).toEqual(['deploy.deploy:100', 'power.warmUp:80', 'bios.applySettings:80']);
     expect(registry.steps('clean', names)).toEqual([
-      { interface: 'bios', step: 'applySettings', priority: 10, argsinfo: null, abortable: false },
+      {
+        interface: 'bios',
+        step: 'applySettings',
+        priority: 10,
+        argsinfo: null,
+        abortable: false,
+        requiresRamdisk: true,
+      },
     ]);
   });
 });

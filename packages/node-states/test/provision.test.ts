@@ -75,6 +75,13 @@ const API_EDGES: readonly Row[] = [
   ['unrescue failed', ['rescue'], 'rescuing', 'rescue'],
   ['unrescue failed', ['unrescue'], 'unrescuing', 'active'],
   ['unrescue failed', ['deleted', 'undeploy'], 'deleting', 'available'],
+  ['active', ['service'], 'servicing', 'active'],
+  ['service wait', ['abort'], 'service failed', 'active'],
+  ['service wait', ['deleted', 'undeploy'], 'deleting', 'available'],
+  ['service failed', ['service'], 'servicing', 'active'],
+  ['service failed', ['rescue'], 'rescuing', 'rescue'],
+  ['service failed', ['abort'], 'active', null],
+  ['service failed', ['deleted', 'undeploy'], 'deleting', 'available'],
 ];
 
 type EventRow = readonly [ProvisionState, ConductorEvent, ProvisionState, ProvisionState | null];
@@ -111,6 +118,11 @@ const CONDUCTOR_EDGES: readonly EventRow[] = [
   ['rescue wait', 'fail', 'rescue failed', 'rescue'],
   ['unrescuing', 'done', 'active', null],
   ['unrescuing', 'fail', 'unrescue failed', 'active'],
+  ['servicing', 'done', 'active', null],
+  ['servicing', 'fail', 'service failed', 'active'],
+  ['servicing', 'wait', 'service wait', 'active'],
+  ['service wait', 'resume', 'servicing', 'active'],
+  ['service wait', 'fail', 'service failed', 'active'],
 ];
 
 function apiEdge(state: ProvisionState, target: ProvisionTarget): Row | undefined {
@@ -135,7 +147,7 @@ function thrown(fn: () => unknown): unknown {
 }
 
 describe('provision states', () => {
-  it('are the 24 names Ironic shows, in its spelling', () => {
+  it('are the 27 names Ironic shows (all but service hold), in its spelling', () => {
     expect([...PROVISION_STATES].sort()).toEqual(
       [
         'enroll',
@@ -162,6 +174,9 @@ describe('provision states', () => {
         'rescue',
         'unrescuing',
         'unrescue failed',
+        'servicing',
+        'service wait',
+        'service failed',
       ].sort(),
     );
     expect(isProvisionState('wait call-back')).toBe(true);
@@ -181,13 +196,14 @@ describe('provision states', () => {
         'inspect failed',
         'rescue failed',
         'unrescue failed',
+        'service failed',
       ].sort(),
     );
     for (const state of PROVISION_STATES) {
       const kinds = [isStable(state), isTransient(state), isFailure(state)].filter(Boolean);
       expect(kinds, state).toHaveLength(1);
     }
-    expect(TRANSIENT_STATES.size).toBe(12);
+    expect(TRANSIENT_STATES.size).toBe(14);
     expect([...WAIT_STATES].every((s) => TRANSIENT_STATES.has(s))).toBe(true);
   });
 
