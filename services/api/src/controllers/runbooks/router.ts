@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Router, type Request } from 'express';
 import type { RunbookRow, RunbookStore } from '@galvanic/db';
-import { Invalid, InvalidParameterValue, RunbookNotFound } from '@galvanic/errors';
+import { InvalidParameterValue, RunbookNotFound } from '@galvanic/errors';
 import { methodNotAllowed } from '../../http/errors';
 import { findByUuidOrName } from '../../resources/identity';
 import { checkFieldsAllowed } from '../../resources/query';
@@ -118,16 +118,6 @@ export function runbooksRouter(runbooks: RunbookStore, publicEndpoint: string | 
           runbooks.create({ uuid: values.uuid?.toLowerCase() ?? randomUUID(), ...stored(values) }),
       },
       patch: {
-        checkOperations: (req, operations) => {
-          if (req.apiVersion.minor >= MINOR_112_RUNBOOK_TRAITS) return;
-          const touched = operations.find((op) => op.path.split('/')[1] === 'description');
-          if (touched) {
-            const allowed = RUNBOOK_RESOURCE.patchable.filter((f) => f !== 'description');
-            throw new Invalid(
-              `Cannot patch ${touched.path}. Only the following can be updated: ${allowed.join(', ')}`,
-            );
-          }
-        },
         check: (req, patched) => checkRunbook(req, 'patch', patched, Object.keys(patched)),
         save: async (_req, row, values) => {
           const updated = await runbooks.update(row.id, stored(values));

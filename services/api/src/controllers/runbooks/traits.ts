@@ -27,7 +27,8 @@ function hasBody(req: Request): boolean {
 /** The `traits` list of a `PUT .../traits` body, as Ironic's schema checks it. */
 function traitsOfBody(req: Request): string[] {
   const body: unknown = req.body;
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new Invalid(ONE_OR_ALL);
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new Invalid(ONE_OR_ALL);
   const extra = Object.keys(body).filter((key) => key !== 'traits');
   if (extra.length > 0)
     throw new InvalidParameterValue(
