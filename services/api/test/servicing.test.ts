@@ -59,7 +59,11 @@ describe('servicing an active node: 1.87 service verb, 1.108 disable_ramdisk (in
   }, 120_000);
 
   it('below 1.87 the verb is refused (406) and service_step is not shown', async () => {
-    const refused = await provision('serviced', { target: 'service', service_steps: [LOG_STEP] }, 86);
+    const refused = await provision(
+      'serviced',
+      { target: 'service', service_steps: [LOG_STEP] },
+      86,
+    );
     expect(refused.status).toBe(406);
     expect(Object.hasOwn(await nodeOf('serviced', 86), 'service_step')).toBe(false);
     expect((await nodeOf('serviced', 87)).service_step).toEqual({});
@@ -148,7 +152,11 @@ describe('servicing an active node: 1.87 service verb, 1.108 disable_ramdisk (in
     );
     expect(early.status).toBe(406);
     expect(fault(early)).toBe('disable_ramdisk is not acceptable in this API version');
-    const otherVerb = await provision('serviced', { target: 'rebuild', disable_ramdisk: true }, 108);
+    const otherVerb = await provision(
+      'serviced',
+      { target: 'rebuild', disable_ramdisk: true },
+      108,
+    );
     expect(otherVerb.status).toBe(400);
     expect(fault(otherVerb)).toBe(
       'disable_ramdisk is supported only with manual cleaning or servicing',
