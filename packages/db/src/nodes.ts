@@ -200,6 +200,8 @@ export interface NodeFilters {
   description_contains?: string;
   /** Only the nodes in this chassis. */
   chassis_id?: number;
+  /** Only the nodes this project owns or leases (Ironic's `project` filter, set by policy). */
+  project?: string;
 }
 
 export interface NodeListQuery {
@@ -401,6 +403,10 @@ export class NodeStore {
     if (f.maintenance !== undefined) add('maintenance = ?', f.maintenance);
     if (f.retired !== undefined) add('retired = ?', f.retired);
     if (f.chassis_id !== undefined) add('chassis_id = ?', f.chassis_id);
+    if (f.project !== undefined) {
+      params.push(f.project);
+      where.push(`(owner = $${params.length} OR lessee = $${params.length})`);
+    }
     if (f.associated !== undefined)
       where.push(f.associated ? 'instance_uuid IS NOT NULL' : 'instance_uuid IS NULL');
     if (f.description_contains !== undefined)
@@ -497,6 +503,21 @@ export class NodeStore {
     return { node, ports };
   }
 
+  /** Many nodes and their ports in one statement (absent ids are left out), by id. */
+  async getManyWithPorts(
+    ids: readonly number[],
+  ): Promise<Map<number, { node: NodeRow; ports: NodePortRow[] }>> {
+    const rows = (await this.prepared(
+      'nodes_with_ports',
+      `SELECT n.*, COALESCE((SELECT json_agg(json_build_object(
+           'uuid', p.uuid, 'address', p.address, 'pxe_enabled', p.pxe_enabled) ORDER BY p.id)
+         FROM ports p WHERE p.node_id = n.id), '[]') AS ports_json
+       FROM nodes n WHERE n.id = ANY($1)`,
+      [ids],
+    )) as (NodeRow & { ports_json?: NodePortRow[] })[];
+    return new Map(rows.map(({ ports_json: ports = [], ...node }) => [node.id, { node, ports }]));
+  }
+
   async ports(nodeId: number): Promise<NodePortRow[]> {
     return (
       await this.pool.query(
@@ -527,8 +548,9 @@ export class NodeStore {
   }
 
   /**
-   * Nodes whose power state a sync may read: not in maintenance, of one of `hardwareTypes`, not
-   * in `excludedStates`, no power change under way; with whether their lock is held now.
+   * Nodes a power-state sync covers: not in maintenance, of one of `hardwareTypes`, not in
+   * `excludedStates`; `locked` when their lock is held now or a power change is under way (the
+   * sync skips those this pass).
    */
   async powerSyncCandidates(
     hardwareTypes: readonly string[],
@@ -537,10 +559,10 @@ export class NodeStore {
     const { rows } = await this.pool.query<PowerSyncCandidate>(
       `WITH reservations AS (${RESERVATIONS_SQL})
        SELECT n.id, n.uuid, n.driver, n.conductor_group,
-              EXISTS (SELECT 1 FROM reservations r WHERE r.node_id = n.id) AS locked
+              (n.target_power_state IS NOT NULL
+                OR EXISTS (SELECT 1 FROM reservations r WHERE r.node_id = n.id)) AS locked
        FROM nodes n
-       WHERE NOT n.maintenance AND n.driver = ANY($1) AND NOT (n.provision_state = ANY($2))
-         AND n.target_power_state IS NULL`,
+       WHERE NOT n.maintenance AND n.driver = ANY($1) AND NOT (n.provision_state = ANY($2))`,
       [hardwareTypes, excludedStates],
     );
     return rows;
@@ -556,6 +578,14 @@ export class NodeStore {
       [states],
     );
     return rows;
+  }
+
+  /** How many nodes are in each provision state (states with none are left out). */
+  async countByProvisionState(): Promise<Map<string, number>> {
+    const { rows } = await this.pool.query<{ provision_state: string; count: number }>(
+      'SELECT provision_state, count(*)::int AS count FROM nodes GROUP BY provision_state',
+    );
+    return new Map(rows.map((row) => [row.provision_state, row.count]));
   }
 
   /** The host holding each node's lock now (Ironic's `reservation`); unlocked nodes are absent. */

@@ -71,6 +71,14 @@ export class NodeInMaintenance extends kindOf('NodeInMaintenance', 400) {
   }
 }
 
+// 403
+/** Ironic's refusal by policy, naming the rule that refused. */
+export class HTTPForbidden extends kindOf('HTTPForbidden', 403) {
+  constructor(resource: string) {
+    super(`Access was denied to the following resource: ${resource}`);
+  }
+}
+
 // 404
 export class NotFound extends kindOf('NotFound', 404) {
   constructor(message = 'Resource could not be found.') {
@@ -297,6 +305,15 @@ export class RpcConnectionLost extends kindOf('RpcConnectionLost', 503) {}
 export class NodeOwnerChanged extends kindOf('NodeOwnerChanged', 503) {
   constructor(host: string, node: string) {
     super(`Conductor ${host} no longer manages node ${node}; the request was not run.`);
+  }
+}
+/**
+ * A conductor that is leaving the cluster (it got SIGTERM) refused a call it received while it
+ * drains. Nothing ran: the caller may send the call to another conductor.
+ */
+export class ConductorLeaving extends kindOf('ConductorLeaving', 503) {
+  constructor(host: string) {
+    super(`Conductor ${host} is leaving the cluster; the request was not run.`);
   }
 }
 /** A node call older than one already accepted for the same node; it never runs. */

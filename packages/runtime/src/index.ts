@@ -6,7 +6,8 @@ export {
 } from './config';
 export { runMain, onShutdownSignal } from './main';
 export { connectDatabase } from './database';
-export { exportRpcMetrics, exportGauge } from './metrics';
+export { readServerTls, readCaFile, type ServerTls } from './tls';
+export { exportRpcMetrics, exportGauge, exportCounter } from './metrics';
 export {
   startStatusServer,
   type StatusServerOptions,

@@ -1,4 +1,4 @@
-import type { BiosSettingStore, NodeStore } from '@galvanic/db';
+import type { BiosSettingStore, NodePortRow, NodeRow, NodeStore } from '@galvanic/db';
 import type { DriverRegistry } from '@galvanic/driver-loader';
 import { NodeNotFound } from '@galvanic/errors';
 import { runWithLogContext, type Logger } from '@galvanic/logging';
@@ -65,18 +65,25 @@ export class NodeTaskManager {
   ): Promise<NodeTask> {
     const found = await this.store.getWithPorts(ref.node_id);
     if (!found) throw new NodeNotFound(ref.node_uuid);
-    const { node: row, ports } = found;
+    const { node: row } = found;
     if (call.issuedAt !== undefined && call.deadline !== undefined) {
       const routed = { issuedAt: call.issuedAt, deadline: call.deadline };
       await this.admission.ownership.assertOwner(row, routed);
       if (lock) await admitRequest(this.store, lock, routed.issuedAt);
     }
-    const requestId = call.requestId;
+    return this.taskOf(found, lock, call.requestId);
+  }
+
+  private taskOf(
+    { node, ports }: { node: NodeRow; ports: NodePortRow[] },
+    lock: ExclusiveLock | undefined,
+    requestId: string,
+  ): NodeTask {
     const signal = lock
       ? AbortSignal.any([lock.signal, this.stopping.signal])
       : this.stopping.signal;
     return new NodeTask(
-      row,
+      node,
       ports.map((p) => ({ uuid: p.uuid, address: p.address, pxeEnabled: p.pxe_enabled })),
       this.store,
       this.drivers,
@@ -117,6 +124,14 @@ export class NodeTaskManager {
     } finally {
       await task.lock!.release();
     }
+  }
+
+  /**
+   * A read-only task on a node row the caller already read (with its ports), under Ironic's
+   * shared lock (which takes nothing): for periodic work that reads many nodes in one statement.
+   */
+  sharedTaskOf(found: { node: NodeRow; ports: NodePortRow[] }, requestId: string): NodeTask {
+    return this.taskOf(found, undefined, requestId);
   }
 
   /** Runs read-only `fn` under Ironic's shared lock: it neither waits for nor blocks exclusive work. */
