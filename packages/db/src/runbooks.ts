@@ -1,12 +1,8 @@
-import type pg from 'pg';
 import type { DataSource } from 'typeorm';
-import {
-  InvalidParameterValue,
-  RunbookAlreadyExists,
-  RunbookDuplicateName,
-} from '@galvanic/errors';
+import { RunbookAlreadyExists, RunbookDuplicateName } from '@galvanic/errors';
 import { poolOf } from './data-source';
-import { afterMarker, isUniqueViolation, parameters } from './paging';
+import { NamedTable, type NamedListQuery } from './named-table';
+import { isUniqueViolation, parameters } from './paging';
 
 /** One step of a runbook, as Ironic keeps it: run in `order`, for cleaning or servicing. */
 export interface RunbookStep {
@@ -59,30 +55,30 @@ export const RUNBOOK_SORT_KEYS = [
   'created_at',
   'updated_at',
 ] as const;
-const SORT_KEY_SET: ReadonlySet<string> = new Set(RUNBOOK_SORT_KEYS);
-const NULLABLE_SORT_KEYS: ReadonlySet<string> = new Set(['owner', 'description', 'updated_at']);
 
-export interface RunbookListQuery {
-  limit: number;
-  marker?: RunbookRow;
-  sortKey: string;
-  sortDir: 'asc' | 'desc';
-}
+export type RunbookListQuery = NamedListQuery<RunbookRow>;
 
 const stored = (column: string, value: unknown) =>
   JSON_COLUMNS.has(column) ? JSON.stringify(value) : value;
 
 /** Runbooks in PostgreSQL; every call is one parameterised statement. */
 export class RunbookStore {
-  private readonly pool: pg.Pool;
+  private readonly table: NamedTable<RunbookRow>;
 
   constructor(dataSource: DataSource) {
-    this.pool = poolOf(dataSource);
+    this.table = new NamedTable(poolOf(dataSource), {
+      table: 'runbooks',
+      sortKeys: RUNBOOK_SORT_KEYS,
+      nullableSortKeys: ['owner', 'description', 'updated_at'],
+      badSortKey: (key) => `The sort_key value ${key} is an invalid field for sorting`,
+    });
   }
 
-  private async rows(sql: string, params: unknown[]): Promise<RunbookRow[]> {
-    return (await this.pool.query<RunbookRow>(sql, params)).rows;
-  }
+  getByUuid = (uuid: string) => this.table.getByUuid(uuid);
+  getByName = (name: string) => this.table.getByName(name);
+  list = (query: RunbookListQuery) => this.table.list(query);
+  /** Deletes a runbook; returns whether it existed. */
+  delete = (id: number) => this.table.delete(id);
 
   private conflict(error: unknown, uuid: string | undefined, name: string | undefined): unknown {
     if (isUniqueViolation(error, 'runbooks_uuid_key'))
@@ -99,7 +95,7 @@ export class RunbookStore {
       bind(stored(column, values[column as keyof typeof values])),
     );
     try {
-      const [row] = await this.rows(
+      const [row] = await this.table.rows(
         `INSERT INTO runbooks (${columns.join(', ')}) VALUES (${placeholders.join(', ')}) RETURNING *`,
         params,
       );
@@ -107,40 +103,6 @@ export class RunbookStore {
     } catch (error) {
       throw this.conflict(error, values.uuid, values.name);
     }
-  }
-
-  async getByUuid(uuid: string): Promise<RunbookRow | undefined> {
-    return (await this.rows('SELECT * FROM runbooks WHERE uuid = $1', [uuid]))[0];
-  }
-
-  async getByName(name: string): Promise<RunbookRow | undefined> {
-    return (await this.rows('SELECT * FROM runbooks WHERE name = $1', [name]))[0];
-  }
-
-  async list(query: RunbookListQuery): Promise<RunbookRow[]> {
-    if (!SORT_KEY_SET.has(query.sortKey))
-      throw new InvalidParameterValue(
-        `The sort_key value ${query.sortKey} is an invalid field for sorting`,
-      );
-    const { params, bind } = parameters();
-    const dir = query.sortDir === 'desc' ? 'desc' : 'asc';
-    const column = query.sortKey as (typeof RUNBOOK_SORT_KEYS)[number];
-    const where = query.marker
-      ? ` WHERE ${afterMarker(
-          { alias: 'r', table: 'runbooks' },
-          `r.${column}`,
-          NULLABLE_SORT_KEYS.has(column),
-          dir,
-          query.marker[column],
-          bind,
-          query.marker.id,
-        )}`
-      : '';
-    const order = column === 'id' ? `id ${dir}` : `${column} ${dir}, id ${dir}`;
-    return this.rows(
-      `SELECT * FROM runbooks r${where} ORDER BY ${order} LIMIT ${bind(query.limit)}`,
-      params,
-    );
   }
 
   async update(id: number, changes: RunbookFields): Promise<RunbookRow | undefined> {
@@ -152,7 +114,7 @@ export class RunbookStore {
     }
     try {
       return (
-        await this.rows(
+        await this.table.rows(
           `UPDATE runbooks SET ${sets.join(', ')} WHERE id = ${bind(id)} RETURNING *`,
           params,
         )
@@ -160,11 +122,5 @@ export class RunbookStore {
     } catch (error) {
       throw this.conflict(error, undefined, changes.name);
     }
-  }
-
-  /** Deletes a runbook; returns whether it existed. */
-  async delete(id: number): Promise<boolean> {
-    const result = await this.pool.query('DELETE FROM runbooks WHERE id = $1', [id]);
-    return (result.rowCount ?? 0) > 0;
   }
 }

@@ -164,9 +164,7 @@ export function cleanStep(options: StepOptions): MethodDecorator<StepMethod> {
  * `service_steps` or a runbook, so its priority is informational and defaults to 0. Steps with
  * `requiresRamdisk: false` may run when servicing disables the ramdisk (API 1.108).
  */
-export function serviceStep(
-  options: Partial<StepOptions> = {},
-): MethodDecorator<StepMethod> {
+export function serviceStep(options: Partial<StepOptions> = {}): MethodDecorator<StepMethod> {
   return stepDecorator('service', { ...options, priority: options.priority ?? 0 });
 }
 

@@ -214,6 +214,14 @@ describe("Ironic's runbooks: 1.92 CRUD and use by clean/service, 1.112 traits (i
       91,
     );
     expect(before.status).toBe(406);
+    // As in Ironic, a runbook always carries disable_ramdisk, which servicing takes from 1.108.
+    const ramdiskGate = await provision(
+      'rb-active',
+      { target: 'service', runbook: 'CUSTOM_SERVICE_LOG' },
+      107,
+    );
+    expect(ramdiskGate.status).toBe(406);
+    expect(fault(ramdiskGate)).toBe('disable_ramdisk is not acceptable in this API version');
     const started = await provision(
       'rb-active',
       { target: 'service', runbook: 'CUSTOM_SERVICE_LOG' },
