@@ -62,6 +62,11 @@ export interface NodeRow {
   boot_mode: string | null;
   secure_boot: boolean | null;
   shard: string | null;
+  /** The UUID of the node this one belongs to (Ironic's 1.83 child nodes). */
+  parent_node: string | null;
+  instance_name: string | null;
+  /** Galvanic never powers the node off (Ironic's 1.95): it reboots instead. */
+  disable_power_off: boolean;
   /** The chassis the node is in, if any. */
   chassis_id: number | null;
   inspection_started_at: Date | null;
@@ -133,6 +138,9 @@ export const NODE_COLUMNS = [
   'boot_mode',
   'secure_boot',
   'shard',
+  'parent_node',
+  'instance_name',
+  'disable_power_off',
   'chassis_id',
   'inspection_started_at',
   'inspection_finished_at',
@@ -198,6 +206,13 @@ export interface NodeFilters {
   retired?: boolean;
   shard?: string;
   description_contains?: string;
+  instance_name?: string;
+  /** Only the children of this node (its UUID); children are left out of lists otherwise. */
+  parent_node?: string;
+  /** Lists leave out child nodes unless this is set or `parent_node` names their parent. */
+  include_children?: boolean;
+  /** Only the nodes with (true) or without (false) a shard. */
+  sharded?: boolean;
   /** Only the nodes in this chassis. */
   chassis_id?: number;
   /** Only the nodes this project owns or leases (Ironic's `project` filter, set by policy). */
@@ -395,6 +410,7 @@ export class NodeStore {
       'instance_uuid',
       'fault',
       'shard',
+      'instance_name',
     ] as const) {
       if (f[column] !== undefined) add(`${column} = ?`, f[column]);
     }
@@ -403,6 +419,10 @@ export class NodeStore {
     if (f.maintenance !== undefined) add('maintenance = ?', f.maintenance);
     if (f.retired !== undefined) add('retired = ?', f.retired);
     if (f.chassis_id !== undefined) add('chassis_id = ?', f.chassis_id);
+    // A parent named by anything but a UUID has no children, as a string compare in Ironic.
+    if (f.parent_node !== undefined) add('parent_node::text = lower(?)', f.parent_node);
+    else if (f.include_children !== true) where.push('parent_node IS NULL');
+    if (f.sharded !== undefined) where.push(f.sharded ? 'shard IS NOT NULL' : 'shard IS NULL');
     if (f.project !== undefined) {
       params.push(f.project);
       where.push(`(owner = $${params.length} OR lessee = $${params.length})`);
@@ -586,6 +606,15 @@ export class NodeStore {
       'SELECT provision_state, count(*)::int AS count FROM nodes GROUP BY provision_state',
     );
     return new Map(rows.map((row) => [row.provision_state, row.count]));
+  }
+
+  /** Ironic's shards: how many nodes each shard has, most first; nodes without one as `None`. */
+  async shards(): Promise<{ name: string; count: number }[]> {
+    const { rows } = await this.pool.query<{ shard: string | null; count: number }>(
+      'SELECT shard, count(*)::int AS count FROM nodes GROUP BY shard ORDER BY count DESC, shard',
+    );
+    // Ironic shows the nodes without a shard under Python's str(None).
+    return rows.map((row) => ({ name: row.shard ?? 'None', count: row.count }));
   }
 
   /** The host holding each node's lock now (Ironic's `reservation`); unlocked nodes are absent. */

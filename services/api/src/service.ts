@@ -8,6 +8,8 @@ import type { CoreConfig } from '@galvanic/config';
 import {
   AllocationStore,
   BiosSettingStore,
+  NodeHistoryStore,
+  FirmwareComponentStore,
   DeployTemplateStore,
   RunbookStore,
   ChassisStore,
@@ -100,6 +102,8 @@ export async function startApi(deps: ApiServiceDependencies): Promise<RunningApi
     volumeTargets: new VolumeTargetStore(deps.dataSource),
     chassis: new ChassisStore(deps.dataSource),
     biosSettings: new BiosSettingStore(deps.dataSource),
+    history: new NodeHistoryStore(deps.dataSource),
+    firmware: new FirmwareComponentStore(deps.dataSource),
     allocations: new AllocationStore(deps.dataSource),
     deployTemplates: new DeployTemplateStore(deps.dataSource),
     runbooks: new RunbookStore(deps.dataSource),

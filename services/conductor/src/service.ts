@@ -8,8 +8,11 @@ import {
   BiosSettingStore,
   ConductorStore,
   DeployTemplateStore,
+  FirmwareComponentStore,
+  NodeHistoryStore,
   NodeStore,
   PortStore,
+  VifStore,
   pingDatabase,
 } from '@galvanic/db';
 import { NodeLocker } from '@galvanic/node-locks';
@@ -28,6 +31,7 @@ import { registerNodeHandlers } from './handlers/nodes';
 import { registerProvisionHandler } from './handlers/provision';
 import { registerVendorHandlers } from './handlers/vendor';
 import { NodeTaskManager } from './nodes/task-manager';
+import { NodeHistoryRecorder } from './nodes/history';
 import { NodeOwnership } from './nodes/ownership';
 import { repairOrphanedNodes } from './periodic/orphans';
 import { PeriodicTask } from './periodic/periodic';
@@ -106,10 +110,12 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
     logger,
     { ownership: new NodeOwnership(hostname, membership, directory, heartbeatIntervalMs, logger) },
     new BiosSettingStore(deps.dataSource),
+    new NodeHistoryRecorder(new NodeHistoryStore(deps.dataSource), hostname, logger),
+    new FirmwareComponentStore(deps.dataSource),
   );
   registerDriverHandlers(rpc, deps.drivers);
   const allocations = new AllocationStore(deps.dataSource);
-  registerNodeHandlers(rpc, tasks, nodeStore, config, allocations);
+  registerNodeHandlers(rpc, tasks, nodeStore, config, allocations, new VifStore(deps.dataSource));
   registerProvisionHandler(
     rpc,
     tasks,

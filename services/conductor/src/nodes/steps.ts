@@ -2,6 +2,7 @@ import type { DriverRegistry, ListedStep, ListedStepKind } from '@galvanic/drive
 import { SERVICE_WAIT, type InterfaceKind, type StepKind } from '@galvanic/driver-sdk';
 import { InvalidParameterValue } from '@galvanic/errors';
 import { cacheBiosSettingsAfter } from '../workflows/bios';
+import { cacheFirmwareComponents } from '../workflows/firmware';
 import type { NodeTask } from './task';
 
 /** A step a client asked for: Ironic's `{interface, step, args, priority?}`. */
@@ -110,6 +111,9 @@ export async function runSteps(
     ]);
     if (kind === 'service' && result === SERVICE_WAIT) return 'wait';
     await cacheBiosSettingsAfter(task, step);
+    // As Ironic's firmware steps do: the components are read again after an update.
+    if (step.interface === 'firmware' && step.step === 'update')
+      await cacheFirmwareComponents(task);
   }
   await task.save({ [column]: {} });
   return 'done';

@@ -1,4 +1,10 @@
-import type { BiosSettingStore, NodePortRow, NodeRow, NodeStore } from '@galvanic/db';
+import type {
+  BiosSettingStore,
+  FirmwareComponentStore,
+  NodePortRow,
+  NodeRow,
+  NodeStore,
+} from '@galvanic/db';
 import type { DriverRegistry } from '@galvanic/driver-loader';
 import { NodeNotFound } from '@galvanic/errors';
 import { runWithLogContext, type Logger } from '@galvanic/logging';
@@ -6,6 +12,7 @@ import type { ExclusiveLock, NodeLocker } from '@galvanic/node-locks';
 import type { ProvisionTransition } from '@galvanic/node-states';
 import type { NodeOwnership } from './ownership';
 import { admitRequest } from './request-order';
+import type { NodeHistoryRecorder } from './history';
 import { NodeTask } from './task';
 
 /** A node as an RPC names it. */
@@ -47,6 +54,10 @@ export class NodeTaskManager {
     private readonly admission: CallAdmission,
     /** Where tasks cache their nodes' BIOS settings. */
     private readonly biosSettings?: BiosSettingStore,
+    /** Where tasks record their nodes' history. */
+    private readonly history?: NodeHistoryRecorder,
+    /** Where tasks record their nodes' firmware components. */
+    private readonly firmware?: FirmwareComponentStore,
   ) {}
 
   /** Aborts when the conductor stops and abandons what is still running. */
@@ -92,6 +103,8 @@ export class NodeTaskManager {
       requestId,
       signal,
       this.biosSettings,
+      this.history,
+      this.firmware,
     );
   }
 

@@ -3,6 +3,7 @@ import type { PortStore } from '@galvanic/db';
 import type { InspectInterface, InspectionResult } from '@galvanic/driver-sdk';
 import { MACAlreadyExists } from '@galvanic/errors';
 import type { NodeTask } from '../nodes/task';
+import { cacheFirmwareComponents } from './firmware';
 
 /**
  * `inspecting`: the inspect interface inspects the hardware, what it found is recorded, and the
@@ -13,6 +14,7 @@ export async function inspectHardware(task: NodeTask, ports: PortStore): Promise
   const found = await task.interfaceOf<InspectInterface>('inspect').inspectHardware(task.context);
   if (found) await recordInspection(task, ports, found);
   await task.save({ inspection_finished_at: new Date() });
+  await cacheFirmwareComponents(task);
   await task.processEvent('done');
 }
 

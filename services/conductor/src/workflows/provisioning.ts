@@ -1,11 +1,13 @@
 import type { ProvisionArgs } from '@galvanic/conductor-api';
 import type { AllocationStore, DeployTemplateStore, PortStore } from '@galvanic/db';
 import type { DriverRegistry } from '@galvanic/driver-loader';
+import { NodeIsRetired } from '@galvanic/errors';
 import {
   requestTransition,
   ADOPTING,
   CLEANING,
   DELETING,
+  DEPLOY_FAILED,
   DEPLOYING,
   INSPECTING,
   RESCUING,
@@ -17,7 +19,7 @@ import type { CallOrigin, NodeTaskManager } from '../nodes/task-manager';
 import type { NodeTask } from '../nodes/task';
 import { adoptNode } from './adoption';
 import { cleanNode } from './cleaning';
-import { deployNode, tearDownNode, validateDeploy } from './deployments';
+import { abortDeployment, deployNode, tearDownNode, validateDeploy } from './deployments';
 import { inspectHardware } from './inspection';
 import { rescueNode, unrescueNode } from './rescue';
 import { serviceNode } from './servicing';
@@ -47,6 +49,9 @@ export class ProvisioningWorkflows {
       request,
       call,
       async (task) => {
+        if (request.target === 'provide' && task.node.retired) {
+          throw new NodeIsRetired('providing', task.node.uuid);
+        }
         const transition = requestTransition(task.provisionState, request.target, task.node.uuid, {
           maintenance: task.node.maintenance,
           currentTarget: task.targetProvisionState,
@@ -88,6 +93,9 @@ export class ProvisioningWorkflows {
         return rescueNode(task);
       case UNRESCUING:
         return unrescueNode(task);
+      case DEPLOY_FAILED:
+        if (request.target === 'abort') return abortDeployment(task);
+        return;
       case SERVICING:
         return serviceNode(task, {
           drivers: this.drivers,
