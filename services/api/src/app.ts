@@ -113,6 +113,7 @@ const IRONIC_RESOURCE_METHODS: readonly [string, string[]][] = [
   ['/drivers', ['GET']],
   ['/allocations', ['GET', 'POST']],
   ['/deploy_templates', ['GET', 'POST']],
+  ['/runbooks', ['GET', 'POST']],
 ];
 
 /** The HTTP application: Ironic's REST API v1 plus health and metrics endpoints. */

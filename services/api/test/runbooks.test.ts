@@ -1,16 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  apiRequest,
   createInProcess,
   innerError,
   ironicLinks,
   IRONIC_TIMESTAMP,
-  queryDatabase,
-  type ApiRequestOptions,
   type HttpResult,
   type InProcessEnvironment,
 } from '@galvanic/testing';
+import { FakeNodeLifecycle, TO_ACTIVE } from './fake-node-lifecycle';
 
 type Runbook = Record<string, unknown> & { uuid: string; name: string };
 
@@ -30,37 +28,24 @@ const LOG_STEP = {
 describe("Ironic's runbooks: 1.92 CRUD and use by clean/service, 1.112 traits (in-process)", () => {
   let env: InProcessEnvironment;
   let base: string;
-  const call = (method: string, path: string, options: ApiRequestOptions = {}) =>
-    apiRequest(base, method, path, { minor: 92, ...options });
+  const nodes = new FakeNodeLifecycle(() => base, 92);
+  const call = nodes.call.bind(nodes);
   const fault = (result: HttpResult) => innerError(result.body).faultstring;
   const create = async (body: Record<string, unknown>, minor = 92): Promise<Runbook> => {
     const result = await call('POST', '/v1/runbooks', { body, minor });
     expect(result.status, result.text).toBe(201);
     return result.body as Runbook;
   };
-  const nodeOf = async (name: string) =>
-    (await call('GET', `/v1/nodes/${name}`, { minor: 92 })).body as Record<string, unknown>;
-  const settles = (name: string, state: string) =>
-    expect
-      .poll(async () => (await nodeOf(name)).provision_state, { timeout: 30_000, interval: 100 })
-      .toBe(state);
+  const nodeOf = (name: string) => nodes.node(name);
+  const settles = (name: string, state: string) => nodes.settles(name, state);
   const provision = (name: string, body: Record<string, unknown>, minor = 92) =>
-    call('PUT', `/v1/nodes/${name}/states/provision`, { minor, body });
-  const setNodeTraits = (name: string, traits: string[]) =>
-    // Node traits have no API in Galvanic yet: set them where they are stored.
-    queryDatabase(env.databaseUrl!, 'UPDATE nodes SET traits = $2 WHERE name = $1', [
-      name,
-      JSON.stringify(traits),
-    ]);
-  const nodeIn = async (name: string, path: readonly (readonly [string, string])[]) => {
-    const created = await call('POST', '/v1/nodes', { body: { driver: 'fake-hardware', name } });
-    expect(created.status, created.text).toBe(201);
-    for (const [target, state] of path) {
-      const moved = await provision(name, { target });
-      expect(moved.status, moved.text).toBe(202);
-      await settles(name, state);
-    }
+    nodes.provision(name, body, minor);
+  const setNodeTraits = async (name: string, traits: string[]) => {
+    const set = await call('PUT', `/v1/nodes/${name}/traits`, { body: { traits } });
+    expect(set.status, set.text).toBe(204);
   };
+  const nodeIn = (name: string, path: readonly (readonly [string, string])[]) =>
+    nodes.create(name, path);
 
   beforeAll(async () => {
     env = await createInProcess({ database: 'shared' });
@@ -183,11 +168,7 @@ describe("Ironic's runbooks: 1.92 CRUD and use by clean/service, 1.112 traits (i
   });
 
   it('services an active node with a runbook named by one of its traits', async () => {
-    await nodeIn('rb-active', [
-      ['manage', 'manageable'],
-      ['provide', 'available'],
-      ['active', 'active'],
-    ]);
+    await nodeIn('rb-active', TO_ACTIVE);
     await create({ name: 'CUSTOM_SERVICE_LOG', steps: [LOG_STEP], disable_ramdisk: true });
     const refused = await provision(
       'rb-active',
@@ -291,11 +272,7 @@ describe("Ironic's runbooks: 1.92 CRUD and use by clean/service, 1.112 traits (i
     const badTrait = await call('PUT', traits('/lowercase'), json);
     expect(badTrait.status).toBe(400);
 
-    await nodeIn('rb-112', [
-      ['manage', 'manageable'],
-      ['provide', 'available'],
-      ['active', 'active'],
-    ]);
+    await nodeIn('rb-112', TO_ACTIVE);
     const serve = () =>
       provision('rb-112', { target: 'service', runbook: 'firmware-refresh.v2' }, 112);
     await setNodeTraits('rb-112', ['CUSTOM_OTHER']);

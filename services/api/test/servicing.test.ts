@@ -1,14 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  apiRequest,
   createInProcess,
   innerError,
-  type ApiRequestOptions,
   type HttpResult,
   type InProcessEnvironment,
 } from '@galvanic/testing';
-
-type Node = Record<string, unknown>;
+import { FakeNodeLifecycle, TO_ACTIVE } from './fake-node-lifecycle';
 
 const LOG_STEP = { interface: 'vendor', step: 'log_passthrough', args: { note: 'hello' } };
 const WAIT_STEP = { interface: 'vendor', step: 'trigger_servicewait', args: {} };
@@ -16,34 +13,13 @@ const WAIT_STEP = { interface: 'vendor', step: 'trigger_servicewait', args: {} }
 describe('servicing an active node: 1.87 service verb, 1.108 disable_ramdisk (in-process)', () => {
   let env: InProcessEnvironment;
   let base: string;
-  const call = (method: string, path: string, options: ApiRequestOptions = {}) =>
-    apiRequest(base, method, path, { minor: 87, ...options });
+  const nodes = new FakeNodeLifecycle(() => base, 87);
+  const call = nodes.call.bind(nodes);
   const fault = (result: HttpResult) => innerError(result.body).faultstring;
-  const nodeOf = async (name: string, minor = 87) =>
-    (await call('GET', `/v1/nodes/${name}`, { minor })).body as Node;
-  const settles = (name: string, state: string) =>
-    expect
-      .poll(async () => (await nodeOf(name)).provision_state, { timeout: 30_000, interval: 100 })
-      .toBe(state);
+  const nodeOf = (name: string, minor = 87) => nodes.node(name, minor);
+  const settles = (name: string, state: string) => nodes.settles(name, state);
   const provision = (name: string, body: Record<string, unknown>, minor = 87) =>
-    call('PUT', `/v1/nodes/${name}/states/provision`, { minor, body });
-
-  /** A fake-hardware node taken to `active`. */
-  const activeNode = async (name: string) => {
-    const created = await call('POST', '/v1/nodes', {
-      body: { driver: 'fake-hardware', name },
-    });
-    expect(created.status, created.text).toBe(201);
-    for (const [target, state] of [
-      ['manage', 'manageable'],
-      ['provide', 'available'],
-      ['active', 'active'],
-    ] as const) {
-      const moved = await provision(name, { target });
-      expect(moved.status, moved.text).toBe(202);
-      await settles(name, state);
-    }
-  };
+    nodes.provision(name, body, minor);
 
   beforeAll(async () => {
     env = await createInProcess({ database: 'shared' });
@@ -55,7 +31,7 @@ describe('servicing an active node: 1.87 service verb, 1.108 disable_ramdisk (in
   });
 
   it('deploys a fake-hardware node to serve', async () => {
-    await activeNode('serviced');
+    await nodes.create('serviced', TO_ACTIVE);
   }, 120_000);
 
   it('below 1.87 the verb is refused (406) and service_step is not shown', async () => {

@@ -4,7 +4,6 @@ import {
   baremetal,
   baremetalQuiet,
   createSplit,
-  queryDatabase,
   type ApiRequestOptions,
   type SplitEnvironment,
 } from '@galvanic/testing';
@@ -69,11 +68,10 @@ describe('servicing with a runbook and aborting service wait (split mode)', () =
       (await call('PUT', `/v1/runbooks/${uuid}/traits`, { body: { traits: ['CUSTOM_SPLIT'] } }))
         .status,
     ).toBe(204);
-    // Node traits have no API in Galvanic yet: set them where they are stored.
-    await queryDatabase(env.databaseUrl!, 'UPDATE nodes SET traits = $2 WHERE name = $1', [
-      'split-serviced',
-      JSON.stringify(['CUSTOM_SPLIT']),
-    ]);
+    const traits = await call('PUT', '/v1/nodes/split-serviced/traits', {
+      body: { traits: ['CUSTOM_SPLIT'] },
+    });
+    expect(traits.status, traits.text).toBe(204);
     await provision('split-serviced', { target: 'service', runbook: 'log-then-wait' }, 'active');
     const serviced = await nodeOf('split-serviced');
     expect(serviced).toMatchObject({ service_step: {}, last_error: null });
