@@ -206,11 +206,11 @@ describe('AcmeHardware', () => {
     const type = new AcmeHardware();
     expect(supportedInterfacesOf(type)).toEqual({
       bios: ['no-bios'],
-      boot: ['pxe'],
+      boot: ['pxe', 'ipxe'],
       console: ['no-console'],
-      deploy: ['ramdisk'],
+      deploy: ['direct', 'ramdisk'],
       firmware: ['no-firmware'],
-      inspect: ['no-inspect'],
+      inspect: ['no-inspect', 'agent'],
       management: ['acme'],
       network: ['noop'],
       power: ['acme'],

@@ -3,7 +3,7 @@ import {
   VendorInterface,
   passthru,
   serviceStep,
-  SERVICE_WAIT,
+  STEP_WAIT,
   type HttpMethod,
   type PropertyTable,
   type TaskContext,
@@ -107,8 +107,8 @@ export class FakeVendor extends VendorInterface {
 
   /** Ironic's fake `trigger_servicewait`: leaves the node in `service wait`, as an async step does. */
   @serviceStep()
-  trigger_servicewait(_task: TaskContext, _args: Record<string, unknown>): string {
-    return SERVICE_WAIT;
+  trigger_servicewait(_task: TaskContext, _args: Record<string, unknown>): typeof STEP_WAIT {
+    return STEP_WAIT;
   }
 
   /**

@@ -7,11 +7,11 @@ describe('ManualManagementHardware', () => {
     const type = new ManualManagementHardware();
     expect(supportedInterfacesOf(type)).toEqual({
       bios: ['no-bios'],
-      boot: ['pxe'],
+      boot: ['pxe', 'ipxe'],
       console: ['no-console'],
-      deploy: ['ramdisk'],
+      deploy: ['direct', 'ramdisk'],
       firmware: ['no-firmware'],
-      inspect: ['no-inspect'],
+      inspect: ['no-inspect', 'agent'],
       management: ['noop', 'fake'],
       network: ['noop'],
       power: ['fake'],

@@ -20,11 +20,11 @@ describe('IpmiHardware', () => {
     const type = new IpmiHardware();
     expect(supportedInterfacesOf(type)).toEqual({
       bios: ['no-bios'],
-      boot: ['pxe'],
+      boot: ['pxe', 'ipxe'],
       console: ['no-console'],
-      deploy: ['ramdisk'],
+      deploy: ['direct', 'ramdisk'],
       firmware: ['no-firmware'],
-      inspect: ['no-inspect'],
+      inspect: ['no-inspect', 'agent'],
       management: ['ipmitool', 'noop'],
       network: ['noop'],
       power: ['ipmitool'],

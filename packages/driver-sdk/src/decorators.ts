@@ -168,13 +168,6 @@ export function serviceStep(options: Partial<StepOptions> = {}): MethodDecorator
   return stepDecorator('service', { ...options, priority: options.priority ?? 0 });
 }
 
-/**
- * What a service step returns when it has started work the machine finishes later: the node
- * waits in `service wait` (as an Ironic step returns its SERVICEWAIT state) until it is resumed,
- * aborted or deleted.
- */
-export const SERVICE_WAIT = 'service wait';
-
 /** Every own and inherited method of an object, most derived first, each name once. */
 function methodsOf(instance: object): Map<string, Marked> {
   const found = new Map<string, Marked>();

@@ -56,6 +56,15 @@ export {
   FirmwareInterface,
   StorageInterface,
   NetworkInterface,
+  VIRTUAL_MEDIA_DEVICE_TYPES,
+  type VirtualMediaDeviceType,
+  type VirtualMediaDevice,
+  STEP_WAIT,
+  isAgentStepsInterface,
+  isInventoryInspectInterface,
+  type AgentStepsInterface,
+  type InventoryInspectInterface,
+  type HeartbeatOutcome,
   type PowerOptions,
   type InspectionResult,
   type BiosSetting,
@@ -70,7 +79,6 @@ export {
   deployStep,
   cleanStep,
   serviceStep,
-  SERVICE_WAIT,
   passthruMethodsOf,
   stepsOf,
   serviceStepsOf,
@@ -98,6 +106,7 @@ export {
   type GroupValues,
   type RawConfig,
 } from './options.js';
+export { deployOptions } from './deploy-options.js';
 export {
   GalvanicError,
   errorKind,
@@ -108,7 +117,16 @@ export {
   InvalidState,
   InternalError,
   TemporaryFailure,
+  ImageDownloadFailed,
   type WireError,
 } from './errors.js';
 export { interfaceClassProblem, hardwareTypeClassProblem } from './contract.js';
 export { untilAborted } from './abort.js';
+export {
+  AGENT_TOKEN_KEY,
+  AGENT_URL_KEY,
+  AGENT_VERSION_KEY,
+  AGENT_VERIFY_CA_KEY,
+  AGENT_LAST_HEARTBEAT_KEY,
+  forgetAgent,
+} from './agent-token.js';

@@ -8,6 +8,7 @@ export {
   InvalidState,
   InternalError,
   TemporaryFailure,
+  ImageDownloadFailed,
 } from '@galvanic/driver-sdk';
 
 /**
@@ -35,6 +36,11 @@ export class BadRequest extends kindOf('BadRequest', 400) {}
 export class InvalidUuidOrName extends kindOf('InvalidUuidOrName', 400) {
   constructor(name: string) {
     super(`Expected a logical name or UUID but received ${name}.`);
+  }
+}
+export class IncompleteLookup extends kindOf('IncompleteLookup', 400) {
+  constructor() {
+    super("At least one of 'addresses' and 'node_uuid' parameters is required");
   }
 }
 export class InvalidStateRequested extends kindOf('InvalidStateRequested', 400) {
@@ -103,6 +109,11 @@ export class NotFound extends kindOf('NotFound', 404) {
 export class NodeNotFound extends kindOf('NodeNotFound', 404) {
   constructor(node: string) {
     super(`Node ${node} could not be found.`);
+  }
+}
+export class NodeInventoryNotFound extends kindOf('NodeInventoryNotFound', 404) {
+  constructor(node: string) {
+    super(`Node inventory for node ${node} could not be found.`);
   }
 }
 export class BiosSettingNotFound extends kindOf('BIOSSettingNotFound', 404) {

@@ -10,6 +10,7 @@ import type {
   ConductorStore,
   FirmwareComponentStore,
   NodeHistoryStore,
+  NodeInventoryStore,
   NodeStore,
   PortgroupStore,
   PortStore,
@@ -34,7 +35,14 @@ import {
   allocationsRouter,
   nodeAllocationRouter,
 } from './controllers/allocations/router';
+import { agentRouter, type AgentApiOptions } from './controllers/agent/router';
+import {
+  allocationNodePolicyTarget,
+  allocationPolicyTarget,
+} from './controllers/allocations/policy';
+import { ALLOCATION_RESOURCE } from './controllers/allocations/resource';
 import { conductorsRouter } from './controllers/conductors';
+import { DEPLOY_TEMPLATE_RESOURCE } from './controllers/deploy-templates/resource';
 import { deployTemplatesRouter } from './controllers/deploy-templates/router';
 import { runbooksRouter } from './controllers/runbooks/router';
 import { driversRouter } from './controllers/drivers';
@@ -44,9 +52,16 @@ import { nodeChildrenRouter } from './controllers/nodes/children';
 import { nodeFirmwareRouter } from './controllers/nodes/firmware';
 import { nodeHistoryRouter } from './controllers/nodes/history';
 import { shardsRouter } from './controllers/shards';
+import { nodeInventoryRouter } from './controllers/nodes/inventory';
 import { nodeServices, nodesRouter, type ReservationLookup } from './controllers/nodes/router';
 import { nodePortgroupsRouter, portgroupsRouter } from './controllers/portgroups/router';
 import { portsRouter, subPortsRouter } from './controllers/ports/router';
+import {
+  VOLUME_POLICY,
+  volumeConnectorNotFound,
+  volumePolicyTarget,
+  volumeTargetNotFound,
+} from './controllers/volume/policy';
 import { nodeVolumeRouter, volumeRouter } from './controllers/volume/router';
 import { healthRouter, type ReadinessCheck } from './controllers/health';
 import { rootRouter, v1Document } from './controllers/root';
@@ -76,6 +91,7 @@ export interface ApiDependencies {
   firmware: FirmwareComponentStore;
   allocations: AllocationStore;
   deployTemplates: DeployTemplateStore;
+  inventories: NodeInventoryStore;
   runbooks: RunbookStore;
   reservations: ReservationLookup;
   directory: ConductorDirectory;
@@ -92,6 +108,8 @@ export interface ApiDependencies {
   auth?: Omit<AuthOptions, 'logger'>;
   /** `[oslo_policy] policy_file`: the operator's rule overrides. */
   policyFile?: string | undefined;
+  /** The agent endpoints' options; Ironic's defaults when unset. */
+  agent?: AgentApiOptions;
 }
 
 /** Every resource's declared policy, beside its fields where it has a declaration. */
@@ -100,6 +118,9 @@ const RESOURCE_POLICIES: readonly ResourcePolicy[] = [
   PORT_RESOURCE.policy!,
   PORTGROUP_RESOURCE.policy!,
   CHASSIS_RESOURCE.policy!,
+  ALLOCATION_RESOURCE.policy!,
+  DEPLOY_TEMPLATE_RESOURCE.policy!,
+  VOLUME_POLICY,
   DRIVER_POLICY,
   CONDUCTOR_POLICY,
 ];
@@ -154,6 +175,14 @@ export function createApp(deps: ApiDependencies): Express {
         port: portPolicyTarget(deps.ports, deps.nodes),
         portgroup: portgroupPolicyTarget(deps.portgroups, deps.nodes),
         'body-node': bodyNodeTarget(deps.nodes),
+        allocation: allocationPolicyTarget(deps.allocations),
+        'allocation-node': allocationNodePolicyTarget(deps.nodes),
+        'volume-connector': volumePolicyTarget(
+          deps.volumeConnectors,
+          deps.nodes,
+          volumeConnectorNotFound,
+        ),
+        'volume-target': volumePolicyTarget(deps.volumeTargets, deps.nodes, volumeTargetNotFound),
       },
     }),
   );
@@ -216,8 +245,23 @@ export function createApp(deps: ApiDependencies): Express {
   v1.use('/nodes/:ident/allocation', nodeAllocationRouter(allocations));
   v1.use('/allocations', allocationsRouter(allocations));
   v1.use('/deploy_templates', deployTemplatesRouter(deps.deployTemplates, deps.publicEndpoint));
+  v1.use('/nodes/:ident/inventory', nodeInventoryRouter(deps.nodes, deps.inventories));
   v1.use('/runbooks', runbooksRouter(deps.runbooks, deps.publicEndpoint));
   v1.use('/nodes', nodesRouter(nodes));
+  v1.use(
+    agentRouter({
+      nodes: deps.nodes,
+      inventories: deps.inventories,
+      owners: nodes.owners,
+      views: nodes.views,
+      logger: deps.logger,
+      options: deps.agent ?? {
+        restrictLookup: true,
+        heartbeatTimeout: 300,
+        rateLimit: { perSecond: 10 },
+      },
+    }),
+  );
   v1.use(
     '/chassis',
     chassisRouter({ chassis: deps.chassis, nodes, publicEndpoint: deps.publicEndpoint }),

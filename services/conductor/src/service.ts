@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import { ConductorDirectory, ConductorMembership } from '@galvanic/cluster';
@@ -10,6 +11,7 @@ import {
   DeployTemplateStore,
   FirmwareComponentStore,
   NodeHistoryStore,
+  NodeInventoryStore,
   NodeStore,
   PortStore,
   VifStore,
@@ -20,12 +22,14 @@ import type { DriverRegistry } from '@galvanic/driver-loader';
 import type { Logger } from '@galvanic/logging';
 import { RpcServer, type RpcServerTransport } from '@galvanic/rpc';
 import { readServerTls, startStatusServer, type RunningStatusServer } from '@galvanic/runtime';
+import { registerAgentHandlers } from './handlers/agent';
 import {
   registerAllocationHandlers,
   resumeAllocations,
   takeOverOrphanedAllocations,
 } from './handlers/allocations';
 import { registerDriverHandlers } from './handlers/drivers';
+import { startHttpRootServer, type RunningHttpRootServer } from './http-root-server';
 import { conductorMetrics } from './metrics';
 import { registerNodeHandlers } from './handlers/nodes';
 import { registerProvisionHandler } from './handlers/provision';
@@ -33,6 +37,7 @@ import { registerVendorHandlers } from './handlers/vendor';
 import { NodeTaskManager } from './nodes/task-manager';
 import { NodeHistoryRecorder } from './nodes/history';
 import { NodeOwnership } from './nodes/ownership';
+import { failNodesPastCallbackTimeout } from './periodic/callback-timeouts';
 import { repairOrphanedNodes } from './periodic/orphans';
 import { PeriodicTask } from './periodic/periodic';
 import { PowerStateSync } from './periodic/power-sync';
@@ -48,6 +53,8 @@ export interface ConductorDependencies {
   transport: RpcServerTransport;
   /** Start the /healthz, /readyz, /metrics server (off in all-in-one, where the api serves them). */
   statusServer?: boolean;
+  /** Serve `[deploy] http_root` (all-in-one does; a split conductor when `serve_http_root`). */
+  httpRootServer?: boolean;
   /**
    * The RPC contract version to speak and register; this package's by default. Only tests set
    * another, to stand in for a conductor of another release.
@@ -59,6 +66,8 @@ export interface RunningConductor {
   readonly hostname: string;
   readonly rpc: RpcServer;
   readonly statusPort: number | undefined;
+  /** Port of the boot HTTP server serving http_root, when this conductor serves it. */
+  readonly httpRootPort: number | undefined;
   /** One power-state sync pass now (the periodic one runs every sync_power_state_interval). */
   syncPowerStates(): Promise<number>;
   /** Finishes in-flight work within `[conductor] graceful_shutdown_timeout`, then deregisters. */
@@ -114,6 +123,7 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
     new FirmwareComponentStore(deps.dataSource),
   );
   registerDriverHandlers(rpc, deps.drivers);
+  const portStore = new PortStore(deps.dataSource);
   const allocations = new AllocationStore(deps.dataSource);
   registerNodeHandlers(rpc, tasks, nodeStore, config, allocations, new VifStore(deps.dataSource));
   registerProvisionHandler(
@@ -121,10 +131,11 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
     tasks,
     deps.drivers,
     config,
-    new PortStore(deps.dataSource),
+    portStore,
     allocations,
     new DeployTemplateStore(deps.dataSource),
   );
+  registerAgentHandlers(rpc, tasks, new NodeInventoryStore(deps.dataSource), portStore);
   registerVendorHandlers(rpc, tasks, deps.drivers);
   const allocator = new Allocator({
     allocations,
@@ -169,6 +180,13 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
       logger,
     ),
     new PeriodicTask(
+      'agent callback timeouts',
+      config.conductor.check_provision_state_interval,
+      async () =>
+        void (await failNodesPastCallbackTimeout(nodeStore, tasks, config.conductor, logger)),
+      logger,
+    ),
+    new PeriodicTask(
       'power state sync',
       config.conductor.sync_power_state_interval,
       async () => void (await powerSync.runOnce()),
@@ -200,12 +218,23 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
       },
     });
   }
-  logger.info('conductor started', { status_port: status?.port });
+  let httpRoot: RunningHttpRootServer | undefined;
+  if (deps.httpRootServer ?? config.deploy.serve_http_root) {
+    await mkdir(config.deploy.http_root, { recursive: true });
+    httpRoot = await startHttpRootServer({
+      root: config.deploy.http_root,
+      host: config.deploy.http_server_host,
+      port: config.deploy.http_server_port,
+      logger,
+    });
+  }
+  logger.info('conductor started', { status_port: status?.port, http_port: httpRoot?.port });
 
   return {
     hostname,
     rpc,
     statusPort: status?.port,
+    httpRootPort: httpRoot?.port,
     syncPowerStates: () => powerSync.runOnce(),
     async stop() {
       const timeoutMs = config.conductor.graceful_shutdown_timeout * 1000;
@@ -241,6 +270,7 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
       await deps.drivers.close();
       await rpc.close();
       await status?.close();
+      await httpRoot?.close();
     },
   };
 }

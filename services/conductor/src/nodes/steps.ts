@@ -1,5 +1,5 @@
 import type { DriverRegistry, ListedStep, ListedStepKind } from '@galvanic/driver-loader';
-import { SERVICE_WAIT, type InterfaceKind, type StepKind } from '@galvanic/driver-sdk';
+import { STEP_WAIT, type InterfaceKind, type StepKind } from '@galvanic/driver-sdk';
 import { InvalidParameterValue } from '@galvanic/errors';
 import { cacheBiosSettingsAfter } from '../workflows/bios';
 import { cacheFirmwareComponents } from '../workflows/firmware';
@@ -66,29 +66,39 @@ export function checkRequestedSteps(
   });
 }
 
+/** A step as it runs, and as a node waiting on an agent keeps the rest of its steps. */
+export type RunnableStep = ListedStep & { args?: Record<string, unknown> };
+
+/** How a run of steps ended: all of them ran, or one waits for the node's agent. */
+export type StepsOutcome = 'done' | 'wait';
+
+/** Ironic's driver_internal_info keys for the steps of a run and the one running. */
+function stepKeys(kind: ListedStepKind): { list: string; index: string } {
+  return { list: `${kind}_steps`, index: `${kind}_step_index` };
+}
+
 const STEP_COLUMN = {
   clean: 'clean_step',
   deploy: 'deploy_step',
   service: 'service_step',
 } as const satisfies Record<ListedStepKind, string>;
 
-/** The node field that records the current step of a kind. */
-export function stepColumn(kind: ListedStepKind): (typeof STEP_COLUMN)[ListedStepKind] {
-  return STEP_COLUMN[kind];
-}
-
 /**
  * Runs steps in order, recording the current one in `clean_step` / `deploy_step` /
- * `service_step` as Ironic does. A service step that answers SERVICE_WAIT leaves the node waiting
- * on that step: the rest are not run and `'wait'` is returned.
+ * `service_step` as Ironic does.
+ * A step that returns STEP_WAIT leaves the node waiting for its agent: the steps and the index of
+ * the waiting one are kept in driver_internal_info, for `resumeSteps` when the agent calls back.
  */
 export async function runSteps(
   task: NodeTask,
   kind: ListedStepKind,
-  steps: readonly (ListedStep & { args?: Record<string, unknown> })[],
-): Promise<'done' | 'wait'> {
-  const column = stepColumn(kind);
-  for (const step of steps) {
+  steps: readonly RunnableStep[],
+  startAt = 0,
+): Promise<StepsOutcome> {
+  const column = STEP_COLUMN[kind];
+  const keys = stepKeys(kind);
+  for (let index = startAt; index < steps.length; index++) {
+    const step = steps[index]!;
     task.context.signal.throwIfAborted();
     await task.save({
       [column]: {
@@ -109,12 +119,39 @@ export async function runSteps(
       task.context,
       step.args ?? {},
     ]);
-    if (kind === 'service' && result === SERVICE_WAIT) return 'wait';
+    if (result === STEP_WAIT) {
+      const internal = task.context.node.driverInternalInfo;
+      internal[keys.list] = steps;
+      internal[keys.index] = index;
+      await task.processEvent('wait');
+      return 'wait';
+    }
     await cacheBiosSettingsAfter(task, step);
     // As Ironic's firmware steps do: the components are read again after an update.
     if (step.interface === 'firmware' && step.step === 'update')
       await cacheFirmwareComponents(task);
   }
+  const internal = task.context.node.driverInternalInfo;
+  delete internal[keys.list];
+  delete internal[keys.index];
   await task.save({ [column]: {} });
   return 'done';
+}
+
+/**
+ * Goes on with the steps of a node whose waiting step has finished (its agent said so): the node
+ * moves back from its wait state and the steps after the waiting one run.
+ */
+export async function resumeSteps(task: NodeTask, kind: ListedStepKind): Promise<StepsOutcome> {
+  const keys = stepKeys(kind);
+  const internal = task.context.node.driverInternalInfo;
+  const steps = internal[keys.list];
+  const index = internal[keys.index];
+  if (!Array.isArray(steps) || typeof index !== 'number') {
+    throw new InvalidParameterValue(
+      `Node ${task.node.uuid} has no ${kind} steps in progress to resume.`,
+    );
+  }
+  await task.processEvent('resume');
+  return runSteps(task, kind, steps as RunnableStep[], index + 1);
 }

@@ -25,6 +25,8 @@ import type { Logger } from '@galvanic/logging';
 import type { ExclusiveLock } from '@galvanic/node-locks';
 import {
   CLEANING,
+  CLEAN_WAIT,
+  SERVICE_WAIT,
   SERVICING,
   fireEvent,
   type ConductorEvent,
@@ -167,9 +169,9 @@ export class NodeTask {
    */
   async fail(reason: string): Promise<void> {
     const step =
-      this.provisionState === CLEANING
+      this.provisionState === CLEANING || this.provisionState === CLEAN_WAIT
         ? 'clean_step'
-        : this.provisionState === SERVICING
+        : this.provisionState === SERVICING || this.provisionState === SERVICE_WAIT
           ? 'service_step'
           : 'deploy_step';
     const changes: NodeFields = { last_error: reason, [step]: {} };
@@ -224,6 +226,7 @@ export class NodeTask {
       if (saved) {
         const before = this.current;
         this.current = saved;
+        this.refreshView(saved);
         await this.history?.afterSave(before, saved, changes);
         return saved;
       }
@@ -240,6 +243,18 @@ export class NodeTask {
       }
       await sleep(SAVE_RETRY_INTERVAL_MS, undefined, { signal: this.context.signal });
     }
+  }
+
+  /** Keeps what drivers see of the node in step with what was saved (their working copy aside). */
+  private refreshView(saved: NodeRow): void {
+    Object.assign(this.context.node, {
+      driverInfo: saved.driver_info,
+      instanceInfo: saved.instance_info,
+      properties: saved.properties,
+      extra: saved.extra,
+      provisionState: saved.provision_state,
+      powerState: saved.power_state as PowerState | null,
+    });
   }
 
   /**

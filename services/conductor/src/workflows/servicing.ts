@@ -22,6 +22,6 @@ export async function serviceNode(task: NodeTask, options: ServicingOptions): Pr
     options.requestedSteps,
     options.disableRamdisk,
   );
-  const outcome = await runSteps(task, 'service', steps);
-  await task.processEvent(outcome === 'wait' ? 'wait' : 'done');
+  // A step left waiting has already moved the node to `service wait`.
+  if ((await runSteps(task, 'service', steps)) === 'done') await task.processEvent('done');
 }

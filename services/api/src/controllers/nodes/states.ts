@@ -35,8 +35,9 @@ import {
   MINOR_70_CLEAN_DISABLE_RAMDISK,
 } from '../../resources/versions';
 import { checkRunbookApproved, stepsOfRunbook } from './runbook-request';
+import { checkConfigDrive } from './configdrive';
 
-function objectBody(req: Request): Record<string, unknown> {
+export function objectBody(req: Request): Record<string, unknown> {
   const body: unknown = req.body;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new BadRequest('The request body must be a JSON object.');
@@ -111,6 +112,7 @@ export function checkProvisionRequest(
         'Adding a config drive is only supported when setting provision state to active or rebuild',
       );
     }
+    checkConfigDrive(req, body.configdrive);
     request.configdrive = body.configdrive;
   }
   let cleanSteps = body.clean_steps;
