@@ -1,5 +1,5 @@
 /**
- * The `target` values PUT /v1/nodes/{node}/states/provision accepts (up to API 1.82), and the
+ * The `target` values PUT /v1/nodes/{node}/states/provision accepts, and the
  * machine events they fire. `deploy` and `undeploy` are the 1.73 aliases of `active` and `deleted`.
  */
 export const PROVISION_TARGETS = [
@@ -16,6 +16,7 @@ export const PROVISION_TARGETS = [
   'adopt',
   'rescue',
   'unrescue',
+  'unhold',
 ] as const;
 
 export type ProvisionTarget = (typeof PROVISION_TARGETS)[number];
@@ -33,7 +34,9 @@ export const MACHINE_EVENTS = [
   'adopt',
   'rescue',
   'unrescue',
+  'unhold',
   'done',
+  'hold',
   'fail',
   'wait',
   'resume',
@@ -46,7 +49,15 @@ export type MachineEvent = (typeof MACHINE_EVENTS)[number];
  * `manage` (cleaning → manageable, at the end of manual cleaning) share their names with API verbs
  * but on these edges only the conductor fires them.
  */
-export const CONDUCTOR_EVENTS = ['done', 'fail', 'wait', 'resume', 'clean', 'manage'] as const;
+export const CONDUCTOR_EVENTS = [
+  'done',
+  'fail',
+  'wait',
+  'resume',
+  'hold',
+  'clean',
+  'manage',
+] as const;
 
 export type ConductorEvent = (typeof CONDUCTOR_EVENTS)[number];
 
@@ -64,6 +75,7 @@ const EVENT_OF_TARGET: Readonly<Record<ProvisionTarget, MachineEvent>> = {
   adopt: 'adopt',
   rescue: 'rescue',
   unrescue: 'unrescue',
+  unhold: 'unhold',
 };
 
 /** Lowest API minor version (1.x) that accepts each target; below it Ironic answers 406. */
@@ -81,6 +93,7 @@ export const PROVISION_TARGET_MIN_MINOR: Readonly<Record<ProvisionTarget, number
   unrescue: 38,
   deploy: 73,
   undeploy: 73,
+  unhold: 85,
 };
 
 /** Aborting `inspect wait` needs 1.41 on top of the 1.13 that `abort` needs anywhere. */

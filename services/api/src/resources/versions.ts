@@ -59,6 +59,7 @@ export const MINOR_76_NODE_CHANGE_BOOT_MODE = 76;
 export const MINOR_78_NODE_HISTORY = 78;
 export const MINOR_82_NODE_SHARD = 82;
 export const MINOR_83_PARENT_CHILD_NODES = 83;
+export const MINOR_85_UNHOLD_VERB = 85;
 export const MINOR_86_FIRMWARE_INTERFACE = 86;
 export const MINOR_88_PORT_NAME = 88;
 export const MINOR_90_OVN_VTEP = 90;

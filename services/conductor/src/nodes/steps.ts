@@ -34,6 +34,7 @@ export function checkRequestedSteps(
   const declared = drivers.steps(kind, task.context.driver.interfaceNames);
   return requested.map((raw) => {
     const step = raw as Partial<RequestedStep>;
+    if (isHoldStep(step)) return holdStep(step);
     const match = declared.find((d) => d.interface === step.interface && d.step === step.step);
     if (!match) {
       throw new InvalidParameterValue(
@@ -57,23 +58,67 @@ export function checkRequestedSteps(
   });
 }
 
-/** Runs steps in order, recording the current one in `clean_step` / `deploy_step` as Ironic does. */
+/**
+ * `hold` is a reserved step name (API 1.85): on any interface, no driver runs it; the conductor
+ * parks the node in `clean hold` / `deploy hold` until the `unhold` verb.
+ */
+function isHoldStep(step: Partial<RequestedStep>): boolean {
+  return step.step === 'hold' && typeof step.interface === 'string';
+}
+
+function holdStep(step: Partial<RequestedStep>): RunnableStep & { args: Record<string, unknown> } {
+  return {
+    interface: step.interface as InterfaceKind,
+    step: 'hold',
+    priority: typeof step.priority === 'number' ? step.priority : 0,
+    argsinfo: null,
+    args: {},
+  };
+}
+
+export type RunnableStep = ListedStep & { args?: Record<string, unknown> };
+
+/** Where the steps of a held run wait (driver_internal_info), under Ironic's key names. */
+const PENDING_STEPS_KEY = { clean: 'clean_steps', deploy: 'deploy_steps' } as const;
+const HOLD_INDEX_KEY = { clean: 'clean_step_index', deploy: 'deploy_step_index' } as const;
+
+/** Whether a run of steps went to its end or stopped at a `hold` step. */
+export type StepsOutcome = 'completed' | 'held';
+
+/**
+ * Runs steps in order, recording the current one in `clean_step` / `deploy_step` as Ironic does.
+ * A `hold` step keeps the steps and its place in driver_internal_info, fires `hold` and stops:
+ * `resumeHeldSteps` goes on from there.
+ */
 export async function runSteps(
   task: NodeTask,
   kind: StepKind,
-  steps: readonly (ListedStep & { args?: Record<string, unknown> })[],
-): Promise<void> {
+  steps: readonly RunnableStep[],
+  startAt = 0,
+): Promise<StepsOutcome> {
   const column = kind === 'clean' ? 'clean_step' : 'deploy_step';
-  for (const step of steps) {
+  const internal = task.context.node.driverInternalInfo;
+  for (const [index, step] of steps.entries()) {
+    if (index < startAt) continue;
     task.context.signal.throwIfAborted();
-    await task.save({
-      [column]: {
-        interface: step.interface,
-        step: step.step,
-        priority: step.priority,
-        args: step.args ?? {},
-      },
-    });
+    const current = {
+      interface: step.interface,
+      step: step.step,
+      priority: step.priority,
+      args: step.args ?? {},
+    };
+    if (step.step === 'hold') {
+      internal[PENDING_STEPS_KEY[kind]] = steps.map((s) => ({
+        interface: s.interface,
+        step: s.step,
+        priority: s.priority,
+        args: s.args ?? {},
+      }));
+      internal[HOLD_INDEX_KEY[kind]] = index;
+      await task.processEvent('hold', { changes: { [column]: current } });
+      return 'held';
+    }
+    await task.save({ [column]: current });
     const implementation = task.interfaceOf(step.interface as InterfaceKind);
     const run: unknown = Reflect.get(implementation, step.step);
     if (typeof run !== 'function') {
@@ -87,5 +132,27 @@ export async function runSteps(
     if (step.interface === 'firmware' && step.step === 'update')
       await cacheFirmwareComponents(task);
   }
+  delete internal[PENDING_STEPS_KEY[kind]];
+  delete internal[HOLD_INDEX_KEY[kind]];
   await task.save({ [column]: {} });
+  return 'completed';
+}
+
+/**
+ * After `unhold` (the node in `clean wait` / `wait call-back`): the node resumes into `cleaning` /
+ * `deploying` and runs the steps that followed the `hold` step.
+ */
+export async function resumeHeldSteps(task: NodeTask, kind: StepKind): Promise<StepsOutcome> {
+  const internal = task.context.node.driverInternalInfo;
+  const steps = (internal[PENDING_STEPS_KEY[kind]] ?? []) as RunnableStep[];
+  const heldAt = internal[HOLD_INDEX_KEY[kind]];
+  await task.processEvent('resume');
+  return runSteps(task, kind, steps, typeof heldAt === 'number' ? heldAt + 1 : steps.length);
+}
+
+/** Forgets the steps of a held run, when it is aborted. */
+export function forgetHeldSteps(task: NodeTask, kind: StepKind): void {
+  const internal = task.context.node.driverInternalInfo;
+  delete internal[PENDING_STEPS_KEY[kind]];
+  delete internal[HOLD_INDEX_KEY[kind]];
 }

@@ -1,6 +1,13 @@
 import type { DriverRegistry } from '@galvanic/driver-loader';
 import { CLEANING, completionEvent } from '@galvanic/node-states';
-import { automaticSteps, checkRequestedSteps, runSteps } from '../nodes/steps';
+import {
+  automaticSteps,
+  checkRequestedSteps,
+  forgetHeldSteps,
+  resumeHeldSteps,
+  runSteps,
+} from '../nodes/steps';
+import type { StepsOutcome } from '../nodes/steps';
 import type { NodeTask } from '../nodes/task';
 
 export interface CleaningOptions {
@@ -23,7 +30,30 @@ export async function cleanNode(task: NodeTask, options: CleaningOptions): Promi
     : options.automatedClean
       ? automaticSteps(drivers, task, 'clean')
       : [];
-  await runSteps(task, 'clean', steps);
+  await finishCleaning(task, await runSteps(task, 'clean', steps));
+}
+
+/** After `unhold`: cleaning goes on with the steps after the `hold` step (API 1.85). */
+export async function resumeCleaning(task: NodeTask): Promise<void> {
+  await finishCleaning(task, await resumeHeldSteps(task, 'clean'));
+}
+
+/** Aborting `clean wait` or `clean hold`: the node is in `clean failed` with Ironic's last_error. */
+export async function abortCleaning(task: NodeTask): Promise<void> {
+  forgetHeldSteps(task, 'clean');
+  const step = task.node.clean_step as { interface?: string; step?: string };
+  const during =
+    step.step === undefined
+      ? ''
+      : ` during or after the completion of step "${step.interface}.${step.step}"`;
+  await task.save({
+    last_error: `By request, the clean operation was aborted${during}`,
+    clean_step: {},
+  });
+}
+
+async function finishCleaning(task: NodeTask, outcome: StepsOutcome): Promise<void> {
+  if (outcome === 'held') return;
   // A retired node goes back to manageable, never to available, as in Ironic.
   await task.processEvent(
     task.node.retired ? 'manage' : completionEvent(CLEANING, task.targetProvisionState),

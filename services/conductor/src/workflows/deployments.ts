@@ -3,7 +3,13 @@ import type { DriverRegistry, ListedStep } from '@galvanic/driver-loader';
 import type { DeployInterface } from '@galvanic/driver-sdk';
 import { InvalidParameterValue } from '@galvanic/errors';
 import { CLEANING } from '@galvanic/node-states';
-import { automaticSteps, checkRequestedSteps, runSteps } from '../nodes/steps';
+import {
+  automaticSteps,
+  checkRequestedSteps,
+  forgetHeldSteps,
+  resumeHeldSteps,
+  runSteps,
+} from '../nodes/steps';
 import type { NodeTask } from '../nodes/task';
 import { cleanNode } from './cleaning';
 
@@ -99,8 +105,12 @@ export async function deployNode(
   ]
     .filter((step) => step.priority > 0)
     .sort((a, b) => b.priority - a.priority);
-  await runSteps(task, 'deploy', steps);
-  await task.processEvent('done');
+  if ((await runSteps(task, 'deploy', steps)) === 'completed') await task.processEvent('done');
+}
+
+/** After `unhold`: the deployment goes on with the steps after the `hold` step (API 1.85). */
+export async function resumeDeployment(task: NodeTask): Promise<void> {
+  if ((await resumeHeldSteps(task, 'deploy')) === 'completed') await task.processEvent('done');
 }
 
 /**
@@ -123,11 +133,12 @@ export async function tearDownNode(
 }
 
 /**
- * Aborting `wait call-back` (API 1.110): the deploy interface cleans up and the node stays in
+ * Aborting `wait call-back` (API 1.110) or `deploy hold` (1.85): the deploy interface cleans up and the node stays in
  * `deploy failed` with Ironic's last_error, naming the step it was in, for the operator to look
  * into or deploy again.
  */
 export async function abortDeployment(task: NodeTask): Promise<void> {
+  forgetHeldSteps(task, 'deploy');
   await task.interfaceOf<DeployInterface>('deploy').cleanUp?.(task.context);
   const step = task.node.deploy_step as { interface?: string; step?: string };
   const during =

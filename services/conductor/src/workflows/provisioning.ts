@@ -6,9 +6,12 @@ import {
   requestTransition,
   ADOPTING,
   CLEANING,
+  CLEAN_FAILED,
+  CLEAN_WAIT,
   DELETING,
   DEPLOY_FAILED,
   DEPLOYING,
+  DEPLOY_WAIT,
   INSPECTING,
   RESCUING,
   UNRESCUING,
@@ -17,8 +20,14 @@ import {
 import type { CallOrigin, NodeTaskManager } from '../nodes/task-manager';
 import type { NodeTask } from '../nodes/task';
 import { adoptNode } from './adoption';
-import { cleanNode } from './cleaning';
-import { abortDeployment, deployNode, tearDownNode, validateDeploy } from './deployments';
+import { abortCleaning, cleanNode, resumeCleaning } from './cleaning';
+import {
+  abortDeployment,
+  deployNode,
+  resumeDeployment,
+  tearDownNode,
+  validateDeploy,
+} from './deployments';
 import { inspectHardware } from './inspection';
 import { rescueNode, unrescueNode } from './rescue';
 import { verifyNode } from './verification';
@@ -92,6 +101,17 @@ export class ProvisioningWorkflows {
         return unrescueNode(task);
       case DEPLOY_FAILED:
         if (request.target === 'abort') return abortDeployment(task);
+        return;
+      // `unhold` hands a held run back to the conductor, which goes on with its steps at once
+      // (Ironic waits for the ramdisk's next heartbeat; Galvanic's steps run in the conductor).
+      case CLEAN_WAIT:
+        if (request.target === 'unhold') return resumeCleaning(task);
+        return;
+      case DEPLOY_WAIT:
+        if (request.target === 'unhold') return resumeDeployment(task);
+        return;
+      case CLEAN_FAILED:
+        if (request.target === 'abort') return abortCleaning(task);
         return;
       default:
         // Stable states (manage from clean failed, abort into a failure state) need no work.

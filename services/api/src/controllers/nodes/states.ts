@@ -12,6 +12,7 @@ import {
   Conflict,
   InvalidParameterValue,
   InvalidStateRequested,
+  NodeLocked,
   NotAcceptable,
   PowerStateFailure,
 } from '@galvanic/errors';
@@ -21,6 +22,7 @@ import {
   isBootMode,
   isIndicatorComponent,
   isIndicatorState,
+  isHeld,
   isProvisionTarget,
   type IndicatorState,
   TRANSIENT_STATES,
@@ -29,7 +31,7 @@ import {
   type PowerTarget,
   type ProvisionState,
 } from '@galvanic/node-states';
-import { MINOR_110_DEPLOYWAIT_ABORT } from '../../resources/versions';
+import { MINOR_110_DEPLOYWAIT_ABORT, MINOR_85_UNHOLD_VERB } from '../../resources/versions';
 
 function objectBody(req: Request): Record<string, unknown> {
   const body: unknown = req.body;
@@ -74,6 +76,16 @@ export function checkProvisionRequest(req: Request, node: NodeRow): ProvisionReq
   const target = body.target;
   if (typeof target !== 'string' || !isProvisionTarget(target)) {
     throw new InvalidStateRequested(String(target), node.uuid, node.provision_state);
+  }
+  if (target === 'unhold' && req.apiVersion.minor < MINOR_85_UNHOLD_VERB) {
+    // Ironic checks the state machine before this gate: outside a hold state `unhold` is refused
+    // as any verb the state cannot take; only a held node gets the 406.
+    const state = node.provision_state as ProvisionState;
+    if (!isHeld(state)) {
+      if (node.reservation) throw new NodeLocked(node.uuid, node.reservation);
+      throw new InvalidStateRequested(target, node.uuid, state);
+    }
+    throw new NotAcceptable('Request not acceptable.');
   }
   const since = PROVISION_TARGET_MIN_MINOR[target];
   if (req.apiVersion.minor < since) {
