@@ -99,6 +99,18 @@ describe('hold steps and the unhold verb', () => {
     expect(after.driver_internal_info.clean_step_index).toBeUndefined();
   });
 
+  it('hold is reserved only on the interfaces steps run on', async () => {
+    await manageable('hold-on-boot');
+    await provision('hold-on-boot', {
+      target: 'clean',
+      clean_steps: [{ interface: 'boot', step: 'hold' }],
+    });
+    await settles('hold-on-boot', 'clean failed');
+    expect((await node('hold-on-boot')).last_error).toMatch(
+      /^No clean step "hold" on the boot interface/,
+    );
+  });
+
   it('a deployment stops at a hold deploy step and, on unhold, finishes in active', async () => {
     await available('hold-deploy');
     await provision('hold-deploy', {

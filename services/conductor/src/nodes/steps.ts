@@ -63,8 +63,19 @@ export function checkRequestedSteps(
  * parks the node in `clean hold` / `deploy hold` until the `unhold` verb.
  */
 function isHoldStep(step: Partial<RequestedStep>): boolean {
-  return step.step === 'hold' && typeof step.interface === 'string';
+  return step.step === 'hold' && STEP_INTERFACES.includes(String(step.interface));
 }
+
+/** The interfaces Ironic runs clean and deploy steps on, where `hold` may be put too. */
+const STEP_INTERFACES: readonly string[] = [
+  'vendor',
+  'power',
+  'management',
+  'firmware',
+  'deploy',
+  'bios',
+  'raid',
+];
 
 function holdStep(step: Partial<RequestedStep>): RunnableStep & { args: Record<string, unknown> } {
   return {
