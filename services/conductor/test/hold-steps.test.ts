@@ -4,21 +4,9 @@ import {
   baremetalQuiet,
   createInProcess,
   innerError,
-  sendHttp,
   type InProcessEnvironment,
 } from '@galvanic/testing';
-
-const JSON_TYPE = { 'Content-Type': 'application/json' };
-
-interface NodeBody {
-  uuid: string;
-  provision_state: string;
-  target_provision_state: string | null;
-  last_error: string | null;
-  clean_step: Record<string, unknown>;
-  deploy_step: Record<string, unknown>;
-  driver_internal_info: Record<string, unknown>;
-}
+import { provisioningClient } from './provisioning-client';
 
 const BIOS_STEP = {
   interface: 'bios',
@@ -32,26 +20,7 @@ const BIOS_STEP = {
  */
 describe('hold steps and the unhold verb', () => {
   let env: InProcessEnvironment;
-  const api = (method: string, path: string, body?: unknown, minor = 85) =>
-    sendHttp(
-      env.apiUrl,
-      method,
-      path,
-      { ...JSON_TYPE, 'X-OpenStack-Ironic-API-Version': `1.${minor}` },
-      body === undefined ? undefined : JSON.stringify(body),
-    );
-  const node = async (ident: string) => (await api('GET', `/v1/nodes/${ident}`)).body as NodeBody;
-  const provision = async (ident: string, body: Record<string, unknown>) =>
-    expect((await api('PUT', `/v1/nodes/${ident}/states/provision`, body)).status).toBe(202);
-  const settles = async (ident: string, state: string) =>
-    expect
-      .poll(async () => (await node(ident)).provision_state, { timeout: 20_000, interval: 50 })
-      .toBe(state);
-  const manageable = async (name: string) => {
-    expect((await api('POST', '/v1/nodes', { driver: 'fake-hardware', name })).status).toBe(201);
-    await provision(name, { target: 'manage' });
-    await settles(name, 'manageable');
-  };
+  const { api, node, provision, settles, manageable } = provisioningClient(() => env, 85);
   const available = async (name: string) => {
     await manageable(name);
     await provision(name, { target: 'provide' });
@@ -216,46 +185,24 @@ describe('hold steps and the unhold verb', () => {
 
   it('the real baremetal CLI cleans into clean hold; unhold (not in CLI 5.0.1) over HTTP resumes it', async () => {
     await manageable('hold-cli');
-    const endpoint = env.apiUrl;
+    const cli = ['--os-baremetal-api-version', '1.85', 'node'];
+    const show = (...fields: string[]) =>
+      baremetal(env.apiUrl, ...cli, 'show', 'hold-cli', '--fields', ...fields);
     await baremetalQuiet(
-      endpoint,
-      '--os-baremetal-api-version',
-      '1.85',
-      'node',
+      env.apiUrl,
+      ...cli,
       'clean',
       'hold-cli',
       '--clean-steps',
       JSON.stringify([{ interface: 'deploy', step: 'hold' }, BIOS_STEP]),
     );
     await settles('hold-cli', 'clean hold');
-    const shown = (await baremetal(
-      endpoint,
-      '--os-baremetal-api-version',
-      '1.85',
-      'node',
-      'show',
-      'hold-cli',
-      '--fields',
-      'provision_state',
-      'clean_step',
-    )) as { provision_state: string; clean_step: Record<string, unknown> };
-    expect(shown).toMatchObject({
+    expect(await show('provision_state', 'clean_step')).toMatchObject({
       provision_state: 'clean hold',
       clean_step: { interface: 'deploy', step: 'hold' },
     });
     await provision('hold-cli', { target: 'unhold' });
     await settles('hold-cli', 'manageable');
-    expect(
-      await baremetal(
-        endpoint,
-        '--os-baremetal-api-version',
-        '1.85',
-        'node',
-        'show',
-        'hold-cli',
-        '--fields',
-        'provision_state',
-      ),
-    ).toEqual({ provision_state: 'manageable' });
+    expect(await show('provision_state')).toEqual({ provision_state: 'manageable' });
   });
 });

@@ -161,6 +161,19 @@ export async function resumeHeldSteps(task: NodeTask, kind: StepKind): Promise<S
   return runSteps(task, kind, steps, typeof heldAt === 'number' ? heldAt + 1 : steps.length);
 }
 
+/**
+ * Ironic's last_error when a clean or deploy operation is aborted, naming the step it was in
+ * (`current` is the node's clean_step / deploy_step).
+ */
+export function abortedOperationError(kind: StepKind, current: Record<string, unknown>): string {
+  const step = current as { interface?: string; step?: string };
+  const during =
+    step.step === undefined
+      ? ''
+      : ` during or after the completion of step "${step.interface}.${step.step}"`;
+  return `By request, the ${kind} operation was aborted${during}`;
+}
+
 /** Forgets the steps of a held run, when it is aborted. */
 export function forgetHeldSteps(task: NodeTask, kind: StepKind): void {
   const internal = task.context.node.driverInternalInfo;

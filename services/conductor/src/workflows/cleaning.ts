@@ -1,6 +1,7 @@
 import type { DriverRegistry } from '@galvanic/driver-loader';
 import { CLEANING, completionEvent } from '@galvanic/node-states';
 import {
+  abortedOperationError,
   automaticSteps,
   checkRequestedSteps,
   forgetHeldSteps,
@@ -41,13 +42,8 @@ export async function resumeCleaning(task: NodeTask): Promise<void> {
 /** Aborting `clean wait` or `clean hold`: the node is in `clean failed` with Ironic's last_error. */
 export async function abortCleaning(task: NodeTask): Promise<void> {
   forgetHeldSteps(task, 'clean');
-  const step = task.node.clean_step as { interface?: string; step?: string };
-  const during =
-    step.step === undefined
-      ? ''
-      : ` during or after the completion of step "${step.interface}.${step.step}"`;
   await task.save({
-    last_error: `By request, the clean operation was aborted${during}`,
+    last_error: abortedOperationError('clean', task.node.clean_step),
     clean_step: {},
   });
 }

@@ -4,6 +4,7 @@ import type { DeployInterface, PowerInterface } from '@galvanic/driver-sdk';
 import { InvalidParameterValue } from '@galvanic/errors';
 import { CLEANING } from '@galvanic/node-states';
 import {
+  abortedOperationError,
   automaticSteps,
   checkRequestedSteps,
   forgetHeldSteps,
@@ -146,13 +147,8 @@ export async function tearDownNode(
 export async function abortDeployment(task: NodeTask): Promise<void> {
   forgetHeldSteps(task, 'deploy');
   await task.interfaceOf<DeployInterface>('deploy').cleanUp?.(task.context);
-  const step = task.node.deploy_step as { interface?: string; step?: string };
-  const during =
-    step.step === undefined
-      ? ''
-      : ` during or after the completion of step "${step.interface}.${step.step}"`;
   await task.save({
-    last_error: `By request, the deploy operation was aborted${during}`,
+    last_error: abortedOperationError('deploy', task.node.deploy_step),
     deploy_step: {},
   });
 }
