@@ -105,3 +105,4 @@ export {
   type DeployTemplateFields,
   type DeployTemplateListQuery,
 } from './deploy-templates';
+export { NodeInventoryStore, type NodeInventoryRow } from './node-inventory';

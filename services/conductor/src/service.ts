@@ -11,6 +11,7 @@ import {
   DeployTemplateStore,
   FirmwareComponentStore,
   NodeHistoryStore,
+  NodeInventoryStore,
   NodeStore,
   PortStore,
   VifStore,
@@ -21,6 +22,7 @@ import type { DriverRegistry } from '@galvanic/driver-loader';
 import type { Logger } from '@galvanic/logging';
 import { RpcServer, type RpcServerTransport } from '@galvanic/rpc';
 import { readServerTls, startStatusServer, type RunningStatusServer } from '@galvanic/runtime';
+import { registerAgentHandlers } from './handlers/agent';
 import {
   registerAllocationHandlers,
   resumeAllocations,
@@ -35,6 +37,7 @@ import { registerVendorHandlers } from './handlers/vendor';
 import { NodeTaskManager } from './nodes/task-manager';
 import { NodeHistoryRecorder } from './nodes/history';
 import { NodeOwnership } from './nodes/ownership';
+import { failNodesPastCallbackTimeout } from './periodic/callback-timeouts';
 import { repairOrphanedNodes } from './periodic/orphans';
 import { PeriodicTask } from './periodic/periodic';
 import { PowerStateSync } from './periodic/power-sync';
@@ -120,6 +123,7 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
     new FirmwareComponentStore(deps.dataSource),
   );
   registerDriverHandlers(rpc, deps.drivers);
+  const portStore = new PortStore(deps.dataSource);
   const allocations = new AllocationStore(deps.dataSource);
   registerNodeHandlers(rpc, tasks, nodeStore, config, allocations, new VifStore(deps.dataSource));
   registerProvisionHandler(
@@ -127,10 +131,11 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
     tasks,
     deps.drivers,
     config,
-    new PortStore(deps.dataSource),
+    portStore,
     allocations,
     new DeployTemplateStore(deps.dataSource),
   );
+  registerAgentHandlers(rpc, tasks, new NodeInventoryStore(deps.dataSource), portStore);
   registerVendorHandlers(rpc, tasks, deps.drivers);
   const allocator = new Allocator({
     allocations,
@@ -172,6 +177,13 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
           allocator,
           logger,
         ),
+      logger,
+    ),
+    new PeriodicTask(
+      'agent callback timeouts',
+      config.conductor.check_provision_state_interval,
+      async () =>
+        void (await failNodesPastCallbackTimeout(nodeStore, tasks, config.conductor, logger)),
       logger,
     ),
     new PeriodicTask(

@@ -1,5 +1,5 @@
 import type { DriverRegistry, ListedStep } from '@galvanic/driver-loader';
-import type { InterfaceKind, StepKind } from '@galvanic/driver-sdk';
+import { STEP_WAIT, type InterfaceKind, type StepKind } from '@galvanic/driver-sdk';
 import { InvalidParameterValue } from '@galvanic/errors';
 import { cacheBiosSettingsAfter } from '../workflows/bios';
 import { cacheFirmwareComponents } from '../workflows/firmware';
@@ -58,9 +58,12 @@ export function checkRequestedSteps(
   });
 }
 
+/** A step as it runs, and as a node waiting on an agent keeps the rest of its steps. */
+export type RunnableStep = ListedStep & { args?: Record<string, unknown> };
+
 /**
- * `hold` is a reserved step name (API 1.85): on any interface, no driver runs it; the conductor
- * parks the node in `clean hold` / `deploy hold` until the `unhold` verb.
+ * `hold` is a reserved step name (API 1.85): no driver runs it; the conductor parks the node in
+ * `clean hold` / `deploy hold` until the `unhold` verb.
  */
 function isHoldStep(step: Partial<RequestedStep>): boolean {
   return step.step === 'hold' && STEP_INTERFACES.includes(String(step.interface));
@@ -87,19 +90,22 @@ function holdStep(step: Partial<RequestedStep>): RunnableStep & { args: Record<s
   };
 }
 
-export type RunnableStep = ListedStep & { args?: Record<string, unknown> };
+/**
+ * How a run of steps ended: all of them ran, one waits for the node's agent, or a `hold` step
+ * parked the node until `unhold`.
+ */
+export type StepsOutcome = 'done' | 'wait' | 'held';
 
-/** Where the steps of a held run wait (driver_internal_info), under Ironic's key names. */
-const PENDING_STEPS_KEY = { clean: 'clean_steps', deploy: 'deploy_steps' } as const;
-const HOLD_INDEX_KEY = { clean: 'clean_step_index', deploy: 'deploy_step_index' } as const;
-
-/** Whether a run of steps went to its end or stopped at a `hold` step. */
-export type StepsOutcome = 'completed' | 'held';
+/** Ironic's driver_internal_info keys for the steps of a run and the one running. */
+function stepKeys(kind: StepKind): { list: string; index: string } {
+  return { list: `${kind}_steps`, index: `${kind}_step_index` };
+}
 
 /**
  * Runs steps in order, recording the current one in `clean_step` / `deploy_step` as Ironic does.
- * A `hold` step keeps the steps and its place in driver_internal_info, fires `hold` and stops:
- * `resumeHeldSteps` goes on from there.
+ * A step that returns STEP_WAIT leaves the node waiting for its agent: the steps and the index of
+ * the waiting one are kept in driver_internal_info, for `resumeSteps` when the agent calls back.
+ * A `hold` step keeps them the same way and parks the node until `unhold`.
  */
 export async function runSteps(
   task: NodeTask,
@@ -108,9 +114,9 @@ export async function runSteps(
   startAt = 0,
 ): Promise<StepsOutcome> {
   const column = kind === 'clean' ? 'clean_step' : 'deploy_step';
-  const internal = task.context.node.driverInternalInfo;
-  for (const [index, step] of steps.entries()) {
-    if (index < startAt) continue;
+  const keys = stepKeys(kind);
+  for (let index = startAt; index < steps.length; index++) {
+    const step = steps[index]!;
     task.context.signal.throwIfAborted();
     const current = {
       interface: step.interface,
@@ -119,13 +125,10 @@ export async function runSteps(
       args: step.args ?? {},
     };
     if (step.step === 'hold') {
-      internal[PENDING_STEPS_KEY[kind]] = steps.map((s) => ({
-        interface: s.interface,
-        step: s.step,
-        priority: s.priority,
-        args: s.args ?? {},
-      }));
-      internal[HOLD_INDEX_KEY[kind]] = index;
+      // Kept as for an agent's wait: `unhold` leads to the wait state and resumeSteps goes on.
+      const internal = task.context.node.driverInternalInfo;
+      internal[keys.list] = steps;
+      internal[keys.index] = index;
       await task.processEvent('hold', { changes: { [column]: current } });
       return 'held';
     }
@@ -137,28 +140,45 @@ export async function runSteps(
         `The ${step.interface} interface of node ${task.node.uuid} has no ${kind} step ${step.step}.`,
       );
     }
-    await Reflect.apply(run, implementation, [task.context, step.args ?? {}]);
+    const result: unknown = await Reflect.apply(run, implementation, [
+      task.context,
+      step.args ?? {},
+    ]);
+    if (result === STEP_WAIT) {
+      const internal = task.context.node.driverInternalInfo;
+      internal[keys.list] = steps;
+      internal[keys.index] = index;
+      await task.processEvent('wait');
+      return 'wait';
+    }
     await cacheBiosSettingsAfter(task, step);
     // As Ironic's firmware steps do: the components are read again after an update.
     if (step.interface === 'firmware' && step.step === 'update')
       await cacheFirmwareComponents(task);
   }
-  delete internal[PENDING_STEPS_KEY[kind]];
-  delete internal[HOLD_INDEX_KEY[kind]];
+  const internal = task.context.node.driverInternalInfo;
+  delete internal[keys.list];
+  delete internal[keys.index];
   await task.save({ [column]: {} });
-  return 'completed';
+  return 'done';
 }
 
 /**
- * After `unhold` (the node in `clean wait` / `wait call-back`): the node resumes into `cleaning` /
- * `deploying` and runs the steps that followed the `hold` step.
+ * Goes on with the steps of a node whose waiting step has finished (its agent said so): the node
+ * moves back from its wait state and the steps after the waiting one run.
  */
-export async function resumeHeldSteps(task: NodeTask, kind: StepKind): Promise<StepsOutcome> {
+export async function resumeSteps(task: NodeTask, kind: StepKind): Promise<StepsOutcome> {
+  const keys = stepKeys(kind);
   const internal = task.context.node.driverInternalInfo;
-  const steps = (internal[PENDING_STEPS_KEY[kind]] ?? []) as RunnableStep[];
-  const heldAt = internal[HOLD_INDEX_KEY[kind]];
+  const steps = internal[keys.list];
+  const index = internal[keys.index];
+  if (!Array.isArray(steps) || typeof index !== 'number') {
+    throw new InvalidParameterValue(
+      `Node ${task.node.uuid} has no ${kind} steps in progress to resume.`,
+    );
+  }
   await task.processEvent('resume');
-  return runSteps(task, kind, steps, typeof heldAt === 'number' ? heldAt + 1 : steps.length);
+  return runSteps(task, kind, steps as RunnableStep[], index + 1);
 }
 
 /**
@@ -174,9 +194,10 @@ export function abortedOperationError(kind: StepKind, current: Record<string, un
   return `By request, the ${kind} operation was aborted${during}`;
 }
 
-/** Forgets the steps of a held run, when it is aborted. */
-export function forgetHeldSteps(task: NodeTask, kind: StepKind): void {
+/** Forgets the steps of a run that was aborted while it waited or was held. */
+export function forgetSteps(task: NodeTask, kind: StepKind): void {
+  const keys = stepKeys(kind);
   const internal = task.context.node.driverInternalInfo;
-  delete internal[PENDING_STEPS_KEY[kind]];
-  delete internal[HOLD_INDEX_KEY[kind]];
+  delete internal[keys.list];
+  delete internal[keys.index];
 }

@@ -7,8 +7,8 @@ import {
   abortedOperationError,
   automaticSteps,
   checkRequestedSteps,
-  forgetHeldSteps,
-  resumeHeldSteps,
+  forgetSteps,
+  resumeSteps,
   runSteps,
 } from '../nodes/steps';
 import type { NodeTask } from '../nodes/task';
@@ -106,15 +106,18 @@ export async function deployNode(
   ]
     .filter((step) => step.priority > 0)
     .sort((a, b) => b.priority - a.priority);
-  if ((await runSteps(task, 'deploy', steps)) === 'completed') await finishDeployment(task);
+  if ((await runSteps(task, 'deploy', steps)) !== 'done') return;
+  await endDeploy(task);
 }
 
-/** After `unhold`: the deployment goes on with the steps after the `hold` step (API 1.85). */
+/** After `unhold` (API 1.85): the deployment goes on with the steps after the `hold` step. */
 export async function resumeDeployment(task: NodeTask): Promise<void> {
-  if ((await resumeHeldSteps(task, 'deploy')) === 'completed') await finishDeployment(task);
+  if ((await resumeSteps(task, 'deploy')) !== 'done') return;
+  await endDeploy(task);
 }
 
-async function finishDeployment(task: NodeTask): Promise<void> {
+/** After the last deploy step (here, or when an agent's heartbeat finished the steps). */
+export async function endDeploy(task: NodeTask): Promise<void> {
   await recordPowerState(task);
   await task.processEvent('done');
 }
@@ -140,12 +143,12 @@ export async function tearDownNode(
 }
 
 /**
- * Aborting `wait call-back` (API 1.110) or `deploy hold` (1.85): the deploy interface cleans up and the node stays in
- * `deploy failed` with Ironic's last_error, naming the step it was in, for the operator to look
- * into or deploy again.
+ * Aborting `wait call-back` (API 1.110) or `deploy hold` (1.85): the deploy interface cleans up
+ * and the node stays in `deploy failed` with Ironic's last_error, naming the step it was in, for
+ * the operator to look into or deploy again.
  */
 export async function abortDeployment(task: NodeTask): Promise<void> {
-  forgetHeldSteps(task, 'deploy');
+  forgetSteps(task, 'deploy');
   await task.interfaceOf<DeployInterface>('deploy').cleanUp?.(task.context);
   await task.save({
     last_error: abortedOperationError('deploy', task.node.deploy_step),

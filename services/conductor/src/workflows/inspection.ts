@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { PortStore } from '@galvanic/db';
-import type { InspectInterface, InspectionResult } from '@galvanic/driver-sdk';
+import { STEP_WAIT, type InspectInterface, type InspectionResult } from '@galvanic/driver-sdk';
 import { MACAlreadyExists } from '@galvanic/errors';
 import type { NodeTask } from '../nodes/task';
 import { cacheFirmwareComponents } from './firmware';
@@ -12,6 +12,19 @@ import { cacheFirmwareComponents } from './firmware';
 export async function inspectHardware(task: NodeTask, ports: PortStore): Promise<void> {
   await task.save({ inspection_started_at: new Date(), inspection_finished_at: null });
   const found = await task.interfaceOf<InspectInterface>('inspect').inspectHardware(task.context);
+  if (found === STEP_WAIT) {
+    await task.processEvent('wait');
+    return;
+  }
+  await finishInspection(task, ports, found);
+}
+
+/** Records what inspection found (if anything) and ends it: the node goes back to `manageable`. */
+export async function finishInspection(
+  task: NodeTask,
+  ports: PortStore,
+  found: InspectionResult | void,
+): Promise<void> {
   if (found) await recordInspection(task, ports, found);
   await task.save({ inspection_finished_at: new Date() });
   await cacheFirmwareComponents(task);

@@ -21,6 +21,7 @@ import type { CallOrigin, NodeTaskManager } from '../nodes/task-manager';
 import type { NodeTask } from '../nodes/task';
 import { adoptNode } from './adoption';
 import { abortCleaning, cleanNode, resumeCleaning } from './cleaning';
+import { buildConfigDrive, isConfigDriveSpec } from './configdrive';
 import {
   abortDeployment,
   deployNode,
@@ -90,6 +91,14 @@ export class ProvisioningWorkflows {
           requestedSteps: request.clean_steps,
         });
       case DEPLOYING:
+        if (request.configdrive !== undefined && request.configdrive !== null) {
+          // Ironic keeps the config drive in instance_info for the deploy to write, built into
+          // an ISO first when it came as JSON.
+          const configdrive = isConfigDriveSpec(request.configdrive)
+            ? await buildConfigDrive(task.node, request.configdrive)
+            : request.configdrive;
+          await task.save({ instance_info: { ...task.node.instance_info, configdrive } });
+        }
         return deployNode(task, this.drivers, this.templates, request.deploy_steps);
       case DELETING:
         return tearDownNode(task, this.drivers, automatedClean, this.allocations);
@@ -103,7 +112,7 @@ export class ProvisioningWorkflows {
         if (request.target === 'abort') return abortDeployment(task);
         return;
       // `unhold` hands a held run back to the conductor, which goes on with its steps at once
-      // (Ironic waits for the ramdisk's next heartbeat; Galvanic's steps run in the conductor).
+      // (Ironic waits for the ramdisk's next heartbeat).
       case CLEAN_WAIT:
         if (request.target === 'unhold') return resumeCleaning(task);
         return;

@@ -32,6 +32,7 @@ import {
   type ProvisionState,
 } from '@galvanic/node-states';
 import { MINOR_110_DEPLOYWAIT_ABORT, MINOR_85_UNHOLD_VERB } from '../../resources/versions';
+import { checkConfigDrive } from './configdrive';
 
 export function objectBody(req: Request): Record<string, unknown> {
   const body: unknown = req.body;
@@ -109,6 +110,7 @@ export function checkProvisionRequest(req: Request, node: NodeRow): ProvisionReq
         'Adding a config drive is only supported when setting provision state to active or rebuild',
       );
     }
+    checkConfigDrive(req, body.configdrive);
     request.configdrive = body.configdrive;
   }
   if (body.clean_steps !== undefined) {
