@@ -1,6 +1,7 @@
 /**
  * Ironic's provision states, spelled as its API shows them in `provision_state` and
- * `target_provision_state`. The hold states come with API 1.85's `unhold` verb.
+ * `target_provision_state`. The clean and deploy hold states come with API 1.85's `unhold` verb;
+ * Ironic's `service hold` (entered only by its `hold` step) is left out.
  */
 export const ENROLL = 'enroll';
 export const VERIFYING = 'verifying';
@@ -30,6 +31,9 @@ export const RESCUE_FAILED = 'rescue failed';
 export const RESCUE = 'rescue';
 export const UNRESCUING = 'unrescuing';
 export const UNRESCUE_FAILED = 'unrescue failed';
+export const SERVICING = 'servicing';
+export const SERVICE_WAIT = 'service wait';
+export const SERVICE_FAILED = 'service failed';
 
 export const PROVISION_STATES = [
   ENROLL,
@@ -58,6 +62,9 @@ export const PROVISION_STATES = [
   RESCUE,
   UNRESCUING,
   UNRESCUE_FAILED,
+  SERVICING,
+  SERVICE_WAIT,
+  SERVICE_FAILED,
 ] as const;
 
 export type ProvisionState = (typeof PROVISION_STATES)[number];
@@ -86,6 +93,8 @@ export const TRANSIENT_STATES: ReadonlySet<ProvisionState> = new Set<ProvisionSt
   RESCUING,
   RESCUE_WAIT,
   UNRESCUING,
+  SERVICING,
+  SERVICE_WAIT,
 ]);
 
 /**
@@ -97,6 +106,7 @@ export const WAIT_STATES: ReadonlySet<ProvisionState> = new Set<ProvisionState>(
   CLEAN_WAIT,
   INSPECT_WAIT,
   RESCUE_WAIT,
+  SERVICE_WAIT,
 ]);
 
 /** Where failed work lands; these keep the target of the work that failed. */
@@ -107,6 +117,7 @@ export const FAILURE_STATES: ReadonlySet<ProvisionState> = new Set<ProvisionStat
   RESCUE_FAILED,
   UNRESCUE_FAILED,
   ADOPT_FAILED,
+  SERVICE_FAILED,
 ]);
 
 /**

@@ -16,6 +16,7 @@ export const PROVISION_TARGETS = [
   'adopt',
   'rescue',
   'unrescue',
+  'service',
   'unhold',
 ] as const;
 
@@ -34,6 +35,7 @@ export const MACHINE_EVENTS = [
   'adopt',
   'rescue',
   'unrescue',
+  'service',
   'unhold',
   'done',
   'hold',
@@ -75,6 +77,7 @@ const EVENT_OF_TARGET: Readonly<Record<ProvisionTarget, MachineEvent>> = {
   adopt: 'adopt',
   rescue: 'rescue',
   unrescue: 'unrescue',
+  service: 'service',
   unhold: 'unhold',
 };
 
@@ -93,6 +96,7 @@ export const PROVISION_TARGET_MIN_MINOR: Readonly<Record<ProvisionTarget, number
   unrescue: 38,
   deploy: 73,
   undeploy: 73,
+  service: 87,
   unhold: 85,
 };
 

@@ -14,6 +14,7 @@ import {
   DEPLOY_WAIT,
   INSPECTING,
   RESCUING,
+  SERVICING,
   UNRESCUING,
   VERIFYING,
 } from '@galvanic/node-states';
@@ -31,6 +32,7 @@ import {
 } from './deployments';
 import { inspectHardware } from './inspection';
 import { rescueNode, unrescueNode } from './rescue';
+import { serviceNode } from './servicing';
 import { verifyNode } from './verification';
 
 /**
@@ -89,6 +91,7 @@ export class ProvisioningWorkflows {
           drivers: this.drivers,
           automatedClean,
           requestedSteps: request.clean_steps,
+          disableRamdisk: request.disable_ramdisk ?? false,
         });
       case DEPLOYING:
         if (request.configdrive !== undefined && request.configdrive !== null) {
@@ -122,6 +125,12 @@ export class ProvisioningWorkflows {
       case CLEAN_FAILED:
         if (request.target === 'abort') return abortCleaning(task);
         return;
+      case SERVICING:
+        return serviceNode(task, {
+          drivers: this.drivers,
+          requestedSteps: request.service_steps ?? [],
+          disableRamdisk: request.disable_ramdisk ?? false,
+        });
       default:
         // Stable states (manage from clean failed, abort into a failure state) need no work.
         return;
