@@ -41,6 +41,19 @@ describe('auth_strategy = keystone: allocations, deploy templates and volume by 
   /** Takes a node through manage (and provide) as the operator. */
   const moveTo = async (node: string, targets: string[], state: string) => {
     const operator = await as('operator', 'system');
+    // Allocations take only nodes with a known power state; fake power reports none until set.
+    const off = await call(operator, 'PUT', `/v1/nodes/${node}/states/power`, 60, {
+      target: 'power off',
+    });
+    expect(off.status, off.text).toBe(202);
+    await expect
+      .poll(
+        async () =>
+          ((await call(operator, 'GET', `/v1/nodes/${node}`, 60)).body as Record<string, unknown>)
+            .power_state,
+        { timeout: 60_000, interval: 200 },
+      )
+      .toBe('power off');
     for (const target of targets) {
       const moved = await call(operator, 'PUT', `/v1/nodes/${node}/states/provision`, 60, {
         target,
