@@ -60,7 +60,8 @@ export class RedfishFirmware extends FirmwareInterface {
       }
     } catch (error) {
       // As in Ironic: without a readable Manager the BIOS version alone is still worth keeping.
-      if (!(error instanceof RedfishFailure || error instanceof RedfishConnectionFailure)) throw error;
+      if (!(error instanceof RedfishFailure || error instanceof RedfishConnectionFailure))
+        throw error;
       task.logger.warn('No manager available to read the BMC firmware version', {
         node: task.node.uuid,
         error: error.message,
