@@ -106,3 +106,11 @@ export {
   type DeployTemplateListQuery,
 } from './deploy-templates';
 export { NodeInventoryStore, type NodeInventoryRow } from './node-inventory';
+export {
+  RunbookStore,
+  RUNBOOK_SORT_KEYS,
+  type RunbookRow,
+  type RunbookStep,
+  type RunbookFields,
+  type RunbookListQuery,
+} from './runbooks';

@@ -5,6 +5,7 @@ import type {
   AllocationStore,
   BiosSettingStore,
   DeployTemplateStore,
+  RunbookStore,
   ChassisStore,
   ConductorStore,
   FirmwareComponentStore,
@@ -43,6 +44,7 @@ import { ALLOCATION_RESOURCE } from './controllers/allocations/resource';
 import { conductorsRouter } from './controllers/conductors';
 import { DEPLOY_TEMPLATE_RESOURCE } from './controllers/deploy-templates/resource';
 import { deployTemplatesRouter } from './controllers/deploy-templates/router';
+import { runbooksRouter } from './controllers/runbooks/router';
 import { driversRouter } from './controllers/drivers';
 import { chassisRouter } from './controllers/chassis/router';
 import { nodeBiosRouter } from './controllers/nodes/bios';
@@ -90,6 +92,7 @@ export interface ApiDependencies {
   allocations: AllocationStore;
   deployTemplates: DeployTemplateStore;
   inventories: NodeInventoryStore;
+  runbooks: RunbookStore;
   reservations: ReservationLookup;
   directory: ConductorDirectory;
   rpc: RpcClient;
@@ -131,6 +134,7 @@ const IRONIC_RESOURCE_METHODS: readonly [string, string[]][] = [
   ['/drivers', ['GET']],
   ['/allocations', ['GET', 'POST']],
   ['/deploy_templates', ['GET', 'POST']],
+  ['/runbooks', ['GET', 'POST']],
 ];
 
 /** The HTTP application: Ironic's REST API v1 plus health and metrics endpoints. */
@@ -227,6 +231,7 @@ export function createApp(deps: ApiDependencies): Express {
     directory: deps.directory,
     rpc: deps.rpc,
     reservations: deps.reservations,
+    runbooks: deps.runbooks,
     publicEndpoint: deps.publicEndpoint,
   });
   const allocations = new AllocationApi({
@@ -241,6 +246,7 @@ export function createApp(deps: ApiDependencies): Express {
   v1.use('/allocations', allocationsRouter(allocations));
   v1.use('/deploy_templates', deployTemplatesRouter(deps.deployTemplates, deps.publicEndpoint));
   v1.use('/nodes/:ident/inventory', nodeInventoryRouter(deps.nodes, deps.inventories));
+  v1.use('/runbooks', runbooksRouter(deps.runbooks, deps.publicEndpoint));
   v1.use('/nodes', nodesRouter(nodes));
   v1.use(
     agentRouter({

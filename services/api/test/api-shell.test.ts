@@ -11,6 +11,7 @@ import {
   FirmwareComponentStore,
   DeployTemplateStore,
   NodeInventoryStore,
+  RunbookStore,
   ChassisStore,
   ConductorStore,
   createDataSource,
@@ -103,6 +104,7 @@ describe("Ironic's API shell", () => {
       allocations: new AllocationStore(dataSource),
       deployTemplates: new DeployTemplateStore(dataSource),
       inventories: new NodeInventoryStore(dataSource),
+      runbooks: new RunbookStore(dataSource),
       reservations: async () => new Map(),
       directory: new ConductorDirectory(store, 60_000, silentLogger(), CONDUCTOR_CONTRACT_VERSION),
       rpc: new RpcClient({
