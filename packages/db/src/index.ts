@@ -92,3 +92,11 @@ export {
   type DeployTemplateFields,
   type DeployTemplateListQuery,
 } from './deploy-templates';
+export {
+  InspectionRuleStore,
+  INSPECTION_RULE_SORT_KEYS,
+  type InspectionRuleRow,
+  type InspectionRuleOperation,
+  type InspectionRuleFields,
+  type InspectionRuleListQuery,
+} from './inspection-rules';

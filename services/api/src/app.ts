@@ -5,6 +5,7 @@ import type {
   AllocationStore,
   BiosSettingStore,
   DeployTemplateStore,
+  InspectionRuleStore,
   ChassisStore,
   ConductorStore,
   NodeStore,
@@ -30,6 +31,7 @@ import {
 } from './controllers/allocations/router';
 import { conductorsRouter } from './controllers/conductors';
 import { deployTemplatesRouter } from './controllers/deploy-templates/router';
+import { inspectionRulesRouter } from './controllers/inspection-rules/router';
 import { driversRouter } from './controllers/drivers';
 import { chassisRouter } from './controllers/chassis/router';
 import { nodeBiosRouter } from './controllers/nodes/bios';
@@ -52,6 +54,7 @@ export interface ApiDependencies {
   biosSettings: BiosSettingStore;
   allocations: AllocationStore;
   deployTemplates: DeployTemplateStore;
+  inspectionRules: InspectionRuleStore;
   reservations: ReservationLookup;
   directory: ConductorDirectory;
   rpc: RpcClient;
@@ -145,6 +148,7 @@ export function createApp(deps: ApiDependencies): Express {
   v1.use('/nodes/:ident/allocation', nodeAllocationRouter(allocations));
   v1.use('/allocations', allocationsRouter(allocations));
   v1.use('/deploy_templates', deployTemplatesRouter(deps.deployTemplates, deps.publicEndpoint));
+  v1.use('/inspection_rules', inspectionRulesRouter(deps.inspectionRules, deps.publicEndpoint));
   v1.use('/nodes', nodesRouter(nodes));
   v1.use(
     '/chassis',

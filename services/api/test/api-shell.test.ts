@@ -8,6 +8,7 @@ import {
   AllocationStore,
   BiosSettingStore,
   DeployTemplateStore,
+  InspectionRuleStore,
   ChassisStore,
   ConductorStore,
   createDataSource,
@@ -97,6 +98,7 @@ describe("Ironic's API shell", () => {
       biosSettings: new BiosSettingStore(dataSource),
       allocations: new AllocationStore(dataSource),
       deployTemplates: new DeployTemplateStore(dataSource),
+      inspectionRules: new InspectionRuleStore(dataSource),
       reservations: async () => new Map(),
       directory: new ConductorDirectory(store, 60_000, silentLogger(), CONDUCTOR_CONTRACT_VERSION),
       rpc: new RpcClient({

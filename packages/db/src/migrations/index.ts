@@ -8,6 +8,7 @@ import { BiosSettings1765000000000 } from './1765000000000-bios-settings';
 import { PortgroupsVolume1766000000000 } from './1766000000000-portgroups-volume';
 import { Allocations1766200000000 } from './1766200000000-allocations';
 import { DeployTemplates1766200000001 } from './1766200000001-deploy-templates';
+import { InspectionRules1766900000000 } from './1766900000000-inspection-rules';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const allMigrations = [
@@ -21,4 +22,5 @@ export const allMigrations = [
   PortgroupsVolume1766000000000,
   Allocations1766200000000,
   DeployTemplates1766200000001,
+  InspectionRules1766900000000,
 ];

@@ -59,6 +59,7 @@ export const MINOR_82_NODE_SHARD = 82;
 export const MINOR_88_PORT_NAME = 88;
 export const MINOR_90_OVN_VTEP = 90;
 export const MINOR_94_PORT_NODENAME = 94;
+export const MINOR_96_INSPECTION_RULES = 96;
 export const MINOR_97_PORT_DESCRIPTION = 97;
 export const MINOR_99_PORT_PORTGROUP_CONDUCTOR_GROUP_FILTER = 99;
 export const MINOR_100_PORT_VENDOR = 100;
