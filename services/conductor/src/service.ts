@@ -8,6 +8,7 @@ import {
   BiosSettingStore,
   ConductorStore,
   DeployTemplateStore,
+  InspectionRuleStore,
   NodeStore,
   PortStore,
   pingDatabase,
@@ -122,6 +123,7 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
     new PortStore(deps.dataSource),
     allocations,
     new DeployTemplateStore(deps.dataSource),
+    new InspectionRuleStore(deps.dataSource),
   );
   registerVendorHandlers(rpc, tasks, deps.drivers);
   const allocator = new Allocator({

@@ -1,17 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import type { PortStore } from '@galvanic/db';
+import type { InspectionRuleStore, PortStore } from '@galvanic/db';
 import type { InspectInterface, InspectionResult } from '@galvanic/driver-sdk';
 import { MACAlreadyExists } from '@galvanic/errors';
 import type { NodeTask } from '../nodes/task';
+import { applyInspectionRules, inventoryFromInspection } from './inspection-rules';
 
 /**
- * `inspecting`: the inspect interface inspects the hardware, what it found is recorded, and the
- * times are recorded around it.
+ * `inspecting`: the inspect interface inspects the hardware, what it found is recorded, the
+ * inspection rules are applied to it, and the times are recorded around it.
  */
-export async function inspectHardware(task: NodeTask, ports: PortStore): Promise<void> {
+export async function inspectHardware(
+  task: NodeTask,
+  ports: PortStore,
+  rules: InspectionRuleStore,
+): Promise<void> {
   await task.save({ inspection_started_at: new Date(), inspection_finished_at: null });
   const found = await task.interfaceOf<InspectInterface>('inspect').inspectHardware(task.context);
   if (found) await recordInspection(task, ports, found);
+  await applyInspectionRules(task, rules, inventoryFromInspection(found));
   await task.save({ inspection_finished_at: new Date() });
   await task.processEvent('done');
 }

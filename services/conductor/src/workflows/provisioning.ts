@@ -1,5 +1,10 @@
 import type { ProvisionArgs } from '@galvanic/conductor-api';
-import type { AllocationStore, DeployTemplateStore, PortStore } from '@galvanic/db';
+import type {
+  AllocationStore,
+  DeployTemplateStore,
+  InspectionRuleStore,
+  PortStore,
+} from '@galvanic/db';
 import type { DriverRegistry } from '@galvanic/driver-loader';
 import {
   requestTransition,
@@ -38,6 +43,8 @@ export class ProvisioningWorkflows {
     private readonly allocations: AllocationStore,
     /** The deploy templates a node's instance traits select at deploy time. */
     private readonly templates: DeployTemplateStore,
+    /** The rules applied to what inspection finds. */
+    private readonly inspectionRules: InspectionRuleStore,
   ) {}
 
   async start(request: ProvisionArgs, call: CallOrigin): Promise<void> {
@@ -68,7 +75,7 @@ export class ProvisioningWorkflows {
       case VERIFYING:
         return verifyNode(task);
       case INSPECTING:
-        return inspectHardware(task, this.ports);
+        return inspectHardware(task, this.ports, this.inspectionRules);
       case CLEANING:
         return cleanNode(task, {
           drivers: this.drivers,

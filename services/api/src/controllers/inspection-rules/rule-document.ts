@@ -71,7 +71,7 @@ export function checkRuleDocument(name: string, values: Record<string, unknown>)
   const fail = (message: string) =>
     new InvalidParameterValue(`Schema error for ${name}: ${message}`);
   const actionsGiven = values.actions as unknown[];
-  if (actionsGiven.length === 0) throw fail('[] should be non-empty');
+  if (actionsGiven.length === 0) throw fail('[] is too short');
   if (typeof values.priority === 'number' && values.priority < 0)
     throw fail(`${values.priority} is less than the minimum of 0`);
   const actions = actionsGiven.map((a) => checkOperation(fail, a, ACTION_OPS, false));
