@@ -50,7 +50,8 @@ function parentOf(root: unknown, parts: readonly string[]): Json {
 }
 
 function nodeField(target: RuleTarget, name: string): unknown {
-  if (!Object.hasOwn(target.node, name)) throw new Error(`'Node' object has no attribute '${name}'`);
+  if (!Object.hasOwn(target.node, name))
+    throw new Error(`'Node' object has no attribute '${name}'`);
   return target.node[name];
 }
 

@@ -27,7 +27,9 @@ export function pythonEquals(a: unknown, b: unknown): boolean {
     const bo = b as Record<string, unknown>;
     return (
       ak.length === Object.keys(bo).length &&
-      ak.every((k) => Object.hasOwn(bo, k) && pythonEquals((a as Record<string, unknown>)[k], bo[k]))
+      ak.every(
+        (k) => Object.hasOwn(bo, k) && pythonEquals((a as Record<string, unknown>)[k], bo[k]),
+      )
     );
   }
   return false;

@@ -34,7 +34,9 @@ function inNetwork(address: unknown, subnet: unknown): boolean {
   const bits = family === 6 ? 128 : 32;
   const prefix = prefixText === undefined ? bits : Number(prefixText);
   if (family === 0 || !Number.isInteger(prefix) || prefix < 0 || prefix > bits) {
-    throw new InspectionRuleExecutionFailure(`invalid value: invalid IPNetwork ${pythonStr(subnet)}`);
+    throw new InspectionRuleExecutionFailure(
+      `invalid value: invalid IPNetwork ${pythonStr(subnet)}`,
+    );
   }
   const text = pythonStr(address);
   const addressFamily = isIP(text);

@@ -128,10 +128,7 @@ export function interpolate(
   if (Array.isArray(value)) return value.map((v) => interpolate(v, context, options));
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [
-        pythonStr(once(k)),
-        interpolate(v, context, options),
-      ]),
+      Object.entries(value).map(([k, v]) => [pythonStr(once(k)), interpolate(v, context, options)]),
     );
   }
   return value;

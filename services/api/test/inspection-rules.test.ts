@@ -67,9 +67,11 @@ describe("Ironic's inspection rules API (1.96, in-process environment)", () => {
     };
     expect(created.body).toEqual(expected);
     expect((await call('GET', `/v1/inspection_rules/${uuid}`)).body).toEqual(expected);
-    expect(
-      (await call('GET', `/v1/inspection_rules/${uuid}?fields=uuid,priority`)).body,
-    ).toEqual({ uuid, priority: 50, links: ironicLinks(base, `inspection_rules/${uuid}`) });
+    expect((await call('GET', `/v1/inspection_rules/${uuid}?fields=uuid,priority`)).body).toEqual({
+      uuid,
+      priority: 50,
+      links: ironicLinks(base, `inspection_rules/${uuid}`),
+    });
 
     const listed = (await call('GET', '/v1/inspection_rules')).body as { inspection_rules: Rule[] };
     expect(listed.inspection_rules).toContainEqual({

@@ -49,8 +49,7 @@ export function inventoryFromInspection(found: InspectionResult | void): Record<
   if (properties.cpus !== undefined) cpu.count = properties.cpus;
   if (properties.cpu_arch !== undefined) cpu.architecture = properties.cpu_arch;
   if (Object.keys(cpu).length > 0) inventory.cpu = cpu;
-  if (properties.memory_mb !== undefined)
-    inventory.memory = { physical_mb: properties.memory_mb };
+  if (properties.memory_mb !== undefined) inventory.memory = { physical_mb: properties.memory_mb };
   if (typeof properties.local_gb === 'number')
     inventory.disks = [{ size: properties.local_gb * 1024 ** 3 }];
   if (found?.ports) {

@@ -55,7 +55,9 @@ function checkOperation(
       throw fail(`${pythonRepr(echoable(value))} is not of type 'array', 'object'`);
   }
   if (condition && item.multiple !== undefined && !MULTIPLE_MODES.includes(item.multiple as never))
-    throw fail(`${pythonRepr(echoable(item.multiple))} is not one of ${pythonRepr(MULTIPLE_MODES)}`);
+    throw fail(
+      `${pythonRepr(echoable(item.multiple))} is not one of ${pythonRepr(MULTIPLE_MODES)}`,
+    );
   const kept: InspectionRuleOperation = { op: item.op, args: item.args };
   if (item.loop !== undefined) kept.loop = item.loop;
   if (condition && item.multiple !== undefined) kept.multiple = item.multiple;
