@@ -54,6 +54,15 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('authenticates API clients by default, with the users in a secret', () => {
+    const api = compose.services.api as ComposeService & { secrets?: string[] };
+    expect(api.environment!.GALVANIC_DEFAULT__AUTH_STRATEGY).toBe('http_basic');
+    expect(api.environment!.GALVANIC_DEFAULT__HTTP_BASIC_AUTH_USER_FILE).toBe(
+      '/run/secrets/galvanic_htpasswd',
+    );
+    expect(api.secrets).toContain('galvanic_htpasswd');
+  });
+
   it('starts services only after migrations ran', () => {
     expect(compose.services.api!.depends_on!.migrate!.condition).toBe(
       'service_completed_successfully',
@@ -93,6 +102,21 @@ describe('Kubernetes manifests', () => {
         (doc) => doc.toJS() as K8sObject,
       ),
     );
+
+  it('authenticate API clients by default, with the users mounted from a Secret', () => {
+    const config = documents.find((d) => d.kind === 'ConfigMap')! as K8sObject & {
+      data: Record<string, string>;
+    };
+    const conf = config.data['galvanic.conf']!;
+    expect(conf).toMatch(/^auth_strategy = http_basic$/m);
+    expect(conf).toMatch(/^http_basic_auth_user_file = \/var\/run\/galvanic\/auth\/htpasswd$/m);
+    expect(
+      documents.some((d) => d.kind === 'Secret' && d.metadata?.name === 'galvanic-htpasswd'),
+    ).toBe(true);
+    const api = JSON.stringify(documents.find((d) => d.metadata?.name === 'galvanic-api'));
+    expect(api).toContain('"secretName":"galvanic-htpasswd"');
+    expect(api).toContain('"mountPath":"/var/run/galvanic/auth"');
+  });
 
   it('are well-formed objects with a kind and a name', () => {
     for (const document of documents) {

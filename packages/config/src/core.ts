@@ -3,7 +3,11 @@ import {
   conductorOptions,
   databaseOptions,
   defaultOptions,
+  keystoneAuthtokenOptions,
+  osloMessagingRabbitOptions,
+  osloPolicyOptions,
   rpcOptions,
+  sslOptions,
 } from './groups';
 import type { GroupValues } from './options';
 import { resolveGroup } from './load';
@@ -16,6 +20,10 @@ export interface CoreConfig {
   readonly conductor: GroupValues<typeof conductorOptions.options>;
   readonly database: GroupValues<typeof databaseOptions.options>;
   readonly rpc: GroupValues<typeof rpcOptions.options>;
+  readonly ssl: GroupValues<typeof sslOptions.options>;
+  readonly keystone_authtoken: GroupValues<typeof keystoneAuthtokenOptions.options>;
+  readonly oslo_policy: GroupValues<typeof osloPolicyOptions.options>;
+  readonly oslo_messaging_rabbit: GroupValues<typeof osloMessagingRabbitOptions.options>;
 }
 
 export function resolveCoreConfig(raw: RawConfig): CoreConfig {
@@ -25,5 +33,9 @@ export function resolveCoreConfig(raw: RawConfig): CoreConfig {
     conductor: resolveGroup(raw, conductorOptions),
     database: resolveGroup(raw, databaseOptions),
     rpc: resolveGroup(raw, rpcOptions),
+    ssl: resolveGroup(raw, sslOptions),
+    keystone_authtoken: resolveGroup(raw, keystoneAuthtokenOptions),
+    oslo_policy: resolveGroup(raw, osloPolicyOptions),
+    oslo_messaging_rabbit: resolveGroup(raw, osloMessagingRabbitOptions),
   };
 }

@@ -53,6 +53,15 @@ export const defaultOptions = defineOptionGroup('DEFAULT', {
     'Directory where third-party driver packages are installed (`galvanic drivers install`, or npm install --prefix); conductors look for driver_packages there as well as beside themselves.',
   ),
   debug: opt.boolean(false, 'Log at debug level.'),
+  auth_strategy: opt.enumeration(
+    'noauth',
+    ['noauth', 'http_basic', 'keystone'] as const,
+    'How the API authenticates requests, as Ironic: noauth (anyone who reaches it is an administrator), http_basic (users of http_basic_auth_user_file) or keystone (tokens validated against [keystone_authtoken]).',
+  ),
+  http_basic_auth_user_file: opt.string(
+    '/etc/galvanic/htpasswd',
+    'Apache htpasswd file of the http_basic users, with bcrypt entries only (htpasswd -B); re-read when it changes.',
+  ),
   ...interfaceOptions(),
 });
 
@@ -91,10 +100,65 @@ export const apiOptions = defineOptionGroup('api', {
     'Processes serving the API on its port; the CPU count (up to 4) by default, as Ironic.',
     { min: 1 },
   ),
+  enable_ssl_api: opt.boolean(
+    false,
+    'Serve the API over HTTPS with [ssl] cert_file and key_file, as Ironic.',
+  ),
+  auth_failures_per_client: opt.integer(
+    10,
+    'Failed http_basic logins a client address may make in auth_failure_window seconds before its further attempts are refused with 429; 0 turns the limit off.',
+    { min: 0 },
+  ),
+  auth_failure_window: opt.number(60, 'Seconds over which failed logins are counted.', {
+    min: 1,
+  }),
   conductor_refresh_interval: opt.number(
     2,
     'Seconds between refreshes of the live conductor list used for routing RPC.',
     { min: 0.1 },
+  ),
+});
+
+/** Ironic's `[ssl]`: the certificate and key of HTTPS servers. */
+export const sslOptions = defineOptionGroup('ssl', {
+  cert_file: opt.optionalString('PEM certificate (chain) the HTTPS servers present.'),
+  key_file: opt.optionalString('PEM private key of cert_file.'),
+});
+
+/** keystonemiddleware's `[keystone_authtoken]`, for auth_strategy = keystone. */
+export const keystoneAuthtokenOptions = defineOptionGroup('keystone_authtoken', {
+  www_authenticate_uri: opt.optionalString(
+    "Keystone's public endpoint, named to clients in the WWW-Authenticate header of a 401.",
+  ),
+  auth_url: opt.optionalString(
+    'Keystone endpoint the service authenticates at and validates tokens against, e.g. http://keystone:5000/v3.',
+  ),
+  auth_type: opt.enumeration('password', ['password'] as const, 'How the service authenticates.'),
+  username: opt.optionalString("The service user's name."),
+  password: opt.optionalString("The service user's password.", { secret: true }),
+  project_name: opt.optionalString('Project the service token is scoped to.'),
+  user_domain_name: opt.string('Default', 'Domain of the service user.'),
+  project_domain_name: opt.string('Default', 'Domain of project_name.'),
+  cafile: opt.optionalString('PEM CA bundle that verifies an HTTPS Keystone.'),
+  token_cache_time: opt.integer(
+    300,
+    'Seconds a validated token is cached (never past its expiry); -1 turns the cache off.',
+    { min: -1 },
+  ),
+  http_connect_timeout: opt.number(10, 'Seconds a request to Keystone may take.', { min: 0.1 }),
+});
+
+/** oslo.messaging's `[oslo_messaging_rabbit]`, the broker connection's TLS. */
+export const osloMessagingRabbitOptions = defineOptionGroup('oslo_messaging_rabbit', {
+  ssl_ca_file: opt.optionalString(
+    'PEM CA bundle that verifies the broker of an amqps:// transport_url (system CAs when unset).',
+  ),
+});
+
+/** oslo.policy's `[oslo_policy]`. */
+export const osloPolicyOptions = defineOptionGroup('oslo_policy', {
+  policy_file: opt.optionalString(
+    "YAML file of rules (Ironic's names) overriding the defaults in code; re-read when it changes.",
   ),
 });
 
@@ -119,6 +183,10 @@ export const conductorOptions = defineOptionGroup('conductor', {
     'Address of the conductor status server (/healthz, /readyz, /metrics).',
   ),
   status_port: opt.port(6386, 'Port of the conductor status server; 0 picks a free one.'),
+  enable_ssl_status: opt.boolean(
+    false,
+    'Serve the conductor status server over HTTPS with [ssl] cert_file and key_file.',
+  ),
   node_locked_retry_attempts: opt.integer(
     3,
     'Attempts to take a node lock held by another task before answering 409 NodeLocked.',
@@ -168,6 +236,9 @@ export const databaseOptions = defineOptionGroup('database', {
     },
   ),
   max_pool_size: opt.integer(10, 'Most database connections per process for queries.', { min: 1 }),
+  ssl_ca_file: opt.optionalString(
+    'PEM CA bundle: connect to PostgreSQL over TLS and verify its certificate and host name with it.',
+  ),
   embedded_data_dir: opt.string(
     '.galvanic/pgdata',
     'Where all-in-one mode keeps its embedded PostgreSQL data.',
@@ -199,4 +270,8 @@ export const coreOptionGroups = [
   conductorOptions,
   databaseOptions,
   rpcOptions,
+  sslOptions,
+  keystoneAuthtokenOptions,
+  osloPolicyOptions,
+  osloMessagingRabbitOptions,
 ] as const;

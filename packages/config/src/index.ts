@@ -21,6 +21,10 @@ export {
   conductorOptions,
   databaseOptions,
   rpcOptions,
+  sslOptions,
+  keystoneAuthtokenOptions,
+  osloPolicyOptions,
+  osloMessagingRabbitOptions,
   coreOptionGroups,
 } from './groups';
 export { readRpcMessageKey, type RpcKeyOptions } from './rpc-key';

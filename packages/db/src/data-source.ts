@@ -9,6 +9,8 @@ export interface DatabaseOptions {
   maxPoolSize?: number;
   /** Name shown in pg_stat_activity, so operators can tell services apart. */
   applicationName?: string;
+  /** PEM CA bundle: connect over TLS and verify the server's certificate and name with it. */
+  ca?: Buffer | undefined;
 }
 
 /** The pg pool each data source made here connects through, once it is initialized. */
@@ -42,6 +44,7 @@ export function createDataSource(options: DatabaseOptions): DataSource {
     logging: false,
     applicationName: options.applicationName ?? 'galvanic',
     extra: { max: options.maxPoolSize ?? 10 },
+    ...(options.ca ? { ssl: { ca: options.ca, rejectUnauthorized: true } } : {}),
   });
   poolsByDataSource.set(dataSource, () => pool);
   return dataSource;

@@ -197,6 +197,8 @@ export interface NodeFilters {
   description_contains?: string;
   /** Only the nodes in this chassis. */
   chassis_id?: number;
+  /** Only the nodes this project owns or leases (Ironic's `project` filter, set by policy). */
+  project?: string;
 }
 
 export interface NodeListQuery {
@@ -398,6 +400,10 @@ export class NodeStore {
     if (f.maintenance !== undefined) add('maintenance = ?', f.maintenance);
     if (f.retired !== undefined) add('retired = ?', f.retired);
     if (f.chassis_id !== undefined) add('chassis_id = ?', f.chassis_id);
+    if (f.project !== undefined) {
+      params.push(f.project);
+      where.push(`(owner = $${params.length} OR lessee = $${params.length})`);
+    }
     if (f.associated !== undefined)
       where.push(f.associated ? 'instance_uuid IS NOT NULL' : 'instance_uuid IS NULL');
     if (f.description_contains !== undefined)

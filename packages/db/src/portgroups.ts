@@ -77,6 +77,8 @@ export interface PortgroupFilters {
   shards?: readonly string[];
   /** Port groups of nodes in any of these conductor groups (compared in lower case). */
   conductorGroups?: readonly string[];
+  /** Only the port groups of nodes this project owns or leases (set by policy). */
+  project?: string;
 }
 
 export interface PortgroupListQuery {
@@ -170,6 +172,10 @@ export class PortgroupStore {
     if (filters.shards !== undefined) where.push(`n.shard = ANY(${bind(filters.shards)}::text[])`);
     if (filters.conductorGroups !== undefined)
       where.push(`lower(n.conductor_group) = ANY(${bind(filters.conductorGroups)}::text[])`);
+    if (filters.project !== undefined) {
+      const project = bind(filters.project);
+      where.push(`(n.owner = ${project} OR n.lessee = ${project})`);
+    }
     const column = `g.${query.sortKey}`;
     if (query.marker) {
       where.push(

@@ -90,6 +90,8 @@ const COLUMN_TYPES: Readonly<Record<keyof PortFields | 'uuid', string>> = {
 export interface PortFilters {
   nodeId?: number;
   address?: string;
+  /** Only the ports of nodes this project owns or leases (set by policy). */
+  project?: string;
   portgroupId?: number;
   /** Ports of nodes in any of these conductor groups (compared in lower case). */
   conductorGroups?: readonly string[];
@@ -204,6 +206,10 @@ export class PortStore {
     if (query.filters.nodeId !== undefined) where.push(`p.node_id = ${bind(query.filters.nodeId)}`);
     if (query.filters.address !== undefined)
       where.push(`p.address = ${bind(query.filters.address)}`);
+    if (query.filters.project !== undefined) {
+      const project = bind(query.filters.project);
+      where.push(`(n.owner = ${project} OR n.lessee = ${project})`);
+    }
     if (query.filters.portgroupId !== undefined)
       where.push(`p.portgroup_id = ${bind(query.filters.portgroupId)}`);
     if (query.filters.conductorGroups !== undefined)

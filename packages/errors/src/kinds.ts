@@ -71,6 +71,14 @@ export class NodeInMaintenance extends kindOf('NodeInMaintenance', 400) {
   }
 }
 
+// 403
+/** Ironic's refusal by policy, naming the rule that refused. */
+export class HTTPForbidden extends kindOf('HTTPForbidden', 403) {
+  constructor(resource: string) {
+    super(`Access was denied to the following resource: ${resource}`);
+  }
+}
+
 // 404
 export class NotFound extends kindOf('NotFound', 404) {
   constructor(message = 'Resource could not be found.') {

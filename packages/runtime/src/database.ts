@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { ConfigError, type CoreConfig } from '@galvanic/config';
 import { createDataSource, migrate } from '@galvanic/db';
+import { readCaFile } from './tls';
 
 /** Connects to `[database] connection`; migrations run only when asked (all-in-one, db:migrate). */
 export async function connectDatabase(
@@ -14,6 +15,7 @@ export async function connectDatabase(
     url,
     applicationName,
     maxPoolSize: config.database.max_pool_size,
+    ca: readCaFile(config.database.ssl_ca_file),
   });
   await dataSource.initialize();
   if (options.runMigrations) await migrate(dataSource);

@@ -6,6 +6,7 @@ export {
 } from './config';
 export { runMain, onShutdownSignal } from './main';
 export { connectDatabase } from './database';
+export { readServerTls, readCaFile, type ServerTls } from './tls';
 export { exportRpcMetrics, exportGauge } from './metrics';
 export {
   startStatusServer,

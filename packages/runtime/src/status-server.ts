@@ -1,4 +1,5 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 
@@ -8,6 +9,8 @@ export interface StatusServerOptions {
   registry: Registry;
   /** Resolves when ready; rejects with the reason when not. */
   ready(): Promise<void>;
+  /** Serve HTTPS with this certificate and key (`[conductor] enable_ssl_status`). */
+  tls?: { cert: Buffer; key: Buffer } | undefined;
 }
 
 export interface RunningStatusServer {
@@ -19,7 +22,7 @@ export interface RunningStatusServer {
 export async function startStatusServer(
   options: StatusServerOptions,
 ): Promise<RunningStatusServer> {
-  const server: Server = createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'Content-Type': 'application/json' });
@@ -48,7 +51,10 @@ export async function startStatusServer(
       return;
     }
     send(404, { status: 'not found' });
-  });
+  };
+  const server: Server = options.tls
+    ? createHttpsServer(options.tls, handle)
+    : createServer(handle);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());

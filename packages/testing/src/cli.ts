@@ -41,3 +41,31 @@ export function splitModeEnv(
     ...extra,
   };
 }
+
+/**
+ * Runs the real `baremetal` CLI with the given global options (e.g. `--os-auth-type
+ * http_basic --os-username ...`) and nothing from the environment's OS_ variables; resolves with
+ * its output and exit code whatever they are, so a test can check refusals.
+ */
+export async function baremetalWith(
+  globalOptions: readonly string[],
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith('OS_')),
+  );
+  try {
+    const { stdout, stderr } = await run('baremetal', [...globalOptions, ...args], {
+      env,
+      timeout: 120_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string };
+    return {
+      code: typeof failed.code === 'number' ? failed.code : 1,
+      stdout: failed.stdout ?? '',
+      stderr: failed.stderr ?? '',
+    };
+  }
+}

@@ -34,6 +34,8 @@ export interface InProcessOptions {
   database?: 'embedded' | 'shared';
   /** Log to stderr at this level; silent when unset. */
   logLevel?: string;
+  /** Log JSON lines here instead (at logLevel, info by default), for tests that read the log. */
+  logStream?: NodeJS.WritableStream;
 }
 
 /** Test defaults: fast heartbeats, the api on a free loopback port. */
@@ -88,9 +90,16 @@ async function sharedDatabase(): Promise<OwnedDatabase> {
 export async function createInProcess(
   options: InProcessOptions = {},
 ): Promise<InProcessEnvironment> {
-  const logger = options.logLevel
-    ? createLogger({ service: 'test-env', host: 'test', level: options.logLevel })
-    : silentLogger();
+  const logger = options.logStream
+    ? createLogger({
+        service: 'test-env',
+        host: 'test',
+        level: options.logLevel ?? 'info',
+        stream: options.logStream,
+      })
+    : options.logLevel
+      ? createLogger({ service: 'test-env', host: 'test', level: options.logLevel })
+      : silentLogger();
   const database =
     options.database === 'shared' ? await sharedDatabase() : await embeddedDatabase(logger);
   let stack: InProcessStack;

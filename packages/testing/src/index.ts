@@ -22,7 +22,13 @@ export {
   type Sample,
   type HttpResult,
 } from './samples';
-export { baremetal, baremetalQuiet, splitModeEnv } from './cli';
+export { baremetal, baremetalQuiet, baremetalWith, splitModeEnv } from './cli';
+export {
+  startTestKeystone,
+  TestKeystone,
+  type KeystoneUser,
+  type KeystoneOptions,
+} from './keystone';
 export { startSplitMode, type SplitMode, type SplitModeOptions } from './split-mode';
 export { TcpProxy } from './tcp-proxy';
 export {
@@ -35,4 +41,5 @@ export {
   type SplitEnvironment,
 } from './environments';
 export { startPrivatePostgres, type PrivatePostgres } from './private-postgres';
+export { makeTestCertificates, type TestCertificates } from './certificates';
 export { openstacksdk, type OpenstacksdkOptions } from './openstacksdk';

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chown, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, chown, copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,7 +49,9 @@ async function idOf(flag: '-u' | '-g'): Promise<number> {
  * Creates and starts a throw-away PostgreSQL cluster (trust authentication, durable commits) in
  * a temporary directory, listening on a free port of 127.0.0.1, with a `galvanic` database.
  */
-export async function startPrivatePostgres(): Promise<PrivatePostgres> {
+export async function startPrivatePostgres(
+  options: { tls?: { certFile: string; keyFile: string } } = {},
+): Promise<PrivatePostgres> {
   const bin = binDirectory();
   const root = await mkdtemp(join(tmpdir(), 'galvanic-pg-'));
   const dataDir = join(root, 'data');
@@ -65,13 +67,25 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     '--no-sync',
   ]);
   // fsync stays on: a crash-restart must keep what was committed, as a real server does.
-  const options = `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=on`;
+  let serverOptions = `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=on`;
+  if (options.tls) {
+    // PostgreSQL reads its key only when its own user owns it and nobody else may read it.
+    const cert = join(root, 'server.pem');
+    const key = join(root, 'server.key');
+    await copyFile(options.tls.certFile, cert);
+    await copyFile(options.tls.keyFile, key);
+    await chmod(key, 0o600);
+    if (process.getuid?.() === 0) {
+      for (const file of [cert, key]) await chown(file, await idOf('-u'), await idOf('-g'));
+    }
+    serverOptions += ` -c ssl=on -c ssl_cert_file=${cert} -c ssl_key_file=${key}`;
+  }
   const ctl = (...args: string[]) =>
     asPostgres(join(bin, 'pg_ctl'), [
       '-D',
       dataDir,
       '-o',
-      options,
+      serverOptions,
       '-l',
       join(root, 'server.log'),
       '-w',

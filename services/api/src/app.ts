@@ -16,6 +16,8 @@ import type {
 } from '@galvanic/db';
 import type { RpcClient } from '@galvanic/rpc';
 import type { Logger } from '@galvanic/logging';
+import { authenticate, type AuthOptions } from './auth/middleware';
+import { auditTrail } from './http/audit';
 import { jsonBody } from './http/body';
 import { rejectUnsafeInput } from './http/json-shape';
 import { linkBase, type LinkHostOptions } from './http/links';
@@ -41,6 +43,17 @@ import { portsRouter, subPortsRouter } from './controllers/ports/router';
 import { nodeVolumeRouter, volumeRouter } from './controllers/volume/router';
 import { healthRouter, type ReadinessCheck } from './controllers/health';
 import { rootRouter, v1Document } from './controllers/root';
+import { CONDUCTOR_POLICY, DRIVER_POLICY } from './controllers/driver-policy';
+import { nodePolicyTarget } from './controllers/nodes/policy';
+import { NODE_RESOURCE } from './controllers/nodes/resource';
+import { bodyNodeTarget, portPolicyTarget } from './controllers/ports/policy';
+import { portgroupPolicyTarget } from './controllers/portgroups/policy';
+import { PORTGROUP_RESOURCE } from './controllers/portgroups/resource';
+import { PORT_RESOURCE } from './controllers/ports/resource';
+import { CHASSIS_RESOURCE } from './controllers/chassis/resource';
+import { GENERIC_RULES } from './policy/base-rules';
+import { PolicyEnforcer } from './policy/enforcer';
+import { defaultRules, policyGuard, type ResourcePolicy } from './resources/policy';
 
 export interface ApiDependencies {
   logger: Logger;
@@ -66,7 +79,21 @@ export interface ApiDependencies {
   maxRequestBodySize: number;
   /** `[api] rate_limit_per_client` and `rate_limit_burst`; no limit when unset. */
   rateLimit?: RateLimitOptions;
+  /** `[DEFAULT] auth_strategy` and what it needs; noauth when unset. */
+  auth?: Omit<AuthOptions, 'logger'>;
+  /** `[oslo_policy] policy_file`: the operator's rule overrides. */
+  policyFile?: string | undefined;
 }
+
+/** Every resource's declared policy, beside its fields where it has a declaration. */
+const RESOURCE_POLICIES: readonly ResourcePolicy[] = [
+  NODE_RESOURCE.policy!,
+  PORT_RESOURCE.policy!,
+  PORTGROUP_RESOURCE.policy!,
+  CHASSIS_RESOURCE.policy!,
+  DRIVER_POLICY,
+  CONDUCTOR_POLICY,
+];
 
 /** The methods Ironic's collections take, so other methods get its 405 and `Allow` header. */
 const IRONIC_RESOURCE_METHODS: readonly [string, string[]][] = [
@@ -88,7 +115,16 @@ export function createApp(deps: ApiDependencies): Express {
   app.use(requestId);
   app.use(requestMetrics(deps.registry));
   app.use(healthRouter(deps.readiness, deps.registry, deps.logger));
+  app.use(auditTrail(deps.logger));
   app.use(rateLimit(deps.rateLimit ?? { perSecond: 0 }));
+  const auth = deps.auth ?? { strategy: 'noauth' };
+  app.use(authenticate({ ...auth, logger: deps.logger }));
+  const enforcer = new PolicyEnforcer(
+    { ...GENERIC_RULES, ...defaultRules(RESOURCE_POLICIES) },
+    auth.strategy === 'keystone',
+    deps.logger,
+    deps.policyFile,
+  );
   app.use(linkBase(deps.publicEndpoint, deps.linkHosts));
   app.use(rootRouter(deps.publicEndpoint));
 
@@ -98,6 +134,18 @@ export function createApp(deps: ApiDependencies): Express {
   v1.use(microversion);
   v1.use(jsonBody(deps.maxRequestBodySize));
   v1.use(rejectUnsafeInput);
+  v1.use(
+    policyGuard({
+      enforcer,
+      policies: RESOURCE_POLICIES,
+      finders: {
+        node: nodePolicyTarget(deps.nodes),
+        port: portPolicyTarget(deps.ports, deps.nodes),
+        portgroup: portgroupPolicyTarget(deps.portgroups, deps.nodes),
+        'body-node': bodyNodeTarget(deps.nodes),
+      },
+    }),
+  );
   v1.route('/')
     .get((req, res) => {
       res.json(v1Document(req, deps.publicEndpoint));

@@ -1,3 +1,9 @@
-export { startApi, type ApiServiceDependencies, type RunningApi } from './service';
+export {
+  startApi,
+  noauthExposureWarning,
+  isLoopbackAddress,
+  type ApiServiceDependencies,
+  type RunningApi,
+} from './service';
 export { createApp, type ApiDependencies } from './app';
 export { connectToConductors } from './conductors';

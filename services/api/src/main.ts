@@ -2,7 +2,13 @@ import cluster from 'node:cluster';
 import { readRpcMessageKey } from '@galvanic/config';
 import { createLogger } from '@galvanic/logging';
 import { AmqpTransport } from '@galvanic/rpc';
-import { connectDatabase, loadServiceConfig, onShutdownSignal, runMain } from '@galvanic/runtime';
+import {
+  connectDatabase,
+  loadServiceConfig,
+  onShutdownSignal,
+  runMain,
+  readCaFile,
+} from '@galvanic/runtime';
 import { connectToConductors } from './conductors';
 import { startApi } from './service';
 import { superviseWorkers } from './workers';
@@ -31,6 +37,7 @@ runMain('galvanic-api', async () => {
     logger,
     connectionName: `galvanic-api:${host}`,
     messageKey,
+    ca: readCaFile(config.oslo_messaging_rabbit.ssl_ca_file),
   });
   const { rpc, directory } = await connectToConductors(
     config,

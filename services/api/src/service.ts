@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createHttpsServer } from 'node:https';
+import { isIP, type AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { ConductorDirectory } from '@galvanic/cluster';
@@ -19,6 +20,7 @@ import {
   pingDatabase,
 } from '@galvanic/db';
 import type { Logger } from '@galvanic/logging';
+import { readServerTls } from '@galvanic/runtime';
 import { pingMethod, type RpcClient } from '@galvanic/rpc';
 import { createApp } from './app';
 import type { ReadinessCheck } from './controllers/health';
@@ -61,6 +63,21 @@ function readinessChecks(deps: ApiServiceDependencies): ReadinessCheck[] {
   ];
 }
 
+/** Whether an address the api listens on is reachable only from this machine. */
+export function isLoopbackAddress(address: string): boolean {
+  if (address === 'localhost' || address === '::1') return true;
+  return isIP(address) === 4 && address.startsWith('127.');
+}
+
+/** The warning printed at start when anyone beyond this machine may use an unauthenticated API. */
+export function noauthExposureWarning(strategy: string, hostIp: string): string | undefined {
+  if (strategy !== 'noauth' || isLoopbackAddress(hostIp)) return undefined;
+  return (
+    `auth_strategy is noauth and the API listens on ${hostIp}, beyond loopback: anyone who can ` +
+    'reach it may manage every node. Set [DEFAULT] auth_strategy to http_basic or keystone.'
+  );
+}
+
 /** Starts the HTTP API on `[api] host_ip`:`[api] port`. */
 export async function startApi(deps: ApiServiceDependencies): Promise<RunningApi> {
   const registry = new Registry();
@@ -91,15 +108,32 @@ export async function startApi(deps: ApiServiceDependencies): Promise<RunningApi
       burst: deps.config.api.rate_limit_burst,
     },
     maxRequestBodySize: deps.config.api.max_request_body_size,
+    auth: {
+      strategy: deps.config.DEFAULT.auth_strategy,
+      userFile: deps.config.DEFAULT.http_basic_auth_user_file,
+      keystone: deps.config.keystone_authtoken,
+      failureLimit: deps.config.api.auth_failures_per_client,
+      failureWindowSeconds: deps.config.api.auth_failure_window,
+    },
+    policyFile: deps.config.oslo_policy.policy_file,
   });
-  const server = createServer(app);
+  const tls = deps.config.api.enable_ssl_api;
+  const server = tls
+    ? createHttpsServer(readServerTls(deps.config.ssl, '[api] enable_ssl_api'), app)
+    : createServer(app);
+  const exposure = noauthExposureWarning(
+    deps.config.DEFAULT.auth_strategy,
+    deps.config.api.host_ip,
+  );
+  if (exposure) deps.logger.warn(exposure);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(deps.config.api.port, deps.config.api.host_ip, () => resolve());
   });
   const address = server.address() as AddressInfo;
-  const url = `http://${address.address}:${address.port}`;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `${tls ? 'https' : 'http'}://${host}:${address.port}`;
   deps.logger.info('api listening', { url });
   return {
     server,

@@ -20,6 +20,7 @@ import { RpcServer, type RpcServerTransport } from '@galvanic/rpc';
 import {
   exportGauge,
   exportRpcMetrics,
+  readServerTls,
   startStatusServer,
   type RunningStatusServer,
 } from '@galvanic/runtime';
@@ -235,6 +236,9 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
       host: config.conductor.status_host,
       port: config.conductor.status_port,
       registry,
+      tls: config.conductor.enable_ssl_status
+        ? readServerTls(config.ssl, '[conductor] enable_ssl_status')
+        : undefined,
       ready: async () => {
         await pingDatabase(deps.dataSource);
         if (!rpc.connected) throw new Error('not connected to the message bus');

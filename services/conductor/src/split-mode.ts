@@ -1,7 +1,13 @@
 import { readRpcMessageKey } from '@galvanic/config';
 import { createLogger } from '@galvanic/logging';
 import { AmqpTransport } from '@galvanic/rpc';
-import { connectDatabase, loadServiceConfig, onShutdownSignal, runMain } from '@galvanic/runtime';
+import {
+  connectDatabase,
+  loadServiceConfig,
+  onShutdownSignal,
+  runMain,
+  readCaFile,
+} from '@galvanic/runtime';
 import { loadConductorDrivers } from './drivers';
 import { startConductor } from './service';
 
@@ -32,6 +38,7 @@ export function runSplitModeConductor(options: SplitModeConductorOptions = {}): 
       logger,
       connectionName: `galvanic-conductor:${host}`,
       messageKey,
+      ca: readCaFile(config.oslo_messaging_rabbit.ssl_ca_file),
     });
     const conductor = await startConductor({
       config,

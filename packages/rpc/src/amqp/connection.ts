@@ -22,6 +22,8 @@ export interface ConnectionManagerOptions {
   reconnect?: BackoffOptions;
   /** AMQP heartbeat, so a silently dead peer is noticed; default 10 s. */
   heartbeatSeconds?: number;
+  /** PEM CA bundle that verifies an amqps:// broker (system CAs when unset). */
+  ca?: Buffer | undefined;
 }
 
 /**
@@ -132,6 +134,7 @@ export class ConnectionManager {
       model = await connect(this.connectUrl(), {
         noDelay: true,
         timeout: 10_000,
+        ...(this.opts.ca ? { ca: [this.opts.ca] } : {}),
         clientProperties: this.opts.connectionName
           ? { connection_name: this.opts.connectionName }
           : {},

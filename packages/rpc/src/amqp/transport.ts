@@ -15,6 +15,8 @@ export interface AmqpTransportOptions {
   connectionName?: string;
   reconnect?: BackoffOptions;
   heartbeatSeconds?: number;
+  /** PEM CA bundle that verifies an amqps:// broker (`[oslo_messaging_rabbit] ssl_ca_file`). */
+  ca?: Buffer | undefined;
   /**
    * The deployment's shared RPC message key: calls and replies carry an HMAC-SHA256 made with it
    * and messages without a valid one are dropped. Without it nothing is signed or checked

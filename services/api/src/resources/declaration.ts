@@ -1,5 +1,6 @@
 import type { GalvanicError } from '@galvanic/errors';
 import { MAX_VERSION } from '../http/microversion';
+import type { ResourcePolicy } from './policy';
 
 /** A JSON type a field's schema takes, as Ironic's JSON schemas name them. */
 export type JsonType = 'string' | 'boolean' | 'object' | 'array' | 'null' | 'integer';
@@ -84,6 +85,8 @@ export interface ResourceDeclaration {
   parameters: ParameterStyle;
   /** The 404 for a resource that is not there. */
   notFound(ident: string): GalvanicError;
+  /** Who may do what with it (Ironic's rules); operators only when absent. */
+  policy?: ResourcePolicy;
 }
 
 /** A declaration with its lookup tables, built once when the API starts. */

@@ -1,6 +1,7 @@
 import { redactSecrets } from '@galvanic/logging';
 import { ironicTimestamp, resourceLinks } from '../http/links';
 import type { CompiledResource } from './declaration';
+import type { FieldRedactor } from './policy';
 
 /** A resource's fields that are not stored columns, given the row and the request's context. */
 export type ComputedField<Row, Context> = (row: Row, field: string, context: Context) => unknown;
@@ -9,6 +10,8 @@ export type ComputedField<Row, Context> = (row: Row, field: string, context: Con
 export interface RenderContext<Context> {
   base: string;
   context: Context;
+  /** Fields policy hides from this caller (see fieldRedactor). */
+  redact?: FieldRedactor | undefined;
 }
 
 /**
@@ -25,6 +28,11 @@ export function renderResource<Row extends { uuid: string }, Context>(
   const out: Record<string, unknown> = {};
   const columns = row as unknown as Record<string, unknown>;
   for (const field of fields) {
+    const redacted = render.redact?.(row, field);
+    if (redacted) {
+      out[field] = redacted.shown;
+      continue;
+    }
     switch (resource.fields[field]?.show ?? 'value') {
       case 'links':
         out[field] = resourceLinks(render.base, resource.collection, row.uuid);

@@ -15,6 +15,7 @@ import {
   markerNotFound,
   showFields,
 } from './query';
+import { fieldRedactor } from './policy';
 import { renderResource, type ComputedField } from './render';
 import { uuidArgument } from './rules';
 import { checkSchema } from './schema';
@@ -143,8 +144,9 @@ export class ResourceHandlers<
   private async render(req: Request, rows: readonly Row[], fields: readonly string[]) {
     const base = baseUrl(req, this.options.publicEndpoint);
     const context = (await this.hooks.context?.(req, rows, fields)) as Context;
+    const redact = this.resource.policy ? fieldRedactor(req, this.resource.policy) : undefined;
     return rows.map((row) =>
-      renderResource(this.resource, row, fields, { base, context }, this.hooks.computed),
+      renderResource(this.resource, row, fields, { base, context, redact }, this.hooks.computed),
     );
   }
 

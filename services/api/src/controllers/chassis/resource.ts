@@ -6,9 +6,11 @@ import {
   MINOR_43_ENABLE_DETAIL_QUERY,
   MINOR_8_FETCHING_SUBSET_OF_FIELDS,
 } from '../../resources/versions';
+import { CHASSIS_POLICY } from './policy';
 
 /** Ironic's chassis: every field there since 1.1. */
 export const CHASSIS_RESOURCE = compileResource({
+  policy: CHASSIS_POLICY,
   collection: 'chassis',
   singular: 'chassis',
   fields: {

@@ -55,6 +55,7 @@ async function nodeFilters(
     if (!chassis) throw new ChassisNotFound(chassisUuid);
     filters.chassis_id = chassis.id;
   }
+  if (req.listProject !== undefined) filters.project = req.listProject;
   return filters;
 }
 

@@ -2,6 +2,7 @@ import { NODE_SORT_KEYS } from '@galvanic/db';
 import { NodeNotFound } from '@galvanic/errors';
 import { compileResource, type FieldDeclaration, type JsonType } from '../../resources/declaration';
 import * as v from '../../resources/versions';
+import { NODE_POLICY } from './policy';
 
 const text: readonly JsonType[] = ['string'];
 const nullableText: readonly JsonType[] = ['string', 'null'];
@@ -24,6 +25,7 @@ const anInterface = (since: number): FieldDeclaration => ({
  * schema.ts and patch.ts read these).
  */
 export const NODE_RESOURCE = compileResource({
+  policy: NODE_POLICY,
   collection: 'nodes',
   singular: 'node',
   fields: {

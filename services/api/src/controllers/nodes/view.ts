@@ -2,8 +2,10 @@ import type { Request } from 'express';
 import type { AllocationStore, ChassisStore, NodeRow } from '@galvanic/db';
 import { baseUrl } from '../../http/links';
 import { fieldsAt } from '../../resources/declaration';
+import { fieldRedactor } from '../../resources/policy';
 import { renderResource, type ComputedField } from '../../resources/render';
 import type { NodeOwners } from './owner';
+import { NODE_POLICY } from './policy';
 import { NODE_RESOURCE } from './resource';
 import { MINOR_2_AVAILABLE_STATE } from '../../resources/versions';
 
@@ -100,8 +102,9 @@ export class NodeViews {
   ): Promise<Record<string, unknown>[]> {
     const context = await this.context(rows, fields, req.apiVersion.minor);
     const base = baseUrl(req, this.deps.publicEndpoint);
+    const redact = fieldRedactor(req, NODE_POLICY);
     return rows.map((row) =>
-      renderResource(NODE_RESOURCE, row, fields, { base, context }, nodeComputedField),
+      renderResource(NODE_RESOURCE, row, fields, { base, context, redact }, nodeComputedField),
     );
   }
 

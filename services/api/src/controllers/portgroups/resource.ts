@@ -2,9 +2,11 @@ import { PORTGROUP_SORT_KEYS } from '@galvanic/db';
 import { PortgroupNotFound } from '@galvanic/errors';
 import { compileResource } from '../../resources/declaration';
 import * as v from '../../resources/versions';
+import { PORTGROUP_POLICY } from './policy';
 
 /** Ironic's port group (1.23 on): fields in the API's order, schema types in Ironic's order. */
 export const PORTGROUP_RESOURCE = compileResource({
+  policy: PORTGROUP_POLICY,
   collection: 'portgroups',
   singular: 'portgroup',
   fields: {

@@ -123,6 +123,7 @@ async function listFilters(
   if (address) filters.address = macArgument('address', address);
   if (shards) filters.shards = shards;
   if (groups) filters.conductorGroups = groups;
+  if (req.listProject !== undefined) filters.project = req.listProject;
   return filters;
 }
 

@@ -2,9 +2,11 @@ import { PORT_SORT_KEYS } from '@galvanic/db';
 import { PortNotFound } from '@galvanic/errors';
 import { compileResource } from '../../resources/declaration';
 import * as v from '../../resources/versions';
+import { PORT_POLICY } from './policy';
 
 /** Ironic's port: fields in the API's order, schema types in Ironic's order. */
 export const PORT_RESOURCE = compileResource({
+  policy: PORT_POLICY,
   collection: 'ports',
   singular: 'port',
   fields: {

@@ -295,6 +295,7 @@ export function portHandlers(
           }
           filters.conductorGroups = groups;
         }
+        if (req.listProject !== undefined) filters.project = req.listProject;
         return filters;
       },
       context: (req) => Promise.resolve(req.apiVersion.minor),
