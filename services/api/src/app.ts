@@ -104,6 +104,7 @@ const IRONIC_RESOURCE_METHODS: readonly [string, string[]][] = [
   ['/drivers', ['GET']],
   ['/allocations', ['GET', 'POST']],
   ['/deploy_templates', ['GET', 'POST']],
+  ['/inspection_rules', ['GET', 'POST']],
 ];
 
 /** The HTTP application: Ironic's REST API v1 plus health and metrics endpoints. */
