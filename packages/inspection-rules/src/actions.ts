@@ -80,27 +80,27 @@ function capabilitiesOf(target: RuleTarget): { properties: Json; entries: string
   return { properties, entries };
 }
 
+/** The dictionary holding a dotted plugin data path's last key, made on the way; and that key. */
+function pluginDataSlot(data: Json, path: string): { holder: Json; key: string } {
+  const keys = path.split('.');
+  let holder: Json = data;
+  for (const key of keys.slice(0, -1)) {
+    if (!isObject(holder[key])) holder[key] = {};
+    holder = holder[key] as Json;
+  }
+  return { holder, key: keys.at(-1)! };
+}
+
 /** Python's `setdefault(key, [])` of a plugin data path, then the list there. */
 function pluginDataList(data: Json, path: string): unknown[] {
-  const keys = path.split('.');
-  let current: Json = data;
-  for (const key of keys.slice(0, -1)) {
-    if (!isObject(current[key])) current[key] = {};
-    current = current[key] as Json;
-  }
-  const last = keys.at(-1)!;
-  if (!Array.isArray(current[last])) current[last] = [];
-  return current[last] as unknown[];
+  const { holder, key } = pluginDataSlot(data, path);
+  if (!Array.isArray(holder[key])) holder[key] = [];
+  return holder[key] as unknown[];
 }
 
 function setPluginData(data: Json, path: string, value: unknown): void {
-  const keys = path.split('.');
-  let current: Json = data;
-  for (const key of keys.slice(0, -1)) {
-    if (!isObject(current[key])) current[key] = {};
-    current = current[key] as Json;
-  }
-  current[keys.at(-1)!] = value;
+  const { holder, key } = pluginDataSlot(data, path);
+  holder[key] = value;
 }
 
 function unsetPluginData(data: Json, path: string): boolean {

@@ -247,6 +247,12 @@ describe("Ironic's inspection rules API (1.96, in-process environment)", () => {
     ]);
     const badSort = await call('GET', '/v1/inspection_rules?sort_key=actions');
     expect(badSort.status).toBe(400);
+    // No /detail path: Ironic reads it as a rule's UUID.
+    const detailPath = await call('GET', '/v1/inspection_rules/detail');
+    expect([detailPath.status, fault(detailPath)]).toEqual([
+      400,
+      'Expected UUID for inspection_rule_uuid: detail',
+    ]);
   });
 
   it('is not there below 1.96, as Ironic answers', async () => {

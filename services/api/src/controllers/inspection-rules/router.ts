@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { Router, type Request } from 'express';
 import type { InspectionRuleOperation, InspectionRuleRow, InspectionRuleStore } from '@galvanic/db';
 import { InspectionRuleNotFound, PatchError } from '@galvanic/errors';
-import { methodNotAllowed } from '../../http/errors';
 import { echoablePatch } from '../../http/echo';
 import type { PatchOperation } from '../../http/json-patch';
 import { checkFieldsAllowed } from '../../resources/query';
@@ -122,17 +121,6 @@ export function inspectionRulesRouter(
       'The API version does not allow inspection rules',
     ),
   );
-  const collection = () => 'inspection_rules';
-  router
-    .route('/')
-    .get(handlers.list(false, collection))
-    .post(handlers.create())
-    .all(methodNotAllowed(['GET', 'POST']));
-  router
-    .route('/:ident')
-    .get(handlers.show())
-    .patch(handlers.patch())
-    .delete(handlers.remove())
-    .all(methodNotAllowed(['DELETE', 'GET', 'PATCH']));
+  router.use(handlers.router({ detailPath: false }));
   return router;
 }

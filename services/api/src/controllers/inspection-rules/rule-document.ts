@@ -1,4 +1,4 @@
-import type { InspectionRuleOperation } from '@galvanic/db';
+import type { InspectionRuleFields, InspectionRuleOperation } from '@galvanic/db';
 import { Invalid, InvalidParameterValue } from '@galvanic/errors';
 import {
   ACTION_OPERATORS,
@@ -14,15 +14,7 @@ import { echoable } from '../../http/echo';
 import { pythonRepr } from '../../resources/rules';
 
 /** A rule's values after its document was checked, with Ironic's defaults filled in. */
-export interface RuleValues {
-  uuid?: string | null;
-  description: string | null;
-  phase: string;
-  priority: number;
-  sensitive: boolean;
-  conditions: InspectionRuleOperation[];
-  actions: InspectionRuleOperation[];
-}
+export type RuleValues = Required<InspectionRuleFields> & { uuid?: string | null };
 
 const CONDITION_OPS = [
   ...Object.keys(CONDITION_OPERATORS),
