@@ -92,7 +92,7 @@ export async function powerOnAllUntilReported(client: ApiClient, uuids: readonly
  * The conductors' power-state sync passes once two more have run on each (so the last one
  * covered every node, split by the ring): each conductor's last pass, and the slowest.
  */
-export async function nextSyncPasses(conductors: readonly ServiceProcess[]) {
+export async function nextSyncPasses(conductors: readonly ServiceProcess[], timeoutMs = 20_000) {
   const since = conductors.map((c) => c.output().length);
   const passes = (): SyncPass[][] =>
     conductors.map((c, i) =>
@@ -103,7 +103,7 @@ export async function nextSyncPasses(conductors: readonly ServiceProcess[]) {
         .filter((line) => line.includes('"power state sync pass"'))
         .map((line) => JSON.parse(line) as SyncPass),
     );
-  const deadline = performance.now() + 20_000;
+  const deadline = performance.now() + timeoutMs;
   while (passes().some((list) => list.length < 2) && performance.now() < deadline) await sleep(100);
   const lastPasses = passes().map((list) => list.at(-1));
   return {

@@ -36,3 +36,16 @@ GRANT USAGE ON SEQUENCE conductors_id_seq, conductor_hardware_interfaces_id_seq 
 -- Each node's BIOS settings: a conductor caches them under the node's lock, the api shows them.
 GRANT SELECT ON bios_settings TO galvanic_api;
 GRANT SELECT, INSERT, UPDATE, DELETE ON bios_settings TO galvanic_conductor;
+
+-- Node history: a conductor records events on the nodes it works on (and drops the oldest), the
+-- api shows them. VIFs live in the internal_info of ports and port groups, written by the
+-- conductor under the node's lock.
+GRANT SELECT ON node_history TO galvanic_api;
+GRANT SELECT, INSERT, DELETE ON node_history TO galvanic_conductor;
+GRANT USAGE ON SEQUENCE node_history_id_seq TO galvanic_conductor;
+GRANT UPDATE (internal_info, extra, updated_at) ON ports, portgroups TO galvanic_conductor;
+
+-- Firmware components: a conductor records what a node's firmware interface reports, the api
+-- shows them.
+GRANT SELECT ON firmware_information TO galvanic_api;
+GRANT SELECT, INSERT, UPDATE ON firmware_information TO galvanic_conductor;

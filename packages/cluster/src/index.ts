@@ -1,3 +1,3 @@
 export { ConductorMembership } from './membership';
 export { ConductorDirectory, type DriverInterfaces } from './directory';
-export { NodeOwnerCalls, type RoutedNode } from './node-calls';
+export { NodeOwnerCalls, RoutedCalls, type RoutedNode } from './node-calls';

@@ -110,12 +110,27 @@ export class ConductorMembership {
     }
   }
 
-  async leave(): Promise<void> {
+  /** Whether this conductor has begun leaving: it takes no new node calls. */
+  get isLeaving(): boolean {
+    return this.leaving;
+  }
+
+  /**
+   * Leaves the ring: stops heartbeating and marks this conductor offline, so the api and the
+   * other conductors route its nodes elsewhere as soon as they read membership again, without
+   * waiting for its heartbeat to time out. Idempotent.
+   */
+  leave(): Promise<void> {
     this.leaving = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    await this.beating;
-    await this.store.unregister(this.registration.hostname);
-    this.logger.info('conductor unregistered');
+    this.leavingDone ??= (async () => {
+      await this.beating;
+      await this.store.unregister(this.registration.hostname);
+      this.logger.info('conductor unregistered');
+    })();
+    return this.leavingDone;
   }
+
+  private leavingDone: Promise<void> | undefined;
 }

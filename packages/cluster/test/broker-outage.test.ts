@@ -188,6 +188,6 @@ describe('the owner of a node leaves while the api still routes to it', () => {
     expect(answer.status).toBe(202);
     await powerStateBecomes(cluster, uuid, 'power on');
     expect(await powerCallsRun(cluster, 'c2')).toBe(1);
-    expect(cluster.api.output()).toMatch(/Sending a node call again to its owner as now known/);
+    expect(cluster.api.output()).toMatch(/Sending a call again to the conductor now in charge/);
   });
 });

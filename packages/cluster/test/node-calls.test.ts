@@ -175,7 +175,7 @@ describe('NodeOwnerCalls: a node call that provably did not run goes once more t
     expect(seen.map((s) => s.host)).toEqual(['c1']);
   });
 
-  it('resends only once', async () => {
+  it('sends at most four times, however often the owner refuses', async () => {
     const membership = new Membership();
     const { seen, rpc } = await cluster(['c1', 'c2']);
     const calls = new NodeOwnerCalls(await directoryOf(membership), rpc, logger);
@@ -187,6 +187,20 @@ describe('NodeOwnerCalls: a node call that provably did not run goes once more t
         behaviour: 'owner-changed:c1 owner-changed:c2',
       }),
     ).rejects.toMatchObject({ kind: 'NodeOwnerChanged' });
-    expect(seen.map((s) => s.host)).toEqual(['c1', 'c2']);
+    expect(seen.map((s) => s.host)).toEqual(['c1', 'c2', 'c2', 'c2']);
+  });
+
+  it('resends when a conductor answers that it is leaving the cluster', async () => {
+    const membership = new Membership();
+    const { seen, servers, rpc } = await cluster(['c1', 'c2']);
+    const calls = new NodeOwnerCalls(await directoryOf(membership), rpc, logger);
+    const uuid = nodeOwnedByC1();
+    // c1 got SIGTERM: it left membership and refuses what still reaches it while it drains.
+    membership.hosts = ['c2'];
+    const draining = servers.get('c1')!.drain(5_000);
+    const result = await calls.call(node(uuid), actMethod, { node_uuid: uuid, behaviour: '' });
+    expect(result).toEqual({ host: 'c2' });
+    expect(seen.map((s) => s.host)).toEqual(['c2']);
+    await draining;
   });
 });

@@ -35,6 +35,7 @@ const updatableNodeFields = {
   instance_uuid: nullableText,
   lessee: nullableText,
   maintenance: z.boolean(),
+  maintenance_reason: nullableText,
   name: nullableText,
   network_data: jsonObject,
   owner: nullableText,
@@ -45,6 +46,9 @@ const updatableNodeFields = {
   retired: z.boolean(),
   retired_reason: nullableText,
   shard: nullableText,
+  parent_node: nullableText,
+  instance_name: nullableText,
+  disable_power_off: z.boolean(),
   chassis_id: z.number().int().positive().nullable(),
   bios_interface: nullableText,
   boot_interface: nullableText,
@@ -184,3 +188,57 @@ export const provisionMethod = defineRpcMethod(
   nothing,
 );
 export type ProvisionArgs = RpcArgs<typeof provisionMethod>;
+
+const traitList = z.array(z.string().min(1).max(255));
+
+/**
+ * Contract 1.2. Adds traits to a node, or with `replace` makes them its traits, under the
+ * exclusive lock (Ironic's add_node_traits); the api checked their names.
+ */
+export const addNodeTraitsMethod = defineRpcMethod(
+  'add_node_traits',
+  z.strictObject({ ...nodeRef, traits: traitList, replace: z.boolean() }),
+  nothing,
+);
+
+/** Contract 1.2. Removes traits from a node, all of them when `traits` is null. */
+export const removeNodeTraitsMethod = defineRpcMethod(
+  'remove_node_traits',
+  z.strictObject({ ...nodeRef, traits: traitList.nullable() }),
+  nothing,
+);
+
+/** Contract 1.2. The VIFs attached to the node's ports and port groups. */
+export const vifListMethod = defineRpcMethod(
+  'vif_list',
+  z.strictObject(nodeRef),
+  z.object({ vifs: z.array(z.object({ id: z.string() })) }),
+);
+
+/** Contract 1.2. Attaches a VIF to a free port or port group of the node. */
+export const vifAttachMethod = defineRpcMethod(
+  'vif_attach',
+  z.strictObject({
+    ...nodeRef,
+    vif_info: z.looseObject({
+      id: z.string().min(1),
+      port_uuid: z.string().optional(),
+      portgroup_uuid: z.string().optional(),
+    }),
+  }),
+  nothing,
+);
+
+/** Contract 1.2. Detaches a VIF from the node. */
+export const vifDetachMethod = defineRpcMethod(
+  'vif_detach',
+  z.strictObject({ ...nodeRef, vif_id: z.string().min(1) }),
+  nothing,
+);
+
+/** Contract 1.2. Validates a target RAID configuration with the node's raid interface and saves it. */
+export const setTargetRaidConfigMethod = defineRpcMethod(
+  'set_target_raid_config',
+  z.strictObject({ ...nodeRef, target_raid_config: jsonObject }),
+  nothing,
+);

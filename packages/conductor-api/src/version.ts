@@ -6,4 +6,6 @@
  */
 // 1.1: set_boot_mode, inject_nmi, get_supported_indicators, get/set_indicator_state.
 // 1.2: create_allocation, backfill_allocation, destroy_allocation.
-export const CONDUCTOR_CONTRACT_VERSION = '1.2';
+// 1.3: add/remove_node_traits, vif_list/attach/detach, set_target_raid_config; update_node takes
+// maintenance_reason, parent_node, instance_name and disable_power_off.
+export const CONDUCTOR_CONTRACT_VERSION = '1.3';

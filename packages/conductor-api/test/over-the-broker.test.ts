@@ -132,7 +132,7 @@ describe('a conductor facing hostile messages on the broker', () => {
     return Number(line?.[1] ?? NaN);
   }
 
-  const droppedCount = () => gauge('galvanic_rpc_server_unauthenticated_dropped');
+  const droppedCount = () => gauge('galvanic_rpc_server_unauthenticated_dropped_total');
 
   it('drops a change_node_power_state from a client without the key, and counts it in /metrics', async () => {
     const before = await stored();
@@ -178,7 +178,7 @@ describe('a conductor facing hostile messages on the broker', () => {
 
   it('refuses a signed call of another contract major, naming both versions, and counts it', async () => {
     const before = await stored();
-    const refusedBefore = await gauge('galvanic_rpc_server_incompatible_contract_refused');
+    const refusedBefore = await gauge('galvanic_rpc_server_incompatible_contract_refused_total');
     expect(refusedBefore).toBe(0);
     const [major] = CONDUCTOR_CONTRACT_VERSION.split('.');
     const otherMajor = `${Number(major) + 1}.0`;
@@ -191,7 +191,7 @@ describe('a conductor facing hostile messages on the broker', () => {
     expect(reply.error).toMatchObject({ kind: 'IncompatibleRpcContract', status: 500 });
     expect(reply.error!.message).toContain(`speaks RPC contract ${CONDUCTOR_CONTRACT_VERSION}`);
     expect(reply.error!.message).toContain(`uses contract ${otherMajor}`);
-    expect(await gauge('galvanic_rpc_server_incompatible_contract_refused')).toBe(1);
+    expect(await gauge('galvanic_rpc_server_incompatible_contract_refused_total')).toBe(1);
     expect(await stored()).toEqual(before);
   });
 

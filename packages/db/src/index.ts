@@ -74,6 +74,19 @@ export {
 } from './chassis';
 export { BiosSettingStore, type BiosSettingRow, type BiosSettingInput } from './bios-settings';
 export {
+  NodeHistoryStore,
+  NODE_HISTORY_MAX_ENTRIES,
+  type NodeHistoryRow,
+  type NodeHistoryInput,
+  type NodeHistoryPage,
+} from './node-history';
+export { VifStore, TENANT_VIF_KEY, type VifCarrier } from './vifs';
+export {
+  FirmwareComponentStore,
+  type FirmwareComponentRow,
+  type FirmwareComponentInput,
+} from './firmware-components';
+export {
   AllocationStore,
   ALLOCATION_SORT_KEYS,
   type AllocationRow,

@@ -61,6 +61,11 @@ export interface NodeRow {
   boot_mode: string | null;
   secure_boot: boolean | null;
   shard: string | null;
+  /** The UUID of the node this one belongs to (Ironic's 1.83 child nodes). */
+  parent_node: string | null;
+  instance_name: string | null;
+  /** Galvanic never powers the node off (Ironic's 1.95): it reboots instead. */
+  disable_power_off: boolean;
   /** The chassis the node is in, if any. */
   chassis_id: number | null;
   inspection_started_at: Date | null;
@@ -131,6 +136,9 @@ export const NODE_COLUMNS = [
   'boot_mode',
   'secure_boot',
   'shard',
+  'parent_node',
+  'instance_name',
+  'disable_power_off',
   'chassis_id',
   'inspection_started_at',
   'inspection_finished_at',
@@ -195,6 +203,13 @@ export interface NodeFilters {
   retired?: boolean;
   shard?: string;
   description_contains?: string;
+  instance_name?: string;
+  /** Only the children of this node (its UUID); children are left out of lists otherwise. */
+  parent_node?: string;
+  /** Lists leave out child nodes unless this is set or `parent_node` names their parent. */
+  include_children?: boolean;
+  /** Only the nodes with (true) or without (false) a shard. */
+  sharded?: boolean;
   /** Only the nodes in this chassis. */
   chassis_id?: number;
   /** Only the nodes this project owns or leases (Ironic's `project` filter, set by policy). */
@@ -392,6 +407,7 @@ export class NodeStore {
       'instance_uuid',
       'fault',
       'shard',
+      'instance_name',
     ] as const) {
       if (f[column] !== undefined) add(`${column} = ?`, f[column]);
     }
@@ -400,6 +416,10 @@ export class NodeStore {
     if (f.maintenance !== undefined) add('maintenance = ?', f.maintenance);
     if (f.retired !== undefined) add('retired = ?', f.retired);
     if (f.chassis_id !== undefined) add('chassis_id = ?', f.chassis_id);
+    // A parent named by anything but a UUID has no children, as a string compare in Ironic.
+    if (f.parent_node !== undefined) add('parent_node::text = lower(?)', f.parent_node);
+    else if (f.include_children !== true) where.push('parent_node IS NULL');
+    if (f.sharded !== undefined) where.push(f.sharded ? 'shard IS NOT NULL' : 'shard IS NULL');
     if (f.project !== undefined) {
       params.push(f.project);
       where.push(`(owner = $${params.length} OR lessee = $${params.length})`);
@@ -500,6 +520,21 @@ export class NodeStore {
     return { node, ports };
   }
 
+  /** Many nodes and their ports in one statement (absent ids are left out), by id. */
+  async getManyWithPorts(
+    ids: readonly number[],
+  ): Promise<Map<number, { node: NodeRow; ports: NodePortRow[] }>> {
+    const rows = (await this.prepared(
+      'nodes_with_ports',
+      `SELECT n.*, COALESCE((SELECT json_agg(json_build_object(
+           'uuid', p.uuid, 'address', p.address, 'pxe_enabled', p.pxe_enabled) ORDER BY p.id)
+         FROM ports p WHERE p.node_id = n.id), '[]') AS ports_json
+       FROM nodes n WHERE n.id = ANY($1)`,
+      [ids],
+    )) as (NodeRow & { ports_json?: NodePortRow[] })[];
+    return new Map(rows.map(({ ports_json: ports = [], ...node }) => [node.id, { node, ports }]));
+  }
+
   async ports(nodeId: number): Promise<NodePortRow[]> {
     return (
       await this.pool.query(
@@ -530,8 +565,9 @@ export class NodeStore {
   }
 
   /**
-   * Nodes whose power state a sync may read: not in maintenance, of one of `hardwareTypes`, not
-   * in `excludedStates`, no power change under way; with whether their lock is held now.
+   * Nodes a power-state sync covers: not in maintenance, of one of `hardwareTypes`, not in
+   * `excludedStates`; `locked` when their lock is held now or a power change is under way (the
+   * sync skips those this pass).
    */
   async powerSyncCandidates(
     hardwareTypes: readonly string[],
@@ -540,10 +576,10 @@ export class NodeStore {
     const { rows } = await this.pool.query<PowerSyncCandidate>(
       `WITH reservations AS (${RESERVATIONS_SQL})
        SELECT n.id, n.uuid, n.driver, n.conductor_group,
-              EXISTS (SELECT 1 FROM reservations r WHERE r.node_id = n.id) AS locked
+              (n.target_power_state IS NOT NULL
+                OR EXISTS (SELECT 1 FROM reservations r WHERE r.node_id = n.id)) AS locked
        FROM nodes n
-       WHERE NOT n.maintenance AND n.driver = ANY($1) AND NOT (n.provision_state = ANY($2))
-         AND n.target_power_state IS NULL`,
+       WHERE NOT n.maintenance AND n.driver = ANY($1) AND NOT (n.provision_state = ANY($2))`,
       [hardwareTypes, excludedStates],
     );
     return rows;
@@ -559,6 +595,23 @@ export class NodeStore {
       [states],
     );
     return rows;
+  }
+
+  /** How many nodes are in each provision state (states with none are left out). */
+  async countByProvisionState(): Promise<Map<string, number>> {
+    const { rows } = await this.pool.query<{ provision_state: string; count: number }>(
+      'SELECT provision_state, count(*)::int AS count FROM nodes GROUP BY provision_state',
+    );
+    return new Map(rows.map((row) => [row.provision_state, row.count]));
+  }
+
+  /** Ironic's shards: how many nodes each shard has, most first; nodes without one as `None`. */
+  async shards(): Promise<{ name: string; count: number }[]> {
+    const { rows } = await this.pool.query<{ shard: string | null; count: number }>(
+      'SELECT shard, count(*)::int AS count FROM nodes GROUP BY shard ORDER BY count DESC, shard',
+    );
+    // Ironic shows the nodes without a shard under Python's str(None).
+    return rows.map((row) => ({ name: row.shard ?? 'None', count: row.count }));
   }
 
   /** The host holding each node's lock now (Ironic's `reservation`); unlocked nodes are absent. */

@@ -20,14 +20,17 @@ const SUPPORTED_STATES: readonly PowerState[] = [
   SOFT_REBOOT,
 ];
 
-/** Reports the power state the conductor last recorded; every change succeeds. */
+/**
+ * Reports the power state the conductor last recorded (none until a first change, as Ironic's
+ * fake power); every change succeeds.
+ */
 export class FakePower extends PowerInterface {
   static override readonly optionGroups = [fakeOptions];
 
   validate(): void {}
 
-  async getPowerState(task: TaskContext): Promise<PowerState> {
-    return task.node.powerState ?? POWER_OFF;
+  async getPowerState(task: TaskContext): Promise<PowerState | null> {
+    return task.node.powerState;
   }
 
   async setPowerState(task: TaskContext, state: PowerState): Promise<void> {

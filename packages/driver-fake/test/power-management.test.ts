@@ -6,8 +6,8 @@ import { FakeManagement, FakePower } from '../src';
 describe('FakePower', () => {
   const power = buildInterface(FakePower);
 
-  it("reports the node's recorded power state, power off when none", async () => {
-    await expect(power.getPowerState(makeTask())).resolves.toBe('power off');
+  it("reports the node's recorded power state, none when none was recorded (as Ironic's)", async () => {
+    await expect(power.getPowerState(makeTask())).resolves.toBeNull();
     await expect(power.getPowerState(makeTask({ node: { powerState: 'power on' } }))).resolves.toBe(
       'power on',
     );

@@ -35,6 +35,9 @@ export class NoRaid extends RaidInterface {
   validate(task: TaskContext): never {
     return unsupported(task, 'raid');
   }
+  override validateRaidConfig(task: TaskContext): never {
+    return unsupported(task, 'raid');
+  }
 }
 
 export class NoInspect extends InspectInterface {

@@ -60,8 +60,10 @@ export {
   type InspectionResult,
   type BiosSetting,
   type InterfaceByKind,
+  type FirmwareComponent,
 } from './interfaces/kinds.js';
 export { HardwareType, GenericHardware } from './hardware-type.js';
+export { validateRaidConfiguration } from './raid/schema.js';
 export {
   passthru,
   driverPassthru,

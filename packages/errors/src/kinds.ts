@@ -71,6 +71,21 @@ export class NodeInMaintenance extends kindOf('NodeInMaintenance', 400) {
   }
 }
 
+export class NodeIsRetired extends kindOf('NodeIsRetired', 400) {
+  constructor(op: string, node: string) {
+    super(`The ${op} operation can't be performed on node ${node} because it is retired.`);
+  }
+}
+export class VifNotAttached extends kindOf('VifNotAttached', 400) {
+  constructor(vif: string, node: string) {
+    super(`Unable to detach VIF ${vif} from node ${node} because it is not attached to it.`);
+  }
+}
+export class NoFreePhysicalPorts extends kindOf('NoFreePhysicalPorts', 400) {
+  constructor(vif: string) {
+    super(`Unable to attach VIF ${vif}, not enough free physical ports.`);
+  }
+}
 // 403
 /** Ironic's refusal by policy, naming the rule that refused. */
 export class HTTPForbidden extends kindOf('HTTPForbidden', 403) {
@@ -93,6 +108,16 @@ export class NodeNotFound extends kindOf('NodeNotFound', 404) {
 export class BiosSettingNotFound extends kindOf('BIOSSettingNotFound', 404) {
   constructor(node: string, name: string) {
     super(`Node ${node} doesn't have a BIOS setting '${name}'`);
+  }
+}
+export class NodeTraitNotFound extends kindOf('NodeTraitNotFound', 404) {
+  constructor(node: string, trait: string) {
+    super(`Node ${node} doesn't have a trait '${trait}'`);
+  }
+}
+export class NodeHistoryNotFound extends kindOf('NodeHistoryNotFound', 404) {
+  constructor(event: string) {
+    super(`Node history record ${event} could not be found.`);
   }
 }
 export class PortNotFound extends kindOf('PortNotFound', 404) {
@@ -188,6 +213,18 @@ export class DuplicateName extends kindOf('DuplicateName', 409) {
 export class MACAlreadyExists extends kindOf('MACAlreadyExists', 409) {
   constructor(mac: string) {
     super(`A port with MAC address ${mac} already exists.`);
+  }
+}
+export class VifAlreadyAttached extends kindOf('VifAlreadyAttached', 409) {
+  constructor(vif: string, objectType: 'Port' | 'Portgroup', objectUuid: string) {
+    super(
+      `Unable to attach VIF because VIF ${vif} is already attached to Ironic ${objectType} ${objectUuid}`,
+    );
+  }
+}
+export class PowerStateFailure extends kindOf('PowerStateFailure', 409) {
+  constructor(state: string) {
+    super(`Failed to set node power state to ${state}.`);
   }
 }
 export class AllocationAlreadyExists extends kindOf('AllocationAlreadyExists', 409) {
@@ -300,6 +337,15 @@ export class RpcConnectionLost extends kindOf('RpcConnectionLost', 503) {}
 export class NodeOwnerChanged extends kindOf('NodeOwnerChanged', 503) {
   constructor(host: string, node: string) {
     super(`Conductor ${host} no longer manages node ${node}; the request was not run.`);
+  }
+}
+/**
+ * A conductor that is leaving the cluster (it got SIGTERM) refused a call it received while it
+ * drains. Nothing ran: the caller may send the call to another conductor.
+ */
+export class ConductorLeaving extends kindOf('ConductorLeaving', 503) {
+  constructor(host: string) {
+    super(`Conductor ${host} is leaving the cluster; the request was not run.`);
   }
 }
 /** A node call older than one already accepted for the same node; it never runs. */

@@ -120,6 +120,9 @@ export class NodeLocker {
     await this.reconnecting;
   }
 
+  /** Counts since start: locks taken, waits between tries, and NodeLocked refusals. */
+  readonly stats = { acquisitions: 0, waits: 0, conflicts: 0 };
+
   /** Exclusive locks held now. */
   get held(): number {
     return this.entries.size - this.pendingCount;
@@ -156,7 +159,10 @@ export class NodeLocker {
     for (let attempt = 1; ; attempt++) {
       if (this.closed) throw new NodeLockerClosed();
       last = await this.tryOnce(node);
-      if (last.kind === 'locked') return last.lock;
+      if (last.kind === 'locked') {
+        this.stats.acquisitions += 1;
+        return last.lock;
+      }
       if (last.kind === 'held' && last.holder === null && !holderVanished) {
         // The holder released between Postgres refusing and naming it: the node is free now.
         holderVanished = true;
@@ -164,10 +170,12 @@ export class NodeLocker {
         continue;
       }
       if (attempt >= attempts) break;
+      this.stats.waits += 1;
       await this.pause(node.id);
     }
     if (last.kind === 'held') {
       this.logger.debug('node locked', { node: node.ident, holder: last.holder });
+      this.stats.conflicts += 1;
       throw new NodeLocked(node.ident, last.holder ?? 'unknown');
     }
     const cause = last.error ? ` (${last.error.message})` : '';

@@ -100,6 +100,8 @@ export const TRANSITIONS: readonly Edge[] = [
   conductor(DEPLOY_WAIT, 'resume', DEPLOYING),
   conductor(DEPLOY_WAIT, 'fail', DEPLOY_FAILED),
   api(DEPLOY_WAIT, 'delete', DELETING),
+  // API 1.110: an operator may abort a deployment waiting for its ramdisk.
+  api(DEPLOY_WAIT, 'abort', DEPLOY_FAILED),
   api(DEPLOY_FAILED, 'deploy', DEPLOYING),
   api(DEPLOY_FAILED, 'rebuild', DEPLOYING),
   api(DEPLOY_FAILED, 'delete', DELETING),

@@ -56,6 +56,7 @@ const API_EDGES: readonly Row[] = [
   ['adopt failed', ['adopt'], 'adopting', 'active'],
   ['adopt failed', ['manage'], 'manageable', null],
   ['wait call-back', ['deleted', 'undeploy'], 'deleting', 'available'],
+  ['wait call-back', ['abort'], 'deploy failed', 'active'],
   ['deploy failed', ['active', 'deploy'], 'deploying', 'active'],
   ['deploy failed', ['rebuild'], 'deploying', 'active'],
   ['deploy failed', ['deleted', 'undeploy'], 'deleting', 'available'],

@@ -42,6 +42,7 @@ export class RpcClient {
   private readonly errors = new KindCounter();
   private readonly callListeners = new Listeners<RpcCallEvent>();
   private counts = { calls: 0, succeeded: 0, failed: 0 };
+  private readonly inFlight = new Map<string, number>();
 
   constructor(opts: RpcClientOptions) {
     this.transport = opts.transport;
@@ -65,6 +66,7 @@ export class RpcClient {
     const requestId = options.requestId ?? currentLogContext()?.requestId ?? `req-${randomUUID()}`;
     const started = performance.now();
     this.counts.calls += 1;
+    this.inFlight.set(targetHost, (this.inFlight.get(targetHost) ?? 0) + 1);
     try {
       const result = await this.invoke(targetHost, method, args, requestId, options);
       this.finish(targetHost, method.name, requestId, started, 'ok');
@@ -73,7 +75,16 @@ export class RpcClient {
       const kind = error instanceof GalvanicError ? error.kind : 'InternalError';
       this.finish(targetHost, method.name, requestId, started, kind);
       throw error;
+    } finally {
+      const left = this.inFlight.get(targetHost)! - 1;
+      if (left > 0) this.inFlight.set(targetHost, left);
+      else this.inFlight.delete(targetHost);
     }
+  }
+
+  /** Calls waiting for their reply now, by conductor host (hosts with none are left out). */
+  inFlightByHost(): ReadonlyMap<string, number> {
+    return this.inFlight;
   }
 
   get metrics(): RpcClientMetrics {

@@ -15,9 +15,13 @@ export class RpcCallNotDelivered extends RpcUnreachable {}
 /**
  * Whether `error` proves the call never ran, so that sending it once more (to the node's owner as
  * now known) cannot run it twice: the broker delivered it to nobody, or the conductor answered
- * that it no longer owns the node and ran nothing. A timeout or a lost link proves nothing.
+ * that it no longer owns the node or is leaving the cluster, and ran nothing. A timeout or a lost
+ * link proves nothing.
  */
 export function provesCallNotRun(error: unknown): boolean {
   if (error instanceof RpcCallNotSent || error instanceof RpcCallNotDelivered) return true;
-  return error instanceof GalvanicError && error.kind === 'NodeOwnerChanged';
+  return (
+    error instanceof GalvanicError &&
+    (error.kind === 'NodeOwnerChanged' || error.kind === 'ConductorLeaving')
+  );
 }

@@ -22,6 +22,7 @@ export type {
   OutgoingCall,
   IncomingCall,
   IncomingHeaders,
+  QueueStats,
 } from './transport';
 export {
   AmqpTransport,

@@ -1,4 +1,5 @@
 import {
+  ConductorLeaving,
   GalvanicError,
   IncompatibleRpcContract,
   InternalError,
@@ -10,7 +11,7 @@ import { ContractVersion } from './contract-version';
 import { pingMethod, validate, type RpcMethod } from './method';
 import { KindCounter, LatencyRecorder, type RpcCallEvent, type RpcServerMetrics } from './metrics';
 import { Listeners } from './listeners';
-import type { IncomingCall, RpcServerTransport } from './transport';
+import type { IncomingCall, QueueStats, RpcServerTransport } from './transport';
 import { decodeRequest, encodeError, encodeResult } from './wire';
 
 export interface RpcCallContext {
@@ -70,6 +71,7 @@ export class RpcServer {
     rejectedWhileDraining: 0,
   };
   private accepting = false;
+  private lastCallAt = Number.NEGATIVE_INFINITY;
 
   constructor(opts: RpcServerOptions) {
     this.transport = opts.transport;
@@ -117,12 +119,22 @@ export class RpcServer {
     await this.transport.close();
   }
 
+  /** Milliseconds since the last call arrived (any call, refused or not); Infinity if none. */
+  get quietForMs(): number {
+    return performance.now() - this.lastCallAt;
+  }
+
   get inFlight(): number {
     return this.running.size;
   }
 
   get connected(): boolean {
     return this.transport.connected;
+  }
+
+  /** The broker's count of this server's queue; undefined without a broker or a connection. */
+  async queueStats(): Promise<QueueStats | undefined> {
+    return this.transport.queueStats?.();
   }
 
   get metrics(): RpcServerMetrics {
@@ -153,12 +165,13 @@ export class RpcServer {
   }
 
   private dispatch(call: IncomingCall): void {
+    this.lastCallAt = performance.now();
     const requestId = call.headers.requestId ?? 'unknown';
     const caller = call.headers.caller ?? 'unknown';
     const meta = { request_id: requestId, caller };
     if (!this.accepting) {
       this.counts.rejectedWhileDraining += 1;
-      this.refuse(call, new ServiceUnavailable(`Conductor ${this.host} is shutting down.`));
+      this.refuse(call, new ConductorLeaving(this.host));
       return;
     }
     const deadline = call.headers.deadline ?? Date.now() + FALLBACK_DEADLINE_MS;

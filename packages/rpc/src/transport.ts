@@ -50,7 +50,19 @@ export interface IncomingCall {
   settle(): void;
 }
 
+/** What the broker counts of a server's own queue. */
+export interface QueueStats {
+  /** Calls waiting in the queue, not yet handed to the server. */
+  messagesReady: number;
+  consumers: number;
+}
+
 export interface RpcServerTransport {
+  /**
+   * The broker's count of this server's queue now; undefined while not connected. Absent on
+   * transports without a broker.
+   */
+  queueStats?(): Promise<QueueStats | undefined>;
   /** Messages dropped unexecuted because they failed authentication (0 where nothing is checked). */
   readonly unauthenticatedDropped: number;
   /** Starts delivering calls to `onCall`; resolves once the transport is consuming. */

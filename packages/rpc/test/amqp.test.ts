@@ -204,7 +204,7 @@ describe('AmqpTransport, same process', () => {
       const refused = await rejectionOf(
         client.call(drainHost, echoMethod, { text: 'after drain' }, { timeoutMs: 5_000 }),
       );
-      expect(['RpcUnreachable', 'ServiceUnavailable']).toContain(refused.kind);
+      expect(['RpcUnreachable', 'ConductorLeaving']).toContain(refused.kind);
       await expect(running).resolves.toEqual({ slept: 300 });
       await expect(draining).resolves.toEqual({ completed: true, abandoned: 0 });
       expect(drainServer.inFlight).toBe(0);

@@ -7,7 +7,7 @@ export {
 export { runMain, onShutdownSignal } from './main';
 export { connectDatabase } from './database';
 export { readServerTls, readCaFile, type ServerTls } from './tls';
-export { exportRpcMetrics, exportGauge } from './metrics';
+export { exportRpcMetrics, exportGauge, exportCounter } from './metrics';
 export {
   startStatusServer,
   type StatusServerOptions,

@@ -49,3 +49,21 @@ export function exportGauge(
     },
   });
 }
+
+/** A counter read at scrape time from a count kept elsewhere, which only ever grows. */
+export function exportCounter(
+  registry: Registry,
+  name: string,
+  help: string,
+  read: () => number,
+): void {
+  new Counter({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(read());
+    },
+  });
+}

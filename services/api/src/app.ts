@@ -8,6 +8,8 @@ import type {
   InspectionRuleStore,
   ChassisStore,
   ConductorStore,
+  FirmwareComponentStore,
+  NodeHistoryStore,
   NodeStore,
   PortgroupStore,
   PortStore,
@@ -24,6 +26,7 @@ import { linkBase, type LinkHostOptions } from './http/links';
 import { rateLimit, type RateLimitOptions } from './http/rate-limit';
 import { errorHandler, methodNotAllowed, notFound } from './http/errors';
 import { requestMetrics } from './http/metrics';
+import { legacyJsonSuffix } from './http/json-suffix';
 import { microversion } from './http/microversion';
 import { requestId } from './http/request-id';
 import {
@@ -37,6 +40,10 @@ import { inspectionRulesRouter } from './controllers/inspection-rules/router';
 import { driversRouter } from './controllers/drivers';
 import { chassisRouter } from './controllers/chassis/router';
 import { nodeBiosRouter } from './controllers/nodes/bios';
+import { nodeChildrenRouter } from './controllers/nodes/children';
+import { nodeFirmwareRouter } from './controllers/nodes/firmware';
+import { nodeHistoryRouter } from './controllers/nodes/history';
+import { shardsRouter } from './controllers/shards';
 import { nodeServices, nodesRouter, type ReservationLookup } from './controllers/nodes/router';
 import { nodePortgroupsRouter, portgroupsRouter } from './controllers/portgroups/router';
 import { portsRouter, subPortsRouter } from './controllers/ports/router';
@@ -65,6 +72,8 @@ export interface ApiDependencies {
   volumeTargets: VolumeTargetStore;
   chassis: ChassisStore;
   biosSettings: BiosSettingStore;
+  history: NodeHistoryStore;
+  firmware: FirmwareComponentStore;
   allocations: AllocationStore;
   deployTemplates: DeployTemplateStore;
   inspectionRules: InspectionRuleStore;
@@ -133,6 +142,7 @@ export function createApp(deps: ApiDependencies): Express {
   // Ironic refuses a method before it negotiates a version, so its 405s carry no version headers.
   for (const [path, methods] of IRONIC_RESOURCE_METHODS) v1.all(path, methodNotAllowed(methods));
   v1.use(microversion);
+  v1.use(legacyJsonSuffix);
   v1.use(jsonBody(deps.maxRequestBodySize));
   v1.use(rejectUnsafeInput);
   v1.use(
@@ -177,6 +187,14 @@ export function createApp(deps: ApiDependencies): Express {
       publicEndpoint: deps.publicEndpoint,
     }),
   );
+  const nodeLinks = { nodes: deps.nodes, publicEndpoint: deps.publicEndpoint };
+  v1.use('/nodes/:ident/history', nodeHistoryRouter({ ...nodeLinks, history: deps.history }));
+  v1.use('/nodes/:ident/children', nodeChildrenRouter(nodeLinks));
+  v1.use(
+    '/nodes/:ident/firmware',
+    nodeFirmwareRouter({ nodes: deps.nodes, firmware: deps.firmware }),
+  );
+  v1.use('/shards', shardsRouter(deps.nodes));
   const nodes = nodeServices({
     nodes: deps.nodes,
     chassis: deps.chassis,

@@ -8,6 +8,8 @@ import type { CoreConfig } from '@galvanic/config';
 import {
   AllocationStore,
   BiosSettingStore,
+  NodeHistoryStore,
+  FirmwareComponentStore,
   DeployTemplateStore,
   InspectionRuleStore,
   ChassisStore,
@@ -24,6 +26,7 @@ import { readServerTls } from '@galvanic/runtime';
 import { pingMethod, type RpcClient } from '@galvanic/rpc';
 import { createApp } from './app';
 import type { ReadinessCheck } from './controllers/health';
+import { exportOperationsMetrics } from './operations-metrics';
 
 export interface ApiServiceDependencies {
   config: CoreConfig;
@@ -83,6 +86,12 @@ export async function startApi(deps: ApiServiceDependencies): Promise<RunningApi
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'galvanic_api_' });
   const nodes = new NodeStore(deps.dataSource, { withReservations: true });
+  exportOperationsMetrics(registry, {
+    rpc: deps.rpc,
+    directory: deps.directory,
+    nodes,
+    logger: deps.logger,
+  });
   const app = createApp({
     logger: deps.logger,
     conductors: new ConductorStore(deps.dataSource, deps.config.conductor.heartbeat_timeout),
@@ -93,6 +102,8 @@ export async function startApi(deps: ApiServiceDependencies): Promise<RunningApi
     volumeTargets: new VolumeTargetStore(deps.dataSource),
     chassis: new ChassisStore(deps.dataSource),
     biosSettings: new BiosSettingStore(deps.dataSource),
+    history: new NodeHistoryStore(deps.dataSource),
+    firmware: new FirmwareComponentStore(deps.dataSource),
     allocations: new AllocationStore(deps.dataSource),
     deployTemplates: new DeployTemplateStore(deps.dataSource),
     inspectionRules: new InspectionRuleStore(deps.dataSource),

@@ -7,6 +7,8 @@ import { Registry } from 'prom-client';
 import {
   AllocationStore,
   BiosSettingStore,
+  NodeHistoryStore,
+  FirmwareComponentStore,
   DeployTemplateStore,
   InspectionRuleStore,
   ChassisStore,
@@ -96,6 +98,8 @@ describe("Ironic's API shell", () => {
       volumeTargets: new VolumeTargetStore(dataSource),
       chassis: new ChassisStore(dataSource),
       biosSettings: new BiosSettingStore(dataSource),
+      history: new NodeHistoryStore(dataSource),
+      firmware: new FirmwareComponentStore(dataSource),
       allocations: new AllocationStore(dataSource),
       deployTemplates: new DeployTemplateStore(dataSource),
       inspectionRules: new InspectionRuleStore(dataSource),

@@ -1,5 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
-import { Registry, collectDefaultMetrics } from 'prom-client';
 import { ConductorDirectory, ConductorMembership } from '@galvanic/cluster';
 import { CONDUCTOR_CONTRACT_VERSION } from '@galvanic/conductor-api';
 import type { CoreConfig } from '@galvanic/config';
@@ -8,32 +8,31 @@ import {
   BiosSettingStore,
   ConductorStore,
   DeployTemplateStore,
+  FirmwareComponentStore,
   InspectionRuleStore,
+  NodeHistoryStore,
   NodeStore,
   PortStore,
+  VifStore,
   pingDatabase,
 } from '@galvanic/db';
 import { NodeLocker } from '@galvanic/node-locks';
 import type { DriverRegistry } from '@galvanic/driver-loader';
 import type { Logger } from '@galvanic/logging';
 import { RpcServer, type RpcServerTransport } from '@galvanic/rpc';
-import {
-  exportGauge,
-  exportRpcMetrics,
-  readServerTls,
-  startStatusServer,
-  type RunningStatusServer,
-} from '@galvanic/runtime';
+import { readServerTls, startStatusServer, type RunningStatusServer } from '@galvanic/runtime';
 import {
   registerAllocationHandlers,
   resumeAllocations,
   takeOverOrphanedAllocations,
 } from './handlers/allocations';
 import { registerDriverHandlers } from './handlers/drivers';
+import { conductorMetrics } from './metrics';
 import { registerNodeHandlers } from './handlers/nodes';
 import { registerProvisionHandler } from './handlers/provision';
 import { registerVendorHandlers } from './handlers/vendor';
 import { NodeTaskManager } from './nodes/task-manager';
+import { NodeHistoryRecorder } from './nodes/history';
 import { NodeOwnership } from './nodes/ownership';
 import { repairOrphanedNodes } from './periodic/orphans';
 import { PeriodicTask } from './periodic/periodic';
@@ -112,10 +111,12 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
     logger,
     { ownership: new NodeOwnership(hostname, membership, directory, heartbeatIntervalMs, logger) },
     new BiosSettingStore(deps.dataSource),
+    new NodeHistoryRecorder(new NodeHistoryStore(deps.dataSource), hostname, logger),
+    new FirmwareComponentStore(deps.dataSource),
   );
   registerDriverHandlers(rpc, deps.drivers);
   const allocations = new AllocationStore(deps.dataSource);
-  registerNodeHandlers(rpc, tasks, nodeStore, config, allocations);
+  registerNodeHandlers(rpc, tasks, nodeStore, config, allocations, new VifStore(deps.dataSource));
   registerProvisionHandler(
     rpc,
     tasks,
@@ -176,51 +177,7 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
       logger,
     ),
   ];
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'galvanic_conductor_' });
-  exportRpcMetrics(registry, 'server', rpc);
-  exportGauge(
-    registry,
-    'galvanic_rpc_server_in_flight',
-    'RPC calls being worked on now.',
-    () => rpc.inFlight,
-  );
-  exportGauge(
-    registry,
-    'galvanic_rpc_server_expired_dropped',
-    'RPC requests dropped unexecuted because their caller had given up.',
-    () => rpc.metrics.expiredDropped,
-  );
-  exportGauge(
-    registry,
-    'galvanic_rpc_server_malformed_rejected',
-    'RPC requests rejected as malformed.',
-    () => rpc.metrics.malformedRejected,
-  );
-  exportGauge(
-    registry,
-    'galvanic_rpc_server_incompatible_contract_refused',
-    'RPC requests refused unexecuted because they use a contract major this conductor does not speak.',
-    () => rpc.metrics.incompatibleContractRefused,
-  );
-  exportGauge(
-    registry,
-    'galvanic_rpc_server_unauthenticated_dropped',
-    'RPC messages dropped unexecuted because their MAC was missing or wrong.',
-    () => rpc.metrics.unauthenticatedDropped,
-  );
-  exportGauge(
-    registry,
-    'galvanic_conductor_node_locks_held',
-    'Node locks this conductor holds now.',
-    () => locker.held,
-  );
-  exportGauge(
-    registry,
-    'galvanic_conductor_background_tasks',
-    'Async node actions running now.',
-    () => tasks.inFlight,
-  );
+  const registry = conductorMetrics({ host: hostname, logger, rpc, locker, tasks, powerSync });
 
   // The queue is exclusive to one connection: taking it first means a second live process with
   // this hostname fails here, before it could touch the first one's registration.
@@ -256,12 +213,26 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
       const timeoutMs = config.conductor.graceful_shutdown_timeout * 1000;
       logger.info('conductor stopping', { in_flight: rpc.inFlight, timeout_ms: timeoutMs });
       const started = Date.now();
+      const remainingMs = () => Math.max(0, timeoutMs - (Date.now() - started));
       directory.stop();
+      // Leave the ring first: the others take this conductor's nodes at once, and calls routed
+      // here by a stale view are refused as not run (ConductorLeaving / NodeOwnerChanged), which
+      // the api resends to the new owner. The queue stays until callers have stopped coming, so
+      // nothing is published to a queue about to vanish.
+      await membership.leave().catch((error: unknown) =>
+        logger.warn('could not mark this conductor offline; it drops out at heartbeat timeout', {
+          error,
+        }),
+      );
+      // Every api reads membership again within its refresh interval: after that none routes
+      // here, so no call can be left in the queue when it goes.
+      const routedHereUntil = Date.now() + config.api.conductor_refresh_interval * 1000 + 500;
       await Promise.all(periodicTasks.map((task) => task.stop()));
-      const outcome = await rpc.drain(timeoutMs);
+      await untilQuiet(rpc, remainingMs, routedHereUntil);
+      const outcome = await rpc.drain(remainingMs());
       // Async node actions answered before the stop still run under their locks: they get what
       // is left of the deadline, then are aborted and recorded on their nodes.
-      const abandonedTasks = await tasks.drain(Math.max(0, timeoutMs - (Date.now() - started)));
+      const abandonedTasks = await tasks.drain(remainingMs());
       if (!outcome.completed || abandonedTasks > 0) {
         logger.warn('abandoned in-flight work at shutdown', {
           abandoned_calls: outcome.abandoned,
@@ -270,9 +241,30 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
       }
       await locker.close();
       await deps.drivers.close();
-      await membership.leave();
       await rpc.close();
       await status?.close();
     },
   };
+}
+
+/** How long no call must have arrived before a leaving conductor deletes its queue. */
+const LEAVING_QUIET_MS = 1000;
+const QUIET_POLL_MS = 50;
+
+/**
+ * Waits, within the time left, until the running calls are done, every api has read the
+ * membership without this conductor (`routedHereUntil`, epoch ms) and no call has arrived for
+ * LEAVING_QUIET_MS.
+ */
+async function untilQuiet(
+  rpc: RpcServer,
+  remainingMs: () => number,
+  routedHereUntil: number,
+): Promise<void> {
+  while (
+    remainingMs() > 0 &&
+    (rpc.inFlight > 0 || rpc.quietForMs < LEAVING_QUIET_MS || Date.now() < routedHereUntil)
+  ) {
+    await sleep(Math.min(QUIET_POLL_MS, remainingMs()));
+  }
 }

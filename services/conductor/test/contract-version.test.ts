@@ -133,7 +133,7 @@ describe('conductors of several RPC contract versions in one deployment', () => 
           `Conductor c-other-major speaks RPC contract ${OTHER_MAJOR} and refused a call that ` +
           `uses contract ${CONDUCTOR_CONTRACT_VERSION}: major versions must match; the call was not run.`,
       });
-      const refusedCount = 'galvanic_rpc_server_incompatible_contract_refused';
+      const refusedCount = 'galvanic_rpc_server_incompatible_contract_refused_total';
       expect(await metric(otherMajor, refusedCount)).toBe(1);
       expect(await metric(otherMajor, 'galvanic_rpc_server_calls_total')).toBe(0);
     } finally {

@@ -6,6 +6,7 @@ import { ConductorContractVersion1764500000000 } from './1764500000000-conductor
 import { Chassis1764900000000 } from './1764900000000-chassis';
 import { BiosSettings1765000000000 } from './1765000000000-bios-settings';
 import { PortgroupsVolume1766000000000 } from './1766000000000-portgroups-volume';
+import { NodeHistoryChildren1766100000000 } from './1766100000000-node-history-children';
 import { Allocations1766200000000 } from './1766200000000-allocations';
 import { DeployTemplates1766200000001 } from './1766200000001-deploy-templates';
 import { InspectionRules1766900000000 } from './1766900000000-inspection-rules';
@@ -20,6 +21,7 @@ export const allMigrations = [
   Chassis1764900000000,
   BiosSettings1765000000000,
   PortgroupsVolume1766000000000,
+  NodeHistoryChildren1766100000000,
   Allocations1766200000000,
   DeployTemplates1766200000001,
   InspectionRules1766900000000,

@@ -11,6 +11,7 @@ import type {
 import { POWER_OFF, POWER_ON, REBOOT } from '../node.js';
 import type { TaskContext } from '../task.js';
 import { HardwareInterface } from './base.js';
+import { validateRaidConfiguration } from '../raid/schema.js';
 
 export interface PowerOptions {
   /** Seconds to wait for the BMC to reach the state; `[conductor] power_state_change_timeout` when absent. */
@@ -20,7 +21,8 @@ export interface PowerOptions {
 /** Turns the node on and off. Actions resolve once the BMC reached the state, or throw. */
 export abstract class PowerInterface extends HardwareInterface {
   static override readonly interfaceKind = 'power' as const;
-  abstract getPowerState(task: TaskContext): Promise<PowerState>;
+  /** The node's power state; null when the interface cannot tell (Ironic's fake power before any change). */
+  abstract getPowerState(task: TaskContext): Promise<PowerState | null>;
   abstract setPowerState(
     task: TaskContext,
     state: PowerState,
@@ -160,6 +162,15 @@ export abstract class RescueInterface extends HardwareInterface {
 /** RAID configuration; its work is done in clean and deploy steps. */
 export abstract class RaidInterface extends HardwareInterface {
   static override readonly interfaceKind = 'raid' as const;
+
+  /**
+   * Checks a target RAID configuration before the conductor saves it (Ironic's
+   * `validate_raid_config`): Ironic's RAID schema by default; an implementation with its own
+   * parameters overrides it.
+   */
+  validateRaidConfig(_task: TaskContext, config: Record<string, unknown>): void {
+    validateRaidConfiguration(config);
+  }
 }
 
 /**
@@ -194,9 +205,30 @@ export abstract class BiosInterface extends HardwareInterface {
   }
 }
 
+/**
+ * One firmware component as a firmware interface reads it, in Ironic's shape (API 1.86), with
+ * the hardware identity of 1.114 where the BMC gives it.
+ */
+export interface FirmwareComponent {
+  readonly component: string;
+  readonly current_version: string;
+  readonly vendor?: string | null;
+  readonly model?: string | null;
+  readonly serial_number?: string | null;
+}
+
 /** Firmware updates; its work is done in clean and deploy steps. */
 export abstract class FirmwareInterface extends HardwareInterface {
   static override readonly interfaceKind = 'firmware' as const;
+
+  /**
+   * Ironic's `cache_firmware_components`: the node's firmware components now, which the
+   * conductor keeps (the first version seen of each stays its `initial_version`). `undefined`,
+   * the default, means the interface cannot read them and the stored ones stay as they are.
+   */
+  async cacheFirmwareComponents(_task: TaskContext): Promise<FirmwareComponent[] | undefined> {
+    return undefined;
+  }
 }
 
 /** Attaches remote volumes. */

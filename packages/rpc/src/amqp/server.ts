@@ -1,7 +1,7 @@
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { RpcConnectionLost } from '@galvanic/errors';
 import type { Logger } from '@galvanic/logging';
-import type { IncomingCall, IncomingHeaders, RpcServerTransport } from '../transport';
+import type { IncomingCall, IncomingHeaders, QueueStats, RpcServerTransport } from '../transport';
 import {
   conductorQueueName,
   HEADER_CALLER,
@@ -80,6 +80,7 @@ function deliveryTagged(tag: number): ConsumeMessage {
  */
 export class AmqpServerTransport implements RpcServerTransport, ConnectionUser {
   private channels: Channels | undefined;
+  private model: ChannelModel | undefined;
   private onCall: ((call: IncomingCall) => void) | undefined;
   private listening = false;
   private consumerTag: string | undefined;
@@ -130,6 +131,7 @@ export class AmqpServerTransport implements RpcServerTransport, ConnectionUser {
     }
     await consume.prefetch(this.prefetch);
     this.channels = channels;
+    this.model = model;
     this.consuming = undefined;
     this.consumerTag = undefined;
     if (this.listening) await this.ensureConsuming();
@@ -137,6 +139,7 @@ export class AmqpServerTransport implements RpcServerTransport, ConnectionUser {
 
   detach(): void {
     this.channels = undefined;
+    this.model = undefined;
     this.consuming = undefined;
     this.consumerTag = undefined;
   }
@@ -154,6 +157,24 @@ export class AmqpServerTransport implements RpcServerTransport, ConnectionUser {
     }
     // Not consuming yet: the next successful attach starts the consumer and wakes us.
     return new Promise((resolve, reject) => this.consumingWaiters.add({ resolve, reject }));
+  }
+
+  /**
+   * The queue's depth and consumers, as the broker counts them. Only this connection may look at
+   * its exclusive queue, so the conductor reads it (on a channel of its own: a failed check closes
+   * the channel it ran on).
+   */
+  async queueStats(): Promise<QueueStats | undefined> {
+    const model = this.model;
+    if (!model || !this.consumerTag) return undefined;
+    const probe = await model.createChannel();
+    probe.on('error', () => undefined);
+    try {
+      const { messageCount, consumerCount } = await probe.checkQueue(this.queue);
+      return { messagesReady: messageCount, consumers: consumerCount };
+    } finally {
+      await probe.close().catch(() => undefined);
+    }
   }
 
   async stopListening(): Promise<void> {

@@ -5,7 +5,7 @@ import {
   driverVendorPassthruMethod,
   type DriverArgs,
 } from '@galvanic/conductor-api';
-import type { ConductorDirectory } from '@galvanic/cluster';
+import { RoutedCalls, type ConductorDirectory } from '@galvanic/cluster';
 import type { ConductorStore } from '@galvanic/db';
 import { DriverNotFound, InvalidParameterValue, NotAcceptable } from '@galvanic/errors';
 import type { RpcClient, RpcMethod } from '@galvanic/rpc';
@@ -113,6 +113,22 @@ export function driversRouter(
   publicEndpoint: string | undefined,
 ): Router {
   const router = Router();
+  const calls = new RoutedCalls(directory, rpc);
+  const callAConductor = <A, R>(
+    req: Request,
+    driver: string,
+    method: RpcMethod<A, R>,
+    args: A,
+  ): Promise<R> =>
+    calls.call(
+      (d) => d.hostForDriver(driver),
+      method,
+      args,
+      { requestId: req.requestId },
+      {
+        driver,
+      },
+    );
 
   const findDriver = async (name: string): Promise<DriverSummary> => {
     const driver = (await liveDrivers(store)).get(name);
@@ -152,8 +168,7 @@ export function driversRouter(
     <R>(method: RpcMethod<DriverArgs, R>) =>
     async (req: Request<{ name: string }>, res: Response) => {
       const driver = await findDriver(req.params.name);
-      const host = await directory.pick((d) => d.hostForDriver(driver.name));
-      res.json(await rpc.call(host, method, { driver: driver.name }, { requestId: req.requestId }));
+      res.json(await callAConductor(req, driver.name, method, { driver: driver.name }));
     };
   router
     .route('/:name/properties')
@@ -169,9 +184,9 @@ export function driversRouter(
     async (req: Request<{ name: string }>, res) => {
       const method = passthruMethodName(req as Request);
       const driver = await findDriver(req.params.name);
-      const host = await directory.pick((d) => d.hostForDriver(driver.name));
-      const outcome = await rpc.call(
-        host,
+      const outcome = await callAConductor(
+        req as Request,
+        driver.name,
         driverVendorPassthruMethod,
         {
           driver: driver.name,
@@ -179,7 +194,6 @@ export function driversRouter(
           http_method: passthruHttpMethod(req as Request, method),
           body: req.body as unknown,
         },
-        { requestId: (req as Request).requestId },
       );
       sendPassthruOutcome(res, outcome);
     },

@@ -13,6 +13,8 @@ function carriesBody(req: Request): boolean {
  * Every POST, PUT and PATCH must say it carries JSON, even with an empty body: a browser sends
  * `text/plain`, form encodings or no type at all cross-site without asking first, so demanding
  * `application/json` keeps another site's page from driving the API through a user's browser.
+ * A PUT without a body is the exception (openstacksdk adds a node trait so): a browser never
+ * sends a cross-site PUT without a CORS preflight, which Galvanic does not grant.
  */
 function isJsonContentType(header: string | undefined): boolean {
   if (!header) return false;
@@ -39,6 +41,10 @@ export function jsonBody(limit: number) {
   return (req: Request, _res: Response, next: NextFunction): void => {
     const optional = METHODS_WITH_OPTIONAL_BODY.has(req.method);
     if (!METHODS_WITH_BODY.has(req.method) && !(optional && carriesBody(req))) return next();
+    if (req.method === 'PUT' && !carriesBody(req) && req.get('content-type') === undefined) {
+      req.body = undefined;
+      return next();
+    }
     const contentType = req.get('content-type');
     if (!isJsonContentType(contentType)) {
       req.resume();

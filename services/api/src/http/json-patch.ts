@@ -103,7 +103,7 @@ function remove(document: unknown, tokens: string[]): unknown {
     container.splice(arrayIndex(container, key, false), 1);
   } else {
     if (!Object.hasOwn(container, key))
-      throw new Error(`can't remove non-existent object '${key}'`);
+      throw new Error(`can't remove a non-existent object '${key}'`);
     delete container[key];
   }
   return document;
@@ -130,7 +130,7 @@ export function applyJsonPatch<T>(document: T, patch: readonly PatchOperation[])
           break;
         case 'replace':
           if (get(result, tokens) === undefined)
-            throw new Error(`can't replace non-existent object '${tokens.at(-1)}'`);
+            throw new Error(`can't replace a non-existent object '${tokens.at(-1)}'`);
           result = add(remove(result, tokens), tokens, structuredClone(operation.value));
           break;
         default:

@@ -9,7 +9,7 @@ export interface ApiVersion {
 
 export const MIN_VERSION: ApiVersion = { major: 1, minor: 1 };
 /** The highest microversion whose behaviour Galvanic implements, as recorded from Ironic. */
-export const MAX_VERSION: ApiVersion = { major: 1, minor: 111 };
+export const MAX_VERSION: ApiVersion = { major: 1, minor: 115 };
 
 export const VERSION_HEADER = 'X-OpenStack-Ironic-API-Version';
 const MIN_HEADER = 'X-OpenStack-Ironic-API-Minimum-Version';

@@ -7,6 +7,8 @@ const OPERATIONS: readonly string[] = ['add', 'replace', 'remove'];
 const MEMBERS: readonly string[] = ['op', 'path', 'value'];
 /** Ironic's pattern for a patch path: word characters and dashes, no JSON pointer escapes. */
 const PATH = /^(\/[\w-]+)+$/;
+/** From API 1.98: keys may hold `~` and `/` too, written as the JSON pointer escapes `~0`, `~1`. */
+const ESCAPED_PATH = /^(\/([\w-]|~[01])+)+$/;
 
 function schemaError(message: string): InvalidParameterValue {
   return new InvalidParameterValue(`Schema error for patch: ${message}`);
@@ -15,9 +17,10 @@ function schemaError(message: string): InvalidParameterValue {
 /**
  * Checks a patch document against Ironic's patch schema (`ironic.common.args.patch`), with its
  * wording: a list of objects with `op` one of add, replace and remove, a word `path`, and an
- * optional `value`, nothing else. A path naming a reserved key is refused as well.
+ * optional `value`, nothing else. A path naming a reserved key is refused as well. With
+ * `allowEscapes` (API 1.98) a path may carry the JSON pointer escapes `~0` and `~1`.
  */
-export function checkPatchDocument(patch: unknown): PatchOperation[] {
+export function checkPatchDocument(patch: unknown, allowEscapes = false): PatchOperation[] {
   if (!Array.isArray(patch))
     throw schemaError(`${pythonRepr(echoable(patch))} is not of type 'array'`);
   for (const operation of patch as unknown[]) {
@@ -37,7 +40,8 @@ export function checkPatchDocument(patch: unknown): PatchOperation[] {
         throw schemaError(`${pythonRepr(op[key])} is not of type 'string'`);
     }
     const path = op.path as string;
-    if (!PATH.test(path)) throw schemaError(`${pythonRepr(path)} does not match '^(/[\\\\w-]+)+$'`);
+    if (!(allowEscapes ? ESCAPED_PATH : PATH).test(path))
+      throw schemaError(`${pythonRepr(path)} does not match '^(/[\\\\w-]+)+$'`);
     const reserved = path.split('/').find((token) => RESERVED_KEYS.has(token));
     if (reserved !== undefined)
       throw schemaError(`${pythonRepr(path)} goes through the reserved name '${reserved}'`);

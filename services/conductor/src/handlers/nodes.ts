@@ -1,4 +1,10 @@
 import {
+  addNodeTraitsMethod,
+  removeNodeTraitsMethod,
+  setTargetRaidConfigMethod,
+  vifAttachMethod,
+  vifDetachMethod,
+  vifListMethod,
   changePowerStateMethod,
   destroyNodeMethod,
   getBootDeviceMethod,
@@ -13,7 +19,7 @@ import {
   validateNodeMethod,
 } from '@galvanic/conductor-api';
 import type { CoreConfig } from '@galvanic/config';
-import type { AllocationStore, NodeStore } from '@galvanic/db';
+import type { AllocationStore, NodeStore, VifStore } from '@galvanic/db';
 import type { RpcServer } from '@galvanic/rpc';
 import type { NodeTaskManager } from '../nodes/task-manager';
 import {
@@ -28,6 +34,9 @@ import {
 } from '../workflows/management';
 import { destroyNode, updateNode } from '../workflows/node-records';
 import { startPowerAction } from '../workflows/power';
+import { setTargetRaidConfig } from '../workflows/raid';
+import { addNodeTraits, removeNodeTraits } from '../workflows/traits';
+import { attachVif, detachVif, listVifs } from '../workflows/vifs';
 import { validateInterfaces } from '../workflows/validation';
 
 /** Node RPC: each call takes the lock it needs and runs its workflow. */
@@ -37,7 +46,47 @@ export function registerNodeHandlers(
   store: NodeStore,
   config: CoreConfig,
   allocations: AllocationStore,
+  vifs: VifStore,
 ): void {
+  rpc.register(addNodeTraitsMethod, async (args, ctx) =>
+    tasks.withExclusive(args, ctx, async (task) => {
+      await addNodeTraits(task, args.traits, args.replace);
+      return {};
+    }),
+  );
+
+  rpc.register(removeNodeTraitsMethod, async (args, ctx) =>
+    tasks.withExclusive(args, ctx, async (task) => {
+      await removeNodeTraits(task, args.traits);
+      return {};
+    }),
+  );
+
+  rpc.register(vifListMethod, async (args, ctx) =>
+    tasks.withShared(args, ctx, async (task) => ({ vifs: await listVifs(task, vifs) })),
+  );
+
+  rpc.register(vifAttachMethod, async (args, ctx) =>
+    tasks.withExclusive(args, ctx, async (task) => {
+      await attachVif(task, vifs, args.vif_info);
+      return {};
+    }),
+  );
+
+  rpc.register(vifDetachMethod, async (args, ctx) =>
+    tasks.withExclusive(args, ctx, async (task) => {
+      await detachVif(task, vifs, args.vif_id);
+      return {};
+    }),
+  );
+
+  rpc.register(setTargetRaidConfigMethod, async (args, ctx) =>
+    tasks.withExclusive(args, ctx, async (task) => {
+      await setTargetRaidConfig(task, args.target_raid_config);
+      return {};
+    }),
+  );
+
   rpc.register(updateNodeMethod, async (args, ctx) =>
     tasks.withExclusive(args, ctx, async (task) => {
       await updateNode(task, args.changes, allocations);

@@ -2,6 +2,9 @@ import type { ConductorDirectory, ConductorMembership } from '@galvanic/cluster'
 import { NodeOwnerChanged, NoValidHost, ServiceUnavailable } from '@galvanic/errors';
 import type { Logger } from '@galvanic/logging';
 
+/** A refusal re-reads membership first unless it was read this recently. */
+const RECHECK_AFTER_MS = 200;
+
 /** An RPC call the api routed to this conductor: when it was issued and when its caller gives up. */
 export interface RoutedCall {
   /** Epoch ms, the api's clock. */
@@ -41,6 +44,7 @@ export class NodeOwnership {
     if (Date.now() >= call.deadline) {
       throw new ServiceUnavailable('The caller stopped waiting for this call; it was not run.');
     }
+    if (this.membership.isLeaving) throw this.refuse(node, 'this conductor is leaving the cluster');
     if (!this.membership.isLive()) {
       // Frozen, or cut off from the database: a heartbeat now says which. After a database
       // outage the database does not count its own downtime, so a conductor that kept trying
@@ -51,14 +55,24 @@ export class NodeOwnership {
     if (call.issuedAt < this.membership.rejoinedAt) {
       throw this.refuse(node, 'issued while this conductor counted as dead');
     }
-    await this.freshDirectory();
-    let owner: string | undefined;
-    try {
-      owner = this.directory.hostForNode(node.uuid, node.driver, node.conductor_group);
-    } catch (error) {
-      if (!(error instanceof NoValidHost)) throw error;
+    await this.freshDirectory(this.directoryMaxAgeMs);
+    let owner = this.ownerOf(node);
+    if (owner !== this.hostname) {
+      // The api routed by a newer membership than this conductor's (one joined or left since
+      // this conductor last read it): read it again before refusing, so both agree at once.
+      await this.freshDirectory(RECHECK_AFTER_MS);
+      owner = this.ownerOf(node);
     }
     if (owner !== this.hostname) throw this.refuse(node, `the ring maps it to ${owner ?? 'none'}`);
+  }
+
+  private ownerOf(node: RoutedNode): string | undefined {
+    try {
+      return this.directory.hostForNode(node.uuid, node.driver, node.conductor_group);
+    } catch (error) {
+      if (!(error instanceof NoValidHost)) throw error;
+      return undefined;
+    }
   }
 
   private refuse(node: RoutedNode, why: string): NodeOwnerChanged {
@@ -69,8 +83,8 @@ export class NodeOwnership {
     return new NodeOwnerChanged(this.hostname, node.uuid);
   }
 
-  private async freshDirectory(): Promise<void> {
-    if (performance.now() - this.directoryReadAt < this.directoryMaxAgeMs) return;
+  private async freshDirectory(maxAgeMs: number): Promise<void> {
+    if (performance.now() - this.directoryReadAt < maxAgeMs) return;
     this.reading ??= (async () => {
       const startedAt = performance.now();
       try {

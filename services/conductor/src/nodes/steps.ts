@@ -2,6 +2,7 @@ import type { DriverRegistry, ListedStep } from '@galvanic/driver-loader';
 import type { InterfaceKind, StepKind } from '@galvanic/driver-sdk';
 import { InvalidParameterValue } from '@galvanic/errors';
 import { cacheBiosSettingsAfter } from '../workflows/bios';
+import { cacheFirmwareComponents } from '../workflows/firmware';
 import type { NodeTask } from './task';
 
 /** A step a client asked for: Ironic's `{interface, step, args, priority?}`. */
@@ -82,6 +83,9 @@ export async function runSteps(
     }
     await Reflect.apply(run, implementation, [task.context, step.args ?? {}]);
     await cacheBiosSettingsAfter(task, step);
+    // As Ironic's firmware steps do: the components are read again after an update.
+    if (step.interface === 'firmware' && step.step === 'update')
+      await cacheFirmwareComponents(task);
   }
   await task.save({ [column]: {} });
 }

@@ -1,4 +1,10 @@
-import type { BiosSettingStore, NodeStore } from '@galvanic/db';
+import type {
+  BiosSettingStore,
+  FirmwareComponentStore,
+  NodePortRow,
+  NodeRow,
+  NodeStore,
+} from '@galvanic/db';
 import type { DriverRegistry } from '@galvanic/driver-loader';
 import { NodeNotFound } from '@galvanic/errors';
 import { runWithLogContext, type Logger } from '@galvanic/logging';
@@ -6,6 +12,7 @@ import type { ExclusiveLock, NodeLocker } from '@galvanic/node-locks';
 import type { ProvisionTransition } from '@galvanic/node-states';
 import type { NodeOwnership } from './ownership';
 import { admitRequest } from './request-order';
+import type { NodeHistoryRecorder } from './history';
 import { NodeTask } from './task';
 
 /** A node as an RPC names it. */
@@ -47,6 +54,10 @@ export class NodeTaskManager {
     private readonly admission: CallAdmission,
     /** Where tasks cache their nodes' BIOS settings. */
     private readonly biosSettings?: BiosSettingStore,
+    /** Where tasks record their nodes' history. */
+    private readonly history?: NodeHistoryRecorder,
+    /** Where tasks record their nodes' firmware components. */
+    private readonly firmware?: FirmwareComponentStore,
   ) {}
 
   /** Aborts when the conductor stops and abandons what is still running. */
@@ -65,18 +76,25 @@ export class NodeTaskManager {
   ): Promise<NodeTask> {
     const found = await this.store.getWithPorts(ref.node_id);
     if (!found) throw new NodeNotFound(ref.node_uuid);
-    const { node: row, ports } = found;
+    const { node: row } = found;
     if (call.issuedAt !== undefined && call.deadline !== undefined) {
       const routed = { issuedAt: call.issuedAt, deadline: call.deadline };
       await this.admission.ownership.assertOwner(row, routed);
       if (lock) await admitRequest(this.store, lock, routed.issuedAt);
     }
-    const requestId = call.requestId;
+    return this.taskOf(found, lock, call.requestId);
+  }
+
+  private taskOf(
+    { node, ports }: { node: NodeRow; ports: NodePortRow[] },
+    lock: ExclusiveLock | undefined,
+    requestId: string,
+  ): NodeTask {
     const signal = lock
       ? AbortSignal.any([lock.signal, this.stopping.signal])
       : this.stopping.signal;
     return new NodeTask(
-      row,
+      node,
       ports.map((p) => ({ uuid: p.uuid, address: p.address, pxeEnabled: p.pxe_enabled })),
       this.store,
       this.drivers,
@@ -85,6 +103,8 @@ export class NodeTaskManager {
       requestId,
       signal,
       this.biosSettings,
+      this.history,
+      this.firmware,
     );
   }
 
@@ -117,6 +137,14 @@ export class NodeTaskManager {
     } finally {
       await task.lock!.release();
     }
+  }
+
+  /**
+   * A read-only task on a node row the caller already read (with its ports), under Ironic's
+   * shared lock (which takes nothing): for periodic work that reads many nodes in one statement.
+   */
+  sharedTaskOf(found: { node: NodeRow; ports: NodePortRow[] }, requestId: string): NodeTask {
+    return this.taskOf(found, undefined, requestId);
   }
 
   /** Runs read-only `fn` under Ironic's shared lock: it neither waits for nor blocks exclusive work. */

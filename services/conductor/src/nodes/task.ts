@@ -2,6 +2,8 @@ import {
   heldLockFence,
   type BiosSettingInput,
   type BiosSettingStore,
+  type FirmwareComponentInput,
+  type FirmwareComponentStore,
   type NodeFields,
   type NodeRow,
   type NodeStore,
@@ -14,6 +16,7 @@ import {
   type HardwareInterface,
   type InterfaceKind,
   type NodeView,
+  type PowerInterface,
   type PowerState,
   type TaskContext,
 } from '@galvanic/driver-sdk';
@@ -29,6 +32,8 @@ import {
 } from '@galvanic/node-states';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isDatabaseConnectionFailure } from './database-faults';
+import type { NodeHistoryRecorder } from './history';
+import { withoutPowerOff } from './power-guard';
 
 /** A failed write whose lock session looks fine is tried again this often, this many times. */
 const SAVE_RETRY_INTERVAL_MS = 250;
@@ -73,11 +78,15 @@ export class NodeTask {
     signal: AbortSignal,
     /** Where the node's BIOS settings are cached; a task without one cannot cache them. */
     private readonly biosSettings?: BiosSettingStore,
+    /** Where the node's history is kept; a task without one records none. */
+    private readonly history?: NodeHistoryRecorder,
+    /** Where the node's firmware components are kept; a task without one cannot record them. */
+    private readonly firmware?: FirmwareComponentStore,
   ) {
     this.current = row;
     const names = interfaceNamesOf(row, drivers);
     const driver = driverView(row.driver, names, (kind, name) =>
-      drivers.implementation(kind, name),
+      kind === 'power' ? this.power() : drivers.implementation(kind, name),
     );
     this.context = {
       node: {
@@ -104,6 +113,16 @@ export class NodeTask {
 
   get node(): NodeRow {
     return this.current;
+  }
+
+  private guardedPower: PowerInterface | undefined;
+
+  /** The node's power interface; for a node with `disable_power_off`, one that never powers off. */
+  private power(): PowerInterface | undefined {
+    const power = this.drivers.implementation('power', this.context.driver.interfaceNames.power) as
+      PowerInterface | undefined;
+    if (!power || !this.current.disable_power_off) return power;
+    return (this.guardedPower ??= withoutPowerOff(power));
   }
 
   get provisionState(): ProvisionState {
@@ -162,10 +181,10 @@ export class NodeTask {
 
   /** The implementation of one kind the node uses; refuses a kind its driver leaves out. */
   interfaceOf<T extends HardwareInterface>(kind: InterfaceKind): T {
-    const implementation = this.drivers.implementation(
-      kind,
-      this.context.driver.interfaceNames[kind],
-    );
+    const implementation =
+      kind === 'power'
+        ? this.power()
+        : this.drivers.implementation(kind, this.context.driver.interfaceNames[kind]);
     if (!implementation) throw new UnsupportedDriverExtension(this.current.driver, kind);
     return implementation as T;
   }
@@ -197,7 +216,9 @@ export class NodeTask {
         failure = error;
       }
       if (saved) {
+        const before = this.current;
         this.current = saved;
+        await this.history?.afterSave(before, saved, changes);
         return saved;
       }
       if (!lock.held) throw lock.signal.reason as Error;
@@ -220,10 +241,29 @@ export class NodeTask {
    * lost nothing is written and the task stops with the reason.
    */
   async saveBiosSettings(settings: readonly BiosSettingInput[]): Promise<void> {
+    const store = this.biosSettings;
+    if (!store) throw new Error('this conductor keeps no BIOS settings');
+    await this.writeUnderLock((fence) => store.replace(this.current.id, settings, fence));
+  }
+
+  /**
+   * Records the node's firmware components as its firmware interface read them, fenced by the
+   * node's lock: if the lock was lost nothing is written and the task stops with the reason.
+   */
+  async saveFirmwareComponents(components: readonly FirmwareComponentInput[]): Promise<void> {
+    const store = this.firmware;
+    if (!store) throw new Error('this conductor keeps no firmware components');
+    await this.writeUnderLock((fence) => store.record(this.current.id, components, fence));
+  }
+
+  /**
+   * A write of another table (BIOS settings, firmware, ports' VIFs) fenced by the node's lock:
+   * `write` says whether the fence held; if the lock was lost the task stops with the reason.
+   */
+  async writeUnderLock(write: (fence: SqlFence) => Promise<boolean>): Promise<void> {
     const lock = this.lock;
     if (!lock) throw new Error('a shared task cannot write the node');
-    if (!this.biosSettings) throw new Error('this conductor keeps no BIOS settings');
-    if (await this.biosSettings.replace(this.current.id, settings, lockFence(lock))) return;
+    if (await write(lockFence(lock))) return;
     if (!lock.held) throw lock.signal.reason as Error;
     throw new NodeNotFound(this.current.uuid);
   }

@@ -1,6 +1,7 @@
 import type { ConductorDirectory } from '@galvanic/cluster';
 import type { CoreConfig } from '@galvanic/config';
-import type { NodeStore, PowerSyncCandidate } from '@galvanic/db';
+import type { NodePortRow, NodeRow, NodeStore, PowerSyncCandidate } from '@galvanic/db';
+import type { PowerInterface } from '@galvanic/driver-sdk';
 import type { DriverRegistry } from '@galvanic/driver-loader';
 import { NodeLocked } from '@galvanic/errors';
 import type { Logger } from '@galvanic/logging';
@@ -13,8 +14,31 @@ import { syncPowerState } from '../workflows/power-sync';
  * the nodes (the hash ring), skipping nodes in maintenance, in transient states or locked by
  * anyone — without waiting for them. It keeps, per node, how many syncs in a row failed.
  */
+/** Nodes read from the database in one statement by a pass. */
+const READ_BATCH = 500;
+
+/** What power-state sync passes did, for metrics. */
+export interface PowerSyncStats {
+  /** Nodes whose power state was read (or tried), over all passes. */
+  nodesChecked: number;
+  /** Nodes of this conductor's share skipped because they were locked. */
+  nodesSkippedLocked: number;
+  /** Nodes whose sync failed: the state could not be read, or the attempt errored. */
+  failures: number;
+  /** This conductor's share of the nodes at its last pass. */
+  lastShare: number;
+}
+
 export class PowerStateSync {
   private readonly failures = new Map<number, number>();
+  readonly stats: PowerSyncStats = {
+    nodesChecked: 0,
+    nodesSkippedLocked: 0,
+    failures: 0,
+    lastShare: 0,
+  };
+  /** Called with each pass's duration in seconds. */
+  onPass: ((durationSeconds: number) => void) | undefined;
 
   constructor(
     private readonly store: NodeStore,
@@ -45,17 +69,59 @@ export class PowerStateSync {
     });
     // Locked nodes are busy with a task that knows their power state better: skipped, not waited on.
     const mine = owned.filter((node) => !node.locked);
-    let next = 0;
-    const worker = async () => {
-      while (next < mine.length) await this.syncOne(mine[next++]!);
-    };
-    await Promise.all(Array.from({ length: this.config.sync_power_state_workers }, worker));
+    for (let from = 0; from < mine.length; from += READ_BATCH) {
+      const batch = mine.slice(from, from + READ_BATCH);
+      const rows = await this.store.getManyWithPorts(batch.map((node) => node.id));
+      let next = 0;
+      const worker = async () => {
+        while (next < batch.length) {
+          const candidate = batch[next++]!;
+          const found = rows.get(candidate.id);
+          if (found && !(await this.agrees(found))) await this.syncOne(candidate);
+        }
+      };
+      await Promise.all(Array.from({ length: this.config.sync_power_state_workers }, worker));
+    }
+    const durationMs = performance.now() - started;
+    this.stats.nodesChecked += mine.length;
+    this.stats.nodesSkippedLocked += owned.length - mine.length;
+    this.stats.lastShare = owned.length;
+    this.onPass?.(durationMs / 1000);
     this.logger.info('power state sync pass', {
       nodes: mine.length,
       skipped_locked: owned.length - mine.length,
-      duration_ms: Math.round(performance.now() - started),
+      duration_ms: Math.round(durationMs),
     });
+    // Which nodes this pass covered (its share of the ring), for an operator checking coverage.
+    this.logger.debug('power state sync share', { share: owned.map((node) => node.uuid) });
     return mine.length;
+  }
+
+  /**
+   * As Ironic does, the power state is first read under a shared lock (which takes nothing),
+   * from a row read in a batch: when it agrees with the record, the node is done. Anything else
+   * (a difference, no recorded state, a failed read, a node that changed meanwhile) goes to
+   * `syncOne`, which takes the exclusive lock, reads the node again and decides.
+   */
+  private async agrees(found: { node: NodeRow; ports: NodePortRow[] }): Promise<boolean> {
+    const { node } = found;
+    if (
+      node.maintenance ||
+      node.target_power_state ||
+      (TRANSIENT_STATES as ReadonlySet<string>).has(node.provision_state)
+    ) {
+      return true; // changed since the candidates were read: not this pass's business
+    }
+    if (node.power_state === null) return false;
+    try {
+      const task = this.tasks.sharedTaskOf(found, 'power-sync');
+      const actual = await task.interfaceOf<PowerInterface>('power').getPowerState(task.context);
+      if (actual !== node.power_state) return false;
+    } catch {
+      return false;
+    }
+    this.failures.delete(node.id);
+    return true;
   }
 
   private async syncOne(candidate: PowerSyncCandidate): Promise<void> {
@@ -78,8 +144,10 @@ export class PowerStateSync {
       } else {
         this.failures.set(candidate.id, failed);
       }
+      if (failed > 0) this.stats.failures += 1;
     } catch (error) {
       if (error instanceof NodeLocked) return;
+      this.stats.failures += 1;
       this.logger.warn('power state sync failed for a node', {
         node: candidate.uuid,
         reason: (error as Error).message,

@@ -14,7 +14,7 @@ export interface CleaningOptions {
 /**
  * `cleaning`: manual cleaning runs the requested steps and ends in `manageable`; automated
  * cleaning runs the steps with a priority above zero (none when it is off) and ends in
- * `available`.
+ * `available` (`manageable` for a retired node).
  */
 export async function cleanNode(task: NodeTask, options: CleaningOptions): Promise<void> {
   const { drivers, requestedSteps } = options;
@@ -24,5 +24,8 @@ export async function cleanNode(task: NodeTask, options: CleaningOptions): Promi
       ? automaticSteps(drivers, task, 'clean')
       : [];
   await runSteps(task, 'clean', steps);
-  await task.processEvent(completionEvent(CLEANING, task.targetProvisionState));
+  // A retired node goes back to manageable, never to available, as in Ironic.
+  await task.processEvent(
+    task.node.retired ? 'manage' : completionEvent(CLEANING, task.targetProvisionState),
+  );
 }

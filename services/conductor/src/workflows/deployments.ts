@@ -121,3 +121,21 @@ export async function tearDownNode(
   await task.processEvent('clean', { automatedClean });
   if (task.provisionState === CLEANING) await cleanNode(task, { drivers, automatedClean });
 }
+
+/**
+ * Aborting `wait call-back` (API 1.110): the deploy interface cleans up and the node stays in
+ * `deploy failed` with Ironic's last_error, naming the step it was in, for the operator to look
+ * into or deploy again.
+ */
+export async function abortDeployment(task: NodeTask): Promise<void> {
+  await task.interfaceOf<DeployInterface>('deploy').cleanUp?.(task.context);
+  const step = task.node.deploy_step as { interface?: string; step?: string };
+  const during =
+    step.step === undefined
+      ? ''
+      : ` during or after the completion of step "${step.interface}.${step.step}"`;
+  await task.save({
+    last_error: `By request, the deploy operation was aborted${during}`,
+    deploy_step: {},
+  });
+}

@@ -3,6 +3,7 @@ import type { InspectionRuleStore, PortStore } from '@galvanic/db';
 import type { InspectInterface, InspectionResult } from '@galvanic/driver-sdk';
 import { MACAlreadyExists } from '@galvanic/errors';
 import type { NodeTask } from '../nodes/task';
+import { cacheFirmwareComponents } from './firmware';
 import { applyInspectionRules, inventoryFromInspection } from './inspection-rules';
 
 /**
@@ -19,6 +20,7 @@ export async function inspectHardware(
   if (found) await recordInspection(task, ports, found);
   await applyInspectionRules(task, rules, inventoryFromInspection(found));
   await task.save({ inspection_finished_at: new Date() });
+  await cacheFirmwareComponents(task);
   await task.processEvent('done');
 }
 

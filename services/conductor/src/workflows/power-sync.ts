@@ -1,7 +1,7 @@
 import type { PowerInterface, PowerState } from '@galvanic/driver-sdk';
 import { InvalidParameterValue, MissingParameterValue } from '@galvanic/errors';
 import type { Logger } from '@galvanic/logging';
-import { isPowerTarget, POWER_ERROR, TRANSIENT_STATES } from '@galvanic/node-states';
+import { isPowerTarget, POWER_ERROR, POWER_OFF, TRANSIENT_STATES } from '@galvanic/node-states';
 import type { NodeTask } from '../nodes/task';
 import { cacheBootMode } from './management';
 import { runPowerAction } from './power';
@@ -55,10 +55,14 @@ export async function syncPowerState(
 
   let actual: PowerState;
   try {
-    actual = await power.getPowerState(task.context);
-    if (actual === POWER_ERROR) {
+    const reported = await power.getPowerState(task.context);
+    // An interface that cannot tell leaves a node without a recorded state alone.
+    if (reported === null && recorded === null) return 0;
+    if (reported === null) throw new Error('The power interface reported no power state.');
+    if (reported === POWER_ERROR) {
       throw new Error('The power interface reported the power state as error.');
     }
+    actual = reported;
   } catch (error) {
     const failure = error instanceof Error ? error : new Error(String(error));
     if (attempt > options.maxRetries) {
@@ -89,7 +93,12 @@ export async function syncPowerState(
     await giveUp(task, { recorded, actual, attempt }, options);
     return attempt;
   }
-  if (options.force && isPowerTarget(recorded)) {
+  // A node with disable_power_off is never put back into `power off` (Ironic's 1.95).
+  if (
+    options.force &&
+    isPowerTarget(recorded) &&
+    !(node.disable_power_off && recorded === POWER_OFF)
+  ) {
     options.logger.warn('power state sync puts the node back into its recorded state', {
       node: node.uuid,
       found: actual,

@@ -1,4 +1,5 @@
 import type { PowerInterface, PowerState } from '@galvanic/driver-sdk';
+import { PowerStateFailure } from '@galvanic/errors';
 import {
   targetPowerStateFor,
   POWER_OFF,
@@ -26,6 +27,7 @@ export async function startPowerAction(
     node,
     call,
     async (task) => {
+      refusePowerOff(task, target);
       await task.interfaceOf<PowerInterface>('power').validate(task.context);
       await task.save({ target_power_state: targetPowerStateFor(target), last_error: null });
     },
@@ -34,6 +36,13 @@ export async function startPowerAction(
       await task.save({ target_power_state: null, last_error: error.message });
     },
   );
+}
+
+/** Ironic's refusal to power off a node with `disable_power_off` (1.95), whoever asks. */
+function refusePowerOff(task: NodeTask, target: PowerTarget): void {
+  if (task.node.disable_power_off && stateAfter(target) === POWER_OFF) {
+    throw new PowerStateFailure(target);
+  }
 }
 
 /** The power state a node is in once an action completed. */
@@ -50,6 +59,7 @@ export async function runPowerAction(
   target: PowerTarget,
   timeoutSeconds: number,
 ): Promise<void> {
+  refusePowerOff(task, target);
   const power = task.interfaceOf<PowerInterface>('power');
   const deadline = AbortSignal.timeout(timeoutSeconds * 1000);
   const signal = AbortSignal.any([task.context.signal, deadline]);

@@ -6,11 +6,13 @@ import type {
   PortStore,
 } from '@galvanic/db';
 import type { DriverRegistry } from '@galvanic/driver-loader';
+import { NodeIsRetired } from '@galvanic/errors';
 import {
   requestTransition,
   ADOPTING,
   CLEANING,
   DELETING,
+  DEPLOY_FAILED,
   DEPLOYING,
   INSPECTING,
   RESCUING,
@@ -21,7 +23,7 @@ import type { CallOrigin, NodeTaskManager } from '../nodes/task-manager';
 import type { NodeTask } from '../nodes/task';
 import { adoptNode } from './adoption';
 import { cleanNode } from './cleaning';
-import { deployNode, tearDownNode, validateDeploy } from './deployments';
+import { abortDeployment, deployNode, tearDownNode, validateDeploy } from './deployments';
 import { inspectHardware } from './inspection';
 import { rescueNode, unrescueNode } from './rescue';
 import { verifyNode } from './verification';
@@ -52,6 +54,9 @@ export class ProvisioningWorkflows {
       request,
       call,
       async (task) => {
+        if (request.target === 'provide' && task.node.retired) {
+          throw new NodeIsRetired('providing', task.node.uuid);
+        }
         const transition = requestTransition(task.provisionState, request.target, task.node.uuid, {
           maintenance: task.node.maintenance,
           currentTarget: task.targetProvisionState,
@@ -92,6 +97,9 @@ export class ProvisioningWorkflows {
         return rescueNode(task);
       case UNRESCUING:
         return unrescueNode(task);
+      case DEPLOY_FAILED:
+        if (request.target === 'abort') return abortDeployment(task);
+        return;
       default:
         // Stable states (manage from clean failed, abort into a failure state) need no work.
         return;

@@ -1,6 +1,7 @@
 import type { PowerInterface } from '@galvanic/driver-sdk';
 import type { NodeTask } from '../nodes/task';
 import { cacheBiosSettingsOnVerify } from './bios';
+import { cacheFirmwareComponents } from './firmware';
 
 /**
  * `verifying` (manage from enroll): the power interface must validate and read the power state;
@@ -11,5 +12,6 @@ export async function verifyNode(task: NodeTask): Promise<void> {
   await power.validate(task.context);
   await task.save({ power_state: await power.getPowerState(task.context) });
   await cacheBiosSettingsOnVerify(task);
+  await cacheFirmwareComponents(task);
   await task.processEvent('done');
 }

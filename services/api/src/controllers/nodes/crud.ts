@@ -3,7 +3,7 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import type { ConductorDirectory } from '@galvanic/cluster';
 import { destroyNodeMethod, updateNodeMethod, type NodeUpdate } from '@galvanic/conductor-api';
 import type { ChassisStore, NodeFilters, NodeRow, NodeSortKey, NodeStore } from '@galvanic/db';
-import { ChassisNotFound, InvalidParameterValue, NodeNotFound } from '@galvanic/errors';
+import { ChassisNotFound, Invalid, InvalidParameterValue, NodeNotFound } from '@galvanic/errors';
 import { singleQueryParam } from '../../http/collection';
 import { methodNotAllowed } from '../../http/errors';
 import type { DeclaredFilters } from '../../resources/query';
@@ -36,6 +36,21 @@ async function chassisIdFor(chassis: ChassisStore, uuid: unknown): Promise<numbe
   const row = await chassis.getByUuid(uuid.toLowerCase());
   if (!row) throw new InvalidParameterValue(`Chassis ${uuid} could not be found.`);
   return row.id;
+}
+
+/**
+ * The UUID of the node a `parent_node` value names (a UUID or a name), as Ironic stores it; an
+ * unknown node is Ironic's Invalid, worded so it does not tell whether the node exists.
+ */
+async function parentNodeUuid(req: Request, nodes: NodeStore, value: unknown): Promise<unknown> {
+  if (typeof value !== 'string') return value;
+  try {
+    return (await findNode(req, nodes, value)).uuid;
+  } catch {
+    throw new Invalid(
+      `Unable to apply the requested parent_node '${value}'. Requested value was invalid.`,
+    );
+  }
 }
 
 /** The nodes a list is limited to: those of a chassis, named by the path or `?chassis_uuid=`. */
@@ -74,15 +89,18 @@ function checkCreate(req: Request, body: unknown): Record<string, unknown> {
  */
 async function saveNewNode(
   deps: NodeCrudDependencies,
+  req: Request,
   values: Record<string, unknown>,
-  minor: number,
 ): Promise<NodeRow> {
+  const minor = req.apiVersion.minor;
   const uuid = typeof values.uuid === 'string' ? values.uuid.toLowerCase() : randomUUID();
   const driver = values.driver as string;
   const group =
     typeof values.conductor_group === 'string' ? values.conductor_group.toLowerCase() : '';
   const interfaces = await resolveInterfaces(deps.directory, uuid, driver, group, values, true);
   const { chassis_uuid: chassisUuid, ...fields } = values;
+  if (Object.hasOwn(fields, 'parent_node'))
+    fields.parent_node = await parentNodeUuid(req, deps.nodes, fields.parent_node);
   const chassisId = await chassisIdFor(deps.chassis, chassisUuid);
   const row = await deps.nodes.create({
     ...fields,
@@ -118,7 +136,7 @@ export function nodeHandlers(
       computed: nodeComputedField,
       create: {
         check: checkCreate,
-        save: (req, values) => saveNewNode(deps, values, req.apiVersion.minor),
+        save: (req, values) => saveNewNode(deps, req, values),
       },
     },
     { publicEndpoint: deps.publicEndpoint },
@@ -133,7 +151,12 @@ function patchNodeHandler(deps: NodeCrudDependencies): RequestHandler {
   return async (req: Request, res: Response) => {
     const ident = String(req.params.ident);
     const node = await findNode(req, deps.nodes, ident);
-    const changes = patchNode(node, await deps.views.chassisUuidOf(node), req.body);
+    const changes = patchNode(
+      node,
+      await deps.views.chassisUuidOf(node),
+      req.body,
+      req.apiVersion.minor,
+    );
     const driver = (changes.driver as string | undefined) ?? node.driver;
     const group = (
       (changes.conductor_group as string | undefined) ?? node.conductor_group
@@ -164,6 +187,8 @@ function patchNodeHandler(deps: NodeCrudDependencies): RequestHandler {
         ),
       );
     }
+    if (Object.hasOwn(changes, 'parent_node'))
+      changes.parent_node = await parentNodeUuid(req, deps.nodes, changes.parent_node);
     if (Object.hasOwn(changes, 'chassis_uuid')) {
       changes.chassis_id = await chassisIdFor(deps.chassis, changes.chassis_uuid);
       delete changes.chassis_uuid;

@@ -6,7 +6,9 @@ import { applyJsonPatch, type PatchOperation } from '../../http/json-patch';
 import { checkOperationHasValue, checkPatchDocument } from '../../http/patch-schema';
 import { creatableFieldType, normalizeNodeValues, SECRET_BEARING } from './schema';
 import { isValidNodeName } from './identity';
+import { fieldSince } from '../../resources/declaration';
 import { NODE_RESOURCE } from './resource';
+import { MINOR_98_SUPPORT_SPECIAL_CHAR_IN_ATTRIBUTES } from '../../resources/versions';
 
 /** Fields `PATCH /v1/nodes/{node}` may change, as Ironic allows. */
 export const PATCHABLE_FIELDS = NODE_RESOURCE.patchable;
@@ -21,17 +23,34 @@ const REMOVED_VALUE: Readonly<Record<string, unknown>> = {
   maintenance: false,
   protected: false,
   retired: false,
+  disable_power_off: false,
   conductor_group: '',
 };
 
-function checkOperations(patch: unknown): PatchOperation[] {
-  const operations = checkPatchDocument(patch);
+/**
+ * The node field a patch path changes. From 1.98 paths may hold JSON pointer escapes (`~1` is
+ * `/`, `~0` is `~`), and the field's token is read decoded, as Ironic's allowed-fields check does.
+ */
+function fieldOf(path: string, minor: number): string {
+  const token = path.split('/')[1] ?? '';
+  return minor >= MINOR_98_SUPPORT_SPECIAL_CHAR_IN_ATTRIBUTES
+    ? token.replace(/~1/g, '/').replace(/~0/g, '~')
+    : token;
+}
+
+function checkOperations(patch: unknown, minor: number): PatchOperation[] {
+  const operations = checkPatchDocument(
+    patch,
+    minor >= MINOR_98_SUPPORT_SPECIAL_CHAR_IN_ATTRIBUTES,
+  );
   for (const operation of operations) {
     checkOperationHasValue(operation);
-    const field = operation.path.split('/')[1] ?? '';
-    if (!PATCHABLE_FIELDS.includes(field)) {
+    const field = fieldOf(operation.path, minor);
+    // A field newer than the request's microversion cannot be patched, nor is it listed.
+    const patchable = PATCHABLE_FIELDS.filter((name) => fieldSince(NODE_RESOURCE, name) <= minor);
+    if (!patchable.includes(field)) {
       throw new BadRequest(
-        `Cannot patch ${operation.path}. Only the following can be updated: ${PATCHABLE_FIELDS.join(', ')}`,
+        `Cannot patch ${operation.path}. Only the following can be updated: ${patchable.join(', ')}`,
       );
     }
   }
@@ -48,8 +67,9 @@ export function patchNode(
   node: NodeRow,
   chassisUuid: string | null,
   patch: unknown,
+  minor: number,
 ): Record<string, unknown> {
-  const operations = checkOperations(patch).map((operation) => {
+  const operations = checkOperations(patch, minor).map((operation) => {
     const field = operation.path.split('/')[1]!;
     const isRoot = operation.path === `/${field}`;
     if (isRoot && operation.op === 'remove') {
@@ -80,7 +100,8 @@ function checkPatchedValues(changes: Record<string, unknown>): void {
     const isBooleanOrWord = typeof value === 'boolean' || typeof value === 'string';
     const wrong =
       (type === 'object' && !isObject) ||
-      (['maintenance', 'protected', 'retired'].includes(field) && !isBooleanOrWord) ||
+      (['maintenance', 'protected', 'retired', 'disable_power_off'].includes(field) &&
+        !isBooleanOrWord) ||
       (type === 'string' && typeof value !== 'string') ||
       (type === 'nullable-boolean' && value !== null && !isBooleanOrWord) ||
       (type?.startsWith('nullable-') &&

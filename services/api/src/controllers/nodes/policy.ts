@@ -30,6 +30,8 @@ const PATCH_PATH_RULES: readonly [string, string][] = [
   ['/name', 'baremetal:node:update:name'],
   ['/retired', 'baremetal:node:update:retired'],
   ['/shard', 'baremetal:node:update:shard'],
+  ['/disable_power_off', 'baremetal:node:update:disable_power_off'],
+  ['/parent_node', 'baremetal:node:update:parent_node'],
 ];
 
 function isFalse(value: unknown): boolean {
@@ -138,6 +140,10 @@ export const NODE_POLICY: ResourcePolicy = {
     'baremetal:node:traits:delete': p.SYSTEM_MEMBER_OR_OWNER_ADMIN,
     'baremetal:node:bios:get': p.SYSTEM_OR_PROJECT_READER,
     'baremetal:node:history:get': p.SYSTEM_OR_OWNER_READER,
+    'baremetal:node:firmware:get': p.SYSTEM_OR_PROJECT_READER,
+    'baremetal:node:update:disable_power_off': p.SYSTEM_ADMIN,
+    'baremetal:node:update:parent_node': p.SYSTEM_MEMBER,
+    'baremetal:shards:get': p.SYSTEM_READER,
     'baremetal:node:vendor_passthru': p.SYSTEM_ADMIN,
   },
   routes: [
@@ -194,6 +200,10 @@ export const NODE_POLICY: ResourcePolicy = {
     onNode(['POST'], '/vifs', 'baremetal:node:vif:attach'),
     onNode(['DELETE'], '/vifs/*', 'baremetal:node:vif:detach'),
     onNode(GET, '/history/*', 'baremetal:node:history:get'),
+    onNode(GET, '/firmware', 'baremetal:node:firmware:get'),
+    // Ironic checks the parent with `baremetal:node:get` and lists the children it may see.
+    onNode(GET, '/children', 'baremetal:node:get'),
+    { methods: GET, path: '/shards', rules: ['baremetal:shards:get'] },
   ],
   targetOf: (row) => nodeTarget(row as NodeRow),
   redactions: {

@@ -108,6 +108,7 @@ export const NODE_RESOURCE = compileResource({
     traits: { since: v.MINOR_37_NODE_TRAITS },
     rescue_interface: anInterface(v.MINOR_38_RESCUE_INTERFACE),
     bios_interface: anInterface(v.MINOR_40_BIOS_INTERFACE),
+    firmware_interface: anInterface(v.MINOR_86_FIRMWARE_INTERFACE),
     fault: { since: v.MINOR_42_FAULT },
     deploy_step: { since: v.MINOR_44_NODE_DEPLOY_STEP },
     conductor_group: {
@@ -158,6 +159,26 @@ export const NODE_RESOURCE = compileResource({
       types: nullableText,
       maxLength: 255,
     },
+    // A UUID or name when written; stored and shown as the parent's UUID (crud.ts).
+    parent_node: {
+      since: v.MINOR_83_PARENT_CHILD_NODES,
+      write: 'create-and-patch',
+      types: nullableText,
+      maxLength: 36,
+    },
+    disable_power_off: {
+      since: v.MINOR_95_DISABLE_POWER_OFF,
+      write: 'create-and-patch',
+      types: flag,
+    },
+    instance_name: {
+      since: v.MINOR_104_NODE_INSTANCE_NAME,
+      write: 'create-and-patch',
+      types: nullableText,
+      maxLength: 255,
+    },
+    // Derived from what Galvanic knows of the BMC (health.ts).
+    health: { since: v.MINOR_109_NODE_HEALTH, show: 'computed' },
   },
   defaultListFields: [
     'instance_uuid',
@@ -182,6 +203,10 @@ export const NODE_RESOURCE = compileResource({
     maintenance: { kind: 'boolean' },
     associated: { kind: 'boolean' },
     retired: { kind: 'boolean' },
+    sharded: { kind: 'boolean', since: v.MINOR_82_NODE_SHARD },
+    parent_node: { kind: 'text', since: v.MINOR_83_PARENT_CHILD_NODES },
+    include_children: { kind: 'boolean', since: v.MINOR_83_PARENT_CHILD_NODES },
+    instance_name: { kind: 'text', since: v.MINOR_104_NODE_INSTANCE_NAME },
   },
   parameters: { style: 'lenient' },
   notFound: (ident) => new NodeNotFound(ident),

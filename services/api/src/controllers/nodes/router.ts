@@ -6,6 +6,7 @@ import type { RpcClient } from '@galvanic/rpc';
 import { nodeActionsRouter } from './actions';
 import { nodeCrudRouter, type NodeCrudDependencies } from './crud';
 import { NodeOwners } from './owner';
+import { nodeSubresourcesRouter } from './subresources';
 import { NodeViews, type ReservationLookup } from './view';
 
 export type { ReservationLookup };
@@ -45,6 +46,7 @@ export function nodesRouter(services: NodeCrudDependencies): Router {
   const router = Router();
   router.use(nodeCrudRouter(services));
   router.use(nodeActionsRouter(services));
+  router.use(nodeSubresourcesRouter(services));
   router.use('/:ident', (req, _res, next) => {
     if (req.method === 'PUT' && req.path === '/')
       next(new BadRequest('PUT is not supported on a node.'));

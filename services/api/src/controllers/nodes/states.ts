@@ -13,6 +13,7 @@ import {
   InvalidParameterValue,
   InvalidStateRequested,
   NotAcceptable,
+  PowerStateFailure,
 } from '@galvanic/errors';
 import {
   checkPowerRequest as checkPowerTarget,
@@ -28,6 +29,7 @@ import {
   type PowerTarget,
   type ProvisionState,
 } from '@galvanic/node-states';
+import { MINOR_110_DEPLOYWAIT_ABORT } from '../../resources/versions';
 
 function objectBody(req: Request): Record<string, unknown> {
   const body: unknown = req.body;
@@ -49,7 +51,7 @@ export function checkPowerRequest(
     );
   }
   const timeout = (body.timeout ?? undefined) as number | undefined;
-  const target = checkPowerTarget({
+  const checked = checkPowerTarget({
     target: String(body.target),
     nodeIdent: node.uuid,
     powerState: node.power_state as PowerState | null,
@@ -57,6 +59,11 @@ export function checkPowerRequest(
     minor: req.apiVersion.minor,
     timeout,
   });
+  // Ironic's check, after the state checks: a node with disable_power_off is never powered off.
+  if (node.disable_power_off && (checked === 'power off' || checked === 'soft power off')) {
+    throw new PowerStateFailure(checked);
+  }
+  const target = checked;
   return timeout === undefined ? { target } : { target, timeout };
 }
 
@@ -73,6 +80,13 @@ export function checkProvisionRequest(req: Request, node: NodeRow): ProvisionReq
     throw new NotAcceptable(
       `Request not acceptable. The minimal required API version should be 1.${since}`,
     );
+  }
+  if (
+    target === 'abort' &&
+    node.provision_state === 'wait call-back' &&
+    req.apiVersion.minor < MINOR_110_DEPLOYWAIT_ABORT
+  ) {
+    throw new NotAcceptable('Request not acceptable.');
   }
   // The 1.73 aliases name the same actions.
   const action = target === 'undeploy' ? 'deleted' : target === 'deploy' ? 'active' : target;

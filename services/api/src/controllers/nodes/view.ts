@@ -4,6 +4,7 @@ import { baseUrl } from '../../http/links';
 import { fieldsAt } from '../../resources/declaration';
 import { fieldRedactor } from '../../resources/policy';
 import { renderResource, type ComputedField } from '../../resources/render';
+import { nodeHealth } from './health';
 import type { NodeOwners } from './owner';
 import { NODE_POLICY } from './policy';
 import { NODE_RESOURCE } from './resource';
@@ -48,6 +49,8 @@ export const nodeComputedField: ComputedField<NodeRow, NodeRenderContext> = (
       return row.chassis_id === null || row.chassis_id === undefined
         ? null
         : (context.chassisUuids.get(row.chassis_id) ?? null);
+    case 'health':
+      return nodeHealth(row);
     case 'allocation_uuid':
       return row.allocation_id === null || row.allocation_id === undefined
         ? null
