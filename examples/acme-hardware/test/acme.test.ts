@@ -206,7 +206,7 @@ describe('AcmeHardware', () => {
     const type = new AcmeHardware();
     expect(supportedInterfacesOf(type)).toEqual({
       bios: ['no-bios'],
-      boot: ['pxe'],
+      boot: ['pxe', 'ipxe'],
       console: ['no-console'],
       deploy: ['ramdisk'],
       firmware: ['no-firmware'],

@@ -54,3 +54,12 @@ export {
   backfillAllocationMethod,
   destroyAllocationMethod,
 } from './allocations';
+export {
+  getVirtualMediaMethod,
+  attachVirtualMediaMethod,
+  detachVirtualMediaMethod,
+  VMEDIA_DEVICE_TYPES,
+  VMEDIA_DOWNLOAD_SOURCES,
+  type AttachVirtualMediaArgs,
+  type DetachVirtualMediaArgs,
+} from './vmedia';

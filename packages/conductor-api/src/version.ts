@@ -8,4 +8,5 @@
 // 1.2: create_allocation, backfill_allocation, destroy_allocation.
 // 1.3: add/remove_node_traits, vif_list/attach/detach, set_target_raid_config; update_node takes
 // maintenance_reason, parent_node, instance_name and disable_power_off.
-export const CONDUCTOR_CONTRACT_VERSION = '1.3';
+// 1.4: get_virtual_media, attach_virtual_media, detach_virtual_media.
+export const CONDUCTOR_CONTRACT_VERSION = '1.4';

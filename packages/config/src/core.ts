@@ -6,6 +6,7 @@ import {
   keystoneAuthtokenOptions,
   osloMessagingRabbitOptions,
   osloPolicyOptions,
+  deployOptions,
   rpcOptions,
   sslOptions,
 } from './groups';
@@ -24,6 +25,7 @@ export interface CoreConfig {
   readonly keystone_authtoken: GroupValues<typeof keystoneAuthtokenOptions.options>;
   readonly oslo_policy: GroupValues<typeof osloPolicyOptions.options>;
   readonly oslo_messaging_rabbit: GroupValues<typeof osloMessagingRabbitOptions.options>;
+  readonly deploy: GroupValues<typeof deployOptions.options>;
 }
 
 export function resolveCoreConfig(raw: RawConfig): CoreConfig {
@@ -37,5 +39,6 @@ export function resolveCoreConfig(raw: RawConfig): CoreConfig {
     keystone_authtoken: resolveGroup(raw, keystoneAuthtokenOptions),
     oslo_policy: resolveGroup(raw, osloPolicyOptions),
     oslo_messaging_rabbit: resolveGroup(raw, osloMessagingRabbitOptions),
+    deploy: resolveGroup(raw, deployOptions),
   };
 }

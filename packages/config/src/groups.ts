@@ -1,5 +1,6 @@
 import { availableParallelism, hostname } from 'node:os';
 import { INTERFACE_KINDS, type InterfaceKind } from './interface-kinds';
+import { deployOptions } from '@galvanic/driver-sdk';
 import { defineOptionGroup, opt, type OptionSpec } from './options';
 
 type InterfaceOptionSpecs = {
@@ -264,6 +265,9 @@ export const rpcOptions = defineOptionGroup('rpc', {
   ),
 });
 
+/** `[deploy]` is declared by the driver SDK: boot interfaces read it as the conductor does. */
+export { deployOptions };
+
 export const coreOptionGroups = [
   defaultOptions,
   apiOptions,
@@ -274,4 +278,5 @@ export const coreOptionGroups = [
   keystoneAuthtokenOptions,
   osloPolicyOptions,
   osloMessagingRabbitOptions,
+  deployOptions,
 ] as const;

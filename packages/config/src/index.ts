@@ -25,6 +25,7 @@ export {
   keystoneAuthtokenOptions,
   osloPolicyOptions,
   osloMessagingRabbitOptions,
+  deployOptions,
   coreOptionGroups,
 } from './groups';
 export { readRpcMessageKey, type RpcKeyOptions } from './rpc-key';

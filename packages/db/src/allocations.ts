@@ -311,15 +311,18 @@ export class AllocationStore {
 
   /**
    * Nodes an allocation may take: available, powered (a known power state), not in maintenance,
-   * holding no instance or allocation, of its resource class, among its candidates and of its
-   * owner when it names them. Traits are left to the caller, which words the refusals.
+   * holding no instance or allocation, of its resource class, among its candidates and owned or
+   * leased by its owner when it names one (Ironic's `project` filter). Traits are left to the caller, which words the refusals.
    */
   async candidates(allocation: AllocationRow): Promise<AllocationCandidate[]> {
     const { params, bind } = parameters();
     const where = [STILL_SUITABLE, `resource_class = ${bind(allocation.resource_class)}`];
     if (allocation.candidate_nodes.length > 0)
       where.push(`uuid = ANY(${bind(allocation.candidate_nodes)}::uuid[])`);
-    if (allocation.owner !== null) where.push(`owner = ${bind(allocation.owner)}`);
+    if (allocation.owner !== null) {
+      const project = bind(allocation.owner);
+      where.push(`(owner = ${project} OR lessee = ${project})`);
+    }
     const { rows } = await this.pool.query<AllocationCandidate>(
       `SELECT id, uuid, name, traits FROM nodes WHERE ${where.join(' AND ')}`,
       params,

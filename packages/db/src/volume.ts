@@ -62,6 +62,8 @@ export const VOLUME_TARGET_SORT_KEYS = [
 export interface VolumeListQuery<Row> {
   /** The node whose volume resources are listed; all when unset. */
   nodeId?: number;
+  /** Only those of nodes this project owns or leases (set by policy). */
+  project?: string;
   limit: number;
   marker?: Row;
   sortKey: string;
@@ -156,6 +158,10 @@ class VolumeStore<Row extends VolumeRowBase, Fields extends object> {
     };
     const where: string[] = [];
     if (query.nodeId !== undefined) where.push(`v.node_id = ${bind(query.nodeId)}`);
+    if (query.project !== undefined) {
+      const project = bind(query.project);
+      where.push(`(n.owner = ${project} OR n.lessee = ${project})`);
+    }
     const column = `v.${query.sortKey}`;
     if (query.marker) {
       where.push(

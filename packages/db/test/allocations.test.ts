@@ -89,4 +89,50 @@ describe('AllocationStore reservations', () => {
       instance_uuid: null,
     });
   });
+
+  it("offers an owned allocation the nodes its project owns or leases only (Ironic's project filter)", async () => {
+    const nodes = new NodeStore(dataSources[0]!);
+    const store = stores[0]!;
+    const project = `proj-${randomUUID()}`;
+    const withClass = (fields: Record<string, unknown>) =>
+      nodes.create({
+        uuid: randomUUID(),
+        driver: 'fake-hardware',
+        resource_class: 'owned',
+        provision_state: 'available',
+        power_state: 'power off',
+        ...fields,
+      });
+    const owned = await withClass({ owner: project });
+    const leased = await withClass({ owner: 'someone-else', lessee: project });
+    await withClass({ owner: 'someone-else' });
+    await withClass({});
+    const mine = await store.create(
+      {
+        uuid: randomUUID(),
+        name: null,
+        owner: project,
+        resource_class: 'owned',
+        traits: [],
+        candidate_nodes: [],
+        extra: {},
+      },
+      null,
+    );
+    const offered = (await store.candidates(mine)).map((c) => c.uuid).sort();
+    expect(offered).toEqual([owned.uuid, leased.uuid].sort());
+    const unowned = await store.create(
+      {
+        uuid: randomUUID(),
+        name: null,
+        owner: null,
+        resource_class: 'owned',
+        traits: [],
+        candidate_nodes: [],
+        extra: {},
+      },
+      null,
+    );
+    expect(await store.candidates(unowned)).toHaveLength(4);
+  });
 });

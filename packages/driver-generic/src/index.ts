@@ -1,5 +1,25 @@
 export { ManualManagementHardware } from './manual-management';
 export { PxeBoot } from './pxe/boot';
+export { IpxeBoot } from './ipxe/boot';
+export { renderEntryScript, renderKernelScript, macScriptPath } from './ipxe/scripts';
+export { dhcpOptions, dnsmasqOptions } from './dhcp/options';
+export { renderHostEntry, renderNodeOptions } from './dhcp/providers';
+export { expectedChecksum, type ExpectedChecksum } from './http-boot/checksum';
+export { cachedImage, imageCacheDir } from './http-boot/image-cache';
+export {
+  httpUrlOf,
+  nodeDirectory,
+  publishNodeFile,
+  removeNodeFiles,
+  writeWhole,
+} from './http-boot/node-files';
+export {
+  httpBootSettings,
+  instanceAppendParams,
+  publishKernel,
+  type KernelBootSpec,
+  type PublishedKernel,
+} from './http-boot/images';
 export { pxeOptions } from './pxe/options';
 export { pxeConfigPath, renderPxeConfig, type PxeBootSpec } from './pxe/config-files';
 export { RamdiskDeploy } from './ramdisk-deploy';
@@ -13,3 +33,4 @@ export {
   NoVendor,
 } from './no-interfaces';
 export { NoopManagement, NoopNetwork, NoopStorage } from './noop-interfaces';
+export { buildBootIso, renderIsolinuxConfig, type BootIsoSpec } from './iso/boot-iso';

@@ -7,7 +7,7 @@ describe('ManualManagementHardware', () => {
     const type = new ManualManagementHardware();
     expect(supportedInterfacesOf(type)).toEqual({
       bios: ['no-bios'],
-      boot: ['pxe'],
+      boot: ['pxe', 'ipxe'],
       console: ['no-console'],
       deploy: ['ramdisk'],
       firmware: ['no-firmware'],

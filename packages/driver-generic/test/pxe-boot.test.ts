@@ -4,14 +4,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   InvalidParameterValue,
-  ManagementInterface,
   MissingParameterValue,
   describeProperty,
-  type BootDevice,
-  type BootDeviceState,
-  type TaskContext,
 } from '@galvanic/driver-sdk';
 import { buildInterface, makeTask } from '@galvanic/driver-sdk/testing';
+import { recordingManagement } from './support';
 import { PxeBoot } from '../src';
 
 const MAC_A = '52:54:00:AA:BB:01';
@@ -25,23 +22,6 @@ const driverInfo = {
   deploy_kernel: 'http://images.example/ipa.kernel',
   deploy_ramdisk: 'http://images.example/ipa.initramfs',
 };
-
-/** A management interface that writes down the boot devices set. */
-function recordingManagement(calls: string[]): ManagementInterface {
-  class RecordingManagement extends ManagementInterface {
-    validate(): void {}
-    getSupportedBootDevices(): BootDevice[] {
-      return ['pxe', 'disk'];
-    }
-    async setBootDevice(_task: TaskContext, device: BootDevice, persistent: boolean) {
-      calls.push(`setBootDevice ${device} ${persistent}`);
-    }
-    async getBootDevice(): Promise<BootDeviceState> {
-      return { boot_device: null, persistent: null };
-    }
-  }
-  return buildInterface(RecordingManagement);
-}
 
 describe('PxeBoot', () => {
   let tftpRoot: string;

@@ -20,7 +20,7 @@ describe('IpmiHardware', () => {
     const type = new IpmiHardware();
     expect(supportedInterfacesOf(type)).toEqual({
       bios: ['no-bios'],
-      boot: ['pxe'],
+      boot: ['pxe', 'ipxe'],
       console: ['no-console'],
       deploy: ['ramdisk'],
       firmware: ['no-firmware'],

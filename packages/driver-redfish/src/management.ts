@@ -8,12 +8,15 @@ import {
   type PropertyTable,
   type SupportedIndicators,
   type TaskContext,
+  type VirtualMediaDevice,
+  type VirtualMediaDeviceType,
 } from '@galvanic/driver-sdk';
 import { BOOT_MODES, BOOT_TARGETS, bootDeviceOf, bootModeOf, type BootMode } from './boot-devices';
 import { redfishCall } from './call';
 import { closeRedfishClients, connect, driverInfoOf } from './connect';
 import { redfishOptions } from './options';
 import { REDFISH_PROPERTIES } from './properties';
+import { DEVICE_TYPE_MEDIA, ejectMedia, insertMedia, listVirtualMedia } from './virtual-media';
 
 /**
  * Ironic's `redfish` management interface: the boot source override (device, persistence, boot
@@ -45,6 +48,30 @@ function requireSystemLed(component: IndicatorComponent, indicator: string): voi
 
 export class RedfishManagement extends ManagementInterface {
   static override readonly optionGroups = [redfishOptions];
+
+  override async getVirtualMedia(task: TaskContext): Promise<VirtualMediaDevice[]> {
+    return listVirtualMedia(task, connect(this.env, task));
+  }
+
+  override async attachVirtualMedia(
+    task: TaskContext,
+    deviceType: VirtualMediaDeviceType,
+    imageUrl: string,
+  ): Promise<void> {
+    await insertMedia(task, connect(this.env, task), imageUrl, DEVICE_TYPE_MEDIA[deviceType]);
+  }
+
+  override async detachVirtualMedia(
+    task: TaskContext,
+    deviceTypes?: readonly VirtualMediaDeviceType[],
+  ): Promise<void> {
+    const connection = connect(this.env, task);
+    if (!deviceTypes) {
+      await ejectMedia(task, connection);
+      return;
+    }
+    for (const type of deviceTypes) await ejectMedia(task, connection, DEVICE_TYPE_MEDIA[type]);
+  }
 
   override async close(): Promise<void> {
     await closeRedfishClients();

@@ -1,4 +1,9 @@
-import { InvalidParameterValue, type TaskContext } from '@galvanic/driver-sdk';
+import {
+  InvalidParameterValue,
+  type TaskContext,
+  type VirtualMediaDevice,
+  type VirtualMediaDeviceType,
+} from '@galvanic/driver-sdk';
 import type { VirtualMedia } from 'redfish-ts';
 import { redfishCall } from './call';
 import type { RedfishConnection } from './connect';
@@ -33,12 +38,22 @@ export async function virtualMediaOf(
 }
 
 /** Inserts `image` into a CD (or DVD) device, ejecting what another image left there first. */
-export async function insertCd(
+export function insertCd(
   task: TaskContext,
   connection: RedfishConnection,
   image: string,
 ): Promise<void> {
-  const devices = (await virtualMediaOf(task, connection)).filter((d) => serves(d, 'CD'));
+  return insertMedia(task, connection, image, 'CD');
+}
+
+/** Inserts `image` into a device serving `mediaType`, ejecting what another image left there first. */
+export async function insertMedia(
+  task: TaskContext,
+  connection: RedfishConnection,
+  image: string,
+  mediaType: string,
+): Promise<void> {
+  const devices = (await virtualMediaOf(task, connection)).filter((d) => serves(d, mediaType));
   const device = devices.find((d) => d.Inserted && d.Image === image) ?? devices[0];
   const path = device?.['@odata.id'];
   if (!device || !path) {
@@ -56,6 +71,25 @@ export async function insertCd(
     connection.client.insertMedia(path, { image, inserted: true, writeProtected: true }),
   );
   task.logger.info('virtual media inserted', { node: task.node.uuid, device: path, image });
+}
+
+/** Ironic's virtual media device types and the Redfish MediaType each one is. */
+export const DEVICE_TYPE_MEDIA: Readonly<Record<VirtualMediaDeviceType, string>> = {
+  cdrom: 'CD',
+  floppy: 'Floppy',
+  disk: 'USBStick',
+};
+
+/** The System's devices as Ironic's get_virtual_media lists them. */
+export async function listVirtualMedia(
+  task: TaskContext,
+  connection: RedfishConnection,
+): Promise<VirtualMediaDevice[]> {
+  return (await virtualMediaOf(task, connection)).map((device) => ({
+    media_types: [...(device.MediaTypes ?? [])],
+    inserted: device.Inserted ?? false,
+    image: device.Image || null,
+  }));
 }
 
 /** Ejects the media of every device of `mediaType` (every device when undefined); returns how many. */

@@ -23,7 +23,7 @@ describe('the galvanic manifest of @galvanic/driver-redfish', () => {
   it("names Ironic's interfaces of the redfish type, preferred first (virtual media after pxe, as in Ironic)", () => {
     expect(supportedInterfacesOf(new RedfishHardware())).toEqual({
       bios: ['redfish', 'no-bios'],
-      boot: ['pxe', 'redfish-virtual-media'],
+      boot: ['pxe', 'ipxe', 'redfish-virtual-media'],
       console: ['no-console'],
       deploy: ['ramdisk'],
       firmware: ['no-firmware'],

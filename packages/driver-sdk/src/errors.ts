@@ -71,3 +71,9 @@ export class TemporaryFailure extends errorKind('TemporaryFailure', 503) {
     super(message);
   }
 }
+/** An image could not be fetched, or did not match its checksum (Ironic's ImageDownloadFailed). */
+export class ImageDownloadFailed extends errorKind('ImageDownloadFailed', 500) {
+  constructor(imageHref: string, reason: string) {
+    super(`Failed to download image ${imageHref}, reason: ${reason}`);
+  }
+}

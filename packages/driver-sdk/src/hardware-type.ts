@@ -72,13 +72,14 @@ export abstract class HardwareType {
 }
 
 /**
- * The generic base most hardware types extend: PXE boot, the ramdisk deploy, and the `no-*`
+ * The generic base most hardware types extend: PXE and iPXE boot, the ramdisk deploy, and the `no-*`
  * implementations of the optional kinds. A type that extends it names only its power and
  * management interfaces (and whatever else it adds).
  */
 export abstract class GenericHardware extends HardwareType {
+  /** Ironic lists `ipxe` first; `pxe` stays the default here so existing nodes keep theirs. */
   get supportedBootInterfaces(): readonly string[] {
-    return ['pxe'];
+    return ['pxe', 'ipxe'];
   }
   get supportedDeployInterfaces(): readonly string[] {
     return ['ramdisk'];

@@ -56,6 +56,9 @@ export {
   FirmwareInterface,
   StorageInterface,
   NetworkInterface,
+  VIRTUAL_MEDIA_DEVICE_TYPES,
+  type VirtualMediaDeviceType,
+  type VirtualMediaDevice,
   type PowerOptions,
   type InspectionResult,
   type BiosSetting,
@@ -94,6 +97,7 @@ export {
   type GroupValues,
   type RawConfig,
 } from './options.js';
+export { deployOptions } from './deploy-options.js';
 export {
   GalvanicError,
   errorKind,
@@ -104,6 +108,7 @@ export {
   InvalidState,
   InternalError,
   TemporaryFailure,
+  ImageDownloadFailed,
   type WireError,
 } from './errors.js';
 export { interfaceClassProblem, hardwareTypeClassProblem } from './contract.js';

@@ -8,6 +8,7 @@ export {
   InvalidState,
   InternalError,
   TemporaryFailure,
+  ImageDownloadFailed,
 } from '@galvanic/driver-sdk';
 
 /**

@@ -60,3 +60,13 @@ export {
 } from './backend/memory';
 export { defaultInventory, macAddressFor, uuidFor } from './backend/inventory';
 export { BASE_REGISTRY_VERSION, type RedfishErrorBody, type RedfishMessage } from './errors';
+export { QemuSystemBackend, type QemuBackendOptions } from './backend/qemu';
+export {
+  qemuArguments,
+  shellQuote,
+  QEMU_BINARY,
+  QEMU_HOST_ADDRESS,
+  type QemuMachineSpec,
+  type QemuBootDevice,
+} from './qemu/command';
+export { QemuVm, qemuAvailable, type QemuVmOptions } from './qemu/vm';

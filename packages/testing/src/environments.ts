@@ -46,6 +46,7 @@ const IN_PROCESS_DEFAULTS: Record<string, string> = {
   GALVANIC_API__CONDUCTOR_REFRESH_INTERVAL: '0.2',
   GALVANIC_CONDUCTOR__HEARTBEAT_INTERVAL: '0.5',
   GALVANIC_CONDUCTOR__HEARTBEAT_TIMEOUT: '3',
+  GALVANIC_DEPLOY__HTTP_SERVER_PORT: '0',
 };
 
 export interface InProcessEnvironment extends GalvanicEnvironment {
@@ -102,11 +103,22 @@ export async function createInProcess(
       : silentLogger();
   const database =
     options.database === 'shared' ? await sharedDatabase() : await embeddedDatabase(logger);
+  // Boot files of this environment alone, unless the test names its own http_root.
+  const httpRoot = await mkdtemp(join(tmpdir(), 'galvanic-httpboot-'));
+  const dropAll = async (): Promise<void> => {
+    await database.drop();
+    await rm(httpRoot, { recursive: true, force: true });
+  };
   let stack: InProcessStack;
   try {
     const { config, raw } = loadServiceConfig({
       argv: [],
-      env: { ...IN_PROCESS_DEFAULTS, ...options.env, DATABASE_URL: database.url },
+      env: {
+        ...IN_PROCESS_DEFAULTS,
+        GALVANIC_DEPLOY__HTTP_ROOT: httpRoot,
+        ...options.env,
+        DATABASE_URL: database.url,
+      },
       driverSectionsCheckedLater: true,
     });
     stack = await startInProcessStack({
@@ -117,7 +129,7 @@ export async function createInProcess(
       conductorHosts: options.conductors ?? [config.DEFAULT.host],
     });
   } catch (error) {
-    await database.drop();
+    await dropAll();
     throw error;
   }
   let stopped: Promise<void> | undefined;
@@ -128,7 +140,7 @@ export async function createInProcess(
     teardown: () =>
       (stopped ??= (async () => {
         await stack.stop();
-        await database.drop();
+        await dropAll();
       })()),
   };
 }

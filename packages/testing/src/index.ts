@@ -43,3 +43,4 @@ export {
 export { startPrivatePostgres, type PrivatePostgres } from './private-postgres';
 export { makeTestCertificates, type TestCertificates } from './certificates';
 export { openstacksdk, type OpenstacksdkOptions } from './openstacksdk';
+export * from './vm/index';

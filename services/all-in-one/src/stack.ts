@@ -60,6 +60,8 @@ export async function startInProcessStack(options: InProcessStackOptions): Promi
         dataSource,
         transport: transport.server(host),
         statusServer: false,
+        // One boot HTTP server per process: the first conductor's.
+        httpRootServer: conductors.size === 0,
       });
       conductors.set(host, conductor);
       steps.push([`conductor ${host}`, () => conductor.stop()]);

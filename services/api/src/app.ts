@@ -34,7 +34,13 @@ import {
   allocationsRouter,
   nodeAllocationRouter,
 } from './controllers/allocations/router';
+import {
+  allocationNodePolicyTarget,
+  allocationPolicyTarget,
+} from './controllers/allocations/policy';
+import { ALLOCATION_RESOURCE } from './controllers/allocations/resource';
 import { conductorsRouter } from './controllers/conductors';
+import { DEPLOY_TEMPLATE_RESOURCE } from './controllers/deploy-templates/resource';
 import { deployTemplatesRouter } from './controllers/deploy-templates/router';
 import { inspectionRulesRouter } from './controllers/inspection-rules/router';
 import { driversRouter } from './controllers/drivers';
@@ -47,6 +53,12 @@ import { shardsRouter } from './controllers/shards';
 import { nodeServices, nodesRouter, type ReservationLookup } from './controllers/nodes/router';
 import { nodePortgroupsRouter, portgroupsRouter } from './controllers/portgroups/router';
 import { portsRouter, subPortsRouter } from './controllers/ports/router';
+import {
+  VOLUME_POLICY,
+  volumeConnectorNotFound,
+  volumePolicyTarget,
+  volumeTargetNotFound,
+} from './controllers/volume/policy';
 import { nodeVolumeRouter, volumeRouter } from './controllers/volume/router';
 import { healthRouter, type ReadinessCheck } from './controllers/health';
 import { rootRouter, v1Document } from './controllers/root';
@@ -100,6 +112,9 @@ const RESOURCE_POLICIES: readonly ResourcePolicy[] = [
   PORT_RESOURCE.policy!,
   PORTGROUP_RESOURCE.policy!,
   CHASSIS_RESOURCE.policy!,
+  ALLOCATION_RESOURCE.policy!,
+  DEPLOY_TEMPLATE_RESOURCE.policy!,
+  VOLUME_POLICY,
   DRIVER_POLICY,
   CONDUCTOR_POLICY,
 ];
@@ -154,6 +169,14 @@ export function createApp(deps: ApiDependencies): Express {
         port: portPolicyTarget(deps.ports, deps.nodes),
         portgroup: portgroupPolicyTarget(deps.portgroups, deps.nodes),
         'body-node': bodyNodeTarget(deps.nodes),
+        allocation: allocationPolicyTarget(deps.allocations),
+        'allocation-node': allocationNodePolicyTarget(deps.nodes),
+        'volume-connector': volumePolicyTarget(
+          deps.volumeConnectors,
+          deps.nodes,
+          volumeConnectorNotFound,
+        ),
+        'volume-target': volumePolicyTarget(deps.volumeTargets, deps.nodes, volumeTargetNotFound),
       },
     }),
   );

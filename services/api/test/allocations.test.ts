@@ -42,6 +42,14 @@ describe("Ironic's allocation API (in-process environment)", () => {
       body: { driver: 'fake-hardware', name, resource_class: 'gold', ...fields },
     });
     expect(created.status, created.text).toBe(201);
+    // Allocations take only nodes with a known power state, and fake power reports none until set.
+    const off = await call('PUT', `/v1/nodes/${name}/states/power`, {
+      body: { target: 'power off' },
+    });
+    expect(off.status, off.text).toBe(202);
+    await expect
+      .poll(async () => (await node(name)).power_state, { timeout: 30_000, interval: 100 })
+      .toBe('power off');
     for (const target of ['manage', 'provide']) {
       const moved = await call('PUT', `/v1/nodes/${name}/states/provision`, { body: { target } });
       expect(moved.status, moved.text).toBe(202);

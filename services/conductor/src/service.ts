@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import { ConductorDirectory, ConductorMembership } from '@galvanic/cluster';
@@ -27,6 +28,7 @@ import {
   takeOverOrphanedAllocations,
 } from './handlers/allocations';
 import { registerDriverHandlers } from './handlers/drivers';
+import { startHttpRootServer, type RunningHttpRootServer } from './http-root-server';
 import { conductorMetrics } from './metrics';
 import { registerNodeHandlers } from './handlers/nodes';
 import { registerProvisionHandler } from './handlers/provision';
@@ -49,6 +51,8 @@ export interface ConductorDependencies {
   transport: RpcServerTransport;
   /** Start the /healthz, /readyz, /metrics server (off in all-in-one, where the api serves them). */
   statusServer?: boolean;
+  /** Serve `[deploy] http_root` (all-in-one does; a split conductor when `serve_http_root`). */
+  httpRootServer?: boolean;
   /**
    * The RPC contract version to speak and register; this package's by default. Only tests set
    * another, to stand in for a conductor of another release.
@@ -60,6 +64,8 @@ export interface RunningConductor {
   readonly hostname: string;
   readonly rpc: RpcServer;
   readonly statusPort: number | undefined;
+  /** Port of the boot HTTP server serving http_root, when this conductor serves it. */
+  readonly httpRootPort: number | undefined;
   /** One power-state sync pass now (the periodic one runs every sync_power_state_interval). */
   syncPowerStates(): Promise<number>;
   /** Finishes in-flight work within `[conductor] graceful_shutdown_timeout`, then deregisters. */
@@ -202,12 +208,23 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
       },
     });
   }
-  logger.info('conductor started', { status_port: status?.port });
+  let httpRoot: RunningHttpRootServer | undefined;
+  if (deps.httpRootServer ?? config.deploy.serve_http_root) {
+    await mkdir(config.deploy.http_root, { recursive: true });
+    httpRoot = await startHttpRootServer({
+      root: config.deploy.http_root,
+      host: config.deploy.http_server_host,
+      port: config.deploy.http_server_port,
+      logger,
+    });
+  }
+  logger.info('conductor started', { status_port: status?.port, http_port: httpRoot?.port });
 
   return {
     hostname,
     rpc,
     statusPort: status?.port,
+    httpRootPort: httpRoot?.port,
     syncPowerStates: () => powerSync.runOnce(),
     async stop() {
       const timeoutMs = config.conductor.graceful_shutdown_timeout * 1000;
@@ -243,6 +260,7 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
       await deps.drivers.close();
       await rpc.close();
       await status?.close();
+      await httpRoot?.close();
     },
   };
 }

@@ -46,6 +46,21 @@ describe('allocations over two conductors (split mode)', () => {
       body: { driver: 'fake-hardware', name, resource_class: resourceClass },
     });
     expect(created.status, created.text).toBe(201);
+    // Allocations take only nodes with a known power state, and fake power reports none until set.
+    const off = await call('PUT', `/v1/nodes/${name}/states/power`, {
+      body: { target: 'power off' },
+    });
+    expect(off.status, off.text).toBe(202);
+    await expect
+      .poll(
+        async () =>
+          ((await call('GET', `/v1/nodes/${name}`)).body as { power_state: unknown }).power_state,
+        {
+          timeout: 60_000,
+          interval: 250,
+        },
+      )
+      .toBe('power off');
     await provision(name, 'manage', 'manageable');
     await provision(name, 'provide', 'available');
   };

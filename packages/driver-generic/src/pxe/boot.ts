@@ -1,10 +1,6 @@
-import {
-  BootInterface,
-  InvalidParameterValue,
-  type PropertyTable,
-  type TaskContext,
-} from '@galvanic/driver-sdk';
+import { BootInterface, type PropertyTable, type TaskContext } from '@galvanic/driver-sdk';
 import { requireFields } from '../missing';
+import { pxeMacsOf, validateNetworkBoot } from '../network-boot';
 import {
   kernelArguments,
   removePxeConfigs,
@@ -13,12 +9,7 @@ import {
 } from './config-files';
 import { pxeOptions } from './options';
 
-const DEPLOY_IMAGE_FIELDS = ['deploy_kernel', 'deploy_ramdisk'] as const;
 const INSTANCE_IMAGE_FIELDS = ['kernel', 'ramdisk'] as const;
-
-function macsOf(task: TaskContext): string[] {
-  return task.node.ports.filter((port) => port.pxeEnabled).map((port) => port.address);
-}
 
 function text(value: unknown): string {
   return typeof value === 'string' ? value : '';
@@ -45,20 +36,7 @@ export class PxeBoot extends BootInterface {
   }
 
   validate(task: TaskContext): void {
-    const { node } = task;
-    if (node.ports.length === 0) {
-      throw new InvalidParameterValue(
-        `Node ${node.uuid} does not have any port associated with it`,
-      );
-    }
-    if (macsOf(task).length === 0) {
-      throw new InvalidParameterValue(`Node ${node.uuid} does not have any PXE-enabled port`);
-    }
-    requireFields(
-      node.driverInfo,
-      DEPLOY_IMAGE_FIELDS,
-      `Node ${node.uuid} failed to validate deploy image info. Some parameters were missing`,
-    );
+    validateNetworkBoot(task);
   }
 
   override async prepareRamdisk(
@@ -76,7 +54,7 @@ export class PxeBoot extends BootInterface {
   }
 
   override async cleanUpRamdisk(task: TaskContext): Promise<void> {
-    await removePxeConfigs(this.options.tftp_root, macsOf(task));
+    await removePxeConfigs(this.options.tftp_root, pxeMacsOf(task));
   }
 
   async prepareInstance(task: TaskContext): Promise<void> {
@@ -98,7 +76,7 @@ export class PxeBoot extends BootInterface {
   }
 
   async cleanUpInstance(task: TaskContext): Promise<void> {
-    await removePxeConfigs(this.options.tftp_root, macsOf(task));
+    await removePxeConfigs(this.options.tftp_root, pxeMacsOf(task));
   }
 
   private get options() {
@@ -106,7 +84,7 @@ export class PxeBoot extends BootInterface {
   }
 
   private async write(task: TaskContext, spec: PxeBootSpec): Promise<void> {
-    const paths = await writePxeConfigs(this.options.tftp_root, macsOf(task), spec);
+    const paths = await writePxeConfigs(this.options.tftp_root, pxeMacsOf(task), spec);
     task.logger.debug('PXE configs written', { label: spec.label, paths });
   }
 }

@@ -13,6 +13,18 @@ import type { TaskContext } from '../task.js';
 import { HardwareInterface } from './base.js';
 import { validateRaidConfiguration } from '../raid/schema.js';
 
+/** Ironic's virtual media device types (boot_devices.VMEDIA_DEVICES). */
+export const VIRTUAL_MEDIA_DEVICE_TYPES = ['disk', 'cdrom', 'floppy'] as const;
+export type VirtualMediaDeviceType = (typeof VIRTUAL_MEDIA_DEVICE_TYPES)[number];
+
+/** One virtual media device as Ironic's GET /v1/nodes/{node}/vmedia shows it. */
+export interface VirtualMediaDevice {
+  /** The BMC's media types, e.g. `["CD", "DVD"]`. */
+  media_types: string[];
+  inserted: boolean;
+  image: string | null;
+}
+
 export interface PowerOptions {
   /** Seconds to wait for the BMC to reach the state; `[conductor] power_state_change_timeout` when absent. */
   timeout?: number;
@@ -61,6 +73,28 @@ export abstract class ManagementInterface extends HardwareInterface {
   /** Injects a non-maskable interrupt into the node. */
   injectNmi(task: TaskContext): Promise<void> {
     return Promise.reject(new UnsupportedDriverExtension(task.driver.name, 'inject_nmi'));
+  }
+
+  /** The node's virtual media devices, as Ironic's get_virtual_media lists them. */
+  getVirtualMedia(task: TaskContext): Promise<VirtualMediaDevice[]> {
+    return Promise.reject(new UnsupportedDriverExtension(task.driver.name, 'get_virtual_media'));
+  }
+
+  /** Inserts `imageUrl` (which the BMC fetches) into a device of `deviceType`. */
+  attachVirtualMedia(
+    task: TaskContext,
+    _deviceType: VirtualMediaDeviceType,
+    _imageUrl: string,
+  ): Promise<void> {
+    return Promise.reject(new UnsupportedDriverExtension(task.driver.name, 'attach_virtual_media'));
+  }
+
+  /** Ejects the media of the devices of `deviceTypes`, or of every device when undefined. */
+  detachVirtualMedia(
+    task: TaskContext,
+    _deviceTypes?: readonly VirtualMediaDeviceType[],
+  ): Promise<void> {
+    return Promise.reject(new UnsupportedDriverExtension(task.driver.name, 'detach_virtual_media'));
   }
 
   /** The indicators (LEDs) of the node's components, by component and indicator name. */

@@ -6,6 +6,8 @@ export {
   IpmiSim,
   startSims,
   freeUdpPort,
+  writeSimConfig,
+  type SimConfig,
   SIM_USER,
   SIM_PASSWORD,
   type SimFleet,

@@ -185,6 +185,49 @@ async function waitUntilAnswering(port: number, proc: ChildProcess): Promise<voi
   }
 }
 
+export interface SimConfig {
+  readonly name: string;
+  readonly port: number;
+  /** The `chassis_control` command line: ipmi_sim appends `get ...` or `set ...` to it. */
+  readonly chassisControl: string;
+}
+
+/**
+ * Writes the `lan.conf` and emulator command file of one simulated BMC into `dir` (with a
+ * `state` dir beside them), for `new IpmiSim(dir, port).start()`. Logins: SIM_USER / SIM_PASSWORD.
+ */
+export function writeSimConfig(dir: string, config: SimConfig): void {
+  mkdirSync(join(dir, 'state'), { recursive: true });
+  writeFileSync(
+    join(dir, 'lan.conf'),
+    [
+      `name "${config.name}"`,
+      'set_working_mc 0x20',
+      '  startlan 1',
+      `    addr 127.0.0.1 ${config.port}`,
+      '    priv_limit admin',
+      '    allowed_auths_callback md5 straight',
+      '    allowed_auths_user md5 straight',
+      '    allowed_auths_operator md5 straight',
+      '    allowed_auths_admin md5 straight',
+      '    guid a123456789abcdefa123456789abcdef',
+      '  endlan',
+      `  chassis_control "${config.chassisControl}"`,
+      `  user 2 true "${SIM_USER}" "${SIM_PASSWORD}" admin 10 md5 straight`,
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(
+    join(dir, 'emu.cmd'),
+    [
+      'mc_setbmc 0x20',
+      'mc_add 0x20 0 no-device-sdrs 0x23 9 8 0x9f 0x1291 0xf02 persist_sdr',
+      'mc_enable 0x20',
+      '',
+    ].join('\n'),
+  );
+}
+
 export interface SimFleet {
   readonly sims: readonly IpmiSim[];
   stop(): void;
@@ -204,40 +247,16 @@ export async function startSims(n: number): Promise<SimFleet> {
   try {
     for (let i = 0; i < n; i++) {
       const dir = join(root, `bmc${i}`);
-      mkdirSync(join(dir, 'state'), { recursive: true });
       mkdirSync(join(dir, 'chassis'), { recursive: true });
       const script = join(dir, 'chassis.sh');
       writeFileSync(script, CHASSIS_SCRIPT);
       chmodSync(script, 0o755);
       const port = await freeUdpPort();
-      writeFileSync(
-        join(dir, 'lan.conf'),
-        [
-          `name "bmc${i}"`,
-          'set_working_mc 0x20',
-          '  startlan 1',
-          `    addr 127.0.0.1 ${port}`,
-          '    priv_limit admin',
-          '    allowed_auths_callback md5 straight',
-          '    allowed_auths_user md5 straight',
-          '    allowed_auths_operator md5 straight',
-          '    allowed_auths_admin md5 straight',
-          '    guid a123456789abcdefa123456789abcdef',
-          '  endlan',
-          `  chassis_control "${script} ${join(dir, 'chassis')}"`,
-          `  user 2 true "${SIM_USER}" "${SIM_PASSWORD}" admin 10 md5 straight`,
-          '',
-        ].join('\n'),
-      );
-      writeFileSync(
-        join(dir, 'emu.cmd'),
-        [
-          'mc_setbmc 0x20',
-          'mc_add 0x20 0 no-device-sdrs 0x23 9 8 0x9f 0x1291 0xf02 persist_sdr',
-          'mc_enable 0x20',
-          '',
-        ].join('\n'),
-      );
+      writeSimConfig(dir, {
+        name: `bmc${i}`,
+        port,
+        chassisControl: `${script} ${join(dir, 'chassis')}`,
+      });
       const sim = new IpmiSim(dir, port);
       sims.push(sim);
       await sim.start();

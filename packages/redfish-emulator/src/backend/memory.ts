@@ -14,6 +14,7 @@ import type {
   SystemInventory,
   VirtualMediaSlot,
 } from './types';
+import { MediaSlots } from './media-slots';
 import { SystemBackendError } from './types';
 
 export const DEFAULT_MEDIA_SLOTS: readonly VirtualMediaSlot[] = [
@@ -32,15 +33,6 @@ export const MEMORY_RESET_TYPES: readonly ResetType[] = [
   'PushPowerButton',
   'PowerCycle',
 ];
-
-const EMPTY_MEDIA: MediaState = {
-  image: null,
-  inserted: false,
-  writeProtected: true,
-  transferProtocolType: null,
-  transferMethod: null,
-  userName: null,
-};
 
 export interface MemoryBackendOptions {
   readonly inventory: SystemInventory;
@@ -66,7 +58,7 @@ export class MemorySystemBackend implements SystemBackend {
   #power: PowerState;
   #boot: BootOverride = { target: 'None', enabled: 'Disabled', mode: 'UEFI', httpBootUri: null };
   #led: IndicatorLed = 'Off';
-  readonly #media = new Map<string, MediaState>();
+  readonly #media: MediaSlots;
   readonly #bootListeners = new Set<() => void>();
   readonly #transitionMs: () => number;
   #transition: NodeJS.Timeout | undefined;
@@ -79,7 +71,7 @@ export class MemorySystemBackend implements SystemBackend {
     this.mediaSlots = options.mediaSlots ?? DEFAULT_MEDIA_SLOTS;
     this.#power = options.initialPowerState ?? 'Off';
     this.#transitionMs = options.transitionMs ?? (() => 0);
-    for (const slot of this.mediaSlots) this.#media.set(slot.id, EMPTY_MEDIA);
+    this.#media = new MediaSlots(this.mediaSlots);
   }
 
   powerState(): PowerState {
@@ -151,27 +143,15 @@ export class MemorySystemBackend implements SystemBackend {
   }
 
   media(slotId: string): MediaState {
-    return this.#slot(slotId);
+    return this.#media.get(slotId);
   }
 
   async insertMedia(slotId: string, request: InsertMediaRequest): Promise<void> {
-    const current = this.#slot(slotId);
-    if (current.image !== null) {
-      throw new SystemBackendError('conflict', `an image is already attached to ${slotId}`);
-    }
-    this.#media.set(slotId, {
-      image: request.image,
-      inserted: request.inserted,
-      writeProtected: request.writeProtected,
-      transferProtocolType: request.transferProtocolType ?? null,
-      transferMethod: request.transferMethod ?? null,
-      userName: request.userName ?? null,
-    });
+    this.#media.insert(slotId, request);
   }
 
   async ejectMedia(slotId: string): Promise<void> {
-    this.#slot(slotId);
-    this.#media.set(slotId, EMPTY_MEDIA);
+    this.#media.eject(slotId);
   }
 
   onBoot(listener: () => void): () => void {
@@ -182,12 +162,6 @@ export class MemorySystemBackend implements SystemBackend {
   async close(): Promise<void> {
     this.#cancelTransition();
     this.#bootListeners.clear();
-  }
-
-  #slot(slotId: string): MediaState {
-    const state = this.#media.get(slotId);
-    if (!state) throw new SystemBackendError('unsupported', `no virtual media slot ${slotId}`);
-    return state;
   }
 
   #powerOn(): void {

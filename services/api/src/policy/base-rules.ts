@@ -57,7 +57,26 @@ export const SYSTEM_OR_OWNER_READER = anyOf(
   PROJECT_OWNER_READER,
   PROJECT_SERVICE,
 );
+export const SYSTEM_MEMBER_OR_OWNER_LESSEE_ADMIN = anyOf(
+  SYSTEM_MEMBER,
+  SYSTEM_SERVICE,
+  PROJECT_OWNER_ADMIN,
+  PROJECT_OWNER_MANAGER,
+  PROJECT_LESSEE_ADMIN,
+  PROJECT_LESSEE_MANAGER,
+  PROJECT_SERVICE,
+);
 export const API_READER = '(role:reader) or (role:service)';
+
+/** Allocations belong to a project of their own (`allocation.owner`), not through a node. */
+const ALLOCATION_OWNER_MEMBER = 'role:member and project_id:%(allocation.owner)s';
+const ALLOCATION_OWNER_READER = 'role:reader and project_id:%(allocation.owner)s';
+export const ALLOCATION_MEMBER = anyOf(SYSTEM_MEMBER, ALLOCATION_OWNER_MEMBER);
+export const ALLOCATION_READER = anyOf(SYSTEM_READER, ALLOCATION_OWNER_READER);
+export const ALLOCATION_CREATOR = anyOf(SYSTEM_MEMBER, 'role:member');
+
+/** Volume target properties may hold connection secrets: operators and admins only. */
+export const TARGET_PROPERTIES_READER = anyOf(SYSTEM_READER, 'role:admin');
 
 /** Rules every resource's rules may name. */
 export const GENERIC_RULES: Readonly<Record<string, string>> = {

@@ -4,15 +4,19 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiRequest,
-  baremetalWith,
-  createInProcess,
   innerError,
   startTestKeystone,
   type InProcessEnvironment,
   type TestKeystone,
 } from '@galvanic/testing';
+import {
+  KEYSTONE_PASSWORD,
+  keystoneCli,
+  keystoneEnvironment,
+  SERVICE_USER,
+} from './keystone-setup';
 
-const PASSWORD = 'pw-for-tests';
+const PASSWORD = KEYSTONE_PASSWORD;
 
 /**
  * Keystone mode against a Keystone-compatible token service written from Keystone's api-ref
@@ -26,29 +30,8 @@ describe('auth_strategy = keystone with Ironic policy: owner and lessee isolatio
   let nodeA: string;
   let nodeB: string;
 
-  const cli = (user: string, scope: { project: string } | 'system', ...args: string[]) =>
-    baremetalWith(
-      [
-        '--os-auth-type',
-        'password',
-        '--os-auth-url',
-        `${keystone.url}/v3`,
-        '--os-username',
-        user,
-        '--os-password',
-        PASSWORD,
-        '--os-user-domain-name',
-        'Default',
-        ...(scope === 'system'
-          ? ['--os-system-scope', 'all']
-          : ['--os-project-name', scope.project, '--os-project-domain-name', 'Default']),
-        '--os-endpoint-override',
-        env.apiUrl,
-        '--os-baremetal-api-version',
-        '1.82',
-      ],
-      ...args,
-    );
+  const cli: ReturnType<typeof keystoneCli> = (user, scope, ...args) =>
+    keystoneCli(keystone, env.apiUrl, '1.82')(user, scope, ...args);
   const json = async (run: Promise<{ code: number; stdout: string; stderr: string }>) => {
     const result = await run;
     expect(result.code, result.stderr).toBe(0);
@@ -63,7 +46,7 @@ describe('auth_strategy = keystone with Ironic policy: owner and lessee isolatio
     writeFileSync(policyFile, '# no overrides yet\n');
     keystone = await startTestKeystone({
       users: [
-        { name: 'galvanic', password: PASSWORD, projects: { service: ['admin', 'service'] } },
+        SERVICE_USER,
         { name: 'operator', password: PASSWORD, system: ['admin'] },
         { name: 'alice', password: PASSWORD, projects: { projA: ['member'] } },
         { name: 'pam', password: PASSWORD, projects: { projA: ['admin'] } },
@@ -71,19 +54,10 @@ describe('auth_strategy = keystone with Ironic policy: owner and lessee isolatio
         { name: 'lena', password: PASSWORD, projects: { projL: ['member'] } },
       ],
     });
-    env = await createInProcess({
-      env: {
-        GALVANIC_DEFAULT__AUTH_STRATEGY: 'keystone',
-        GALVANIC_KEYSTONE_AUTHTOKEN__AUTH_URL: keystone.url,
-        GALVANIC_KEYSTONE_AUTHTOKEN__WWW_AUTHENTICATE_URI: keystone.url,
-        GALVANIC_KEYSTONE_AUTHTOKEN__USERNAME: 'galvanic',
-        GALVANIC_KEYSTONE_AUTHTOKEN__PASSWORD: PASSWORD,
-        GALVANIC_KEYSTONE_AUTHTOKEN__PROJECT_NAME: 'service',
-        GALVANIC_KEYSTONE_AUTHTOKEN__TOKEN_CACHE_TIME: '2',
-        GALVANIC_OSLO_POLICY__POLICY_FILE: policyFile,
-      },
+    env = await keystoneEnvironment(keystone, {
+      GALVANIC_KEYSTONE_AUTHTOKEN__TOKEN_CACHE_TIME: '2',
+      GALVANIC_OSLO_POLICY__POLICY_FILE: policyFile,
     });
-    keystone.baremetalUrl = env.apiUrl;
     const operator = await keystone.tokenFor('operator', 'system');
     const create = async (name: string, owner: string, lessee?: string) => {
       const body = {

@@ -12,6 +12,9 @@ import {
   getIndicatorStateMethod,
   getSupportedIndicatorsMethod,
   injectNmiMethod,
+  getVirtualMediaMethod,
+  attachVirtualMediaMethod,
+  detachVirtualMediaMethod,
   setBootDeviceMethod,
   setIndicatorStateMethod,
   setBootModeMethod,
@@ -38,6 +41,11 @@ import { setTargetRaidConfig } from '../workflows/raid';
 import { addNodeTraits, removeNodeTraits } from '../workflows/traits';
 import { attachVif, detachVif, listVifs } from '../workflows/vifs';
 import { validateInterfaces } from '../workflows/validation';
+import {
+  startVirtualMediaAttach,
+  startVirtualMediaDetach,
+  virtualMedia,
+} from '../workflows/virtual-media';
 
 /** Node RPC: each call takes the lock it needs and runs its workflow. */
 export function registerNodeHandlers(
@@ -152,6 +160,20 @@ export function registerNodeHandlers(
       return {};
     }),
   );
+
+  rpc.register(getVirtualMediaMethod, async (args, ctx) =>
+    tasks.withShared(args, ctx, virtualMedia),
+  );
+
+  rpc.register(attachVirtualMediaMethod, async (args, ctx) => {
+    await startVirtualMediaAttach(tasks, args, ctx, config.deploy, args);
+    return {};
+  });
+
+  rpc.register(detachVirtualMediaMethod, async (args, ctx) => {
+    await startVirtualMediaDetach(tasks, args, ctx, config.deploy, args);
+    return {};
+  });
 
   rpc.register(validateNodeMethod, async (args, ctx) =>
     tasks.withShared(args, ctx, validateInterfaces),

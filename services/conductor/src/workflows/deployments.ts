@@ -1,6 +1,6 @@
 import type { AllocationStore, DeployTemplateStore, NodeRow } from '@galvanic/db';
 import type { DriverRegistry, ListedStep } from '@galvanic/driver-loader';
-import type { DeployInterface } from '@galvanic/driver-sdk';
+import type { DeployInterface, PowerInterface } from '@galvanic/driver-sdk';
 import { InvalidParameterValue } from '@galvanic/errors';
 import { CLEANING } from '@galvanic/node-states';
 import { automaticSteps, checkRequestedSteps, runSteps } from '../nodes/steps';
@@ -100,6 +100,7 @@ export async function deployNode(
     .filter((step) => step.priority > 0)
     .sort((a, b) => b.priority - a.priority);
   await runSteps(task, 'deploy', steps);
+  await recordPowerState(task);
   await task.processEvent('done');
 }
 
@@ -115,6 +116,7 @@ export async function tearDownNode(
   allocations: AllocationStore,
 ): Promise<void> {
   await task.interfaceOf<DeployInterface>('deploy').tearDown(task.context);
+  await recordPowerState(task);
   const allocationId = task.node.allocation_id;
   await task.save({ instance_info: {}, instance_uuid: null, allocation_id: null });
   if (allocationId !== null) await allocations.deleteById(allocationId);
@@ -138,4 +140,13 @@ export async function abortDeployment(task: NodeTask): Promise<void> {
     last_error: `By request, the deploy operation was aborted${during}`,
     deploy_step: {},
   });
+}
+
+/**
+ * Deploy and tear-down steps power the node through its driver (as Ironic's node_power_action
+ * records each change): the node shows the state they left it in.
+ */
+async function recordPowerState(task: NodeTask): Promise<void> {
+  const power = task.interfaceOf<PowerInterface>('power');
+  await task.save({ power_state: await power.getPowerState(task.context) });
 }

@@ -6,6 +6,7 @@ import {
   MINOR_57_ALLOCATION_UPDATE,
   MINOR_60_ALLOCATION_OWNER,
 } from '../../resources/versions';
+import { ALLOCATION_POLICY } from './policy';
 
 const nullableText: readonly JsonType[] = ['string', 'null'];
 const nullableList: readonly JsonType[] = ['array', 'null'];
@@ -14,6 +15,7 @@ const nullableList: readonly JsonType[] = ['array', 'null'];
 export const ALLOCATION_RESOURCE = compileResource({
   collection: 'allocations',
   singular: 'allocation',
+  policy: ALLOCATION_POLICY,
   fields: {
     uuid: { since: MINOR_52_ALLOCATION, write: 'create', types: nullableText, uuid: true },
     name: { since: MINOR_52_ALLOCATION, write: 'create-and-patch', types: nullableText },

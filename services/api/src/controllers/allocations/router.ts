@@ -19,6 +19,7 @@ import {
   GalvanicError,
   Invalid,
   InvalidParameterValue,
+  NodeNotFound,
   NotAcceptable,
   NotFound,
 } from '@galvanic/errors';
@@ -41,6 +42,7 @@ import {
 } from '../../resources/versions';
 import { findNode } from '../nodes/identity';
 import type { NodeOwners } from '../nodes/owner';
+import { authorizeOnAllocation, mayGetNode, projectAllocation } from './policy';
 import { ALLOCATION_PATCH_SINCE, ALLOCATION_RESOURCE } from './resource';
 
 export interface AllocationDependencies {
@@ -169,15 +171,21 @@ export class AllocationApi {
       if (req.apiVersion.minor < MINOR_60_ALLOCATION_OWNER) throw new NotAcceptable();
       filters.owner = owner;
     }
+    // Policy let a project list only its own allocations.
+    if (req.listProject !== undefined) filters.owner = req.listProject;
     const node = singleQueryParam(req, 'node');
     if (node !== undefined) {
+      let found: NodeRow;
       try {
-        filters.node_id = (await findNode(req, this.deps.nodes, node)).id;
+        found = await findNode(req, this.deps.nodes, node);
       } catch (error) {
         if (error instanceof GalvanicError && error.kind === 'NodeNotFound')
           throw nodeNotFoundInBody(error.message);
         throw error;
       }
+      // Ironic's generic 404 for a node the caller may not see.
+      if (!mayGetNode(req, found)) throw new NotFound();
+      filters.node_id = found.id;
     }
     return filters;
   }
@@ -201,14 +209,22 @@ export class AllocationApi {
     return values;
   }
 
-  /** Candidate node UUIDs or names as UUIDs, in the order given (Ironic's `check_node_list`). */
-  private async resolveCandidates(idents: readonly string[]): Promise<string[]> {
+  /**
+   * Candidate node UUIDs or names as UUIDs, in the order given (Ironic's `check_node_list`);
+   * with `project`, only nodes that project owns or leases are found.
+   */
+  private async resolveCandidates(
+    idents: readonly string[],
+    project: string | undefined,
+  ): Promise<string[]> {
     const missing: string[] = [];
     const uuids = new Map<string, string>();
     for (const ident of new Set(idents)) {
       let node: NodeRow | undefined;
       if (isUuid(ident)) node = await this.deps.nodes.getByUuid(ident.toLowerCase());
       else if (isValidLogicalName(ident)) node = await this.deps.nodes.getByName(ident);
+      if (node && project !== undefined && node.owner !== project && node.lessee !== project)
+        node = undefined;
       if (node) uuids.set(ident, node.uuid);
       else missing.push(ident);
     }
@@ -221,12 +237,14 @@ export class AllocationApi {
     const { allocations, directory, rpc, owners } = this.deps;
     if (values.name && !isValidLogicalName(values.name))
       throw new Invalid(`Cannot create allocation with invalid name '${values.name}'`);
+    const { owner, candidateProject } = projectAllocation(req, values.owner);
     let node: NodeRow | undefined;
     if (values.node) {
       if (req.apiVersion.minor < MINOR_58_ALLOCATION_BACKFILL)
         throw new Invalid('Cannot set node when creating an allocation in this API version');
       try {
         node = await findNode(req, this.deps.nodes, values.node);
+        if (!mayGetNode(req, node)) throw new NodeNotFound(values.node);
       } catch (error) {
         if (error instanceof GalvanicError && error.kind === 'NodeNotFound')
           throw nodeNotFoundInBody(error.message);
@@ -237,7 +255,7 @@ export class AllocationApi {
     if (!values.resource_class && !node)
       throw new Invalid('The resource_class field is mandatory when not backfilling');
     const candidates = values.candidate_nodes?.length
-      ? await this.resolveCandidates(values.candidate_nodes)
+      ? await this.resolveCandidates(values.candidate_nodes, candidateProject)
       : [];
     // The conductor that will process it is recorded with it, so that a live one takes it over
     // should that one die first.
@@ -246,7 +264,7 @@ export class AllocationApi {
       {
         uuid: values.uuid?.toLowerCase() ?? node?.instance_uuid ?? randomUUID(),
         name: values.name ?? null,
-        owner: values.owner ?? null,
+        owner: owner ?? null,
         resource_class: resourceClass,
         traits: values.traits ?? [],
         candidate_nodes: candidates,
@@ -289,6 +307,7 @@ export class AllocationApi {
   /** `GET /v1/nodes/{node}/allocation`: the node's allocation, with `fields`. */
   async showForNode(req: Request, res: Response): Promise<void> {
     const row = await this.forNode(req);
+    authorizeOnAllocation(req, 'baremetal:allocation:get', row);
     const fields = showFields(ALLOCATION_RESOURCE, req);
     const nodeUuids = await this.nodeUuids([row]);
     res.json(
@@ -356,7 +375,9 @@ export function nodeAllocationRouter(api: AllocationApi): Router {
     .route('/')
     .get((req, res) => api.showForNode(req, res))
     .delete(async (req, res) => {
-      await api.remove(req, await api.forNode(req));
+      const row = await api.forNode(req);
+      authorizeOnAllocation(req, 'baremetal:allocation:delete', row);
+      await api.remove(req, row);
       res.status(204).end();
     })
     .all(methodNotAllowed(['DELETE', 'GET']));

@@ -2,6 +2,7 @@ import { DEPLOY_TEMPLATE_SORT_KEYS } from '@galvanic/db';
 import { DeployTemplateNotFound } from '@galvanic/errors';
 import { compileResource } from '../../resources/declaration';
 import { MINOR_55_DEPLOY_TEMPLATES } from '../../resources/versions';
+import { DEPLOY_TEMPLATE_POLICY } from './policy';
 
 const since = MINOR_55_DEPLOY_TEMPLATES;
 
@@ -9,6 +10,7 @@ const since = MINOR_55_DEPLOY_TEMPLATES;
 export const DEPLOY_TEMPLATE_RESOURCE = compileResource({
   collection: 'deploy_templates',
   singular: 'deploy_template',
+  policy: DEPLOY_TEMPLATE_POLICY,
   fields: {
     uuid: { since, write: 'create', types: ['string', 'null'], uuid: true },
     name: { since, write: 'create-and-patch', types: ['string'], required: true },

@@ -145,6 +145,9 @@ export const NODE_POLICY: ResourcePolicy = {
     'baremetal:node:update:parent_node': p.SYSTEM_MEMBER,
     'baremetal:shards:get': p.SYSTEM_READER,
     'baremetal:node:vendor_passthru': p.SYSTEM_ADMIN,
+    'baremetal:node:vmedia:attach': p.SYSTEM_OR_PROJECT_MEMBER,
+    'baremetal:node:vmedia:detach': p.SYSTEM_OR_PROJECT_MEMBER,
+    'baremetal:node:vmedia:get': p.SYSTEM_OR_PROJECT_READER,
   },
   routes: [
     {
@@ -204,6 +207,9 @@ export const NODE_POLICY: ResourcePolicy = {
     // Ironic checks the parent with `baremetal:node:get` and lists the children it may see.
     onNode(GET, '/children', 'baremetal:node:get'),
     { methods: GET, path: '/shards', rules: ['baremetal:shards:get'] },
+    onNode(['POST'], '/vmedia', 'baremetal:node:vmedia:attach'),
+    onNode(['DELETE'], '/vmedia', 'baremetal:node:vmedia:detach'),
+    onNode(GET, '/vmedia', 'baremetal:node:vmedia:get'),
   ],
   targetOf: (row) => nodeTarget(row as NodeRow),
   redactions: {

@@ -5,6 +5,7 @@ import { BadRequest } from '@galvanic/errors';
 import type { RpcClient } from '@galvanic/rpc';
 import { nodeActionsRouter } from './actions';
 import { nodeCrudRouter, type NodeCrudDependencies } from './crud';
+import { nodeVmediaRouter } from './vmedia';
 import { NodeOwners } from './owner';
 import { nodeSubresourcesRouter } from './subresources';
 import { NodeViews, type ReservationLookup } from './view';
@@ -47,6 +48,7 @@ export function nodesRouter(services: NodeCrudDependencies): Router {
   router.use(nodeCrudRouter(services));
   router.use(nodeActionsRouter(services));
   router.use(nodeSubresourcesRouter(services));
+  router.use(nodeVmediaRouter(services));
   router.use('/:ident', (req, _res, next) => {
     if (req.method === 'PUT' && req.path === '/')
       next(new BadRequest('PUT is not supported on a node.'));

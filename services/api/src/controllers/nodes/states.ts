@@ -31,7 +31,7 @@ import {
 } from '@galvanic/node-states';
 import { MINOR_110_DEPLOYWAIT_ABORT } from '../../resources/versions';
 
-function objectBody(req: Request): Record<string, unknown> {
+export function objectBody(req: Request): Record<string, unknown> {
   const body: unknown = req.body;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new BadRequest('The request body must be a JSON object.');

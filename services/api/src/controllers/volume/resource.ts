@@ -2,6 +2,7 @@ import { VOLUME_CONNECTOR_SORT_KEYS, VOLUME_TARGET_SORT_KEYS } from '@galvanic/d
 import { VolumeConnectorNotFound, VolumeTargetNotFound } from '@galvanic/errors';
 import { compileResource, type ParameterStyle } from '../../resources/declaration';
 import { MINOR_32_VOLUME } from '../../resources/versions';
+import { VOLUME_POLICY } from './policy';
 
 /** Volume resources take `fields` and `?detail` from their first microversion. */
 const PARAMETERS: ParameterStyle = {
@@ -30,6 +31,7 @@ export const VOLUME_CONNECTOR_RESOURCE = compileResource({
   collection: 'volume/connectors',
   itemsKey: 'connectors',
   singular: 'connector',
+  policy: VOLUME_POLICY,
   fields: {
     ...COMMON,
     type: { since: MINOR_32_VOLUME, write: 'create-and-patch', types: ['string'], required: true },
@@ -51,6 +53,7 @@ export const VOLUME_TARGET_RESOURCE = compileResource({
   collection: 'volume/targets',
   itemsKey: 'targets',
   singular: 'target',
+  policy: VOLUME_POLICY,
   fields: {
     ...COMMON,
     volume_type: {

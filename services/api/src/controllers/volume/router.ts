@@ -50,6 +50,9 @@ interface VolumeKind<Row, Fields> {
 
 type VolumeRow = { id: number; uuid: string; node_uuid: string };
 
+/** A volume list's filters: its node, and the project whose nodes' resources it is limited to. */
+type VolumeFilters = { nodeId?: number; project?: string };
+
 /** A write refused because of the node's state, in Ironic's words; the row when it was done. */
 function outcomeOf<Row>(
   outcome: VolumeWriteOutcome<Row>,
@@ -64,18 +67,22 @@ function outcomeOf<Row>(
 function volumeHandlers<Row extends VolumeRow, Fields extends object>(
   kind: VolumeKind<Row, Fields>,
   deps: VolumeDependencies,
-): ResourceHandlers<Row, { nodeId?: number }, undefined> {
+): ResourceHandlers<Row, VolumeFilters, undefined> {
   const { resource, store } = kind;
-  return new ResourceHandlers<Row, { nodeId?: number }, undefined>(
+  return new ResourceHandlers<Row, VolumeFilters, undefined>(
     resource,
     {
       store: {
         getByUuid: (uuid) => store.getByUuid(uuid),
-        list: (query) => store.list({ ...query, nodeId: query.filters.nodeId }),
+        list: (query) => store.list({ ...query, ...query.filters }),
       },
       filters: async (req, _declared, parent) => {
+        const filters: VolumeFilters = {};
+        // Policy let a project list only the volume resources of its nodes.
+        if (req.listProject !== undefined) filters.project = req.listProject;
         const ident = parent ?? singleQueryParam(req, 'node');
-        return ident === undefined ? {} : { nodeId: (await findNode(req, deps.nodes, ident)).id };
+        if (ident !== undefined) filters.nodeId = (await findNode(req, deps.nodes, ident)).id;
+        return filters;
       },
       create: {
         save: async (_req, values) => {
