@@ -42,6 +42,7 @@ import { ALLOCATION_RESOURCE } from './controllers/allocations/resource';
 import { conductorsRouter } from './controllers/conductors';
 import { DEPLOY_TEMPLATE_RESOURCE } from './controllers/deploy-templates/resource';
 import { deployTemplatesRouter } from './controllers/deploy-templates/router';
+import { INSPECTION_RULE_RESOURCE } from './controllers/inspection-rules/resource';
 import { inspectionRulesRouter } from './controllers/inspection-rules/router';
 import { driversRouter } from './controllers/drivers';
 import { chassisRouter } from './controllers/chassis/router';
@@ -114,6 +115,7 @@ const RESOURCE_POLICIES: readonly ResourcePolicy[] = [
   CHASSIS_RESOURCE.policy!,
   ALLOCATION_RESOURCE.policy!,
   DEPLOY_TEMPLATE_RESOURCE.policy!,
+  INSPECTION_RULE_RESOURCE.policy!,
   VOLUME_POLICY,
   DRIVER_POLICY,
   CONDUCTOR_POLICY,

@@ -2,6 +2,7 @@ import { INSPECTION_RULE_SORT_KEYS } from '@galvanic/db';
 import { InspectionRuleNotFound } from '@galvanic/errors';
 import { compileResource } from '../../resources/declaration';
 import { MINOR_96_INSPECTION_RULES } from '../../resources/versions';
+import { INSPECTION_RULE_POLICY } from './policy';
 
 const since = MINOR_96_INSPECTION_RULES;
 
@@ -37,4 +38,5 @@ export const INSPECTION_RULE_RESOURCE = compileResource({
   filters: { phase: { kind: 'text', since } },
   parameters: { style: 'ironic', fieldsSince: since, detailSince: since },
   notFound: (ident) => new InspectionRuleNotFound(ident),
+  policy: INSPECTION_RULE_POLICY,
 });
