@@ -63,3 +63,10 @@ export {
   type AttachVirtualMediaArgs,
   type DetachVirtualMediaArgs,
 } from './vmedia';
+export {
+  getNodeWithTokenMethod,
+  heartbeatMethod,
+  continueInspectionMethod,
+  type HeartbeatArgs,
+  type ContinueInspectionArgs,
+} from './agent';

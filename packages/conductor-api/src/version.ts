@@ -9,4 +9,5 @@
 // 1.3: add/remove_node_traits, vif_list/attach/detach, set_target_raid_config; update_node takes
 // maintenance_reason, parent_node, instance_name and disable_power_off.
 // 1.4: get_virtual_media, attach_virtual_media, detach_virtual_media.
-export const CONDUCTOR_CONTRACT_VERSION = '1.4';
+// 1.5: get_node_with_token, heartbeat, continue_inspection.
+export const CONDUCTOR_CONTRACT_VERSION = '1.5';

@@ -96,6 +96,20 @@ export const apiOptions = defineOptionGroup('api', {
     'Requests a client may make at once above rate_limit_per_client; 0 means twice the rate.',
     { min: 0 },
   ),
+  restrict_lookup: opt.boolean(
+    true,
+    "Answer an agent's lookup only for nodes in states that expect an agent (deploying, cleaning, inspecting, rescuing and their waits).",
+  ),
+  ramdisk_heartbeat_timeout: opt.integer(
+    300,
+    'Seconds an agent is told it may go between heartbeats (it heartbeats more often than that).',
+    { min: 1 },
+  ),
+  agent_rate_limit_per_client: opt.number(
+    10,
+    'Requests per second each client address may make to the agent endpoints (lookup, heartbeat, continue_inspection), per api worker; 0 turns the limit off.',
+    { min: 0 },
+  ),
   api_workers: opt.integer(
     Math.max(1, Math.min(availableParallelism(), 4)),
     'Processes serving the API on its port; the CPU count (up to 4) by default, as Ironic.',
@@ -225,6 +239,26 @@ export const conductorOptions = defineOptionGroup('conductor', {
   check_allocations_interval: opt.number(
     60,
     'Seconds between checks for allocations left unfinished by a conductor that died; a live conductor takes them over. 0 disables.',
+    { min: 0 },
+  ),
+  deploy_callback_timeout: opt.number(
+    1800,
+    "Seconds a node may wait in 'wait call-back' for its agent before its deploy fails; 0 never.",
+    { min: 0 },
+  ),
+  clean_callback_timeout: opt.number(
+    1800,
+    "Seconds a node may wait in 'clean wait' for its agent before its cleaning fails; 0 never.",
+    { min: 0 },
+  ),
+  inspect_wait_timeout: opt.number(
+    1800,
+    "Seconds a node may wait in 'inspect wait' for its inventory before inspection fails; 0 never.",
+    { min: 0 },
+  ),
+  check_provision_state_interval: opt.number(
+    60,
+    'Seconds between checks for nodes whose agent has not called back within its timeout; 0 disables.',
     { min: 0 },
   ),
 });

@@ -105,6 +105,7 @@ export {
   type DeployTemplateFields,
   type DeployTemplateListQuery,
 } from './deploy-templates';
+export { NodeInventoryStore, type NodeInventoryRow } from './node-inventory';
 export {
   InspectionRuleStore,
   INSPECTION_RULE_SORT_KEYS,

@@ -597,14 +597,6 @@ export class NodeStore {
     return rows;
   }
 
-  /** How many nodes are in each provision state (states with none are left out). */
-  async countByProvisionState(): Promise<Map<string, number>> {
-    const { rows } = await this.pool.query<{ provision_state: string; count: number }>(
-      'SELECT provision_state, count(*)::int AS count FROM nodes GROUP BY provision_state',
-    );
-    return new Map(rows.map((row) => [row.provision_state, row.count]));
-  }
-
   /** Ironic's shards: how many nodes each shard has, most first; nodes without one as `None`. */
   async shards(): Promise<{ name: string; count: number }[]> {
     const { rows } = await this.pool.query<{ shard: string | null; count: number }>(
@@ -612,6 +604,39 @@ export class NodeStore {
     );
     // Ironic shows the nodes without a shard under Python's str(None).
     return rows.map((row) => ({ name: row.shard ?? 'None', count: row.count }));
+  }
+
+  /**
+   * The node one of these MAC addresses (lower case) belongs to, as Ironic's lookup finds it;
+   * undefined when none does, or when they belong to more than one node.
+   */
+  async getByPortAddresses(addresses: readonly string[]): Promise<NodeRow | undefined> {
+    const { rows } = await this.pool.query<{ node_id: number }>(
+      'SELECT DISTINCT node_id FROM ports WHERE lower(address) = ANY($1) LIMIT 2',
+      [addresses.map((address) => address.toLowerCase())],
+    );
+    if (rows.length !== 1) return undefined;
+    return this.getById(rows[0]!.node_id);
+  }
+
+  /** Nodes in these (wait) states whose provision state last changed before `before`. */
+  async inStatesSince(
+    states: readonly string[],
+    before: Date,
+  ): Promise<{ id: number; uuid: string }[]> {
+    const { rows } = await this.pool.query<{ id: number; uuid: string }>(
+      `SELECT id, uuid FROM nodes WHERE provision_state = ANY($1) AND provision_updated_at < $2`,
+      [states, before],
+    );
+    return rows;
+  }
+
+  /** How many nodes are in each provision state (states with none are left out). */
+  async countByProvisionState(): Promise<Map<string, number>> {
+    const { rows } = await this.pool.query<{ provision_state: string; count: number }>(
+      'SELECT provision_state, count(*)::int AS count FROM nodes GROUP BY provision_state',
+    );
+    return new Map(rows.map((row) => [row.provision_state, row.count]));
   }
 
   /** The host holding each node's lock now (Ironic's `reservation`); unlocked nodes are absent. */

@@ -16,13 +16,13 @@ export class FakeHardware extends GenericHardware {
     return ['fake', 'no-console'];
   }
   override get supportedDeployInterfaces(): readonly string[] {
-    return ['fake', 'ramdisk'];
+    return ['fake', 'direct', 'ramdisk'];
   }
   override get supportedFirmwareInterfaces(): readonly string[] {
     return ['fake', 'no-firmware'];
   }
   override get supportedInspectInterfaces(): readonly string[] {
-    return ['fake', 'no-inspect'];
+    return ['fake', 'no-inspect', 'agent'];
   }
   override get supportedManagementInterfaces(): readonly string[] {
     return ['fake'];

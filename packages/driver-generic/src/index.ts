@@ -23,6 +23,10 @@ export {
 export { pxeOptions } from './pxe/options';
 export { pxeConfigPath, renderPxeConfig, type PxeBootSpec } from './pxe/config-files';
 export { RamdiskDeploy } from './ramdisk-deploy';
+export { DirectDeploy } from './direct-deploy';
+export { AgentInspect, propertiesFromInventory } from './agent-inspect';
+export { AgentClient, type AgentCommandStatus } from './agent/client';
+export { agentOptions } from './agent/options';
 export {
   NoBios,
   NoConsole,

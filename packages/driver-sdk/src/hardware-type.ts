@@ -72,8 +72,8 @@ export abstract class HardwareType {
 }
 
 /**
- * The generic base most hardware types extend: PXE and iPXE boot, the ramdisk deploy, and the `no-*`
- * implementations of the optional kinds. A type that extends it names only its power and
+ * The generic base most hardware types extend: PXE and iPXE boot, the direct (agent) and ramdisk
+ * deploys, agent inspection, and the `no-*` implementations of the optional kinds. A type that extends it names only its power and
  * management interfaces (and whatever else it adds).
  */
 export abstract class GenericHardware extends HardwareType {
@@ -82,6 +82,9 @@ export abstract class GenericHardware extends HardwareType {
     return ['pxe', 'ipxe'];
   }
   get supportedDeployInterfaces(): readonly string[] {
-    return ['ramdisk'];
+    return ['direct', 'ramdisk'];
+  }
+  override get supportedInspectInterfaces(): readonly string[] {
+    return ['no-inspect', 'agent'];
   }
 }

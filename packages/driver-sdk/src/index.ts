@@ -59,6 +59,12 @@ export {
   VIRTUAL_MEDIA_DEVICE_TYPES,
   type VirtualMediaDeviceType,
   type VirtualMediaDevice,
+  STEP_WAIT,
+  isAgentStepsInterface,
+  isInventoryInspectInterface,
+  type AgentStepsInterface,
+  type InventoryInspectInterface,
+  type HeartbeatOutcome,
   type PowerOptions,
   type InspectionResult,
   type BiosSetting,
@@ -113,3 +119,11 @@ export {
 } from './errors.js';
 export { interfaceClassProblem, hardwareTypeClassProblem } from './contract.js';
 export { untilAborted } from './abort.js';
+export {
+  AGENT_TOKEN_KEY,
+  AGENT_URL_KEY,
+  AGENT_VERSION_KEY,
+  AGENT_VERIFY_CA_KEY,
+  AGENT_LAST_HEARTBEAT_KEY,
+  forgetAgent,
+} from './agent-token.js';

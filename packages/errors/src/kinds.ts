@@ -38,6 +38,11 @@ export class InvalidUuidOrName extends kindOf('InvalidUuidOrName', 400) {
     super(`Expected a logical name or UUID but received ${name}.`);
   }
 }
+export class IncompleteLookup extends kindOf('IncompleteLookup', 400) {
+  constructor() {
+    super("At least one of 'addresses' and 'node_uuid' parameters is required");
+  }
+}
 export class InvalidStateRequested extends kindOf('InvalidStateRequested', 400) {
   constructor(action: string, node: string, state: string) {
     super(
@@ -104,6 +109,11 @@ export class NotFound extends kindOf('NotFound', 404) {
 export class NodeNotFound extends kindOf('NodeNotFound', 404) {
   constructor(node: string) {
     super(`Node ${node} could not be found.`);
+  }
+}
+export class NodeInventoryNotFound extends kindOf('NodeInventoryNotFound', 404) {
+  constructor(node: string) {
+    super(`Node inventory for node ${node} could not be found.`);
   }
 }
 export class BiosSettingNotFound extends kindOf('BIOSSettingNotFound', 404) {

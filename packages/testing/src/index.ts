@@ -7,8 +7,22 @@ export {
 } from './database';
 export { uniqueNamespace, TEST_AMQP_URL, TEST_RPC_MESSAGE_KEY } from './names';
 export { freePort } from './ports';
-export { startService, REPO_ROOT, SOURCE_NODE_ARGS, type ServiceProcess } from './process';
+export {
+  startService,
+  watchProcess,
+  REPO_ROOT,
+  SOURCE_NODE_ARGS,
+  type ServiceProcess,
+} from './process';
 export { packDriverSdk, runCommand, TSC, type CommandOptions, type PackedSdk } from './sdk-package';
+export {
+  buildAgent,
+  buildAgentRamdisk,
+  startHostAgent,
+  type AgentRamdisk,
+  type HostAgentOptions,
+} from './agent';
+export { wholeDiskImage, readFileRange } from './disk-image';
 export {
   loadSample,
   replaySample,

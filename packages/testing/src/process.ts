@@ -37,6 +37,11 @@ export function startService(
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
+  return watchProcess(child, entry);
+}
+
+/** Watches a child process started with piped stdout and stderr, named `entry` in errors. */
+export function watchProcess(child: ChildProcess, entry: string): ServiceProcess {
   let text = '';
   const listeners = new Set<() => void>();
   const onData = (chunk: Buffer) => {

@@ -16,6 +16,11 @@ export interface SplitModeOptions {
   conductorEnv?: (host: string) => Record<string, string>;
   /** Database name prefix, for benchmarks to tell their databases apart. */
   databasePrefix?: string;
+  /**
+   * The api's port, for a test whose services must know the api's URL before it starts (e.g.
+   * `[agent] api_url`); a free one by default.
+   */
+  apiPort?: number;
 }
 
 export interface SplitMode {
@@ -61,7 +66,7 @@ export async function startSplitMode(options: SplitModeOptions = {}): Promise<Sp
         }),
       );
     }
-    const port = await freePort();
+    const port = options.apiPort ?? (await freePort());
     const api = start('services/api/src/main.ts', {
       GALVANIC_DEFAULT__HOST: 'api',
       GALVANIC_API__PORT: String(port),

@@ -10,6 +10,7 @@ import type {
   ConductorStore,
   FirmwareComponentStore,
   NodeHistoryStore,
+  NodeInventoryStore,
   NodeStore,
   PortgroupStore,
   PortStore,
@@ -34,6 +35,7 @@ import {
   allocationsRouter,
   nodeAllocationRouter,
 } from './controllers/allocations/router';
+import { agentRouter, type AgentApiOptions } from './controllers/agent/router';
 import {
   allocationNodePolicyTarget,
   allocationPolicyTarget,
@@ -51,6 +53,7 @@ import { nodeChildrenRouter } from './controllers/nodes/children';
 import { nodeFirmwareRouter } from './controllers/nodes/firmware';
 import { nodeHistoryRouter } from './controllers/nodes/history';
 import { shardsRouter } from './controllers/shards';
+import { nodeInventoryRouter } from './controllers/nodes/inventory';
 import { nodeServices, nodesRouter, type ReservationLookup } from './controllers/nodes/router';
 import { nodePortgroupsRouter, portgroupsRouter } from './controllers/portgroups/router';
 import { portsRouter, subPortsRouter } from './controllers/ports/router';
@@ -89,6 +92,7 @@ export interface ApiDependencies {
   firmware: FirmwareComponentStore;
   allocations: AllocationStore;
   deployTemplates: DeployTemplateStore;
+  inventories: NodeInventoryStore;
   inspectionRules: InspectionRuleStore;
   reservations: ReservationLookup;
   directory: ConductorDirectory;
@@ -105,6 +109,8 @@ export interface ApiDependencies {
   auth?: Omit<AuthOptions, 'logger'>;
   /** `[oslo_policy] policy_file`: the operator's rule overrides. */
   policyFile?: string | undefined;
+  /** The agent endpoints' options; Ironic's defaults when unset. */
+  agent?: AgentApiOptions;
 }
 
 /** Every resource's declared policy, beside its fields where it has a declaration. */
@@ -240,8 +246,23 @@ export function createApp(deps: ApiDependencies): Express {
   v1.use('/nodes/:ident/allocation', nodeAllocationRouter(allocations));
   v1.use('/allocations', allocationsRouter(allocations));
   v1.use('/deploy_templates', deployTemplatesRouter(deps.deployTemplates, deps.publicEndpoint));
+  v1.use('/nodes/:ident/inventory', nodeInventoryRouter(deps.nodes, deps.inventories));
   v1.use('/inspection_rules', inspectionRulesRouter(deps.inspectionRules, deps.publicEndpoint));
   v1.use('/nodes', nodesRouter(nodes));
+  v1.use(
+    agentRouter({
+      nodes: deps.nodes,
+      inventories: deps.inventories,
+      owners: nodes.owners,
+      views: nodes.views,
+      logger: deps.logger,
+      options: deps.agent ?? {
+        restrictLookup: true,
+        heartbeatTimeout: 300,
+        rateLimit: { perSecond: 10 },
+      },
+    }),
+  );
   v1.use(
     '/chassis',
     chassisRouter({ chassis: deps.chassis, nodes, publicEndpoint: deps.publicEndpoint }),

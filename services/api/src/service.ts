@@ -11,6 +11,7 @@ import {
   NodeHistoryStore,
   FirmwareComponentStore,
   DeployTemplateStore,
+  NodeInventoryStore,
   InspectionRuleStore,
   ChassisStore,
   ConductorStore,
@@ -106,6 +107,7 @@ export async function startApi(deps: ApiServiceDependencies): Promise<RunningApi
     firmware: new FirmwareComponentStore(deps.dataSource),
     allocations: new AllocationStore(deps.dataSource),
     deployTemplates: new DeployTemplateStore(deps.dataSource),
+    inventories: new NodeInventoryStore(deps.dataSource),
     inspectionRules: new InspectionRuleStore(deps.dataSource),
     reservations: (ids) => nodes.reservations(ids),
     directory: deps.directory,
@@ -127,6 +129,11 @@ export async function startApi(deps: ApiServiceDependencies): Promise<RunningApi
       failureWindowSeconds: deps.config.api.auth_failure_window,
     },
     policyFile: deps.config.oslo_policy.policy_file,
+    agent: {
+      restrictLookup: deps.config.api.restrict_lookup,
+      heartbeatTimeout: deps.config.api.ramdisk_heartbeat_timeout,
+      rateLimit: { perSecond: deps.config.api.agent_rate_limit_per_client },
+    },
   });
   const tls = deps.config.api.enable_ssl_api;
   const server = tls

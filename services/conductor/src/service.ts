@@ -12,6 +12,7 @@ import {
   FirmwareComponentStore,
   InspectionRuleStore,
   NodeHistoryStore,
+  NodeInventoryStore,
   NodeStore,
   PortStore,
   VifStore,
@@ -22,6 +23,7 @@ import type { DriverRegistry } from '@galvanic/driver-loader';
 import type { Logger } from '@galvanic/logging';
 import { RpcServer, type RpcServerTransport } from '@galvanic/rpc';
 import { readServerTls, startStatusServer, type RunningStatusServer } from '@galvanic/runtime';
+import { registerAgentHandlers } from './handlers/agent';
 import {
   registerAllocationHandlers,
   resumeAllocations,
@@ -36,6 +38,7 @@ import { registerVendorHandlers } from './handlers/vendor';
 import { NodeTaskManager } from './nodes/task-manager';
 import { NodeHistoryRecorder } from './nodes/history';
 import { NodeOwnership } from './nodes/ownership';
+import { failNodesPastCallbackTimeout } from './periodic/callback-timeouts';
 import { repairOrphanedNodes } from './periodic/orphans';
 import { PeriodicTask } from './periodic/periodic';
 import { PowerStateSync } from './periodic/power-sync';
@@ -121,6 +124,8 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
     new FirmwareComponentStore(deps.dataSource),
   );
   registerDriverHandlers(rpc, deps.drivers);
+  const inspectionRules = new InspectionRuleStore(deps.dataSource);
+  const portStore = new PortStore(deps.dataSource);
   const allocations = new AllocationStore(deps.dataSource);
   registerNodeHandlers(rpc, tasks, nodeStore, config, allocations, new VifStore(deps.dataSource));
   registerProvisionHandler(
@@ -128,10 +133,17 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
     tasks,
     deps.drivers,
     config,
-    new PortStore(deps.dataSource),
+    portStore,
     allocations,
     new DeployTemplateStore(deps.dataSource),
-    new InspectionRuleStore(deps.dataSource),
+    inspectionRules,
+  );
+  registerAgentHandlers(
+    rpc,
+    tasks,
+    new NodeInventoryStore(deps.dataSource),
+    portStore,
+    inspectionRules,
   );
   registerVendorHandlers(rpc, tasks, deps.drivers);
   const allocator = new Allocator({
@@ -174,6 +186,13 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
           allocator,
           logger,
         ),
+      logger,
+    ),
+    new PeriodicTask(
+      'agent callback timeouts',
+      config.conductor.check_provision_state_interval,
+      async () =>
+        void (await failNodesPastCallbackTimeout(nodeStore, tasks, config.conductor, logger)),
       logger,
     ),
     new PeriodicTask(

@@ -9,6 +9,7 @@ import { PortgroupsVolume1766000000000 } from './1766000000000-portgroups-volume
 import { NodeHistoryChildren1766100000000 } from './1766100000000-node-history-children';
 import { Allocations1766200000000 } from './1766200000000-allocations';
 import { DeployTemplates1766200000001 } from './1766200000001-deploy-templates';
+import { NodeInventory1766700000000 } from './1766700000000-node-inventory';
 import { InspectionRules1766900000000 } from './1766900000000-inspection-rules';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
@@ -24,5 +25,6 @@ export const allMigrations = [
   NodeHistoryChildren1766100000000,
   Allocations1766200000000,
   DeployTemplates1766200000001,
+  NodeInventory1766700000000,
   InspectionRules1766900000000,
 ];

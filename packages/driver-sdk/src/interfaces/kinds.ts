@@ -165,7 +165,7 @@ export interface InspectionResult {
  */
 export abstract class InspectInterface extends HardwareInterface {
   static override readonly interfaceKind = 'inspect' as const;
-  abstract inspectHardware(task: TaskContext): Promise<InspectionResult | void>;
+  abstract inspectHardware(task: TaskContext): Promise<InspectionResult | typeof STEP_WAIT | void>;
 }
 
 /** Driver- and node-specific methods, declared with `@passthru` and `@driverPassthru`. */
@@ -293,4 +293,57 @@ export interface InterfaceByKind {
   rescue: RescueInterface;
   storage: StorageInterface;
   vendor: VendorInterface;
+}
+
+/**
+ * What a deploy or clean step (or an inspect interface's `inspectHardware`) returns when it
+ * started work that the node's agent finishes: the node goes to its wait state (`wait call-back`,
+ * `clean wait`, `inspect wait`), its lock is released, and the conductor goes on when the agent
+ * calls back. Ironic's steps return `states.DEPLOYWAIT` / `CLEANWAIT` for the same.
+ */
+export const STEP_WAIT = 'wait' as const;
+
+/** Whether the step an agent heartbeat arrived for is still under way or has finished. */
+export type HeartbeatOutcome = 'waiting' | 'step done';
+
+/**
+ * An interface whose steps wait for the node's agent. The conductor calls `continueOnHeartbeat`
+ * under the node's lock on each heartbeat while the node waits on one of its steps: it sends the
+ * agent what it must do next, or reads how the last command went ('step done' when it
+ * succeeded; an error when it failed, which fails the node with the agent's message).
+ */
+export interface AgentStepsInterface {
+  continueOnHeartbeat(task: TaskContext): Promise<HeartbeatOutcome>;
+  /** After the last clean step: the cleaning ramdisk is shut down and forgotten. */
+  tearDownCleaning(task: TaskContext): Promise<void>;
+}
+
+/** Whether an interface implementation waits for an agent in its steps. */
+export function isAgentStepsInterface(value: unknown): value is AgentStepsInterface {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Partial<AgentStepsInterface>).continueOnHeartbeat === 'function' &&
+    typeof (value as Partial<AgentStepsInterface>).tearDownCleaning === 'function'
+  );
+}
+
+/**
+ * An inspect interface whose inspection the node's agent finishes by posting its inventory
+ * (`/v1/continue_inspection`): it reads the properties and NICs from the inventory and shuts the
+ * inspection ramdisk down.
+ */
+export interface InventoryInspectInterface {
+  processInventory(
+    task: TaskContext,
+    inventory: Readonly<Record<string, unknown>>,
+  ): Promise<InspectionResult>;
+}
+
+export function isInventoryInspectInterface(value: unknown): value is InventoryInspectInterface {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Partial<InventoryInspectInterface>).processInventory === 'function'
+  );
 }

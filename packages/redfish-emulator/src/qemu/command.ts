@@ -24,6 +24,10 @@ export interface QemuMachineSpec {
   readonly cdromPath?: string;
   /** A QMP control socket, for a backend that talks to the running VM. */
   readonly qmpSocketPath?: string;
+  /** A raw image file as the VM's disk (virtio), which it can write. */
+  readonly diskPath?: string;
+  /** TCP ports of the VM reachable on the host's loopback: host port → guest port. */
+  readonly hostForwards?: readonly { readonly hostPort: number; readonly guestPort: number }[];
 }
 
 export const QEMU_BINARY = 'qemu-system-x86_64';
@@ -39,7 +43,14 @@ const BOOT_ORDER: Readonly<Record<QemuBootDevice, string>> = {
 
 /** The arguments after the binary's name. */
 export function qemuArguments(spec: QemuMachineSpec): string[] {
-  const netdev = ['user', 'id=n0', ...(spec.bootfileUrl ? [`bootfile=${spec.bootfileUrl}`] : [])];
+  const netdev = [
+    'user',
+    'id=n0',
+    ...(spec.bootfileUrl ? [`bootfile=${spec.bootfileUrl}`] : []),
+    ...(spec.hostForwards ?? []).map(
+      (forward) => `hostfwd=tcp:127.0.0.1:${forward.hostPort}-:${forward.guestPort}`,
+    ),
+  ];
   return [
     '-accel',
     'tcg',
@@ -60,6 +71,7 @@ export function qemuArguments(spec: QemuMachineSpec): string[] {
     ...(spec.cdromPath
       ? ['-drive', `file=${spec.cdromPath},media=cdrom,readonly=on,if=ide,index=2`]
       : []),
+    ...(spec.diskPath ? ['-drive', `file=${spec.diskPath},format=raw,if=virtio,cache=unsafe`] : []),
     ...(spec.qmpSocketPath ? ['-qmp', `unix:${spec.qmpSocketPath},server=on,wait=off`] : []),
     '-boot',
     `order=${BOOT_ORDER[spec.bootDevice]}`,

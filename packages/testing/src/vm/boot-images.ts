@@ -110,3 +110,60 @@ export function buildInitramfs(path: string, options: InitramfsOptions): string 
 function shellWord(word: string): string {
   return `'${word.replaceAll("'", `'\\''`)}'`;
 }
+
+export interface WholeDiskImageOptions {
+  /** The kernel and initramfs the image boots with SYSLINUX. */
+  readonly kernel: string;
+  readonly initrd: string;
+  /** The kernel command line (besides `initrd=`). */
+  readonly append: string;
+  /** Default 32 MiB. */
+  readonly sizeMiB?: number;
+}
+
+/**
+ * Builds a bootable whole-disk image without root: an MBR (SYSLINUX's boot code) with one FAT16
+ * partition holding SYSLINUX, the kernel and the initramfs (`syslinux`, `mtools`, `dosfstools`,
+ * `fdisk`'s sfdisk).
+ */
+export function buildWholeDiskImage(path: string, options: WholeDiskImageOptions): string {
+  const sizeMiB = options.sizeMiB ?? 32;
+  const offset = 1024 * 1024;
+  const run = (command: string, args: string[], input?: string) =>
+    execFileSync(command, args, { timeout: 60_000, input, stdio: ['pipe', 'ignore', 'pipe'] });
+  rmSync(path, { force: true });
+  run('truncate', ['-s', `${sizeMiB}M`, path]);
+  run('sfdisk', ['--quiet', path], 'label: dos\n2048,,6,*\n');
+  run('dd', [
+    'if=/usr/lib/syslinux/mbr/mbr.bin',
+    `of=${path}`,
+    'bs=440',
+    'count=1',
+    'conv=notrunc',
+  ]);
+  run('mkfs.fat', [
+    '-F',
+    '16',
+    '-n',
+    'GALVANIC',
+    `--offset=${offset / 512}`,
+    path,
+    String((sizeMiB * 1024 * 1024 - offset) / 1024),
+  ]);
+  run('syslinux', ['--offset', String(offset), '--install', path]);
+  const config = mkdtempSync(join(tmpdir(), 'galvanic-disk-'));
+  try {
+    writeFileSync(
+      join(config, 'syslinux.cfg'),
+      `DEFAULT linux\nLABEL linux\n  KERNEL vmlinuz\n  APPEND initrd=initrd.gz ${options.append}\n`,
+    );
+    copyFileSync(options.kernel, join(config, 'vmlinuz'));
+    copyFileSync(options.initrd, join(config, 'initrd.gz'));
+    for (const name of ['syslinux.cfg', 'vmlinuz', 'initrd.gz']) {
+      run('mcopy', ['-i', `${path}@@${offset}`, join(config, name), `::${name}`]);
+    }
+  } finally {
+    rmSync(config, { recursive: true, force: true });
+  }
+  return path;
+}

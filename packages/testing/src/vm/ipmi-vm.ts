@@ -25,6 +25,10 @@ export interface VmOptions {
   readonly memoryMiB?: number;
   /** A VM is killed after this long whatever happens (default 5 minutes). */
   readonly maxRuntimeMs?: number;
+  /** A raw image file the VM has as its disk. */
+  readonly diskPath?: string;
+  /** TCP ports of the VM reachable on the host's loopback (an agent's API, say). */
+  readonly hostForwards?: readonly { readonly hostPort: number; readonly guestPort: number }[];
 }
 
 /** What every VM behind a BMC simulator gives a test. */
@@ -67,13 +71,16 @@ alive() {
   state=$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null) || return 1
   [ -n "$state" ] && [ "$state" != Z ]
 }
+group_alive() {
+  ps -e -o pgid=,stat= | awk -v g="$1" '$1 == g && $2 !~ /^Z/ { found = 1 } END { exit !found }'
+}
 power_off() {
   if pid=$(cat "$D/vm.pid" 2>/dev/null); then
-    # The VM runs in its own session (setsid): kill the whole process group. dash's kill takes
-    # no "--", so the negative pid goes as is.
-    kill -KILL "-$pid" 2>/dev/null
-    i=0; while alive && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
-    alive || rm -f "$D/vm.pid"
+    kill -KILL "-$pid" 2>/dev/null  # dash's kill takes no "--"
+    # QEMU itself (same process group) may outlive its parent a moment, still holding the disk's
+    # lock and the forwarded ports a new VM needs: wait for the group's live (not zombie) members.
+    i=0; while { alive || group_alive "$pid"; } && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
+    rm -f "$D/vm.pid"
   fi
 }
 power_on() {
@@ -104,7 +111,7 @@ exit 0
 /** `start-vm DEVICE`: starts QEMU in its own session under a time limit, its pid in vm.pid. */
 function startVmScript(
   dir: string,
-  options: Required<Omit<VmOptions, 'bootfileUrl'>> & VmOptions,
+  options: Required<Omit<VmOptions, 'bootfileUrl' | 'diskPath' | 'hostForwards'>> & VmOptions,
   serialPath: string,
 ): string {
   const command = (bootDevice: QemuBootDevice): string =>
@@ -121,6 +128,8 @@ function startVmScript(
         memoryMiB: options.memoryMiB,
         bootDevice,
         ...(options.bootfileUrl ? { bootfileUrl: options.bootfileUrl } : {}),
+        ...(options.diskPath ? { diskPath: options.diskPath } : {}),
+        ...(options.hostForwards ? { hostForwards: options.hostForwards } : {}),
       }),
     ]
       .map(shellQuote)
@@ -147,6 +156,8 @@ export async function startIpmiVm(options: VmOptions = {}): Promise<IpmiVm> {
     memoryMiB: options.memoryMiB ?? 256,
     maxRuntimeMs: options.maxRuntimeMs ?? 300_000,
     ...(options.bootfileUrl ? { bootfileUrl: options.bootfileUrl } : {}),
+    ...(options.diskPath ? { diskPath: options.diskPath } : {}),
+    ...(options.hostForwards ? { hostForwards: options.hostForwards } : {}),
   };
   const dir = mkdtempSync(join(tmpdir(), 'galvanic-ipmi-vm-'));
   const chassis = join(dir, 'chassis');

@@ -1,5 +1,5 @@
 import type { DriverRegistry, ListedStep } from '@galvanic/driver-loader';
-import type { InterfaceKind, StepKind } from '@galvanic/driver-sdk';
+import { STEP_WAIT, type InterfaceKind, type StepKind } from '@galvanic/driver-sdk';
 import { InvalidParameterValue } from '@galvanic/errors';
 import { cacheBiosSettingsAfter } from '../workflows/bios';
 import { cacheFirmwareComponents } from '../workflows/firmware';
@@ -57,14 +57,32 @@ export function checkRequestedSteps(
   });
 }
 
-/** Runs steps in order, recording the current one in `clean_step` / `deploy_step` as Ironic does. */
+/** A step as it runs, and as a node waiting on an agent keeps the rest of its steps. */
+export type RunnableStep = ListedStep & { args?: Record<string, unknown> };
+
+/** How a run of steps ended: all of them ran, or one waits for the node's agent. */
+export type StepsOutcome = 'done' | 'wait';
+
+/** Ironic's driver_internal_info keys for the steps of a run and the one running. */
+function stepKeys(kind: StepKind): { list: string; index: string } {
+  return { list: `${kind}_steps`, index: `${kind}_step_index` };
+}
+
+/**
+ * Runs steps in order, recording the current one in `clean_step` / `deploy_step` as Ironic does.
+ * A step that returns STEP_WAIT leaves the node waiting for its agent: the steps and the index of
+ * the waiting one are kept in driver_internal_info, for `resumeSteps` when the agent calls back.
+ */
 export async function runSteps(
   task: NodeTask,
   kind: StepKind,
-  steps: readonly (ListedStep & { args?: Record<string, unknown> })[],
-): Promise<void> {
+  steps: readonly RunnableStep[],
+  startAt = 0,
+): Promise<StepsOutcome> {
   const column = kind === 'clean' ? 'clean_step' : 'deploy_step';
-  for (const step of steps) {
+  const keys = stepKeys(kind);
+  for (let index = startAt; index < steps.length; index++) {
+    const step = steps[index]!;
     task.context.signal.throwIfAborted();
     await task.save({
       [column]: {
@@ -81,11 +99,43 @@ export async function runSteps(
         `The ${step.interface} interface of node ${task.node.uuid} has no ${kind} step ${step.step}.`,
       );
     }
-    await Reflect.apply(run, implementation, [task.context, step.args ?? {}]);
+    const result: unknown = await Reflect.apply(run, implementation, [
+      task.context,
+      step.args ?? {},
+    ]);
+    if (result === STEP_WAIT) {
+      const internal = task.context.node.driverInternalInfo;
+      internal[keys.list] = steps;
+      internal[keys.index] = index;
+      await task.processEvent('wait');
+      return 'wait';
+    }
     await cacheBiosSettingsAfter(task, step);
     // As Ironic's firmware steps do: the components are read again after an update.
     if (step.interface === 'firmware' && step.step === 'update')
       await cacheFirmwareComponents(task);
   }
+  const internal = task.context.node.driverInternalInfo;
+  delete internal[keys.list];
+  delete internal[keys.index];
   await task.save({ [column]: {} });
+  return 'done';
+}
+
+/**
+ * Goes on with the steps of a node whose waiting step has finished (its agent said so): the node
+ * moves back from its wait state and the steps after the waiting one run.
+ */
+export async function resumeSteps(task: NodeTask, kind: StepKind): Promise<StepsOutcome> {
+  const keys = stepKeys(kind);
+  const internal = task.context.node.driverInternalInfo;
+  const steps = internal[keys.list];
+  const index = internal[keys.index];
+  if (!Array.isArray(steps) || typeof index !== 'number') {
+    throw new InvalidParameterValue(
+      `Node ${task.node.uuid} has no ${kind} steps in progress to resume.`,
+    );
+  }
+  await task.processEvent('resume');
+  return runSteps(task, kind, steps as RunnableStep[], index + 1);
 }

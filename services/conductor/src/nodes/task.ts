@@ -25,6 +25,7 @@ import type { Logger } from '@galvanic/logging';
 import type { ExclusiveLock } from '@galvanic/node-locks';
 import {
   CLEANING,
+  CLEAN_WAIT,
   fireEvent,
   type ConductorEvent,
   type ProvisionState,
@@ -165,7 +166,8 @@ export class NodeTask {
    * its state, gets `last_error`, and the `InvalidState` is thrown for the caller to report.
    */
   async fail(reason: string): Promise<void> {
-    const step = this.provisionState === CLEANING ? 'clean_step' : 'deploy_step';
+    const cleaning = this.provisionState === CLEANING || this.provisionState === CLEAN_WAIT;
+    const step = cleaning ? 'clean_step' : 'deploy_step';
     const changes: NodeFields = { last_error: reason, [step]: {} };
     let transition: ProvisionTransition;
     try {
@@ -218,6 +220,7 @@ export class NodeTask {
       if (saved) {
         const before = this.current;
         this.current = saved;
+        this.refreshView(saved);
         await this.history?.afterSave(before, saved, changes);
         return saved;
       }
@@ -234,6 +237,18 @@ export class NodeTask {
       }
       await sleep(SAVE_RETRY_INTERVAL_MS, undefined, { signal: this.context.signal });
     }
+  }
+
+  /** Keeps what drivers see of the node in step with what was saved (their working copy aside). */
+  private refreshView(saved: NodeRow): void {
+    Object.assign(this.context.node, {
+      driverInfo: saved.driver_info,
+      instanceInfo: saved.instance_info,
+      properties: saved.properties,
+      extra: saved.extra,
+      provisionState: saved.provision_state,
+      powerState: saved.power_state as PowerState | null,
+    });
   }
 
   /**

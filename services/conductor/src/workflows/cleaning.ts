@@ -1,4 +1,5 @@
 import type { DriverRegistry } from '@galvanic/driver-loader';
+import { isAgentStepsInterface } from '@galvanic/driver-sdk';
 import { CLEANING, completionEvent } from '@galvanic/node-states';
 import { automaticSteps, checkRequestedSteps, runSteps } from '../nodes/steps';
 import type { NodeTask } from '../nodes/task';
@@ -14,7 +15,8 @@ export interface CleaningOptions {
 /**
  * `cleaning`: manual cleaning runs the requested steps and ends in `manageable`; automated
  * cleaning runs the steps with a priority above zero (none when it is off) and ends in
- * `available` (`manageable` for a retired node).
+ * `available` (`manageable` for a retired node). A step run by the node's agent leaves the node in
+ * `clean wait` until the agent's heartbeats finish it (see `agent-callbacks.ts`).
  */
 export async function cleanNode(task: NodeTask, options: CleaningOptions): Promise<void> {
   const { drivers, requestedSteps } = options;
@@ -23,7 +25,17 @@ export async function cleanNode(task: NodeTask, options: CleaningOptions): Promi
     : options.automatedClean
       ? automaticSteps(drivers, task, 'clean')
       : [];
-  await runSteps(task, 'clean', steps);
+  if ((await runSteps(task, 'clean', steps)) === 'wait') return;
+  await endCleaning(task, steps.length > 0);
+}
+
+/**
+ * After the last clean step: an agent-driven deploy interface shuts its cleaning ramdisk down
+ * (when steps ran), and the node moves on to where its cleaning leads.
+ */
+export async function endCleaning(task: NodeTask, stepsRan: boolean): Promise<void> {
+  const deploy: unknown = task.interfaceOf('deploy');
+  if (stepsRan && isAgentStepsInterface(deploy)) await deploy.tearDownCleaning(task.context);
   // A retired node goes back to manageable, never to available, as in Ironic.
   await task.processEvent(
     task.node.retired ? 'manage' : completionEvent(CLEANING, task.targetProvisionState),

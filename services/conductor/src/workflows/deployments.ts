@@ -99,7 +99,12 @@ export async function deployNode(
   ]
     .filter((step) => step.priority > 0)
     .sort((a, b) => b.priority - a.priority);
-  await runSteps(task, 'deploy', steps);
+  if ((await runSteps(task, 'deploy', steps)) === 'wait') return;
+  await endDeploy(task);
+}
+
+/** After the last deploy step (here, or when an agent's heartbeat finished the steps). */
+export async function endDeploy(task: NodeTask): Promise<void> {
   await recordPowerState(task);
   await task.processEvent('done');
 }

@@ -23,6 +23,7 @@ import type { CallOrigin, NodeTaskManager } from '../nodes/task-manager';
 import type { NodeTask } from '../nodes/task';
 import { adoptNode } from './adoption';
 import { cleanNode } from './cleaning';
+import { buildConfigDrive, isConfigDriveSpec } from './configdrive';
 import { abortDeployment, deployNode, tearDownNode, validateDeploy } from './deployments';
 import { inspectHardware } from './inspection';
 import { rescueNode, unrescueNode } from './rescue';
@@ -88,6 +89,14 @@ export class ProvisioningWorkflows {
           requestedSteps: request.clean_steps,
         });
       case DEPLOYING:
+        if (request.configdrive !== undefined && request.configdrive !== null) {
+          // Ironic keeps the config drive in instance_info for the deploy to write, built into
+          // an ISO first when it came as JSON.
+          const configdrive = isConfigDriveSpec(request.configdrive)
+            ? await buildConfigDrive(task.node, request.configdrive)
+            : request.configdrive;
+          await task.save({ instance_info: { ...task.node.instance_info, configdrive } });
+        }
         return deployNode(task, this.drivers, this.templates, request.deploy_steps);
       case DELETING:
         return tearDownNode(task, this.drivers, automatedClean, this.allocations);

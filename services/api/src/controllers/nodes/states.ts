@@ -30,6 +30,7 @@ import {
   type ProvisionState,
 } from '@galvanic/node-states';
 import { MINOR_110_DEPLOYWAIT_ABORT } from '../../resources/versions';
+import { checkConfigDrive } from './configdrive';
 
 export function objectBody(req: Request): Record<string, unknown> {
   const body: unknown = req.body;
@@ -97,6 +98,7 @@ export function checkProvisionRequest(req: Request, node: NodeRow): ProvisionReq
         'Adding a config drive is only supported when setting provision state to active or rebuild',
       );
     }
+    checkConfigDrive(req, body.configdrive);
     request.configdrive = body.configdrive;
   }
   if (body.clean_steps !== undefined) {

@@ -1,0 +1,3 @@
+module galvanic.dev/agent
+
+go 1.19
