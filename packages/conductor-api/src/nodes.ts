@@ -183,6 +183,7 @@ export const provisionMethod = defineRpcMethod(
     configdrive: z.unknown().optional(),
     clean_steps: steps,
     deploy_steps: steps,
+    service_steps: steps,
     disable_ramdisk: z.boolean().optional(),
   }),
   nothing,

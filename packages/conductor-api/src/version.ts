@@ -10,4 +10,5 @@
 // maintenance_reason, parent_node, instance_name and disable_power_off.
 // 1.4: get_virtual_media, attach_virtual_media, detach_virtual_media.
 // 1.5: get_node_with_token, heartbeat, continue_inspection.
-export const CONDUCTOR_CONTRACT_VERSION = '1.5';
+// 1.6: do_provisioning_action takes `service` with service_steps (servicing, API 1.87).
+export const CONDUCTOR_CONTRACT_VERSION = '1.6';

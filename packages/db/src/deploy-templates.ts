@@ -1,12 +1,8 @@
-import type pg from 'pg';
 import type { DataSource } from 'typeorm';
-import {
-  DeployTemplateAlreadyExists,
-  DeployTemplateDuplicateName,
-  InvalidParameterValue,
-} from '@galvanic/errors';
+import { DeployTemplateAlreadyExists, DeployTemplateDuplicateName } from '@galvanic/errors';
 import { poolOf } from './data-source';
-import { afterMarker, isUniqueViolation, parameters } from './paging';
+import { NamedTable, type NamedListQuery } from './named-table';
+import { isUniqueViolation, parameters } from './paging';
 
 /** One step of a deploy template, as Ironic keeps it. */
 export interface DeployTemplateStep {
@@ -42,26 +38,27 @@ export const DEPLOY_TEMPLATE_SORT_KEYS = [
   'created_at',
   'updated_at',
 ] as const;
-const SORT_KEY_SET: ReadonlySet<string> = new Set(DEPLOY_TEMPLATE_SORT_KEYS);
 
-export interface DeployTemplateListQuery {
-  limit: number;
-  marker?: DeployTemplateRow;
-  sortKey: string;
-  sortDir: 'asc' | 'desc';
-}
+export type DeployTemplateListQuery = NamedListQuery<DeployTemplateRow>;
 
 /** Deploy templates in PostgreSQL; every call is one parameterised statement. */
 export class DeployTemplateStore {
-  private readonly pool: pg.Pool;
+  private readonly table: NamedTable<DeployTemplateRow>;
 
   constructor(dataSource: DataSource) {
-    this.pool = poolOf(dataSource);
+    this.table = new NamedTable(poolOf(dataSource), {
+      table: 'deploy_templates',
+      sortKeys: DEPLOY_TEMPLATE_SORT_KEYS,
+      nullableSortKeys: ['updated_at'],
+      badSortKey: (key) => `Deploy templates cannot be sorted by ${key}.`,
+    });
   }
 
-  private async rows(sql: string, params: unknown[]): Promise<DeployTemplateRow[]> {
-    return (await this.pool.query<DeployTemplateRow>(sql, params)).rows;
-  }
+  getByUuid = (uuid: string) => this.table.getByUuid(uuid);
+  getByName = (name: string) => this.table.getByName(name);
+  list = (query: DeployTemplateListQuery) => this.table.list(query);
+  /** Deletes a template; returns whether it existed. */
+  delete = (id: number) => this.table.delete(id);
 
   private conflict(error: unknown, uuid: string | undefined, name: string | undefined): unknown {
     if (isUniqueViolation(error, 'deploy_templates_uuid_key'))
@@ -75,7 +72,7 @@ export class DeployTemplateStore {
     values: Required<DeployTemplateFields> & { uuid: string },
   ): Promise<DeployTemplateRow> {
     try {
-      const [row] = await this.rows(
+      const [row] = await this.table.rows(
         'INSERT INTO deploy_templates (uuid, name, steps, extra) VALUES ($1, $2, $3, $4) RETURNING *',
         [values.uuid, values.name, JSON.stringify(values.steps), JSON.stringify(values.extra)],
       );
@@ -85,44 +82,12 @@ export class DeployTemplateStore {
     }
   }
 
-  async getByUuid(uuid: string): Promise<DeployTemplateRow | undefined> {
-    return (await this.rows('SELECT * FROM deploy_templates WHERE uuid = $1', [uuid]))[0];
-  }
-
-  async getByName(name: string): Promise<DeployTemplateRow | undefined> {
-    return (await this.rows('SELECT * FROM deploy_templates WHERE name = $1', [name]))[0];
-  }
-
   /** The templates named by any of `names` (a node's instance traits), by name. */
   async listByNames(names: readonly string[]): Promise<DeployTemplateRow[]> {
     if (names.length === 0) return [];
-    return this.rows('SELECT * FROM deploy_templates WHERE name = ANY($1) ORDER BY name', [
+    return this.table.rows('SELECT * FROM deploy_templates WHERE name = ANY($1) ORDER BY name', [
       [...names],
     ]);
-  }
-
-  async list(query: DeployTemplateListQuery): Promise<DeployTemplateRow[]> {
-    if (!SORT_KEY_SET.has(query.sortKey))
-      throw new InvalidParameterValue(`Deploy templates cannot be sorted by ${query.sortKey}.`);
-    const { params, bind } = parameters();
-    const dir = query.sortDir === 'desc' ? 'desc' : 'asc';
-    const column = query.sortKey as (typeof DEPLOY_TEMPLATE_SORT_KEYS)[number];
-    const where = query.marker
-      ? ` WHERE ${afterMarker(
-          { alias: 't', table: 'deploy_templates' },
-          `t.${column}`,
-          column === 'updated_at',
-          dir,
-          query.marker[column],
-          bind,
-          query.marker.id,
-        )}`
-      : '';
-    const order = query.sortKey === 'id' ? `id ${dir}` : `${query.sortKey} ${dir}, id ${dir}`;
-    return this.rows(
-      `SELECT * FROM deploy_templates t${where} ORDER BY ${order} LIMIT ${bind(query.limit)}`,
-      params,
-    );
   }
 
   async update(id: number, changes: DeployTemplateFields): Promise<DeployTemplateRow | undefined> {
@@ -133,7 +98,7 @@ export class DeployTemplateStore {
     if (changes.extra !== undefined) sets.push(`extra = ${bind(JSON.stringify(changes.extra))}`);
     try {
       return (
-        await this.rows(
+        await this.table.rows(
           `UPDATE deploy_templates SET ${sets.join(', ')} WHERE id = ${bind(id)} RETURNING *`,
           params,
         )
@@ -141,11 +106,5 @@ export class DeployTemplateStore {
     } catch (error) {
       throw this.conflict(error, undefined, changes.name);
     }
-  }
-
-  /** Deletes a template; returns whether it existed. */
-  async delete(id: number): Promise<boolean> {
-    const result = await this.pool.query('DELETE FROM deploy_templates WHERE id = $1', [id]);
-    return (result.rowCount ?? 0) > 0;
   }
 }

@@ -107,6 +107,14 @@ export {
 } from './deploy-templates';
 export { NodeInventoryStore, type NodeInventoryRow } from './node-inventory';
 export {
+  RunbookStore,
+  RUNBOOK_SORT_KEYS,
+  type RunbookRow,
+  type RunbookStep,
+  type RunbookFields,
+  type RunbookListQuery,
+} from './runbooks';
+export {
   InspectionRuleStore,
   INSPECTION_RULE_SORT_KEYS,
   type InspectionRuleRow,

@@ -21,6 +21,7 @@ export interface NodeRow {
   target_raid_config: Record<string, unknown>;
   clean_step: Record<string, unknown>;
   deploy_step: Record<string, unknown>;
+  service_step: Record<string, unknown>;
   traits: string[];
   bios_interface: string | null;
   boot_interface: string | null;
@@ -97,6 +98,7 @@ export const NODE_COLUMNS = [
   'target_raid_config',
   'clean_step',
   'deploy_step',
+  'service_step',
   'traits',
   'bios_interface',
   'boot_interface',
@@ -165,6 +167,7 @@ const JSON_COLUMNS = new Set([
   'target_raid_config',
   'clean_step',
   'deploy_step',
+  'service_step',
   'traits',
 ]);
 

@@ -2,6 +2,8 @@ import {
   MissingParameterValue,
   VendorInterface,
   passthru,
+  serviceStep,
+  STEP_WAIT,
   type HttpMethod,
   type PropertyTable,
   type TaskContext,
@@ -94,6 +96,19 @@ export class FakeVendor extends VendorInterface {
       await fakeDelay(this.env, 'vendor', task);
       return barOf(body) === 'woof';
     });
+  }
+
+  /** Ironic's fake `log_passthrough` service step: logs its arguments; needs no ramdisk. */
+  @serviceStep({ requiresRamdisk: false })
+  async log_passthrough(task: TaskContext, args: Record<string, unknown>): Promise<void> {
+    await fakeDelay(this.env, 'vendor', task);
+    task.logger.info('fake log_passthrough service step ran', { node: task.node.uuid, args });
+  }
+
+  /** Ironic's fake `trigger_servicewait`: leaves the node in `service wait`, as an async step does. */
+  @serviceStep()
+  trigger_servicewait(_task: TaskContext, _args: Record<string, unknown>): typeof STEP_WAIT {
+    return STEP_WAIT;
   }
 
   /**

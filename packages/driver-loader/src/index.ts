@@ -14,6 +14,7 @@ export {
   type LoadedHardwareType,
   type EnabledInterfaceRow,
   type ListedStep,
+  type ListedStepKind,
   type LoadOptions,
 } from './registry';
 export {

@@ -2,6 +2,7 @@ import {
   INTERFACE_KINDS,
   describeProperty,
   passthruMethodsOf,
+  serviceStepsOf,
   stepsOf,
   type ConfigReader,
   type DriverLogger,
@@ -42,15 +43,21 @@ export interface ListedStep {
   priority: number;
   argsinfo: Record<string, unknown> | null;
   abortable?: boolean;
+  /** Whether the step needs the deploy ramdisk (`disable_ramdisk`: cleaning 1.70, servicing 1.108). */
+  requiresRamdisk?: boolean;
 }
+
+/** The kinds of steps a conductor runs: deploy, clean, and service (API 1.87). */
+export type ListedStepKind = StepKind | 'service';
 
 /**
  * When two steps share a priority, the one whose interface ranks higher here runs first, as in
  * Ironic; interfaces not listed rank last.
  */
-const STEP_INTERFACE_RANK: Record<StepKind, Partial<Record<InterfaceKind, number>>> = {
+const STEP_INTERFACE_RANK: Record<ListedStepKind, Partial<Record<InterfaceKind, number>>> = {
   deploy: { deploy: 6, power: 5, management: 4, bios: 3, raid: 2, firmware: 1 },
   clean: { vendor: 7, power: 6, management: 5, deploy: 4, bios: 3, raid: 2, firmware: 1 },
+  service: { vendor: 7, power: 6, management: 5, deploy: 4, bios: 3, raid: 2, firmware: 1 },
 };
 
 /** The drivers one conductor loaded: enabled hardware types and interface instances. */
@@ -114,21 +121,27 @@ export class DriverRegistry {
   }
 
   /**
-   * The deploy or clean steps of a set of interfaces (a node's), ordered as Ironic orders them:
-   * priority first, then the interface's rank.
+   * The deploy, clean or service steps of a set of interfaces (a node's), ordered as Ironic
+   * orders them: priority first, then the interface's rank.
    */
-  steps(kind: StepKind, interfaceNames: Readonly<Record<InterfaceKind, string>>): ListedStep[] {
+  steps(
+    kind: ListedStepKind,
+    interfaceNames: Readonly<Record<InterfaceKind, string>>,
+  ): ListedStep[] {
     const listed: ListedStep[] = [];
     for (const iface of INTERFACE_KINDS) {
       const implementation = this.implementation(iface, interfaceNames[iface]);
       if (!implementation) continue;
-      for (const step of stepsOf(implementation, kind)) {
+      const declared =
+        kind === 'service' ? serviceStepsOf(implementation) : stepsOf(implementation, kind);
+      for (const step of declared) {
         listed.push({
           interface: iface,
           step: step.name,
           priority: step.priority,
           argsinfo: step.argsinfo ?? null,
-          ...(kind === 'clean' ? { abortable: step.abortable } : {}),
+          ...(kind === 'deploy' ? {} : { abortable: step.abortable }),
+          requiresRamdisk: step.requiresRamdisk,
         });
       }
     }

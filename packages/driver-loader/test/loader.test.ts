@@ -324,7 +324,14 @@ describe('steps', () => {
       registry.steps('deploy', names).map((s) => `${s.interface}.${s.step}:${s.priority}`),
     ).toEqual(['deploy.deploy:100', 'power.warmUp:80', 'bios.applySettings:80']);
     expect(registry.steps('clean', names)).toEqual([
-      { interface: 'bios', step: 'applySettings', priority: 10, argsinfo: null, abortable: false },
+      {
+        interface: 'bios',
+        step: 'applySettings',
+        priority: 10,
+        argsinfo: null,
+        abortable: false,
+        requiresRamdisk: true,
+      },
     ]);
   });
 });

@@ -42,6 +42,11 @@ export interface StepOptions {
 
 export type StepKind = 'deploy' | 'clean';
 
+/** A service step's info (API 1.87); kept apart from StepKind so that type stays as drivers know it. */
+export interface ServiceStepInfo extends Omit<StepInfo, 'kind'> {
+  kind: 'service';
+}
+
 export interface StepInfo {
   kind: StepKind;
   name: string;
@@ -59,14 +64,17 @@ export type NodePassthruMethod = (
 ) => unknown;
 /** A driver passthru method: `(body, httpMethod)`; no node, no lock. */
 export type DriverPassthruMethod = (body: unknown, httpMethod: HttpMethod) => unknown;
-/** A deploy or clean step: `(task, args)`. */
+/** A deploy, clean or service step: `(task, args)`. */
 export type StepMethod = (task: TaskContext, args: Record<string, unknown>) => unknown;
 
 const PASSTHRU = Symbol.for('galvanic.driver-sdk.passthru');
 const STEP = Symbol.for('galvanic.driver-sdk.step');
 
 /** A method may be both a deploy step and a clean step (a BIOS setting, say): one mark per kind. */
-type Marked = { [PASSTHRU]?: PassthruMethodInfo; [STEP]?: Partial<Record<StepKind, StepInfo>> };
+type Marked = {
+  [PASSTHRU]?: PassthruMethodInfo;
+  [STEP]?: Partial<Record<StepKind, StepInfo>> & { service?: ServiceStepInfo };
+};
 
 /** A decorator usable in both decorator modes. */
 export interface MethodDecorator<M> {
@@ -119,20 +127,25 @@ export function driverPassthru(
   });
 }
 
-function stepDecorator(kind: StepKind, options: StepOptions): MethodDecorator<StepMethod> {
+function stepDecorator(
+  kind: StepKind | 'service',
+  options: StepOptions,
+): MethodDecorator<StepMethod> {
   if (!Number.isInteger(options.priority) || options.priority < 0) {
     throw new TypeError(`a ${kind} step priority must be a non-negative integer`);
   }
   return decorator((fn, name) => {
-    fn[STEP] = { ...fn[STEP] };
-    fn[STEP][kind] = {
-      kind,
+    const info = {
       name,
       priority: options.priority,
       argsinfo: options.argsinfo ?? null,
       abortable: options.abortable ?? false,
       requiresRamdisk: options.requiresRamdisk ?? true,
     };
+    fn[STEP] =
+      kind === 'service'
+        ? { ...fn[STEP], service: { ...info, kind } }
+        : { ...fn[STEP], [kind]: { ...info, kind } };
   });
 }
 
@@ -144,6 +157,15 @@ export function deployStep(options: StepOptions): MethodDecorator<StepMethod> {
 /** Declares a clean step; priority 0 means it runs only when asked for (manual cleaning). */
 export function cleanStep(options: StepOptions): MethodDecorator<StepMethod> {
   return stepDecorator('clean', options);
+}
+
+/**
+ * Declares a service step (API 1.87): run on an `active` node only when a client names it in
+ * `service_steps` or a runbook, so its priority is informational and defaults to 0. Steps with
+ * `requiresRamdisk: false` may run when servicing disables the ramdisk (API 1.108).
+ */
+export function serviceStep(options: Partial<StepOptions> = {}): MethodDecorator<StepMethod> {
+  return stepDecorator('service', { ...options, priority: options.priority ?? 0 });
 }
 
 /** Every own and inherited method of an object, most derived first, each name once. */
@@ -178,6 +200,16 @@ export function stepsOf(instance: object, kind: StepKind): StepInfo[] {
   const steps: StepInfo[] = [];
   for (const [, fn] of methodsOf(instance)) {
     const info = fn[STEP]?.[kind];
+    if (info) steps.push(info);
+  }
+  return steps;
+}
+
+/** The service steps an interface declares (API 1.87). */
+export function serviceStepsOf(instance: object): ServiceStepInfo[] {
+  const steps: ServiceStepInfo[] = [];
+  for (const [, fn] of methodsOf(instance)) {
+    const info = fn[STEP]?.service;
     if (info) steps.push(info);
   }
   return steps;

@@ -5,6 +5,8 @@ import {
   driverPassthru,
   passthru,
   passthruMethodsOf,
+  serviceStep,
+  serviceStepsOf,
   stepsOf,
   VendorInterface,
   type TaskContext,
@@ -36,6 +38,7 @@ class ExampleVendor extends VendorInterface {
   async configure(): Promise<void> {}
 
   @cleanStep({ priority: 10, abortable: true })
+  @serviceStep({ requiresRamdisk: false })
   async scrub(): Promise<void> {}
 
   notAMethod(): void {}
@@ -83,6 +86,23 @@ describe('SDK decorators', () => {
         abortable: true,
         requiresRamdisk: true,
       },
+    ]);
+  });
+
+  it('declare service steps (1.87) apart from clean steps, priority 0 unless given', () => {
+    const vendor = buildInterface(ExampleVendor);
+    expect(serviceStepsOf(vendor)).toEqual([
+      {
+        kind: 'service',
+        name: 'scrub',
+        priority: 0,
+        argsinfo: null,
+        abortable: false,
+        requiresRamdisk: false,
+      },
+    ]);
+    expect(stepsOf(vendor, 'clean').map((s) => [s.name, s.kind, s.abortable])).toEqual([
+      ['scrub', 'clean', true],
     ]);
   });
 

@@ -166,6 +166,11 @@ export class DeployTemplateNotFound extends kindOf('DeployTemplateNotFound', 404
     super(`Deploy template ${template} could not be found.`);
   }
 }
+export class RunbookNotFound extends kindOf('RunbookNotFound', 404) {
+  constructor(runbook: string) {
+    super(`Runbook ${runbook} could not be found.`);
+  }
+}
 export class InspectionRuleNotFound extends kindOf('InspectionRuleNotFound', 404) {
   constructor(rule: string) {
     super(`Rule ${rule} could not be found.`);
@@ -261,6 +266,16 @@ export class InspectionRuleAlreadyExists extends kindOf('InspectionRuleAlreadyEx
 export class DeployTemplateDuplicateName extends kindOf('DeployTemplateDuplicateName', 409) {
   constructor(name: string) {
     super(`A deploy template with name ${name} already exists.`);
+  }
+}
+export class RunbookAlreadyExists extends kindOf('RunbookAlreadyExists', 409) {
+  constructor(uuid: string) {
+    super(`A runbook with UUID ${uuid} already exists.`);
+  }
+}
+export class RunbookDuplicateName extends kindOf('RunbookDuplicateName', 409) {
+  constructor(name: string) {
+    super(`A runbook with name ${name} already exists.`);
   }
 }
 /** Ironic's NodeAssociated (an InvalidState): the node already has an instance. */

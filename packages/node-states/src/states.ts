@@ -1,7 +1,6 @@
 /**
  * Ironic's provision states, spelled as its API shows them in `provision_state` and
- * `target_provision_state`. The servicing and hold states (API 1.85 and 1.87) are left out: Galvanic
- * serves microversions up to 1.82.
+ * `target_provision_state`. Ironic's `service hold` (entered only by its `hold` step) is left out.
  */
 export const ENROLL = 'enroll';
 export const VERIFYING = 'verifying';
@@ -27,6 +26,9 @@ export const RESCUE_FAILED = 'rescue failed';
 export const RESCUE = 'rescue';
 export const UNRESCUING = 'unrescuing';
 export const UNRESCUE_FAILED = 'unrescue failed';
+export const SERVICING = 'servicing';
+export const SERVICE_WAIT = 'service wait';
+export const SERVICE_FAILED = 'service failed';
 
 export const PROVISION_STATES = [
   ENROLL,
@@ -53,6 +55,9 @@ export const PROVISION_STATES = [
   RESCUE,
   UNRESCUING,
   UNRESCUE_FAILED,
+  SERVICING,
+  SERVICE_WAIT,
+  SERVICE_FAILED,
 ] as const;
 
 export type ProvisionState = (typeof PROVISION_STATES)[number];
@@ -81,6 +86,8 @@ export const TRANSIENT_STATES: ReadonlySet<ProvisionState> = new Set<ProvisionSt
   RESCUING,
   RESCUE_WAIT,
   UNRESCUING,
+  SERVICING,
+  SERVICE_WAIT,
 ]);
 
 /**
@@ -92,6 +99,7 @@ export const WAIT_STATES: ReadonlySet<ProvisionState> = new Set<ProvisionState>(
   CLEAN_WAIT,
   INSPECT_WAIT,
   RESCUE_WAIT,
+  SERVICE_WAIT,
 ]);
 
 /** Where failed work lands; these keep the target of the work that failed. */
@@ -102,6 +110,7 @@ export const FAILURE_STATES: ReadonlySet<ProvisionState> = new Set<ProvisionStat
   RESCUE_FAILED,
   UNRESCUE_FAILED,
   ADOPT_FAILED,
+  SERVICE_FAILED,
 ]);
 
 const ALL: ReadonlySet<string> = new Set(PROVISION_STATES);

@@ -21,6 +21,9 @@ import {
   RESCUE_FAILED,
   RESCUE_WAIT,
   RESCUING,
+  SERVICE_FAILED,
+  SERVICE_WAIT,
+  SERVICING,
   UNRESCUE_FAILED,
   UNRESCUING,
   VERIFYING,
@@ -52,7 +55,7 @@ function conductor(from: ProvisionState, event: MachineEvent, to: ProvisionState
   return { from, event, to, by: 'conductor' };
 }
 
-/** Ironic's provision state machine (ironic/common/states.py, as of API 1.82). */
+/** Ironic's provision state machine (ironic/common/state_machine.py), without `service hold`. */
 export const TRANSITIONS: readonly Edge[] = [
   // enroll → manageable through verification of the power credentials
   api(ENROLL, 'manage', VERIFYING),
@@ -134,6 +137,20 @@ export const TRANSITIONS: readonly Edge[] = [
   api(UNRESCUE_FAILED, 'rescue', RESCUING),
   api(UNRESCUE_FAILED, 'unrescue', UNRESCUING),
   api(UNRESCUE_FAILED, 'delete', DELETING),
+
+  // servicing (1.87): steps on an active node, back to active
+  api(ACTIVE, 'service', SERVICING),
+  conductor(SERVICING, 'done', ACTIVE),
+  conductor(SERVICING, 'fail', SERVICE_FAILED),
+  conductor(SERVICING, 'wait', SERVICE_WAIT),
+  conductor(SERVICE_WAIT, 'resume', SERVICING),
+  conductor(SERVICE_WAIT, 'fail', SERVICE_FAILED),
+  api(SERVICE_WAIT, 'abort', SERVICE_FAILED),
+  api(SERVICE_WAIT, 'delete', DELETING),
+  api(SERVICE_FAILED, 'service', SERVICING),
+  api(SERVICE_FAILED, 'rescue', RESCUING),
+  api(SERVICE_FAILED, 'abort', ACTIVE),
+  api(SERVICE_FAILED, 'delete', DELETING),
 ];
 
 const BY_STATE = new Map<ProvisionState, Map<MachineEvent, Edge>>();

@@ -5,6 +5,7 @@ import {
   DEPLOYING,
   INSPECTING,
   RESCUING,
+  SERVICING,
   UNRESCUING,
   VERIFYING,
   isWaiting,
@@ -25,6 +26,7 @@ export const STUCK_STATES_TREATED_AS_FAIL: ReadonlySet<ProvisionState> = new Set
   RESCUING,
   UNRESCUING,
   DELETING,
+  SERVICING,
 ]);
 
 function failEdgeTarget(state: ProvisionState): ProvisionState | null {

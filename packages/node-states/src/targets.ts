@@ -19,6 +19,9 @@ import {
   RESCUE_FAILED,
   RESCUE_WAIT,
   RESCUING,
+  SERVICE_FAILED,
+  SERVICE_WAIT,
+  SERVICING,
   UNRESCUE_FAILED,
   UNRESCUING,
   VERIFYING,
@@ -48,6 +51,9 @@ export const DEFAULT_TARGETS: Readonly<Partial<Record<ProvisionState, ProvisionS
   [RESCUE_FAILED]: RESCUE,
   [UNRESCUING]: ACTIVE,
   [UNRESCUE_FAILED]: ACTIVE,
+  [SERVICING]: ACTIVE,
+  [SERVICE_WAIT]: ACTIVE,
+  [SERVICE_FAILED]: ACTIVE,
 };
 
 const CLEAN_STATES: ReadonlySet<ProvisionState> = new Set<ProvisionState>([

@@ -1,5 +1,5 @@
 /**
- * The `target` values PUT /v1/nodes/{node}/states/provision accepts (up to API 1.82), and the
+ * The `target` values PUT /v1/nodes/{node}/states/provision accepts, and the
  * machine events they fire. `deploy` and `undeploy` are the 1.73 aliases of `active` and `deleted`.
  */
 export const PROVISION_TARGETS = [
@@ -16,6 +16,7 @@ export const PROVISION_TARGETS = [
   'adopt',
   'rescue',
   'unrescue',
+  'service',
 ] as const;
 
 export type ProvisionTarget = (typeof PROVISION_TARGETS)[number];
@@ -33,6 +34,7 @@ export const MACHINE_EVENTS = [
   'adopt',
   'rescue',
   'unrescue',
+  'service',
   'done',
   'fail',
   'wait',
@@ -64,6 +66,7 @@ const EVENT_OF_TARGET: Readonly<Record<ProvisionTarget, MachineEvent>> = {
   adopt: 'adopt',
   rescue: 'rescue',
   unrescue: 'unrescue',
+  service: 'service',
 };
 
 /** Lowest API minor version (1.x) that accepts each target; below it Ironic answers 406. */
@@ -81,6 +84,7 @@ export const PROVISION_TARGET_MIN_MINOR: Readonly<Record<ProvisionTarget, number
   unrescue: 38,
   deploy: 73,
   undeploy: 73,
+  service: 87,
 };
 
 /** Aborting `inspect wait` needs 1.41 on top of the 1.13 that `abort` needs anywhere. */

@@ -38,6 +38,7 @@ describe('conductor takeover', () => {
     rescuing: 'rescue failed',
     unrescuing: 'unrescue failed',
     deleting: 'error',
+    servicing: 'service failed',
   };
 
   it('fails the states whose work died with the conductor', () => {
@@ -53,6 +54,7 @@ describe('conductor takeover', () => {
       'clean wait': 'clean failed',
       'inspect wait': 'inspect failed',
       'rescue wait': 'rescue failed',
+      'service wait': 'service failed',
     };
     for (const state of PROVISION_STATES) {
       expect(failureStateOnTimeout(state), state).toBe(onTimeout[state] ?? null);

@@ -76,6 +76,13 @@ const API_EDGES: readonly Row[] = [
   ['unrescue failed', ['rescue'], 'rescuing', 'rescue'],
   ['unrescue failed', ['unrescue'], 'unrescuing', 'active'],
   ['unrescue failed', ['deleted', 'undeploy'], 'deleting', 'available'],
+  ['active', ['service'], 'servicing', 'active'],
+  ['service wait', ['abort'], 'service failed', 'active'],
+  ['service wait', ['deleted', 'undeploy'], 'deleting', 'available'],
+  ['service failed', ['service'], 'servicing', 'active'],
+  ['service failed', ['rescue'], 'rescuing', 'rescue'],
+  ['service failed', ['abort'], 'active', null],
+  ['service failed', ['deleted', 'undeploy'], 'deleting', 'available'],
 ];
 
 type EventRow = readonly [ProvisionState, ConductorEvent, ProvisionState, ProvisionState | null];
@@ -112,6 +119,11 @@ const CONDUCTOR_EDGES: readonly EventRow[] = [
   ['rescue wait', 'fail', 'rescue failed', 'rescue'],
   ['unrescuing', 'done', 'active', null],
   ['unrescuing', 'fail', 'unrescue failed', 'active'],
+  ['servicing', 'done', 'active', null],
+  ['servicing', 'fail', 'service failed', 'active'],
+  ['servicing', 'wait', 'service wait', 'active'],
+  ['service wait', 'resume', 'servicing', 'active'],
+  ['service wait', 'fail', 'service failed', 'active'],
 ];
 
 function apiEdge(state: ProvisionState, target: ProvisionTarget): Row | undefined {
@@ -136,7 +148,7 @@ function thrown(fn: () => unknown): unknown {
 }
 
 describe('provision states', () => {
-  it('are the 24 names Ironic shows, in its spelling', () => {
+  it('are the 27 names Ironic shows (all but service hold), in its spelling', () => {
     expect([...PROVISION_STATES].sort()).toEqual(
       [
         'enroll',
@@ -163,6 +175,9 @@ describe('provision states', () => {
         'rescue',
         'unrescuing',
         'unrescue failed',
+        'servicing',
+        'service wait',
+        'service failed',
       ].sort(),
     );
     expect(isProvisionState('wait call-back')).toBe(true);
@@ -182,13 +197,14 @@ describe('provision states', () => {
         'inspect failed',
         'rescue failed',
         'unrescue failed',
+        'service failed',
       ].sort(),
     );
     for (const state of PROVISION_STATES) {
       const kinds = [isStable(state), isTransient(state), isFailure(state)].filter(Boolean);
       expect(kinds, state).toHaveLength(1);
     }
-    expect(TRANSIENT_STATES.size).toBe(12);
+    expect(TRANSIENT_STATES.size).toBe(14);
     expect([...WAIT_STATES].every((s) => TRANSIENT_STATES.has(s))).toBe(true);
   });
 
@@ -311,6 +327,33 @@ describe('requestTransition', () => {
     );
   });
 
+  it('services an active node (1.87) and lets service wait and service failed be aborted', () => {
+    expect(requestTransition('active', 'service', NODE, { minor: 87 })).toEqual({
+      event: 'service',
+      next: 'servicing',
+      target: 'active',
+    });
+    expect(requestTransition('service wait', 'abort', NODE, { minor: 87 })).toEqual({
+      event: 'abort',
+      next: 'service failed',
+      target: 'active',
+    });
+    expect(requestTransition('service failed', 'abort', NODE, { minor: 87 })).toEqual({
+      event: 'abort',
+      next: 'active',
+      target: null,
+    });
+    expect(requestTransition('service failed', 'service', NODE).next).toBe('servicing');
+    expect(requestTransition('service failed', 'rescue', NODE).next).toBe('rescuing');
+    expect(requestTransition('service wait', 'deleted', NODE).next).toBe('deleting');
+    expect(thrown(() => requestTransition('available', 'service', NODE))).toBeInstanceOf(
+      InvalidStateRequested,
+    );
+    expect(thrown(() => requestTransition('servicing', 'abort', NODE))).toBeInstanceOf(
+      InvalidStateRequested,
+    );
+  });
+
   it('gates verbs by microversion', () => {
     const gates: Record<ProvisionTarget, [ProvisionState, number]> = {
       active: ['available', 1],
@@ -326,6 +369,7 @@ describe('requestTransition', () => {
       unrescue: ['rescue', 38],
       deploy: ['available', 73],
       undeploy: ['active', 73],
+      service: ['active', 87],
     };
     for (const [verb, [state, min]] of Object.entries(gates) as [
       ProvisionTarget,

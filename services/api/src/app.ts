@@ -5,6 +5,7 @@ import type {
   AllocationStore,
   BiosSettingStore,
   DeployTemplateStore,
+  RunbookStore,
   InspectionRuleStore,
   ChassisStore,
   ConductorStore,
@@ -44,6 +45,7 @@ import { ALLOCATION_RESOURCE } from './controllers/allocations/resource';
 import { conductorsRouter } from './controllers/conductors';
 import { DEPLOY_TEMPLATE_RESOURCE } from './controllers/deploy-templates/resource';
 import { deployTemplatesRouter } from './controllers/deploy-templates/router';
+import { runbooksRouter } from './controllers/runbooks/router';
 import { INSPECTION_RULE_RESOURCE } from './controllers/inspection-rules/resource';
 import { inspectionRulesRouter } from './controllers/inspection-rules/router';
 import { driversRouter } from './controllers/drivers';
@@ -93,6 +95,7 @@ export interface ApiDependencies {
   allocations: AllocationStore;
   deployTemplates: DeployTemplateStore;
   inventories: NodeInventoryStore;
+  runbooks: RunbookStore;
   inspectionRules: InspectionRuleStore;
   reservations: ReservationLookup;
   directory: ConductorDirectory;
@@ -136,6 +139,7 @@ const IRONIC_RESOURCE_METHODS: readonly [string, string[]][] = [
   ['/drivers', ['GET']],
   ['/allocations', ['GET', 'POST']],
   ['/deploy_templates', ['GET', 'POST']],
+  ['/runbooks', ['GET', 'POST']],
   ['/inspection_rules', ['GET', 'POST']],
 ];
 
@@ -233,6 +237,7 @@ export function createApp(deps: ApiDependencies): Express {
     directory: deps.directory,
     rpc: deps.rpc,
     reservations: deps.reservations,
+    runbooks: deps.runbooks,
     publicEndpoint: deps.publicEndpoint,
   });
   const allocations = new AllocationApi({
@@ -247,6 +252,7 @@ export function createApp(deps: ApiDependencies): Express {
   v1.use('/allocations', allocationsRouter(allocations));
   v1.use('/deploy_templates', deployTemplatesRouter(deps.deployTemplates, deps.publicEndpoint));
   v1.use('/nodes/:ident/inventory', nodeInventoryRouter(deps.nodes, deps.inventories));
+  v1.use('/runbooks', runbooksRouter(deps.runbooks, deps.publicEndpoint));
   v1.use('/inspection_rules', inspectionRulesRouter(deps.inspectionRules, deps.publicEndpoint));
   v1.use('/nodes', nodesRouter(nodes));
   v1.use(

@@ -10,6 +10,8 @@ import { NodeHistoryChildren1766100000000 } from './1766100000000-node-history-c
 import { Allocations1766200000000 } from './1766200000000-allocations';
 import { DeployTemplates1766200000001 } from './1766200000001-deploy-templates';
 import { NodeInventory1766700000000 } from './1766700000000-node-inventory';
+import { NodeServiceStep1766800000000 } from './1766800000000-node-service-step';
+import { Runbooks1766800000001 } from './1766800000001-runbooks';
 import { InspectionRules1766900000000 } from './1766900000000-inspection-rules';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
@@ -26,5 +28,7 @@ export const allMigrations = [
   Allocations1766200000000,
   DeployTemplates1766200000001,
   NodeInventory1766700000000,
+  NodeServiceStep1766800000000,
+  Runbooks1766800000001,
   InspectionRules1766900000000,
 ];

@@ -6,7 +6,7 @@ const PUBLIC_ROUTES: readonly RegExp[] = [
   /^\/$/,
   /^\/v1$/,
   /^\/v1\/lookup$/,
-  /^\/v1\/heartbeat\/[a-z0-9-]+$/,
+  /^\/v1\/heartbeat\/[^/]+$/,
   /^\/v1\/continue_inspection$/,
 ];
 

@@ -1,4 +1,4 @@
-import type { DriverRegistry, ListedStep } from '@galvanic/driver-loader';
+import type { DriverRegistry, ListedStep, ListedStepKind } from '@galvanic/driver-loader';
 import { STEP_WAIT, type InterfaceKind, type StepKind } from '@galvanic/driver-sdk';
 import { InvalidParameterValue } from '@galvanic/errors';
 import { cacheBiosSettingsAfter } from '../workflows/bios';
@@ -24,12 +24,16 @@ export function automaticSteps(
     .filter((step) => step.priority > 0);
 }
 
-/** Checks requested steps against those the node's interfaces declare, as Ironic does. */
+/**
+ * Checks requested steps against those the node's interfaces declare, as Ironic does. With
+ * `disableRamdisk` (manual cleaning 1.70, servicing 1.108) every step must run without the ramdisk.
+ */
 export function checkRequestedSteps(
   drivers: DriverRegistry,
   task: NodeTask,
-  kind: StepKind,
+  kind: ListedStepKind,
   requested: readonly Record<string, unknown>[],
+  disableRamdisk = false,
 ): (ListedStep & { args: Record<string, unknown> })[] {
   const declared = drivers.steps(kind, task.context.driver.interfaceNames);
   return requested.map((raw) => {
@@ -51,6 +55,11 @@ export function checkRequestedSteps(
         );
       }
     }
+    if (disableRamdisk && match.requiresRamdisk !== false) {
+      throw new InvalidParameterValue(
+        `${kind} step ${match.interface}.${match.step} requires booting a ramdisk, and the ramdisk is disabled.`,
+      );
+    }
     // A requested step runs at the priority it asks for (deploy templates and deploy_steps).
     const priority = typeof step.priority === 'number' ? step.priority : match.priority;
     return { ...match, args, priority };
@@ -64,22 +73,29 @@ export type RunnableStep = ListedStep & { args?: Record<string, unknown> };
 export type StepsOutcome = 'done' | 'wait';
 
 /** Ironic's driver_internal_info keys for the steps of a run and the one running. */
-function stepKeys(kind: StepKind): { list: string; index: string } {
+function stepKeys(kind: ListedStepKind): { list: string; index: string } {
   return { list: `${kind}_steps`, index: `${kind}_step_index` };
 }
 
+const STEP_COLUMN = {
+  clean: 'clean_step',
+  deploy: 'deploy_step',
+  service: 'service_step',
+} as const satisfies Record<ListedStepKind, string>;
+
 /**
- * Runs steps in order, recording the current one in `clean_step` / `deploy_step` as Ironic does.
+ * Runs steps in order, recording the current one in `clean_step` / `deploy_step` /
+ * `service_step` as Ironic does.
  * A step that returns STEP_WAIT leaves the node waiting for its agent: the steps and the index of
  * the waiting one are kept in driver_internal_info, for `resumeSteps` when the agent calls back.
  */
 export async function runSteps(
   task: NodeTask,
-  kind: StepKind,
+  kind: ListedStepKind,
   steps: readonly RunnableStep[],
   startAt = 0,
 ): Promise<StepsOutcome> {
-  const column = kind === 'clean' ? 'clean_step' : 'deploy_step';
+  const column = STEP_COLUMN[kind];
   const keys = stepKeys(kind);
   for (let index = startAt; index < steps.length; index++) {
     const step = steps[index]!;
@@ -126,7 +142,7 @@ export async function runSteps(
  * Goes on with the steps of a node whose waiting step has finished (its agent said so): the node
  * moves back from its wait state and the steps after the waiting one run.
  */
-export async function resumeSteps(task: NodeTask, kind: StepKind): Promise<StepsOutcome> {
+export async function resumeSteps(task: NodeTask, kind: ListedStepKind): Promise<StepsOutcome> {
   const keys = stepKeys(kind);
   const internal = task.context.node.driverInternalInfo;
   const steps = internal[keys.list];

@@ -26,6 +26,8 @@ import type { ExclusiveLock } from '@galvanic/node-locks';
 import {
   CLEANING,
   CLEAN_WAIT,
+  SERVICE_WAIT,
+  SERVICING,
   fireEvent,
   type ConductorEvent,
   type ProvisionState,
@@ -166,8 +168,12 @@ export class NodeTask {
    * its state, gets `last_error`, and the `InvalidState` is thrown for the caller to report.
    */
   async fail(reason: string): Promise<void> {
-    const cleaning = this.provisionState === CLEANING || this.provisionState === CLEAN_WAIT;
-    const step = cleaning ? 'clean_step' : 'deploy_step';
+    const step =
+      this.provisionState === CLEANING || this.provisionState === CLEAN_WAIT
+        ? 'clean_step'
+        : this.provisionState === SERVICING || this.provisionState === SERVICE_WAIT
+          ? 'service_step'
+          : 'deploy_step';
     const changes: NodeFields = { last_error: reason, [step]: {} };
     let transition: ProvisionTransition;
     try {

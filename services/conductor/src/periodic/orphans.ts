@@ -49,6 +49,7 @@ export async function repairOrphanedNodes(
               changes: {
                 clean_step: {},
                 deploy_step: {},
+                service_step: {},
                 last_error: `${orphaned(host, state)}; the operation did not complete.`,
                 ...(node.target_power_state ? { target_power_state: null } : {}),
               },

@@ -10,6 +10,8 @@ export interface CleaningOptions {
   automatedClean: boolean;
   /** Manual cleaning's steps; automated cleaning runs the steps the interfaces enable. */
   requestedSteps?: readonly Record<string, unknown>[];
+  /** Manual cleaning without the ramdisk (API 1.70): every step must declare it needs none. */
+  disableRamdisk?: boolean;
 }
 
 /**
@@ -21,7 +23,7 @@ export interface CleaningOptions {
 export async function cleanNode(task: NodeTask, options: CleaningOptions): Promise<void> {
   const { drivers, requestedSteps } = options;
   const steps = requestedSteps
-    ? checkRequestedSteps(drivers, task, 'clean', requestedSteps)
+    ? checkRequestedSteps(drivers, task, 'clean', requestedSteps, options.disableRamdisk)
     : options.automatedClean
       ? automaticSteps(drivers, task, 'clean')
       : [];

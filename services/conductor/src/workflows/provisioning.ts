@@ -16,6 +16,7 @@ import {
   DEPLOYING,
   INSPECTING,
   RESCUING,
+  SERVICING,
   UNRESCUING,
   VERIFYING,
 } from '@galvanic/node-states';
@@ -27,6 +28,7 @@ import { buildConfigDrive, isConfigDriveSpec } from './configdrive';
 import { abortDeployment, deployNode, tearDownNode, validateDeploy } from './deployments';
 import { inspectHardware } from './inspection';
 import { rescueNode, unrescueNode } from './rescue';
+import { serviceNode } from './servicing';
 import { verifyNode } from './verification';
 
 /**
@@ -87,6 +89,7 @@ export class ProvisioningWorkflows {
           drivers: this.drivers,
           automatedClean,
           requestedSteps: request.clean_steps,
+          disableRamdisk: request.disable_ramdisk ?? false,
         });
       case DEPLOYING:
         if (request.configdrive !== undefined && request.configdrive !== null) {
@@ -109,6 +112,12 @@ export class ProvisioningWorkflows {
       case DEPLOY_FAILED:
         if (request.target === 'abort') return abortDeployment(task);
         return;
+      case SERVICING:
+        return serviceNode(task, {
+          drivers: this.drivers,
+          requestedSteps: request.service_steps ?? [],
+          disableRamdisk: request.disable_ramdisk ?? false,
+        });
       default:
         // Stable states (manage from clean failed, abort into a failure state) need no work.
         return;

@@ -15,7 +15,7 @@ import {
   validateNodeMethod,
   type NodeRef,
 } from '@galvanic/conductor-api';
-import type { NodeStore } from '@galvanic/db';
+import type { NodeStore, RunbookStore } from '@galvanic/db';
 import { NotFound } from '@galvanic/errors';
 import type { RpcMethod } from '@galvanic/rpc';
 import { methodNotAllowed } from '../../http/errors';
@@ -29,6 +29,7 @@ import {
 } from '../../resources/versions';
 import { passthruHttpMethod, passthruMethodName, sendPassthruOutcome } from '../passthru';
 import { findNode } from './identity';
+import { runbookOfRequest } from './runbook-request';
 import type { NodeOwners } from './owner';
 import {
   checkBootDeviceRequest,
@@ -44,6 +45,7 @@ export interface NodeActionDependencies {
   nodes: NodeStore;
   owners: NodeOwners;
   views: NodeViews;
+  runbooks: RunbookStore;
   publicEndpoint: string | undefined;
 }
 
@@ -117,7 +119,8 @@ export function nodeActionsRouter(deps: NodeActionDependencies): Router {
     .route('/:ident/states/provision')
     .put(async (req, res) => {
       const found = await node(req);
-      await owners.call(req, found, provisionMethod, checkProvisionRequest(req, found));
+      const runbook = await runbookOfRequest(req, deps.runbooks);
+      await owners.call(req, found, provisionMethod, checkProvisionRequest(req, found, runbook));
       res.status(202).setHeader('Location', statesLocation(req, found.uuid));
       res.end();
     })

@@ -140,6 +140,7 @@ export const NODE_POLICY: ResourcePolicy = {
     'baremetal:node:traits:delete': p.SYSTEM_MEMBER_OR_OWNER_ADMIN,
     'baremetal:node:bios:get': p.SYSTEM_OR_PROJECT_READER,
     'baremetal:node:history:get': p.SYSTEM_OR_OWNER_READER,
+    'baremetal:node:inventory:get': p.SYSTEM_OR_OWNER_READER,
     'baremetal:node:firmware:get': p.SYSTEM_OR_PROJECT_READER,
     'baremetal:node:update:disable_power_off': p.SYSTEM_ADMIN,
     'baremetal:node:update:parent_node': p.SYSTEM_MEMBER,
@@ -203,6 +204,7 @@ export const NODE_POLICY: ResourcePolicy = {
     onNode(['POST'], '/vifs', 'baremetal:node:vif:attach'),
     onNode(['DELETE'], '/vifs/*', 'baremetal:node:vif:detach'),
     onNode(GET, '/history/*', 'baremetal:node:history:get'),
+    onNode(GET, '/inventory', 'baremetal:node:inventory:get'),
     onNode(GET, '/firmware', 'baremetal:node:firmware:get'),
     // Ironic checks the parent with `baremetal:node:get` and lists the children it may see.
     onNode(GET, '/children', 'baremetal:node:get'),

@@ -111,6 +111,7 @@ export const NODE_RESOURCE = compileResource({
     firmware_interface: anInterface(v.MINOR_86_FIRMWARE_INTERFACE),
     fault: { since: v.MINOR_42_FAULT },
     deploy_step: { since: v.MINOR_44_NODE_DEPLOY_STEP },
+    service_step: { since: v.MINOR_87_SERVICE },
     conductor_group: {
       since: v.MINOR_46_NODE_CONDUCTOR_GROUP,
       write: 'create-and-patch',

@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import type { ConductorDirectory } from '@galvanic/cluster';
-import type { AllocationStore, ChassisStore, NodeStore } from '@galvanic/db';
+import type { AllocationStore, ChassisStore, NodeStore, RunbookStore } from '@galvanic/db';
 import { BadRequest } from '@galvanic/errors';
 import type { RpcClient } from '@galvanic/rpc';
-import { nodeActionsRouter } from './actions';
+import { nodeActionsRouter, type NodeActionDependencies } from './actions';
 import { nodeCrudRouter, type NodeCrudDependencies } from './crud';
 import { nodeVmediaRouter } from './vmedia';
 import { NodeOwners } from './owner';
@@ -19,11 +19,15 @@ export interface NodesDependencies {
   directory: ConductorDirectory;
   rpc: RpcClient;
   reservations: ReservationLookup;
+  /** The runbooks `clean` and `service` may name (1.92). */
+  runbooks: RunbookStore;
   publicEndpoint: string | undefined;
 }
 
 /** What the node routers share, built once. */
-export function nodeServices(deps: NodesDependencies): NodeCrudDependencies {
+export type NodeServices = NodeCrudDependencies & NodeActionDependencies;
+
+export function nodeServices(deps: NodesDependencies): NodeServices {
   const owners = new NodeOwners(deps.directory, deps.rpc);
   const views = new NodeViews({
     reservations: deps.reservations,
@@ -38,12 +42,13 @@ export function nodeServices(deps: NodesDependencies): NodeCrudDependencies {
     directory: deps.directory,
     owners,
     views,
+    runbooks: deps.runbooks,
     publicEndpoint: deps.publicEndpoint,
   };
 }
 
 /** Ironic's `/v1/nodes`: the node resource and its actions. */
-export function nodesRouter(services: NodeCrudDependencies): Router {
+export function nodesRouter(services: NodeServices): Router {
   const router = Router();
   router.use(nodeCrudRouter(services));
   router.use(nodeActionsRouter(services));

@@ -6,7 +6,7 @@ import type {
   NodeRef,
   ProvisionArgs,
 } from '@galvanic/conductor-api';
-import type { NodeRow } from '@galvanic/db';
+import type { NodeRow, RunbookRow } from '@galvanic/db';
 import {
   BadRequest,
   Conflict,
@@ -29,7 +29,12 @@ import {
   type PowerTarget,
   type ProvisionState,
 } from '@galvanic/node-states';
-import { MINOR_110_DEPLOYWAIT_ABORT } from '../../resources/versions';
+import {
+  MINOR_108_SERVICE_DISABLE_RAMDISK,
+  MINOR_110_DEPLOYWAIT_ABORT,
+  MINOR_70_CLEAN_DISABLE_RAMDISK,
+} from '../../resources/versions';
+import { checkRunbookApproved, stepsOfRunbook } from './runbook-request';
 import { checkConfigDrive } from './configdrive';
 
 export function objectBody(req: Request): Record<string, unknown> {
@@ -70,7 +75,16 @@ export function checkPowerRequest(
 
 export type ProvisionRequest = Omit<ProvisionArgs, keyof NodeRef>;
 
-export function checkProvisionRequest(req: Request, node: NodeRow): ProvisionRequest {
+/**
+ * Ironic's checks of `PUT .../states/provision`, in its order. `runbook` is the runbook the
+ * request names (1.92): its steps stand for `clean_steps` or `service_steps`, and its
+ * `disable_ramdisk` for the request's.
+ */
+export function checkProvisionRequest(
+  req: Request,
+  node: NodeRow,
+  runbook?: RunbookRow,
+): ProvisionRequest {
   const body = objectBody(req);
   const target = body.target;
   if (typeof target !== 'string' || !isProvisionTarget(target)) {
@@ -101,14 +115,32 @@ export function checkProvisionRequest(req: Request, node: NodeRow): ProvisionReq
     checkConfigDrive(req, body.configdrive);
     request.configdrive = body.configdrive;
   }
-  if (body.clean_steps !== undefined) {
+  let cleanSteps = body.clean_steps;
+  let serviceSteps = body.service_steps;
+  let disableRamdisk = body.disable_ramdisk;
+  if (runbook) {
+    checkRunbookApproved(req, node, runbook);
+    disableRamdisk = runbook.disable_ramdisk;
+    if (action === 'clean') {
+      if (Array.isArray(cleanSteps) && cleanSteps.length > 0)
+        throw new BadRequest('Please provide either "clean_steps" or a runbook, but not both.');
+      cleanSteps = stepsOfRunbook(runbook);
+    } else if (action === 'service') {
+      if (Array.isArray(serviceSteps) && serviceSteps.length > 0)
+        throw new BadRequest('Please provide either "service_steps" or a runbook, but not both.');
+      serviceSteps = stepsOfRunbook(runbook);
+    }
+  }
+  const ramdiskDisabled = checkDisableRamdisk(req, action, disableRamdisk);
+  if (ramdiskDisabled !== undefined) request.disable_ramdisk = ramdiskDisabled;
+  if (cleanSteps !== undefined) {
     if (action !== 'clean')
       throw new InvalidParameterValue(
         '"clean_steps" is only valid when setting target provision state to clean',
       );
-    if (!Array.isArray(body.clean_steps))
+    if (!Array.isArray(cleanSteps))
       throw new InvalidParameterValue('"clean_steps" must be a list of steps');
-    request.clean_steps = body.clean_steps as Record<string, unknown>[];
+    request.clean_steps = cleanSteps as Record<string, unknown>[];
   } else if (action === 'clean') {
     throw new InvalidParameterValue(
       '"clean_steps" is required when setting target provision state to clean',
@@ -119,8 +151,42 @@ export function checkProvisionRequest(req: Request, node: NodeRow): ProvisionReq
       throw new InvalidParameterValue('"deploy_steps" must be a list of steps');
     request.deploy_steps = body.deploy_steps as Record<string, unknown>[];
   }
-  if (typeof body.disable_ramdisk === 'boolean') request.disable_ramdisk = body.disable_ramdisk;
+  if (serviceSteps !== undefined && serviceSteps !== null) {
+    if (action !== 'service')
+      throw new InvalidParameterValue(
+        '"service_steps" is only valid when setting target provision state to service',
+      );
+    if (!Array.isArray(serviceSteps))
+      throw new InvalidParameterValue('"service_steps" must be a list of steps');
+    request.service_steps = serviceSteps as Record<string, unknown>[];
+  }
+  if (action === 'service' && !request.service_steps?.length) {
+    throw new InvalidParameterValue(
+      '"service_steps" is required when setting target provision state to service',
+    );
+  }
   return request;
+}
+
+/**
+ * Ironic's `disable_ramdisk` rule: manual cleaning takes it from 1.70, servicing from 1.108
+ * (406 below), any other verb refuses it (400).
+ */
+function checkDisableRamdisk(req: Request, action: string, value: unknown): boolean | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'boolean')
+    throw new InvalidParameterValue(`Invalid value for disable_ramdisk: ${JSON.stringify(value)}`);
+  const since =
+    action === 'clean'
+      ? MINOR_70_CLEAN_DISABLE_RAMDISK
+      : action === 'service'
+        ? MINOR_108_SERVICE_DISABLE_RAMDISK
+        : undefined;
+  if (since === undefined)
+    throw new BadRequest('disable_ramdisk is supported only with manual cleaning or servicing');
+  if (req.apiVersion.minor < since)
+    throw new NotAcceptable('disable_ramdisk is not acceptable in this API version');
+  return value;
 }
 
 export function checkBootDeviceRequest(req: Request): Omit<BootDeviceArgs, keyof NodeRef> {
