@@ -23,7 +23,7 @@ export default defineConfig({
       '{services,packages,examples,bench}/*/{src,test}/**/*.test.ts',
       'deploy/test/**/*.test.ts',
     ],
-    testTimeout: 30_000,
+    testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
     reporters: ['default', './scripts/summary-reporter.ts'],

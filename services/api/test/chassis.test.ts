@@ -403,6 +403,6 @@ describe("Ironic's chassis API (in-process environment)", () => {
       await baremetalQuiet(base, 'node', 'delete', node.uuid);
       await baremetalQuiet(base, 'chassis', 'delete', created.uuid);
       expect((await call('GET', `/v1/chassis/${created.uuid}`)).status).toBe(404);
-    });
+    }, 180_000);
   });
 });

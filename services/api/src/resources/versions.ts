@@ -67,6 +67,7 @@ export const MINOR_81_NODE_INVENTORY = 81;
 export const MINOR_82_NODE_SHARD = 82;
 export const MINOR_83_PARENT_CHILD_NODES = 83;
 export const MINOR_84_CONTINUE_INSPECTION = 84;
+export const MINOR_85_UNHOLD_VERB = 85;
 export const MINOR_86_FIRMWARE_INTERFACE = 86;
 export const MINOR_87_SERVICE = 87;
 export const MINOR_88_PORT_NAME = 88;

@@ -91,7 +91,7 @@ export async function continueAfterHeartbeat(task: NodeTask): Promise<void> {
     await task.save({});
     return;
   }
-  if ((await resumeSteps(task, kind)) === 'wait') return;
+  if ((await resumeSteps(task, kind)) !== 'done') return; // waiting again, or held (API 1.85)
   if (kind === 'deploy') await endDeploy(task);
   else await endCleaning(task, true);
 }

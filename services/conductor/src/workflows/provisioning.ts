@@ -11,9 +11,12 @@ import {
   requestTransition,
   ADOPTING,
   CLEANING,
+  CLEAN_FAILED,
+  CLEAN_WAIT,
   DELETING,
   DEPLOY_FAILED,
   DEPLOYING,
+  DEPLOY_WAIT,
   INSPECTING,
   RESCUING,
   SERVICING,
@@ -23,9 +26,15 @@ import {
 import type { CallOrigin, NodeTaskManager } from '../nodes/task-manager';
 import type { NodeTask } from '../nodes/task';
 import { adoptNode } from './adoption';
-import { cleanNode } from './cleaning';
+import { abortCleaning, cleanNode, resumeCleaning } from './cleaning';
 import { buildConfigDrive, isConfigDriveSpec } from './configdrive';
-import { abortDeployment, deployNode, tearDownNode, validateDeploy } from './deployments';
+import {
+  abortDeployment,
+  deployNode,
+  resumeDeployment,
+  tearDownNode,
+  validateDeploy,
+} from './deployments';
 import { inspectHardware } from './inspection';
 import { rescueNode, unrescueNode } from './rescue';
 import { serviceNode } from './servicing';
@@ -111,6 +120,17 @@ export class ProvisioningWorkflows {
         return unrescueNode(task);
       case DEPLOY_FAILED:
         if (request.target === 'abort') return abortDeployment(task);
+        return;
+      // `unhold` hands a held run back to the conductor, which goes on with its steps at once
+      // (Ironic waits for the ramdisk's next heartbeat).
+      case CLEAN_WAIT:
+        if (request.target === 'unhold') return resumeCleaning(task);
+        return;
+      case DEPLOY_WAIT:
+        if (request.target === 'unhold') return resumeDeployment(task);
+        return;
+      case CLEAN_FAILED:
+        if (request.target === 'abort') return abortCleaning(task);
         return;
       case SERVICING:
         return serviceNode(task, {
