@@ -1,5 +1,10 @@
 import type { ProvisionArgs } from '@galvanic/conductor-api';
-import type { AllocationStore, DeployTemplateStore, PortStore } from '@galvanic/db';
+import type {
+  AllocationStore,
+  DeployTemplateStore,
+  InspectionRuleStore,
+  PortStore,
+} from '@galvanic/db';
 import type { DriverRegistry } from '@galvanic/driver-loader';
 import { NodeIsRetired } from '@galvanic/errors';
 import {
@@ -52,6 +57,8 @@ export class ProvisioningWorkflows {
     private readonly allocations: AllocationStore,
     /** The deploy templates a node's instance traits select at deploy time. */
     private readonly templates: DeployTemplateStore,
+    /** The rules applied to what inspection finds. */
+    private readonly inspectionRules: InspectionRuleStore,
   ) {}
 
   async start(request: ProvisionArgs, call: CallOrigin): Promise<void> {
@@ -85,7 +92,7 @@ export class ProvisioningWorkflows {
       case VERIFYING:
         return verifyNode(task);
       case INSPECTING:
-        return inspectHardware(task, this.ports);
+        return inspectHardware(task, this.ports, this.inspectionRules);
       case CLEANING:
         return cleanNode(task, {
           drivers: this.drivers,
