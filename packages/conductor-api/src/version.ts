@@ -11,4 +11,5 @@
 // 1.4: get_virtual_media, attach_virtual_media, detach_virtual_media.
 // 1.5: get_node_with_token, heartbeat, continue_inspection.
 // 1.6: do_provisioning_action takes `service` with service_steps (servicing, API 1.87).
-export const CONDUCTOR_CONTRACT_VERSION = '1.6';
+// 1.7: provision takes the `unhold` target (API 1.85).
+export const CONDUCTOR_CONTRACT_VERSION = '1.7';

@@ -114,3 +114,11 @@ export {
   type RunbookFields,
   type RunbookListQuery,
 } from './runbooks';
+export {
+  InspectionRuleStore,
+  INSPECTION_RULE_SORT_KEYS,
+  type InspectionRuleRow,
+  type InspectionRuleOperation,
+  type InspectionRuleFields,
+  type InspectionRuleListQuery,
+} from './inspection-rules';

@@ -22,6 +22,14 @@ export class RedfishHardware extends GenericHardware {
     return ['redfish', ...super.supportedBiosInterfaces];
   }
 
+  override get supportedFirmwareInterfaces(): readonly string[] {
+    return ['redfish', ...super.supportedFirmwareInterfaces];
+  }
+
+  override get supportedRaidInterfaces(): readonly string[] {
+    return ['redfish', ...super.supportedRaidInterfaces];
+  }
+
   override get supportedInspectInterfaces(): readonly string[] {
     return ['redfish', ...super.supportedInspectInterfaces];
   }

@@ -3,6 +3,8 @@ export { RedfishPower } from './power';
 export { RedfishManagement } from './management';
 export { RedfishVirtualMediaBoot } from './boot';
 export { RedfishBios, parseSettings, type BiosSetting } from './bios';
+export { RedfishFirmware } from './firmware';
+export { RedfishRaid } from './raid';
 export { RedfishInspect, propertiesOf } from './inspect';
 export { RedfishVendor, type SubscriptionSummary } from './vendor';
 export { redfishOptions } from './options';

@@ -13,6 +13,7 @@ import {
   RedfishBios,
   RedfishConnectionFailure,
   RedfishFailure,
+  RedfishFirmware,
   RedfishInspect,
   RedfishManagement,
   RedfishPower,
@@ -36,7 +37,8 @@ const boot = buildInterface(RedfishVirtualMediaBoot, options);
 const bios = buildInterface(RedfishBios, options);
 const inspect = buildInterface(RedfishInspect, options);
 const vendor = buildInterface(RedfishVendor, options);
-const all = { power, management, boot, bios, inspect, vendor };
+const firmware = buildInterface(RedfishFirmware, options);
+const all = { power, management, boot, bios, inspect, vendor, firmware };
 
 let bmc: RedfishEmulator;
 const system = (i: number) => bmc.systems[i]!;
@@ -306,6 +308,29 @@ describe('RedfishInspect', () => {
     expect(found.ports?.map((p) => p.address)).toEqual(
       system(10).macAddresses.map((mac) => mac.toLowerCase()),
     );
+  });
+});
+
+describe('RedfishFirmware', () => {
+  it("reads the System's BIOS version and its Manager's firmware version and model", async () => {
+    const versions = system(10).state().firmware;
+    expect(versions.bios).not.toBe(versions.bmc);
+    await expect(firmware.cacheFirmwareComponents(task(10))).resolves.toEqual([
+      {
+        component: 'bios',
+        current_version: versions.bios,
+        vendor: null,
+        model: null,
+        serial_number: null,
+      },
+      {
+        component: 'bmc',
+        current_version: versions.bmc,
+        vendor: null,
+        model: 'Galvanic Emulated BMC',
+        serial_number: null,
+      },
+    ]);
   });
 });
 

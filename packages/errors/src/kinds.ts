@@ -171,6 +171,11 @@ export class RunbookNotFound extends kindOf('RunbookNotFound', 404) {
     super(`Runbook ${runbook} could not be found.`);
   }
 }
+export class InspectionRuleNotFound extends kindOf('InspectionRuleNotFound', 404) {
+  constructor(rule: string) {
+    super(`Rule ${rule} could not be found.`);
+  }
+}
 export class DriverNotFound extends kindOf('DriverNotFound', 404) {
   constructor(driverName: string) {
     super(`Could not find the following driver(s) or hardware type(s): ${driverName}.`);
@@ -251,6 +256,11 @@ export class AllocationDuplicateName extends kindOf('AllocationDuplicateName', 4
 export class DeployTemplateAlreadyExists extends kindOf('DeployTemplateAlreadyExists', 409) {
   constructor(uuid: string) {
     super(`A deploy template with UUID ${uuid} already exists.`);
+  }
+}
+export class InspectionRuleAlreadyExists extends kindOf('InspectionRuleAlreadyExists', 409) {
+  constructor(uuid: string) {
+    super(`A rule with UUID ${uuid} already exists.`);
   }
 }
 export class DeployTemplateDuplicateName extends kindOf('DeployTemplateDuplicateName', 409) {
@@ -378,4 +388,29 @@ export function errorFromWire(wire: {
   message: string;
 }): GalvanicError {
   return new PreformedError(wire.kind, wire.status, wire.message);
+}
+
+/** Ironic's HardwareInspectionFailure: inspection failed; `last_error` carries the message. */
+export class HardwareInspectionFailure extends kindOf('HardwareInspectionFailure', 500) {
+  constructor(error: string) {
+    super(`Failed to inspect hardware. Reason: ${error}`);
+  }
+}
+/** Ironic's InspectionRuleExecutionFailure: a rule could not run. */
+export class InspectionRuleExecutionFailure extends kindOf('InspectionRuleExecutionFailure', 500) {
+  constructor(reason: string) {
+    super(`Inspection rule execution failed. Reason: ${reason}`);
+  }
+}
+/** Ironic's RuleActionExecutionFailure: a rule's action could not be carried out. */
+export class RuleActionExecutionFailure extends kindOf('RuleActionExecutionFailure', 500) {
+  constructor(reason: string) {
+    super(`Inspection rule action execution failed. Reason: ${reason}`);
+  }
+}
+/** Ironic's RuleConditionCheckFailure: a rule's condition could not be checked. */
+export class RuleConditionCheckFailure extends kindOf('RuleConditionCheckFailure', 500) {
+  constructor(reason: string) {
+    super(`Inspection rule condition check failed. Reason: ${reason}`);
+  }
 }

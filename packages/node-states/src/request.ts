@@ -4,7 +4,7 @@ import {
   NodeLocked,
   NotAcceptable,
 } from '@galvanic/errors';
-import { AVAILABLE, CLEAN_WAIT, INSPECT_WAIT, MANAGEABLE } from './states';
+import { AVAILABLE, CLEAN_HOLD, CLEAN_WAIT, INSPECT_WAIT, MANAGEABLE } from './states';
 import type { ProvisionState } from './states';
 import { edgeFor, isActionable } from './table';
 import type { ProvisionTransition } from './table';
@@ -93,11 +93,12 @@ export function requestTransition(
   if (edge.event === 'provide' && options.automatedClean === false) {
     return { event: edge.event, next: AVAILABLE, target: null };
   }
-  // Manual cleaning aims at manageable; aborting clean wait keeps whichever cleaning was running.
+  // Manual cleaning aims at manageable; leaving clean wait or clean hold (abort, unhold) keeps
+  // whichever cleaning was running.
   const carried =
     edge.event === 'clean'
       ? MANAGEABLE
-      : current === CLEAN_WAIT
+      : current === CLEAN_WAIT || current === CLEAN_HOLD
         ? (options.currentTarget ?? null)
         : null;
   return { event: edge.event, next: edge.to, target: targetAfter(edge.to, carried) };

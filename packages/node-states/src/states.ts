@@ -1,6 +1,7 @@
 /**
  * Ironic's provision states, spelled as its API shows them in `provision_state` and
- * `target_provision_state`. Ironic's `service hold` (entered only by its `hold` step) is left out.
+ * `target_provision_state`. The clean and deploy hold states come with API 1.85's `unhold` verb;
+ * Ironic's `service hold` (entered only by its `hold` step) is left out.
  */
 export const ENROLL = 'enroll';
 export const VERIFYING = 'verifying';
@@ -11,10 +12,14 @@ export const INSPECT_FAILED = 'inspect failed';
 export const CLEANING = 'cleaning';
 export const CLEAN_WAIT = 'clean wait';
 export const CLEAN_FAILED = 'clean failed';
+/** Manual or automated cleaning stopped at a `hold` step until the `unhold` verb (API 1.85). */
+export const CLEAN_HOLD = 'clean hold';
 export const AVAILABLE = 'available';
 export const DEPLOYING = 'deploying';
 export const DEPLOY_WAIT = 'wait call-back';
 export const DEPLOY_FAILED = 'deploy failed';
+/** A deployment stopped at a `hold` deploy step until the `unhold` verb (API 1.85). */
+export const DEPLOY_HOLD = 'deploy hold';
 export const ACTIVE = 'active';
 export const DELETING = 'deleting';
 export const ERROR = 'error';
@@ -40,10 +45,12 @@ export const PROVISION_STATES = [
   CLEANING,
   CLEAN_WAIT,
   CLEAN_FAILED,
+  CLEAN_HOLD,
   AVAILABLE,
   DEPLOYING,
   DEPLOY_WAIT,
   DEPLOY_FAILED,
+  DEPLOY_HOLD,
   ACTIVE,
   DELETING,
   ERROR,
@@ -113,6 +120,15 @@ export const FAILURE_STATES: ReadonlySet<ProvisionState> = new Set<ProvisionStat
   SERVICE_FAILED,
 ]);
 
+/**
+ * States where a `hold` step parked the work until the `unhold` verb (API 1.85). Like Ironic, they
+ * are neither stable nor unstable: nothing moves the node on but a request, and no timeout runs.
+ */
+export const HOLD_STATES: ReadonlySet<ProvisionState> = new Set<ProvisionState>([
+  CLEAN_HOLD,
+  DEPLOY_HOLD,
+]);
+
 const ALL: ReadonlySet<string> = new Set(PROVISION_STATES);
 
 export function isProvisionState(value: unknown): value is ProvisionState {
@@ -133,4 +149,8 @@ export function isWaiting(state: ProvisionState): boolean {
 
 export function isFailure(state: ProvisionState): boolean {
   return FAILURE_STATES.has(state);
+}
+
+export function isHeld(state: ProvisionState): boolean {
+  return HOLD_STATES.has(state);
 }

@@ -6,10 +6,12 @@ import {
   AVAILABLE,
   CLEANING,
   CLEAN_FAILED,
+  CLEAN_HOLD,
   CLEAN_WAIT,
   DELETING,
   DEPLOYING,
   DEPLOY_FAILED,
+  DEPLOY_HOLD,
   DEPLOY_WAIT,
   ENROLL,
   ERROR,
@@ -85,6 +87,11 @@ export const TRANSITIONS: readonly Edge[] = [
   conductor(CLEAN_WAIT, 'fail', CLEAN_FAILED),
   api(CLEAN_WAIT, 'abort', CLEAN_FAILED),
   api(CLEAN_FAILED, 'manage', MANAGEABLE),
+  // API 1.85: a `hold` step parks cleaning; `unhold` hands it back to the conductor to go on
+  conductor(CLEANING, 'hold', CLEAN_HOLD),
+  conductor(CLEAN_WAIT, 'hold', CLEAN_HOLD),
+  api(CLEAN_HOLD, 'unhold', CLEAN_WAIT),
+  api(CLEAN_HOLD, 'abort', CLEAN_FAILED),
 
   api(AVAILABLE, 'manage', MANAGEABLE),
 
@@ -105,6 +112,11 @@ export const TRANSITIONS: readonly Edge[] = [
   api(DEPLOY_WAIT, 'delete', DELETING),
   // API 1.110: an operator may abort a deployment waiting for its ramdisk.
   api(DEPLOY_WAIT, 'abort', DEPLOY_FAILED),
+  // API 1.85: the same hold for deploy steps
+  conductor(DEPLOYING, 'hold', DEPLOY_HOLD),
+  conductor(DEPLOY_WAIT, 'hold', DEPLOY_HOLD),
+  api(DEPLOY_HOLD, 'unhold', DEPLOY_WAIT),
+  api(DEPLOY_HOLD, 'abort', DEPLOY_FAILED),
   api(DEPLOY_FAILED, 'deploy', DEPLOYING),
   api(DEPLOY_FAILED, 'rebuild', DEPLOYING),
   api(DEPLOY_FAILED, 'delete', DELETING),

@@ -6,10 +6,12 @@ import {
   AVAILABLE,
   CLEANING,
   CLEAN_FAILED,
+  CLEAN_HOLD,
   CLEAN_WAIT,
   DELETING,
   DEPLOYING,
   DEPLOY_FAILED,
+  DEPLOY_HOLD,
   DEPLOY_WAIT,
   INSPECTING,
   INSPECT_FAILED,
@@ -37,9 +39,11 @@ export const DEFAULT_TARGETS: Readonly<Partial<Record<ProvisionState, ProvisionS
   [DEPLOYING]: ACTIVE,
   [DEPLOY_WAIT]: ACTIVE,
   [DEPLOY_FAILED]: ACTIVE,
+  [DEPLOY_HOLD]: ACTIVE,
   [CLEANING]: AVAILABLE,
   [CLEAN_WAIT]: AVAILABLE,
   [CLEAN_FAILED]: AVAILABLE,
+  [CLEAN_HOLD]: AVAILABLE,
   [DELETING]: AVAILABLE,
   [INSPECTING]: MANAGEABLE,
   [INSPECT_WAIT]: MANAGEABLE,
@@ -60,6 +64,7 @@ const CLEAN_STATES: ReadonlySet<ProvisionState> = new Set<ProvisionState>([
   CLEANING,
   CLEAN_WAIT,
   CLEAN_FAILED,
+  CLEAN_HOLD,
 ]);
 
 export function defaultTarget(state: ProvisionState): ProvisionState | null {

@@ -17,6 +17,7 @@ export const PROVISION_TARGETS = [
   'rescue',
   'unrescue',
   'service',
+  'unhold',
 ] as const;
 
 export type ProvisionTarget = (typeof PROVISION_TARGETS)[number];
@@ -35,7 +36,9 @@ export const MACHINE_EVENTS = [
   'rescue',
   'unrescue',
   'service',
+  'unhold',
   'done',
+  'hold',
   'fail',
   'wait',
   'resume',
@@ -48,7 +51,15 @@ export type MachineEvent = (typeof MACHINE_EVENTS)[number];
  * `manage` (cleaning → manageable, at the end of manual cleaning) share their names with API verbs
  * but on these edges only the conductor fires them.
  */
-export const CONDUCTOR_EVENTS = ['done', 'fail', 'wait', 'resume', 'clean', 'manage'] as const;
+export const CONDUCTOR_EVENTS = [
+  'done',
+  'fail',
+  'wait',
+  'resume',
+  'hold',
+  'clean',
+  'manage',
+] as const;
 
 export type ConductorEvent = (typeof CONDUCTOR_EVENTS)[number];
 
@@ -67,6 +78,7 @@ const EVENT_OF_TARGET: Readonly<Record<ProvisionTarget, MachineEvent>> = {
   rescue: 'rescue',
   unrescue: 'unrescue',
   service: 'service',
+  unhold: 'unhold',
 };
 
 /** Lowest API minor version (1.x) that accepts each target; below it Ironic answers 406. */
@@ -85,6 +97,7 @@ export const PROVISION_TARGET_MIN_MINOR: Readonly<Record<ProvisionTarget, number
   deploy: 73,
   undeploy: 73,
   service: 87,
+  unhold: 85,
 };
 
 /** Aborting `inspect wait` needs 1.41 on top of the 1.13 that `abort` needs anywhere. */

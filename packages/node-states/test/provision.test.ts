@@ -9,6 +9,7 @@ import {
 import {
   CONDUCTOR_EVENTS,
   FAILURE_STATES,
+  HOLD_STATES,
   PROVISION_STATES,
   PROVISION_TARGETS,
   ProvisionActionNotUnderstood,
@@ -22,6 +23,7 @@ import {
   fireEvent,
   isActionable,
   isFailure,
+  isHeld,
   isProvisionState,
   isProvisionTarget,
   isStable,
@@ -51,6 +53,10 @@ const API_EDGES: readonly Row[] = [
   ['inspect failed', ['inspect'], 'inspecting', 'manageable'],
   ['clean wait', ['abort'], 'clean failed', 'available'],
   ['clean failed', ['manage'], 'manageable', null],
+  ['clean hold', ['unhold'], 'clean wait', 'available'],
+  ['clean hold', ['abort'], 'clean failed', 'available'],
+  ['deploy hold', ['unhold'], 'wait call-back', 'active'],
+  ['deploy hold', ['abort'], 'deploy failed', 'active'],
   ['available', ['manage'], 'manageable', null],
   ['available', ['active', 'deploy'], 'deploying', 'active'],
   ['adopt failed', ['adopt'], 'adopting', 'active'],
@@ -103,6 +109,10 @@ const CONDUCTOR_EDGES: readonly EventRow[] = [
   ['cleaning', 'wait', 'clean wait', 'available'],
   ['clean wait', 'resume', 'cleaning', 'available'],
   ['clean wait', 'fail', 'clean failed', 'available'],
+  ['cleaning', 'hold', 'clean hold', 'available'],
+  ['clean wait', 'hold', 'clean hold', 'available'],
+  ['deploying', 'hold', 'deploy hold', 'active'],
+  ['wait call-back', 'hold', 'deploy hold', 'active'],
   ['adopting', 'done', 'active', null],
   ['adopting', 'fail', 'adopt failed', 'active'],
   ['deploying', 'done', 'active', null],
@@ -148,7 +158,7 @@ function thrown(fn: () => unknown): unknown {
 }
 
 describe('provision states', () => {
-  it('are the 27 names Ironic shows (all but service hold), in its spelling', () => {
+  it('are the 29 names Ironic shows (all but service hold), in its spelling', () => {
     expect([...PROVISION_STATES].sort()).toEqual(
       [
         'enroll',
@@ -160,10 +170,12 @@ describe('provision states', () => {
         'cleaning',
         'clean wait',
         'clean failed',
+        'clean hold',
         'available',
         'deploying',
         'wait call-back',
         'deploy failed',
+        'deploy hold',
         'active',
         'deleting',
         'error',
@@ -185,7 +197,7 @@ describe('provision states', () => {
     expect(isProvisionState(undefined)).toBe(false);
   });
 
-  it('split into stable, transient and failure states with nothing left over', () => {
+  it('split into stable, transient, failure and hold states with nothing left over', () => {
     expect([...STABLE_STATES].sort()).toEqual(
       ['active', 'available', 'enroll', 'error', 'manageable', 'rescue'].sort(),
     );
@@ -201,10 +213,13 @@ describe('provision states', () => {
       ].sort(),
     );
     for (const state of PROVISION_STATES) {
-      const kinds = [isStable(state), isTransient(state), isFailure(state)].filter(Boolean);
+      const kinds = [isStable(state), isTransient(state), isFailure(state), isHeld(state)].filter(
+        Boolean,
+      );
       expect(kinds, state).toHaveLength(1);
     }
     expect(TRANSIENT_STATES.size).toBe(14);
+    expect([...HOLD_STATES].sort()).toEqual(['clean hold', 'deploy hold']);
     expect([...WAIT_STATES].every((s) => TRANSIENT_STATES.has(s))).toBe(true);
   });
 
@@ -370,6 +385,7 @@ describe('requestTransition', () => {
       deploy: ['available', 73],
       undeploy: ['active', 73],
       service: ['active', 87],
+      unhold: ['clean hold', 85],
     };
     for (const [verb, [state, min]] of Object.entries(gates) as [
       ProvisionTarget,
@@ -423,6 +439,26 @@ describe('requestTransition', () => {
     // Manual cleaning is not affected.
     expect(requestTransition('manageable', 'clean', NODE, { automatedClean: false }).next).toBe(
       'cleaning',
+    );
+  });
+
+  it('keeps the manual-cleaning target when leaving clean hold', () => {
+    const current = { currentTarget: 'manageable' as const };
+    expect(requestTransition('clean hold', 'unhold', NODE, current)).toEqual({
+      event: 'unhold',
+      next: 'clean wait',
+      target: 'manageable',
+    });
+    expect(requestTransition('clean hold', 'abort', NODE, current).target).toBe('manageable');
+    expect(fireEvent('cleaning', 'hold', current).target).toBe('manageable');
+  });
+
+  it('refuses unhold outside the hold states, in Ironic words', () => {
+    expect((thrown(() => requestTransition('active', 'unhold', NODE)) as Error).message).toBe(
+      refusal('unhold', 'active'),
+    );
+    expect(thrown(() => requestTransition('clean wait', 'unhold', NODE))).toBeInstanceOf(
+      InvalidStateRequested,
     );
   });
 

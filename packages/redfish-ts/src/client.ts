@@ -314,6 +314,15 @@ export class RedfishSystem {
     return actions.resetBios(this.#conn, await this.path(), this.#tasks);
   }
 
+  /** The Managers that manage this System (its `Links.ManagedBy`, or `Links.Managers` on older BMCs). */
+  async managers(): Promise<Manager[]> {
+    const system = await this.get();
+    const paths = (system.Links?.ManagedBy ?? system.Links?.Managers ?? [])
+      .map(linkOf)
+      .filter((path): path is string => path !== undefined);
+    return Promise.all(paths.map((path) => getResource<Manager>(this.#conn, path)));
+  }
+
   async virtualMedia(): Promise<VirtualMedia[]> {
     return actions.listVirtualMedia(this.#conn, await this.path());
   }

@@ -147,6 +147,7 @@ export interface ComputerSystem extends RedfishResource {
 
 export interface Manager extends RedfishResource {
   readonly ManagerType?: string;
+  readonly Model?: string;
   readonly FirmwareVersion?: string;
   readonly Status?: Status;
   readonly VirtualMedia?: ODataRef;

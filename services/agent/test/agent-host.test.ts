@@ -186,6 +186,22 @@ describe(
     });
 
     it('inspects through the agent: inventory kept, properties and ports filled', async () => {
+      // An inspection rule (1.96) reads the agent's inventory.
+      const rule = await api(
+        'POST',
+        '/v1/inspection_rules',
+        {
+          conditions: [{ op: 'gt', args: { values: ['{inventory[disks][0][size]}', '0'] } }],
+          actions: [
+            {
+              op: 'set-attribute',
+              args: { path: '/extra/root_disk', value: '{inventory[disks][0][name]}' },
+            },
+          ],
+        },
+        96,
+      );
+      expect(rule.status, rule.text).toBe(201);
       await provision('manage');
       await waitForState('manageable');
       await provision('inspect');
@@ -209,6 +225,12 @@ describe(
       ]);
       expect((await api('GET', `/v1/nodes/${nodeUuid}/inventory`, undefined, 80)).status).toBe(404);
       expect(inspected.driver_internal_info).not.toHaveProperty('agent_secret_token');
+      const shown = await api('GET', `/v1/nodes/${nodeUuid}`, undefined, 96);
+      expect((shown.body as { extra: Record<string, unknown> }).extra.root_disk).toBe(disk);
+      const ruleUuid = (rule.body as { uuid: string }).uuid;
+      expect((await api('DELETE', `/v1/inspection_rules/${ruleUuid}`, undefined, 96)).status).toBe(
+        204,
+      );
     });
 
     it('cleans on provide: the agent erases the disk metadata, and its token is wiped after', async () => {

@@ -6,6 +6,7 @@ import type {
   BiosSettingStore,
   DeployTemplateStore,
   RunbookStore,
+  InspectionRuleStore,
   ChassisStore,
   ConductorStore,
   FirmwareComponentStore,
@@ -45,6 +46,8 @@ import { conductorsRouter } from './controllers/conductors';
 import { DEPLOY_TEMPLATE_RESOURCE } from './controllers/deploy-templates/resource';
 import { deployTemplatesRouter } from './controllers/deploy-templates/router';
 import { runbooksRouter } from './controllers/runbooks/router';
+import { INSPECTION_RULE_RESOURCE } from './controllers/inspection-rules/resource';
+import { inspectionRulesRouter } from './controllers/inspection-rules/router';
 import { driversRouter } from './controllers/drivers';
 import { chassisRouter } from './controllers/chassis/router';
 import { nodeBiosRouter } from './controllers/nodes/bios';
@@ -93,6 +96,7 @@ export interface ApiDependencies {
   deployTemplates: DeployTemplateStore;
   inventories: NodeInventoryStore;
   runbooks: RunbookStore;
+  inspectionRules: InspectionRuleStore;
   reservations: ReservationLookup;
   directory: ConductorDirectory;
   rpc: RpcClient;
@@ -120,6 +124,7 @@ const RESOURCE_POLICIES: readonly ResourcePolicy[] = [
   CHASSIS_RESOURCE.policy!,
   ALLOCATION_RESOURCE.policy!,
   DEPLOY_TEMPLATE_RESOURCE.policy!,
+  INSPECTION_RULE_RESOURCE.policy!,
   VOLUME_POLICY,
   DRIVER_POLICY,
   CONDUCTOR_POLICY,
@@ -135,6 +140,7 @@ const IRONIC_RESOURCE_METHODS: readonly [string, string[]][] = [
   ['/allocations', ['GET', 'POST']],
   ['/deploy_templates', ['GET', 'POST']],
   ['/runbooks', ['GET', 'POST']],
+  ['/inspection_rules', ['GET', 'POST']],
 ];
 
 /** The HTTP application: Ironic's REST API v1 plus health and metrics endpoints. */
@@ -247,6 +253,7 @@ export function createApp(deps: ApiDependencies): Express {
   v1.use('/deploy_templates', deployTemplatesRouter(deps.deployTemplates, deps.publicEndpoint));
   v1.use('/nodes/:ident/inventory', nodeInventoryRouter(deps.nodes, deps.inventories));
   v1.use('/runbooks', runbooksRouter(deps.runbooks, deps.publicEndpoint));
+  v1.use('/inspection_rules', inspectionRulesRouter(deps.inspectionRules, deps.publicEndpoint));
   v1.use('/nodes', nodesRouter(nodes));
   v1.use(
     agentRouter({

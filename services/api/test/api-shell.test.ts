@@ -12,6 +12,7 @@ import {
   DeployTemplateStore,
   NodeInventoryStore,
   RunbookStore,
+  InspectionRuleStore,
   ChassisStore,
   ConductorStore,
   createDataSource,
@@ -105,6 +106,7 @@ describe("Ironic's API shell", () => {
       deployTemplates: new DeployTemplateStore(dataSource),
       inventories: new NodeInventoryStore(dataSource),
       runbooks: new RunbookStore(dataSource),
+      inspectionRules: new InspectionRuleStore(dataSource),
       reservations: async () => new Map(),
       directory: new ConductorDirectory(store, 60_000, silentLogger(), CONDUCTOR_CONTRACT_VERSION),
       rpc: new RpcClient({

@@ -10,6 +10,7 @@ import {
   ConductorStore,
   DeployTemplateStore,
   FirmwareComponentStore,
+  InspectionRuleStore,
   NodeHistoryStore,
   NodeInventoryStore,
   NodeStore,
@@ -123,6 +124,7 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
     new FirmwareComponentStore(deps.dataSource),
   );
   registerDriverHandlers(rpc, deps.drivers);
+  const inspectionRules = new InspectionRuleStore(deps.dataSource);
   const portStore = new PortStore(deps.dataSource);
   const allocations = new AllocationStore(deps.dataSource);
   registerNodeHandlers(rpc, tasks, nodeStore, config, allocations, new VifStore(deps.dataSource));
@@ -134,8 +136,15 @@ export async function startConductor(deps: ConductorDependencies): Promise<Runni
     portStore,
     allocations,
     new DeployTemplateStore(deps.dataSource),
+    inspectionRules,
   );
-  registerAgentHandlers(rpc, tasks, new NodeInventoryStore(deps.dataSource), portStore);
+  registerAgentHandlers(
+    rpc,
+    tasks,
+    new NodeInventoryStore(deps.dataSource),
+    portStore,
+    inspectionRules,
+  );
   registerVendorHandlers(rpc, tasks, deps.drivers);
   const allocator = new Allocator({
     allocations,

@@ -12,12 +12,10 @@
  *     1.89; then use 1.110 if offered, else 1.109, 1.95, 1.93, else 1.89, for every request.
  *  2. register.go enrollNode + hardwareutils/bmc/redfish_virtualmedia.go: POST /v1/nodes with
  *     driver `redfish`, boot_interface `redfish-virtual-media`, inspect_interface `agent`,
- *     disable_power_off false, properties {capabilities "boot_mode:uefi", cpu_arch}, and
- *     driver_info from the `redfish-virtualmedia+http://host/redfish/v1/Systems/1` address
- *     (redfish_address = scheme://host, redfish_system_id = the path, username, password).
- *     BMO also sends firmware_interface and raid_interface `redfish`; Galvanic's redfish
- *     hardware type implements neither (only no-firmware / no-raid), so the flow leaves them out
- *     and a separate expected-failure test keeps the gap in sight.
+ *     firmware_interface and raid_interface `redfish`, disable_power_off false, properties
+ *     {capabilities "boot_mode:uefi", cpu_arch}, and driver_info from the
+ *     `redfish-virtualmedia+http://host/redfish/v1/Systems/1` address (redfish_address =
+ *     scheme://host, redfish_system_id = the path, username, password).
  *  3. ironic.go configureNode: PATCH driver_info deploy_kernel / deploy_ramdisk (BMO's
  *     DEPLOY_KERNEL_URL / DEPLOY_RAMDISK_URL), automated_clean true; then register.go: PUT
  *     provision `manage`, poll until `manageable`.
@@ -338,6 +336,8 @@ describe(
         driver: 'redfish',
         boot_interface: 'redfish-virtual-media',
         inspect_interface: 'agent',
+        firmware_interface: 'redfish',
+        raid_interface: 'redfish',
         name: 'metal3~host-0',
         driver_info: redfishVirtualMediaDriverInfo(
           bmcAddress,
@@ -377,34 +377,22 @@ describe(
       expect(managed.last_error).toBeNull();
     });
 
-    // KNOWN GAP, kept visible: BMO's enrollNode also sends firmware_interface and raid_interface
-    // `redfish`, and Galvanic's redfish hardware type has no `redfish` firmware or RAID interface
-    // yet, so it refuses that body; the flow above registers the node without those two fields.
-    // When they land this test starts failing: drop `.fails` then, and send them in the flow.
-    it.fails(
-      'KNOWN GAP: accepts the node as BMO creates it, with firmware and RAID interfaces `redfish`',
-      async () => {
-        const created = await api('POST', '/v1/nodes', {
-          driver: 'redfish',
-          boot_interface: 'redfish-virtual-media',
-          inspect_interface: 'agent',
-          firmware_interface: 'redfish',
-          raid_interface: 'redfish',
-          name: 'metal3~host-1',
-          driver_info: redfishVirtualMediaDriverInfo(
-            `redfish-virtualmedia+${bmc.url}${system.path}`,
-            bmc.credentials.username,
-            bmc.credentials.password,
-          ),
-          disable_power_off: false,
-          properties: { capabilities: 'boot_mode:uefi', cpu_arch: 'x86_64' },
-        });
-        if (created.status === 201) {
-          await api('DELETE', `/v1/nodes/${(created.body as NodeBody).uuid}`);
-        }
-        ok(created, 201);
-      },
-    );
+    it('checks a target RAID configuration with the redfish RAID interface', async () => {
+      expect(await node()).toMatchObject({
+        firmware_interface: 'redfish',
+        raid_interface: 'redfish',
+      });
+      const scsi = await api('PUT', `/v1/nodes/${nodeUuid}/states/raid`, {
+        logical_disks: [{ size_gb: 100, raid_level: '1', interface_type: 'scsi' }],
+      });
+      ok(scsi, 400);
+      expect(scsi.text).toContain('interface type `scsi` not supported by Redfish RAID');
+      const mirror = { logical_disks: [{ size_gb: 100, raid_level: '1', is_root_volume: true }] };
+      ok(await api('PUT', `/v1/nodes/${nodeUuid}/states/raid`, mirror), 204);
+      expect(
+        ((await node()) as NodeBody & { target_raid_config: unknown }).target_raid_config,
+      ).toEqual(mirror);
+    });
 
     it('inspects through the agent booted from the virtual CD, then reads the inventory', async () => {
       await provision('inspect');
@@ -419,6 +407,17 @@ describe(
         inventory.body as { inventory: { interfaces: { mac_address: string }[] } }
       ).inventory;
       expect(interfaces.map((nic) => nic.mac_address)).toEqual(system.macAddresses);
+      // After inspection the redfish firmware interface has read the BMC's versions.
+      const firmware = await api('GET', `/v1/nodes/${nodeUuid}/firmware`);
+      ok(firmware, 200);
+      const { firmware: components } = firmware.body as {
+        firmware: { component: string; current_version: string }[];
+      };
+      const versions = system.state().firmware;
+      expect(components.map((c) => [c.component, c.current_version]).sort()).toEqual([
+        ['bios', versions.bios],
+        ['bmc', versions.bmc],
+      ]);
     });
 
     it('provides the host: automated cleaning through the agent erases the disk', async () => {

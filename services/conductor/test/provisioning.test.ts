@@ -1,43 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createInProcess, sendHttp, type InProcessEnvironment } from '@galvanic/testing';
-
-const HEADERS = { 'X-OpenStack-Ironic-API-Version': '1.82', 'Content-Type': 'application/json' };
-
-interface NodeBody {
-  provision_state: string;
-  target_provision_state: string | null;
-  last_error: string | null;
-  clean_step: Record<string, unknown>;
-  deploy_step: Record<string, unknown>;
-  instance_info: Record<string, unknown>;
-  driver_internal_info: Record<string, unknown>;
-}
+import { createInProcess, type InProcessEnvironment } from '@galvanic/testing';
+import { provisioningClient } from './provisioning-client';
 
 /** Provisioning workflows end to end, in one process: where success and failure leave a node. */
 describe('provisioning workflows', () => {
   let env: InProcessEnvironment;
-  const api = (method: string, path: string, body?: unknown) =>
-    sendHttp(
-      env.apiUrl,
-      method,
-      path,
-      HEADERS,
-      body === undefined ? undefined : JSON.stringify(body),
-    );
-  const node = async (ident: string) => (await api('GET', `/v1/nodes/${ident}`)).body as NodeBody;
-  const provision = async (ident: string, body: Record<string, unknown>) =>
-    expect((await api('PUT', `/v1/nodes/${ident}/states/provision`, body)).status).toBe(202);
-  const settles = async (ident: string, state: string) =>
-    expect
-      .poll(async () => (await node(ident)).provision_state, { timeout: 10_000, interval: 50 })
-      .toBe(state);
-  const manageable = async (name: string, fields: Record<string, unknown> = {}) => {
-    expect(
-      (await api('POST', '/v1/nodes', { driver: 'fake-hardware', name, ...fields })).status,
-    ).toBe(201);
-    await provision(name, { target: 'manage' });
-    await settles(name, 'manageable');
-  };
+  const { node, provision, settles, manageable } = provisioningClient(() => env, 82);
 
   beforeAll(async () => {
     env = await createInProcess({ database: 'shared' });

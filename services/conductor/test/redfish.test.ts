@@ -95,7 +95,14 @@ describe('the redfish hardware type against the Redfish emulator over HTTPS, dri
     });
     apiUrl = cluster.apiUrl;
     for (let i = 0; i < 4; i += 1) await create(`rf-${i}`, i);
-    await create('rf-4', 4, '--boot-interface', 'redfish-virtual-media');
+    await create(
+      'rf-4',
+      4,
+      '--boot-interface',
+      'redfish-virtual-media',
+      '--deploy-interface',
+      'ramdisk',
+    );
     await create('rf-mgmt', 8);
   });
 

@@ -12,6 +12,7 @@ import { DeployTemplates1766200000001 } from './1766200000001-deploy-templates';
 import { NodeInventory1766700000000 } from './1766700000000-node-inventory';
 import { NodeServiceStep1766800000000 } from './1766800000000-node-service-step';
 import { Runbooks1766800000001 } from './1766800000001-runbooks';
+import { InspectionRules1766900000000 } from './1766900000000-inspection-rules';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const allMigrations = [
@@ -29,4 +30,5 @@ export const allMigrations = [
   NodeInventory1766700000000,
   NodeServiceStep1766800000000,
   Runbooks1766800000001,
+  InspectionRules1766900000000,
 ];

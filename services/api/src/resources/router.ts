@@ -309,20 +309,23 @@ export class ResourceHandlers<
   }
 
   /**
-   * The resource's router: the collection, `/detail`, and one resource by `:ident`, with Ironic's
-   * 405s for the methods each does not take.
+   * The resource's router: the collection, `/detail` (unless `detailPath` is false: the
+   * resources Ironic lists in detail only with `?detail=`), and one resource by `:ident`, with
+   * Ironic's 405s for the methods each does not take.
    */
-  router(): Router {
+  router({ detailPath = true }: { detailPath?: boolean } = {}): Router {
     const { hooks, resource } = this;
     const router = Router();
     const collection = () => resource.collection;
     const root = router.route('/').get(this.list(false, collection));
     if (hooks.create) root.post(this.create());
     root.all(methodNotAllowed(hooks.create ? ['GET', 'POST'] : ['GET']));
-    router
-      .route('/detail')
-      .get(this.list(true, collection))
-      .all(methodNotAllowed(['GET']));
+    if (detailPath) {
+      router
+        .route('/detail')
+        .get(this.list(true, collection))
+        .all(methodNotAllowed(['GET']));
+    }
     const one = router.route('/:ident').get(this.show());
     const methods = ['GET'];
     if (hooks.patch) {

@@ -41,6 +41,19 @@ describe('auth_strategy = keystone: allocations, deploy templates and volume by 
   /** Takes a node through manage (and provide) as the operator. */
   const moveTo = async (node: string, targets: string[], state: string) => {
     const operator = await as('operator', 'system');
+    // Allocations take only nodes with a known power state; fake power reports none until set.
+    const off = await call(operator, 'PUT', `/v1/nodes/${node}/states/power`, 60, {
+      target: 'power off',
+    });
+    expect(off.status, off.text).toBe(202);
+    await expect
+      .poll(
+        async () =>
+          ((await call(operator, 'GET', `/v1/nodes/${node}`, 60)).body as Record<string, unknown>)
+            .power_state,
+        { timeout: 60_000, interval: 200 },
+      )
+      .toBe('power off');
     for (const target of targets) {
       const moved = await call(operator, 'PUT', `/v1/nodes/${node}/states/provision`, 60, {
         target,
@@ -264,6 +277,34 @@ describe('auth_strategy = keystone: allocations, deploy templates and volume by 
     expect((listed.body as { deploy_templates: { uuid: string }[] }).deploy_templates).toEqual([
       expect.objectContaining({ uuid }),
     ]);
+  }, 120_000);
+
+  it("refuses inspection rules to project-scoped users with Ironic's 403", async () => {
+    const operator = await as('operator', 'system');
+    const rule = { actions: [{ op: 'add-trait', args: { name: 'CUSTOM_INSPECTED' } }] };
+    const created = await call(operator, 'POST', '/v1/inspection_rules', 96, rule);
+    expect(created.status, created.text).toBe(201);
+    const uuid = (created.body as { uuid: string }).uuid;
+    const token = await as('alice', { project: 'projA' });
+    for (const [method, path, action, body] of [
+      ['GET', '/v1/inspection_rules', 'get', undefined],
+      ['GET', `/v1/inspection_rules/${uuid}`, 'get', undefined],
+      ['POST', '/v1/inspection_rules', 'create', rule],
+      [
+        'PATCH',
+        `/v1/inspection_rules/${uuid}`,
+        'update',
+        [{ op: 'replace', path: '/priority', value: 5 }],
+      ],
+      ['DELETE', `/v1/inspection_rules/${uuid}`, 'delete', undefined],
+    ] as const) {
+      const refused = await call(token, method, path, 96, body);
+      expect(refused.status, `${method} ${path}`).toBe(403);
+      expect(fault(refused)).toBe(
+        `Access was denied to the following resource: baremetal:inspection_rule:${action}`,
+      );
+    }
+    expect((await call(operator, 'DELETE', `/v1/inspection_rules/${uuid}`, 96)).status).toBe(204);
   }, 120_000);
 
   it("hides project B's volume connectors and targets from project A", async () => {

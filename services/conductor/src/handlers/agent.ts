@@ -3,7 +3,7 @@ import {
   getNodeWithTokenMethod,
   heartbeatMethod,
 } from '@galvanic/conductor-api';
-import type { NodeInventoryStore, PortStore } from '@galvanic/db';
+import type { InspectionRuleStore, NodeInventoryStore, PortStore } from '@galvanic/db';
 import type { RpcServer } from '@galvanic/rpc';
 import type { NodeTaskManager } from '../nodes/task-manager';
 import {
@@ -21,6 +21,7 @@ export function registerAgentHandlers(
   tasks: NodeTaskManager,
   inventories: NodeInventoryStore,
   ports: PortStore,
+  rules: InspectionRuleStore,
 ): void {
   rpc.register(getNodeWithTokenMethod, async (args, ctx) =>
     tasks.withExclusive(args, ctx, async (task) => ({ agent_token: await issueAgentToken(task) })),
@@ -42,7 +43,8 @@ export function registerAgentHandlers(
       args,
       ctx,
       async (task) => assertWaitingForInventory(task),
-      (task) => continueInspection(task, inventories, ports, args.inventory, args.plugin_data),
+      (task) =>
+        continueInspection(task, inventories, ports, rules, args.inventory, args.plugin_data),
       (task, error) => failAgentWork(task, error.message),
     );
     return {};

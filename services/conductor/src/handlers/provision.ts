@@ -1,6 +1,11 @@
 import { provisionMethod } from '@galvanic/conductor-api';
 import type { CoreConfig } from '@galvanic/config';
-import type { AllocationStore, DeployTemplateStore, PortStore } from '@galvanic/db';
+import type {
+  AllocationStore,
+  DeployTemplateStore,
+  InspectionRuleStore,
+  PortStore,
+} from '@galvanic/db';
 import type { DriverRegistry } from '@galvanic/driver-loader';
 import type { RpcServer } from '@galvanic/rpc';
 import type { NodeTaskManager } from '../nodes/task-manager';
@@ -15,6 +20,7 @@ export function registerProvisionHandler(
   ports: PortStore,
   allocations: AllocationStore,
   templates: DeployTemplateStore,
+  inspectionRules: InspectionRuleStore,
 ): void {
   const provisioning = new ProvisioningWorkflows(
     tasks,
@@ -23,6 +29,7 @@ export function registerProvisionHandler(
     config.conductor.automated_clean,
     allocations,
     templates,
+    inspectionRules,
   );
   rpc.register(provisionMethod, async (args, ctx) => {
     await provisioning.start(args, ctx);

@@ -38,6 +38,8 @@ export function checkRequestedSteps(
   const declared = drivers.steps(kind, task.context.driver.interfaceNames);
   return requested.map((raw) => {
     const step = raw as Partial<RequestedStep>;
+    // Servicing's `service hold` is not implemented: a `hold` service step is refused as unknown.
+    if (kind !== 'service' && isHoldStep(step)) return holdStep(step);
     const match = declared.find((d) => d.interface === step.interface && d.step === step.step);
     if (!match) {
       throw new InvalidParameterValue(
@@ -69,8 +71,40 @@ export function checkRequestedSteps(
 /** A step as it runs, and as a node waiting on an agent keeps the rest of its steps. */
 export type RunnableStep = ListedStep & { args?: Record<string, unknown> };
 
-/** How a run of steps ended: all of them ran, or one waits for the node's agent. */
-export type StepsOutcome = 'done' | 'wait';
+/**
+ * `hold` is a reserved step name (API 1.85): no driver runs it; the conductor parks the node in
+ * `clean hold` / `deploy hold` until the `unhold` verb.
+ */
+function isHoldStep(step: Partial<RequestedStep>): boolean {
+  return step.step === 'hold' && STEP_INTERFACES.includes(String(step.interface));
+}
+
+/** The interfaces Ironic runs clean and deploy steps on, where `hold` may be put too. */
+const STEP_INTERFACES: readonly string[] = [
+  'vendor',
+  'power',
+  'management',
+  'firmware',
+  'deploy',
+  'bios',
+  'raid',
+];
+
+function holdStep(step: Partial<RequestedStep>): RunnableStep & { args: Record<string, unknown> } {
+  return {
+    interface: step.interface as InterfaceKind,
+    step: 'hold',
+    priority: typeof step.priority === 'number' ? step.priority : 0,
+    argsinfo: null,
+    args: {},
+  };
+}
+
+/**
+ * How a run of steps ended: all of them ran, one waits for the node's agent, or a `hold` step
+ * parked the node until `unhold`.
+ */
+export type StepsOutcome = 'done' | 'wait' | 'held';
 
 /** Ironic's driver_internal_info keys for the steps of a run and the one running. */
 function stepKeys(kind: ListedStepKind): { list: string; index: string } {
@@ -88,6 +122,7 @@ const STEP_COLUMN = {
  * `service_step` as Ironic does.
  * A step that returns STEP_WAIT leaves the node waiting for its agent: the steps and the index of
  * the waiting one are kept in driver_internal_info, for `resumeSteps` when the agent calls back.
+ * A `hold` step keeps them the same way and parks the node until `unhold`.
  */
 export async function runSteps(
   task: NodeTask,
@@ -100,14 +135,21 @@ export async function runSteps(
   for (let index = startAt; index < steps.length; index++) {
     const step = steps[index]!;
     task.context.signal.throwIfAborted();
-    await task.save({
-      [column]: {
-        interface: step.interface,
-        step: step.step,
-        priority: step.priority,
-        args: step.args ?? {},
-      },
-    });
+    const current = {
+      interface: step.interface,
+      step: step.step,
+      priority: step.priority,
+      args: step.args ?? {},
+    };
+    if (step.step === 'hold') {
+      // Kept as for an agent's wait: `unhold` leads to the wait state and resumeSteps goes on.
+      const internal = task.context.node.driverInternalInfo;
+      internal[keys.list] = steps;
+      internal[keys.index] = index;
+      await task.processEvent('hold', { changes: { [column]: current } });
+      return 'held';
+    }
+    await task.save({ [column]: current });
     const implementation = task.interfaceOf(step.interface as InterfaceKind);
     const run: unknown = Reflect.get(implementation, step.step);
     if (typeof run !== 'function') {
@@ -154,4 +196,25 @@ export async function resumeSteps(task: NodeTask, kind: ListedStepKind): Promise
   }
   await task.processEvent('resume');
   return runSteps(task, kind, steps as RunnableStep[], index + 1);
+}
+
+/**
+ * Ironic's last_error when a clean or deploy operation is aborted, naming the step it was in
+ * (`current` is the node's clean_step / deploy_step).
+ */
+export function abortedOperationError(kind: StepKind, current: Record<string, unknown>): string {
+  const step = current as { interface?: string; step?: string };
+  const during =
+    step.step === undefined
+      ? ''
+      : ` during or after the completion of step "${step.interface}.${step.step}"`;
+  return `By request, the ${kind} operation was aborted${during}`;
+}
+
+/** Forgets the steps of a run that was aborted while it waited or was held. */
+export function forgetSteps(task: NodeTask, kind: StepKind): void {
+  const keys = stepKeys(kind);
+  const internal = task.context.node.driverInternalInfo;
+  delete internal[keys.list];
+  delete internal[keys.index];
 }

@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { HeartbeatArgs } from '@galvanic/conductor-api';
-import type { NodeInventoryStore, PortStore } from '@galvanic/db';
+import type { InspectionRuleStore, NodeInventoryStore, PortStore } from '@galvanic/db';
 import {
   AGENT_LAST_HEARTBEAT_KEY,
   AGENT_TOKEN_KEY,
@@ -91,7 +91,7 @@ export async function continueAfterHeartbeat(task: NodeTask): Promise<void> {
     await task.save({});
     return;
   }
-  if ((await resumeSteps(task, kind)) === 'wait') return;
+  if ((await resumeSteps(task, kind)) !== 'done') return; // waiting again, or held (API 1.85)
   if (kind === 'deploy') await endDeploy(task);
   else await endCleaning(task, true);
 }
@@ -117,12 +117,14 @@ export function assertWaitingForInventory(task: NodeTask): void {
 
 /**
  * The inventory an agent posted: kept as the node's, then the inspect interface reads the
- * node's properties and NICs from it and shuts the ramdisk down, and inspection ends.
+ * node's properties and NICs from it and shuts the ramdisk down, the inspection rules run
+ * against the inventory and plugin data, and inspection ends.
  */
 export async function continueInspection(
   task: NodeTask,
   inventories: NodeInventoryStore,
   ports: PortStore,
+  rules: InspectionRuleStore,
   inventory: Record<string, unknown>,
   pluginData: Record<string, unknown>,
 ): Promise<void> {
@@ -141,5 +143,5 @@ export async function continueInspection(
   }
   const found = await inspect.processInventory(task.context, inventory);
   forgetAgent(task.context.node.driverInternalInfo);
-  await finishInspection(task, ports, found);
+  await finishInspection(task, ports, rules, found, { inventory, pluginData });
 }

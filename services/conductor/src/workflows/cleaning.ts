@@ -1,7 +1,14 @@
 import type { DriverRegistry } from '@galvanic/driver-loader';
 import { isAgentStepsInterface } from '@galvanic/driver-sdk';
 import { CLEANING, completionEvent } from '@galvanic/node-states';
-import { automaticSteps, checkRequestedSteps, runSteps } from '../nodes/steps';
+import {
+  abortedOperationError,
+  automaticSteps,
+  checkRequestedSteps,
+  forgetSteps,
+  resumeSteps,
+  runSteps,
+} from '../nodes/steps';
 import type { NodeTask } from '../nodes/task';
 
 export interface CleaningOptions {
@@ -27,8 +34,23 @@ export async function cleanNode(task: NodeTask, options: CleaningOptions): Promi
     : options.automatedClean
       ? automaticSteps(drivers, task, 'clean')
       : [];
-  if ((await runSteps(task, 'clean', steps)) === 'wait') return;
+  if ((await runSteps(task, 'clean', steps)) !== 'done') return;
   await endCleaning(task, steps.length > 0);
+}
+
+/** After `unhold` (API 1.85): cleaning goes on with the steps after the `hold` step. */
+export async function resumeCleaning(task: NodeTask): Promise<void> {
+  if ((await resumeSteps(task, 'clean')) !== 'done') return;
+  await endCleaning(task, true);
+}
+
+/** Aborting `clean wait` or `clean hold`: the node is in `clean failed` with Ironic's last_error. */
+export async function abortCleaning(task: NodeTask): Promise<void> {
+  forgetSteps(task, 'clean');
+  await task.save({
+    last_error: abortedOperationError('clean', task.node.clean_step),
+    clean_step: {},
+  });
 }
 
 /**

@@ -3,7 +3,14 @@ import type { DriverRegistry, ListedStep } from '@galvanic/driver-loader';
 import type { DeployInterface, PowerInterface } from '@galvanic/driver-sdk';
 import { InvalidParameterValue } from '@galvanic/errors';
 import { CLEANING } from '@galvanic/node-states';
-import { automaticSteps, checkRequestedSteps, runSteps } from '../nodes/steps';
+import {
+  abortedOperationError,
+  automaticSteps,
+  checkRequestedSteps,
+  forgetSteps,
+  resumeSteps,
+  runSteps,
+} from '../nodes/steps';
 import type { NodeTask } from '../nodes/task';
 import { cleanNode } from './cleaning';
 
@@ -99,7 +106,13 @@ export async function deployNode(
   ]
     .filter((step) => step.priority > 0)
     .sort((a, b) => b.priority - a.priority);
-  if ((await runSteps(task, 'deploy', steps)) === 'wait') return;
+  if ((await runSteps(task, 'deploy', steps)) !== 'done') return;
+  await endDeploy(task);
+}
+
+/** After `unhold` (API 1.85): the deployment goes on with the steps after the `hold` step. */
+export async function resumeDeployment(task: NodeTask): Promise<void> {
+  if ((await resumeSteps(task, 'deploy')) !== 'done') return;
   await endDeploy(task);
 }
 
@@ -130,19 +143,15 @@ export async function tearDownNode(
 }
 
 /**
- * Aborting `wait call-back` (API 1.110): the deploy interface cleans up and the node stays in
- * `deploy failed` with Ironic's last_error, naming the step it was in, for the operator to look
- * into or deploy again.
+ * Aborting `wait call-back` (API 1.110) or `deploy hold` (1.85): the deploy interface cleans up
+ * and the node stays in `deploy failed` with Ironic's last_error, naming the step it was in, for
+ * the operator to look into or deploy again.
  */
 export async function abortDeployment(task: NodeTask): Promise<void> {
+  forgetSteps(task, 'deploy');
   await task.interfaceOf<DeployInterface>('deploy').cleanUp?.(task.context);
-  const step = task.node.deploy_step as { interface?: string; step?: string };
-  const during =
-    step.step === undefined
-      ? ''
-      : ` during or after the completion of step "${step.interface}.${step.step}"`;
   await task.save({
-    last_error: `By request, the deploy operation was aborted${during}`,
+    last_error: abortedOperationError('deploy', task.node.deploy_step),
     deploy_step: {},
   });
 }

@@ -1,31 +1,51 @@
 import { randomUUID } from 'node:crypto';
-import type { PortStore } from '@galvanic/db';
+import type { InspectionRuleStore, PortStore } from '@galvanic/db';
 import { STEP_WAIT, type InspectInterface, type InspectionResult } from '@galvanic/driver-sdk';
 import { MACAlreadyExists } from '@galvanic/errors';
 import type { NodeTask } from '../nodes/task';
 import { cacheFirmwareComponents } from './firmware';
+import { applyInspectionRules, inventoryFromInspection } from './inspection-rules';
 
 /**
- * `inspecting`: the inspect interface inspects the hardware, what it found is recorded, and the
- * times are recorded around it.
+ * `inspecting`: the inspect interface inspects the hardware, what it found is recorded, the
+ * inspection rules are applied to it, and the times are recorded around it.
  */
-export async function inspectHardware(task: NodeTask, ports: PortStore): Promise<void> {
+export async function inspectHardware(
+  task: NodeTask,
+  ports: PortStore,
+  rules: InspectionRuleStore,
+): Promise<void> {
   await task.save({ inspection_started_at: new Date(), inspection_finished_at: null });
   const found = await task.interfaceOf<InspectInterface>('inspect').inspectHardware(task.context);
   if (found === STEP_WAIT) {
     await task.processEvent('wait');
     return;
   }
-  await finishInspection(task, ports, found);
+  await finishInspection(task, ports, rules, found, {
+    inventory: inventoryFromInspection(found),
+    pluginData: {},
+  });
 }
 
-/** Records what inspection found (if anything) and ends it: the node goes back to `manageable`. */
+/** What inspection rules read: the inventory and the plugin data. */
+export interface InspectionData {
+  inventory: Record<string, unknown>;
+  pluginData: Record<string, unknown>;
+}
+
+/**
+ * Records what inspection found (if anything), applies the inspection rules to `data`, and ends
+ * inspection: the node goes back to `manageable`.
+ */
 export async function finishInspection(
   task: NodeTask,
   ports: PortStore,
+  rules: InspectionRuleStore,
   found: InspectionResult | void,
+  data: InspectionData,
 ): Promise<void> {
   if (found) await recordInspection(task, ports, found);
+  await applyInspectionRules(task, rules, data.inventory, data.pluginData);
   await task.save({ inspection_finished_at: new Date() });
   await cacheFirmwareComponents(task);
   await task.processEvent('done');

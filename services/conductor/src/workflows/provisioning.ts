@@ -1,14 +1,22 @@
 import type { ProvisionArgs } from '@galvanic/conductor-api';
-import type { AllocationStore, DeployTemplateStore, PortStore } from '@galvanic/db';
+import type {
+  AllocationStore,
+  DeployTemplateStore,
+  InspectionRuleStore,
+  PortStore,
+} from '@galvanic/db';
 import type { DriverRegistry } from '@galvanic/driver-loader';
 import { NodeIsRetired } from '@galvanic/errors';
 import {
   requestTransition,
   ADOPTING,
   CLEANING,
+  CLEAN_FAILED,
+  CLEAN_WAIT,
   DELETING,
   DEPLOY_FAILED,
   DEPLOYING,
+  DEPLOY_WAIT,
   INSPECTING,
   RESCUING,
   SERVICING,
@@ -18,9 +26,15 @@ import {
 import type { CallOrigin, NodeTaskManager } from '../nodes/task-manager';
 import type { NodeTask } from '../nodes/task';
 import { adoptNode } from './adoption';
-import { cleanNode } from './cleaning';
+import { abortCleaning, cleanNode, resumeCleaning } from './cleaning';
 import { buildConfigDrive, isConfigDriveSpec } from './configdrive';
-import { abortDeployment, deployNode, tearDownNode, validateDeploy } from './deployments';
+import {
+  abortDeployment,
+  deployNode,
+  resumeDeployment,
+  tearDownNode,
+  validateDeploy,
+} from './deployments';
 import { inspectHardware } from './inspection';
 import { rescueNode, unrescueNode } from './rescue';
 import { serviceNode } from './servicing';
@@ -43,6 +57,8 @@ export class ProvisioningWorkflows {
     private readonly allocations: AllocationStore,
     /** The deploy templates a node's instance traits select at deploy time. */
     private readonly templates: DeployTemplateStore,
+    /** The rules applied to what inspection finds. */
+    private readonly inspectionRules: InspectionRuleStore,
   ) {}
 
   async start(request: ProvisionArgs, call: CallOrigin): Promise<void> {
@@ -76,7 +92,7 @@ export class ProvisioningWorkflows {
       case VERIFYING:
         return verifyNode(task);
       case INSPECTING:
-        return inspectHardware(task, this.ports);
+        return inspectHardware(task, this.ports, this.inspectionRules);
       case CLEANING:
         return cleanNode(task, {
           drivers: this.drivers,
@@ -104,6 +120,17 @@ export class ProvisioningWorkflows {
         return unrescueNode(task);
       case DEPLOY_FAILED:
         if (request.target === 'abort') return abortDeployment(task);
+        return;
+      // `unhold` hands a held run back to the conductor, which goes on with its steps at once
+      // (Ironic waits for the ramdisk's next heartbeat).
+      case CLEAN_WAIT:
+        if (request.target === 'unhold') return resumeCleaning(task);
+        return;
+      case DEPLOY_WAIT:
+        if (request.target === 'unhold') return resumeDeployment(task);
+        return;
+      case CLEAN_FAILED:
+        if (request.target === 'abort') return abortCleaning(task);
         return;
       case SERVICING:
         return serviceNode(task, {

@@ -12,6 +12,7 @@ import {
   Conflict,
   InvalidParameterValue,
   InvalidStateRequested,
+  NodeLocked,
   NotAcceptable,
   PowerStateFailure,
 } from '@galvanic/errors';
@@ -21,6 +22,7 @@ import {
   isBootMode,
   isIndicatorComponent,
   isIndicatorState,
+  isHeld,
   isProvisionTarget,
   type IndicatorState,
   TRANSIENT_STATES,
@@ -33,6 +35,7 @@ import {
   MINOR_108_SERVICE_DISABLE_RAMDISK,
   MINOR_110_DEPLOYWAIT_ABORT,
   MINOR_70_CLEAN_DISABLE_RAMDISK,
+  MINOR_85_UNHOLD_VERB,
 } from '../../resources/versions';
 import { checkRunbookApproved, stepsOfRunbook } from './runbook-request';
 import { checkConfigDrive } from './configdrive';
@@ -89,6 +92,16 @@ export function checkProvisionRequest(
   const target = body.target;
   if (typeof target !== 'string' || !isProvisionTarget(target)) {
     throw new InvalidStateRequested(String(target), node.uuid, node.provision_state);
+  }
+  if (target === 'unhold' && req.apiVersion.minor < MINOR_85_UNHOLD_VERB) {
+    // Ironic checks the state machine before this gate: outside a hold state `unhold` is refused
+    // as any verb the state cannot take; only a held node gets the 406.
+    const state = node.provision_state as ProvisionState;
+    if (!isHeld(state)) {
+      if (node.reservation) throw new NodeLocked(node.uuid, node.reservation);
+      throw new InvalidStateRequested(target, node.uuid, state);
+    }
+    throw new NotAcceptable('Request not acceptable.');
   }
   const since = PROVISION_TARGET_MIN_MINOR[target];
   if (req.apiVersion.minor < since) {
