@@ -12,6 +12,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  renameSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -78,7 +79,11 @@ export class IpmiSim {
   }
 
   setState(key: 'power' | 'boot', value: string): void {
-    writeFileSync(join(this.stateDir, key), `${value}\n`);
+    // Replaced in one rename: the chassis script may be reading the file at this very moment, and
+    // a truncated file would make ipmi_sim answer 0xFF.
+    const partial = join(this.stateDir, `.${key}.partial`);
+    writeFileSync(partial, `${value}\n`);
+    renameSync(partial, join(this.stateDir, key));
   }
 
   /** Runs ipmitool against this simulator and returns stdout. */
