@@ -163,6 +163,10 @@ describe('the owner of a node leaves while the api still routes to it', () => {
         // The api's view of the conductors stays stale for the whole test.
         GALVANIC_API__CONDUCTOR_REFRESH_INTERVAL: '600',
         GALVANIC_RPC__CONDUCTOR_QUEUE_WAIT: '0.3',
+        // A leaving conductor keeps its queue while apis may still route to it (up to the
+        // refresh interval): a short shutdown bound makes c1 go, queue and all, with the api's
+        // view still naming it.
+        GALVANIC_CONDUCTOR__GRACEFUL_SHUTDOWN_TIMEOUT: '3',
       },
     });
   });
