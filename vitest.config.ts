@@ -26,6 +26,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Most test files wait on processes, brokers and virtual machines rather than compute: two
+    // files at a time keep both cores of the CI machine busy (vitest's default here would be one).
+    maxWorkers: 2,
+    minWorkers: 1,
     reporters: ['default', './scripts/summary-reporter.ts'],
     // Driver packages that loader tests install into temporary node_modules folders import the
     // SDK's TypeScript source: let vitest transform them instead of handing them to Node.
