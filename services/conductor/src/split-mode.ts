@@ -30,6 +30,9 @@ export function runSplitModeConductor(options: SplitModeConductorOptions = {}): 
     const messageKey = readRpcMessageKey(config.rpc);
     if (!messageKey)
       logger.warn('RPC messages are not authenticated ([rpc] insecure_unauthenticated)');
+    // In before anything starts: a supervisor may signal as soon as the conductor reports ready.
+    let stopStarted: () => Promise<void> = async () => {};
+    onShutdownSignal(() => stopStarted());
     const drivers = await loadConductorDrivers(config, raw, logger);
     const dataSource = await connectDatabase(config, `galvanic-conductor:${host}`);
     const transport = new AmqpTransport({
@@ -49,10 +52,10 @@ export function runSplitModeConductor(options: SplitModeConductorOptions = {}): 
       transport: transport.server(host, { prefetch: config.conductor.workers_pool_size }),
       contractVersion: options.contractVersion,
     });
-    onShutdownSignal(async () => {
+    stopStarted = async () => {
       await conductor.stop();
       await transport.close();
       await dataSource.destroy();
-    });
+    };
   });
 }
