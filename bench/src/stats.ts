@@ -107,3 +107,25 @@ export async function runBatch(
     errors,
   };
 }
+
+/** Galvanic's figure beside the floor of its parts, measured in the same run. */
+export interface Compared<T extends { per_second: number; p50_ms: number } = WorkloadResult> {
+  galvanic: T;
+  floor: T;
+  /** Galvanic's throughput as a fraction of the floor's. */
+  ratio: number;
+  /** Galvanic's median latency as a multiple of the floor's. */
+  p50_ratio: number;
+}
+
+export function compare<T extends { per_second: number; p50_ms: number }>(
+  galvanic: T,
+  floor: T,
+): Compared<T> {
+  return {
+    galvanic,
+    floor,
+    ratio: floor.per_second > 0 ? round(galvanic.per_second / floor.per_second, 2) : 0,
+    p50_ratio: floor.p50_ms > 0 ? round(galvanic.p50_ms / floor.p50_ms, 2) : 0,
+  };
+}
