@@ -31,6 +31,7 @@ export {
   type NodeSortKey,
   type SqlFence,
   type NodePortRow,
+  type NodeWithPorts,
   type PowerSyncCandidate,
   type UnlockedNode,
 } from './nodes';

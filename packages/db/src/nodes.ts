@@ -226,6 +226,11 @@ export interface NodeListQuery {
   marker?: NodeRow;
   sortKey: NodeSortKey;
   sortDir: 'asc' | 'desc';
+  /**
+   * Return each node's `reservation` (the host holding its lock now) in the same statement; only
+   * for a store made `withReservations`.
+   */
+  withReservations?: boolean;
 }
 
 /**
@@ -239,6 +244,12 @@ export interface NodePortRow {
   uuid: string;
   address: string;
   pxe_enabled: boolean;
+}
+
+/** A node with the ports a task on it needs. */
+export interface NodeWithPorts {
+  node: NodeRow;
+  ports: NodePortRow[];
 }
 
 function isUniqueViolation(error: unknown, constraint: string): boolean {
@@ -315,6 +326,8 @@ export class NodeStore {
   private readonly selectList: string;
   /** Names prepared statements apart when two stores select differently on one pool. */
   private readonly statementPrefix: string;
+  /** The reservations CTE a list joins when asked to, for a store made `withReservations`. */
+  private readonly listReservationsSql: string | undefined;
 
   constructor(dataSource: DataSource, options: NodeStoreOptions = {}) {
     this.pool = poolOf(dataSource);
@@ -323,6 +336,8 @@ export class NodeStore {
       (options.withReservations ? (id: string) => reservationColumnSql(id) : undefined);
     this.selectList = reservationSql ? `n.*, ${reservationSql('n.id')} AS reservation` : 'n.*';
     this.statementPrefix = reservationSql ? 'node_with_reservation' : 'node';
+    this.listReservationsSql =
+      options.withReservations && !options.reservationSql ? RESERVATIONS_SQL : undefined;
   }
 
   private async rows(sql: string, params: unknown[]): Promise<NodeRow[]> {
@@ -464,9 +479,14 @@ export class NodeStore {
       }
     }
     params.push(query.limit);
+    // Reservations come from one read of the lock table joined to the page, never per row.
+    const reservations = query.withReservations ? this.listReservationsSql : undefined;
     const sql =
-      // No per-row reservation here: a list asks for all reservations in one statement instead.
-      `SELECT n.* FROM nodes n${where.length ? ` WHERE ${where.join(' AND ')}` : ''}` +
+      (reservations
+        ? `WITH reservations AS (${reservations}) SELECT n.*, r.host AS reservation FROM nodes n` +
+          ' LEFT JOIN reservations r ON r.node_id = n.id'
+        : 'SELECT n.* FROM nodes n') +
+      `${where.length ? ` WHERE ${where.join(' AND ')}` : ''}` +
       ` ORDER BY ${query.sortKey} ${dir}${query.sortKey === 'id' ? '' : `, id ${dir}`} LIMIT $${params.length}`;
     return this.rows(sql, params);
   }
@@ -509,7 +529,7 @@ export class NodeStore {
   }
 
   /** A node and its ports in one statement, as a task on the node needs them. */
-  async getWithPorts(id: number): Promise<{ node: NodeRow; ports: NodePortRow[] } | undefined> {
+  async getWithPorts(id: number): Promise<NodeWithPorts | undefined> {
     const [row] = (await this.prepared(
       'node_with_ports',
       `SELECT n.*, COALESCE((SELECT json_agg(json_build_object(
@@ -521,6 +541,38 @@ export class NodeStore {
     if (!row) return undefined;
     const { ports_json: ports = [], ...node } = row;
     return { node, ports };
+  }
+
+  /**
+   * {@link getWithPorts} for a call admitted under the node's lock, in the same round trip:
+   * records `issuedAt` as the node's newest request issue time unless a newer one is recorded,
+   * fenced by the lock, and returns the newest recorded (undefined when the fence refused).
+   */
+  async getWithPortsAdmitting(
+    id: number,
+    fenceToken: string,
+    issuedAt: number,
+  ): Promise<(NodeWithPorts & { newestIssuedAt: bigint | undefined }) | undefined> {
+    const [row] = (await this.prepared(
+      'node_with_ports_admitting',
+      `WITH admitted AS (
+         UPDATE nodes SET newest_request_issued_at = GREATEST(newest_request_issued_at, $3::bigint)
+         WHERE id = $1 AND ${stillHeldSql('$1', '$2')}
+         RETURNING newest_request_issued_at)
+       SELECT n.*, COALESCE((SELECT json_agg(json_build_object(
+           'uuid', p.uuid, 'address', p.address, 'pxe_enabled', p.pxe_enabled) ORDER BY p.id)
+         FROM ports p WHERE p.node_id = n.id), '[]') AS ports_json,
+         (SELECT newest_request_issued_at::text FROM admitted) AS admitted_newest
+       FROM nodes n WHERE n.id = $1`,
+      [id, fenceToken, Math.trunc(issuedAt)],
+    )) as (NodeRow & { ports_json?: NodePortRow[]; admitted_newest?: string | null })[];
+    if (!row) return undefined;
+    const { ports_json: ports = [], admitted_newest: newest, ...node } = row;
+    return {
+      node,
+      ports,
+      newestIssuedAt: newest === null || newest === undefined ? undefined : BigInt(newest),
+    };
   }
 
   /** Many nodes and their ports in one statement (absent ids are left out), by id. */
@@ -545,26 +597,6 @@ export class NodeStore {
         [nodeId],
       )
     ).rows as NodePortRow[];
-  }
-
-  /**
-   * Records that a call issued at `issuedAt` (epoch ms) was accepted for the node, keeping the
-   * newest such time, under the node's lock (`fenceToken`); returns the newest time now, or
-   * undefined when nothing was written (the node is gone, or the fence refused the write).
-   */
-  async recordRequestIssuedAt(
-    nodeId: number,
-    fenceToken: string,
-    issuedAt: number,
-  ): Promise<bigint | undefined> {
-    const { rows } = await this.pool.query<{ newest: string }>(
-      `UPDATE nodes SET newest_request_issued_at = GREATEST(newest_request_issued_at, $3::bigint)
-       WHERE id = $1 AND ${stillHeldSql('$1', '$2')}
-       RETURNING newest_request_issued_at::text AS newest`,
-      [nodeId, fenceToken, Math.trunc(issuedAt)],
-    );
-    const newest = rows[0]?.newest;
-    return newest === undefined ? undefined : BigInt(newest);
   }
 
   /**

@@ -8,6 +8,8 @@ export interface HashRingOptions {
 // 128 points per host keeps every host within a few percent of its fair share for small fleets
 // while a ring of 100 hosts is still only 12,800 points.
 const DEFAULT_PARTITIONS_PER_HOST = 128;
+/** Keys whose owner a ring remembers (about 100 bytes each) before it starts over. */
+const MAX_REMEMBERED_KEYS = 100_000;
 
 function point(text: string): number {
   return createHash('md5').update(text).digest().readUInt32BE(0);
@@ -18,6 +20,7 @@ export class HashRing {
   readonly hosts: readonly string[];
   private readonly points: Uint32Array;
   private readonly owners: string[];
+  private readonly owned = new Map<string, string>();
 
   constructor(hosts: readonly string[], options: HashRingOptions = {}) {
     const partitions = options.partitionsPerHost ?? DEFAULT_PARTITIONS_PER_HOST;
@@ -37,6 +40,17 @@ export class HashRing {
 
   /** The host owning `key`; throws when the ring has no hosts. */
   get(key: string): string {
+    const known = this.owned.get(key);
+    if (known !== undefined) return known;
+    const owner = this.locate(key);
+    // Every node route asks, and a detailed list asks once per node: an MD5 each time shows in
+    // profiles. A ring never changes (a new conductor list builds a new one), so answers keep.
+    if (this.owned.size >= MAX_REMEMBERED_KEYS) this.owned.clear();
+    this.owned.set(key, owner);
+    return owner;
+  }
+
+  private locate(key: string): string {
     if (this.owners.length === 0) throw new Error('The hash ring has no hosts');
     const target = point(key);
     let low = 0;

@@ -28,6 +28,8 @@ export interface StoreListQuery<Row, Filters> {
   marker?: Row;
   sortKey: string;
   sortDir: 'asc' | 'desc';
+  /** The fields the page will show, for a store that reads some of them along with the rows. */
+  fields: readonly string[];
 }
 
 /** What the generic handlers read from a resource's storage. */
@@ -190,6 +192,7 @@ export class ResourceHandlers<
         marker,
         sortKey: query.sortKey,
         sortDir: query.sortDir,
+        fields,
       });
       const body: Record<string, unknown> = {
         [this.resource.itemsKey ?? this.resource.collection]: await this.render(req, rows, fields),

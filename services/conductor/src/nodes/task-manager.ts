@@ -11,7 +11,7 @@ import { runWithLogContext, type Logger } from '@galvanic/logging';
 import type { ExclusiveLock, NodeLocker } from '@galvanic/node-locks';
 import type { ProvisionTransition } from '@galvanic/node-states';
 import type { NodeOwnership } from './ownership';
-import { admitRequest } from './request-order';
+import { loadRecordingIssue, refuseIfStale } from './request-order';
 import type { NodeHistoryRecorder } from './history';
 import { NodeTask } from './task';
 
@@ -74,14 +74,21 @@ export class NodeTaskManager {
     lock: ExclusiveLock | undefined,
     call: CallOrigin,
   ): Promise<NodeTask> {
+    const routed =
+      call.issuedAt !== undefined && call.deadline !== undefined
+        ? { issuedAt: call.issuedAt, deadline: call.deadline }
+        : undefined;
+    if (lock && routed) {
+      // Loaded and its issue time recorded in one round trip. Recording before the ownership
+      // check is harmless: a refused call is resent, with the same time, to the owner.
+      const loaded = await loadRecordingIssue(this.store, lock, routed.issuedAt);
+      await this.admission.ownership.assertOwner(loaded.node, routed);
+      refuseIfStale(lock, routed.issuedAt, loaded);
+      return this.taskOf(loaded, lock, call.requestId);
+    }
     const found = await this.store.getWithPorts(ref.node_id);
     if (!found) throw new NodeNotFound(ref.node_uuid);
-    const { node: row } = found;
-    if (call.issuedAt !== undefined && call.deadline !== undefined) {
-      const routed = { issuedAt: call.issuedAt, deadline: call.deadline };
-      await this.admission.ownership.assertOwner(row, routed);
-      if (lock) await admitRequest(this.store, lock, routed.issuedAt);
-    }
+    if (routed) await this.admission.ownership.assertOwner(found.node, routed);
     return this.taskOf(found, lock, call.requestId);
   }
 

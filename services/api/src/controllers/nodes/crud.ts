@@ -128,7 +128,12 @@ export function nodeHandlers(
     {
       store: {
         getByUuid: (uuid) => deps.nodes.getByUuid(uuid),
-        list: (query) => deps.nodes.list({ ...query, sortKey: query.sortKey as NodeSortKey }),
+        list: ({ fields, ...query }) =>
+          deps.nodes.list({
+            ...query,
+            sortKey: query.sortKey as NodeSortKey,
+            withReservations: fields.includes('reservation'),
+          }),
       },
       find: (req, ident) => findNode(req, deps.nodes, ident, true),
       filters: (req, declared, parent) => nodeFilters(req, declared, deps.chassis, parent),
