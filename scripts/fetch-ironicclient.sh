@@ -54,6 +54,7 @@ mkdir -p "$work/cache/bin"
 mv "$work/root/usr/lib/python3/dist-packages" "$work/cache/dist-packages"
 mv "$work/root/usr/bin/baremetal" "$work/cache/bin/baremetal"
 (cd "$work/debs" && ls ./*.deb) >"$work/cache/packages.txt"
-rm -rf "$cache"
-mv "$work/cache" "$cache"
+rm -rf "$cache" # an incomplete one: a complete one was taken above
+# Another fetch running at the same time may have put its copy in place first; either will do.
+mv -T "$work/cache" "$cache" 2>/dev/null || [ -d "$cache/dist-packages/ironicclient" ]
 echo "$cache"
