@@ -106,7 +106,7 @@ export class AgentRescue extends RescueInterface {
     await power.setPowerState(task, POWER_ON);
   }
 
-  /** The noop and flat network interfaces have nothing to switch; say so for the operator. */
+  /** The network interfaces Galvanic has (noop, fake) have nothing to switch; say so for the operator. */
   private logNetwork(task: TaskContext, what: string): void {
     task.logger.info(what, { network_interface: task.driver.interfaceNames.network });
   }
