@@ -269,6 +269,9 @@ func (a *Agent) Run(ctx context.Context) error {
 		a.heartbeat()
 		sleep(ctx, interval)
 	}
+	if ctx.Err() == nil {
+		a.logf("heartbeats stopped: the machine is rescued")
+	}
 	<-ctx.Done()
 	return nil
 }

@@ -228,7 +228,10 @@ describe(
       // Ironic removes the password once the ramdisk has it.
       expect(rescued.instance_info).not.toHaveProperty('rescue_password');
       expect(rescued.instance_info).not.toHaveProperty('hashed_rescue_password');
-      expect(agent!.output()).toContain('rescue.finalize_rescue SUCCEEDED');
+      // The agent prints a command's end after answering it: its output may come a little later.
+      await expect
+        .poll(() => agent!.output(), { timeout: 30_000 })
+        .toContain('rescue.finalize_rescue SUCCEEDED');
       // The rescue ramdisk's boot files are gone once it runs.
       expect(await exists(pxeConfig())).toBe(false);
 
@@ -242,7 +245,11 @@ describe(
       const passwd = await readFile(join(rescueRoot(), 'etc', 'passwd'), 'utf8');
       expect(passwd).toMatch(/^rescue:x:0:0:/m);
 
-      // The agent stops heartbeating after finalize_rescue, as IPA does.
+      // The agent stops heartbeating after finalize_rescue, as IPA does: its loop ends (a
+      // heartbeat is recorded before the agent's call returns), and none is recorded after.
+      await expect
+        .poll(() => agent!.output(), { timeout: 30_000 })
+        .toContain('heartbeats stopped: the machine is rescued');
       const before = (await node()).driver_internal_info.agent_last_heartbeat;
       await new Promise((done) => setTimeout(done, 3500));
       expect((await node()).driver_internal_info.agent_last_heartbeat).toBe(before);
