@@ -185,6 +185,8 @@ export const provisionMethod = defineRpcMethod(
     deploy_steps: steps,
     service_steps: steps,
     disable_ramdisk: z.boolean().optional(),
+    /** Contract 1.8: the password of the rescue environment, with the `rescue` target only. */
+    rescue_password: z.string().optional(),
   }),
   nothing,
 );

@@ -12,4 +12,5 @@
 // 1.5: get_node_with_token, heartbeat, continue_inspection.
 // 1.6: do_provisioning_action takes `service` with service_steps (servicing, API 1.87).
 // 1.7: provision takes the `unhold` target (API 1.85).
-export const CONDUCTOR_CONTRACT_VERSION = '1.7';
+// 1.8: provision takes `rescue_password` with the `rescue` target (API 1.38).
+export const CONDUCTOR_CONTRACT_VERSION = '1.8';

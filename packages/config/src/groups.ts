@@ -256,6 +256,16 @@ export const conductorOptions = defineOptionGroup('conductor', {
     "Seconds a node may wait in 'inspect wait' for its inventory before inspection fails; 0 never.",
     { min: 0 },
   ),
+  rescue_callback_timeout: opt.number(
+    1800,
+    "Seconds a node may wait in 'rescue wait' for its rescue ramdisk's agent before the rescue fails; 0 never.",
+    { min: 0 },
+  ),
+  rescue_password_hash_algorithm: opt.enumeration(
+    'sha256',
+    ['sha256', 'sha512'] as const,
+    'The crypt(3) scheme the rescue password is hashed with before it goes to the rescue ramdisk.',
+  ),
   check_provision_state_interval: opt.number(
     60,
     'Seconds between checks for nodes whose agent has not called back within its timeout; 0 disables.',

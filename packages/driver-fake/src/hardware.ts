@@ -37,7 +37,7 @@ export class FakeHardware extends GenericHardware {
     return ['fake', 'no-raid'];
   }
   override get supportedRescueInterfaces(): readonly string[] {
-    return ['fake', 'no-rescue'];
+    return ['fake', 'no-rescue', 'agent'];
   }
   override get supportedStorageInterfaces(): readonly string[] {
     return ['noop', 'fake'];

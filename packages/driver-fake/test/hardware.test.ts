@@ -17,7 +17,7 @@ describe('FakeHardware', () => {
       network: ['noop', 'fake'],
       power: ['fake'],
       raid: ['fake', 'no-raid'],
-      rescue: ['fake', 'no-rescue'],
+      rescue: ['fake', 'no-rescue', 'agent'],
       storage: ['noop', 'fake'],
       vendor: ['fake', 'no-vendor'],
     });

@@ -25,6 +25,7 @@ export { pxeConfigPath, renderPxeConfig, type PxeBootSpec } from './pxe/config-f
 export { RamdiskDeploy } from './ramdisk-deploy';
 export { DirectDeploy } from './direct-deploy';
 export { AgentInspect, propertiesFromInventory } from './agent-inspect';
+export { AgentRescue } from './agent-rescue';
 export { AgentClient, type AgentCommandStatus } from './agent/client';
 export { agentOptions } from './agent/options';
 export {

@@ -20,4 +20,9 @@ export class IpmiHardware extends GenericHardware {
   override get supportedConsoleInterfaces(): readonly string[] {
     return ['no-console'];
   }
+
+  /** As Ironic's generic hardware: rescue through the agent of a rescue ramdisk. */
+  override get supportedRescueInterfaces(): readonly string[] {
+    return [...super.supportedRescueInterfaces, 'agent'];
+  }
 }

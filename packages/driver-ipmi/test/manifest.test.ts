@@ -29,7 +29,7 @@ describe('IpmiHardware', () => {
       network: ['noop'],
       power: ['ipmitool'],
       raid: ['no-raid'],
-      rescue: ['no-rescue'],
+      rescue: ['no-rescue', 'agent'],
       storage: ['noop'],
       vendor: ['ipmitool', 'no-vendor'],
     });

@@ -37,4 +37,9 @@ export class RedfishHardware extends GenericHardware {
   override get supportedVendorInterfaces(): readonly string[] {
     return ['redfish', ...super.supportedVendorInterfaces];
   }
+
+  /** As Ironic's generic hardware: rescue through the agent of a rescue ramdisk. */
+  override get supportedRescueInterfaces(): readonly string[] {
+    return [...super.supportedRescueInterfaces, 'agent'];
+  }
 }

@@ -32,7 +32,7 @@ describe('the galvanic manifest of @galvanic/driver-redfish', () => {
       network: ['noop'],
       power: ['redfish'],
       raid: ['redfish', 'no-raid'],
-      rescue: ['no-rescue'],
+      rescue: ['no-rescue', 'agent'],
       storage: ['noop'],
       vendor: ['redfish', 'no-vendor'],
     });

@@ -318,6 +318,12 @@ export class TooManyRequests extends kindOf('TooManyRequests', 429) {
 }
 
 // 500
+/** Ironic's InstanceRescueFailure: a rescue that could not start (its validation failed). */
+export class InstanceRescueFailure extends kindOf('InstanceRescueFailure', 500) {
+  constructor(instance: string | null, node: string, reason: string) {
+    super(`Failed to rescue instance ${instance ?? 'None'} for node ${node}: ${reason}`);
+  }
+}
 export class DriverLoadError extends kindOf('DriverLoadError', 500) {
   constructor(driver: string, reason: string) {
     super(`Driver, hardware type or interface ${driver} could not be loaded. Reason: ${reason}.`);

@@ -66,6 +66,8 @@ export interface HostAgentOptions {
   inspectionCallbackUrl?: string;
   /** Where it keeps downloads. */
   tempDir: string;
+  /** Where rescue writes etc/passwd and etc/shadow; `tempDir` when unset (never the host's /). */
+  rescueRoot?: string;
 }
 
 /**
@@ -84,6 +86,8 @@ export async function startHostAgent(options: HostAgentOptions): Promise<Service
     options.cmdline ?? '/dev/null',
     '--temp-dir',
     options.tempDir,
+    '--rescue-root',
+    options.rescueRoot ?? options.tempDir,
     '--lookup-interval',
     '500ms',
     ...options.disks.flatMap((disk) => ['--disk', disk]),

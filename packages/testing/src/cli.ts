@@ -1,6 +1,8 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { TEST_RPC_MESSAGE_KEY } from './names';
+import { REPO_ROOT } from './process';
 
 const run = promisify(execFile);
 
@@ -47,18 +49,50 @@ export function splitModeEnv(
  * http_basic --os-username ...`) and nothing from the environment's OS_ variables; resolves with
  * its output and exit code whatever they are, so a test can check refusals.
  */
-export async function baremetalWith(
+export function baremetalWith(
   globalOptions: readonly string[],
   ...args: string[]
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith('OS_')),
-  );
+  return runCli('baremetal', [...globalOptions, ...args], {});
+}
+
+/**
+ * The newer python-ironicclient (Debian trixie's, with commands bookworm's 5.0.1 lacks, such as
+ * `node inventory save`) that `scripts/fetch-ironicclient.sh` keeps in ~/.cache/galvanic; fetched
+ * now when the cache has none. Returns the cache directory.
+ */
+export function newerIronicclient(): string {
+  return execFileSync('bash', [join(REPO_ROOT, 'scripts', 'fetch-ironicclient.sh')], {
+    encoding: 'utf8',
+    timeout: 300_000,
+  }).trim();
+}
+
+/**
+ * baremetalWith, with the newer python-ironicclient (see newerIronicclient) run by Debian's
+ * python3 and its installed openstacksdk and osc-lib.
+ */
+export function newerBaremetalWith(
+  globalOptions: readonly string[],
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const cache = newerIronicclient();
+  return runCli('/usr/bin/python3', [join(cache, 'bin', 'baremetal'), ...globalOptions, ...args], {
+    PYTHONPATH: join(cache, 'dist-packages'),
+  });
+}
+
+async function runCli(
+  command: string,
+  args: readonly string[],
+  extraEnv: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = {
+    ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('OS_'))),
+    ...extraEnv,
+  };
   try {
-    const { stdout, stderr } = await run('baremetal', [...globalOptions, ...args], {
-      env,
-      timeout: 120_000,
-    });
+    const { stdout, stderr } = await run(command, args, { env, timeout: 120_000 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };

@@ -36,7 +36,14 @@ export {
   type Sample,
   type HttpResult,
 } from './samples';
-export { baremetal, baremetalQuiet, baremetalWith, splitModeEnv } from './cli';
+export {
+  baremetal,
+  baremetalQuiet,
+  baremetalWith,
+  newerBaremetalWith,
+  newerIronicclient,
+  splitModeEnv,
+} from './cli';
 export {
   startTestKeystone,
   TestKeystone,

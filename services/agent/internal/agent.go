@@ -25,6 +25,7 @@ type Agent struct {
 	nodeUUID string
 	started  time.Time
 	callback string
+	rescued  bool
 }
 
 // New makes an agent from its configuration.
@@ -264,10 +265,14 @@ func (a *Agent) Run(ctx context.Context) error {
 		a.inspect(ctx)
 	}
 	interval := a.lookup(ctx)
-	for ctx.Err() == nil {
+	for ctx.Err() == nil && a.heartbeating() {
 		a.heartbeat()
 		sleep(ctx, interval)
 	}
+	if ctx.Err() == nil {
+		a.logf("heartbeats stopped: the machine is rescued")
+	}
+	<-ctx.Done()
 	return nil
 }
 

@@ -119,6 +119,7 @@ func (a *Agent) handlers() map[string]handler {
 			}}, "hardware_manager_version": map[string]string{"GalvanicHardwareManager": "1.0"}}, nil
 		},
 		"deploy.execute_clean_step": a.executeCleanStep,
+		"rescue.finalize_rescue":    a.FinalizeRescue,
 		"system.get_inventory": func(map[string]interface{}) (interface{}, error) {
 			return a.Inventory(), nil
 		},

@@ -30,6 +30,9 @@ type Config struct {
 	PowerCommands bool
 	TempDir       string
 	PXEMAC        string
+	// RescueRoot is where rescue.finalize_rescue writes etc/passwd and etc/shadow: / in the
+	// ramdisk, a scratch directory on a host.
+	RescueRoot string
 	// LookupInterval is the wait between lookups that found nothing yet.
 	LookupInterval time.Duration
 }
@@ -64,6 +67,7 @@ func LoadConfig(args []string) (Config, error) {
 	fs.Var(&macs, "mac", "a MAC address to look the node up by (repeatable); all NICs when none")
 	fs.BoolVar(&cfg.PowerCommands, "power", false, "really power off / reboot on command")
 	fs.StringVar(&cfg.TempDir, "temp-dir", os.TempDir(), "where downloaded images are kept until written")
+	fs.StringVar(&cfg.RescueRoot, "rescue-root", "/", "root under which rescue writes etc/passwd and etc/shadow")
 	cmdline := fs.String("cmdline", "/proc/cmdline", "kernel command line to read ipa-* parameters from")
 	fs.DurationVar(&cfg.LookupInterval, "lookup-interval", 2*time.Second, "wait between lookups")
 	if err := fs.Parse(args); err != nil {

@@ -13,6 +13,7 @@ import {
   wholeDiskImage,
   buildAgent,
   createInProcess,
+  newerBaremetalWith,
   startImageServer,
   startHostAgent,
   type ImageServer,
@@ -224,6 +225,24 @@ describe(
         expect.objectContaining({ name: disk, size: DISK_BYTES }),
       ]);
       expect((await api('GET', `/v1/nodes/${nodeUuid}/inventory`, undefined, 80)).status).toBe(404);
+      // The operator's view: `baremetal node inventory save` (python-ironicclient 5.10), to stdout
+      // and to a file.
+      const cli = ['--os-auth-type', 'none', '--os-endpoint', env.apiUrl];
+      const printed = await newerBaremetalWith(cli, 'node', 'inventory', 'save', 'agent-host');
+      expect(printed.code, printed.stderr).toBe(0);
+      expect(JSON.parse(printed.stdout)).toEqual(inventory.body);
+      const saved = join(folder, 'inventory.json');
+      const toFile = await newerBaremetalWith(
+        cli,
+        'node',
+        'inventory',
+        'save',
+        '--file',
+        saved,
+        nodeUuid,
+      );
+      expect(toFile.code, toFile.stderr).toBe(0);
+      expect(JSON.parse(await readFile(saved, 'utf8'))).toEqual(inventory.body);
       expect(inspected.driver_internal_info).not.toHaveProperty('agent_secret_token');
       const shown = await api('GET', `/v1/nodes/${nodeUuid}`, undefined, 96);
       expect((shown.body as { extra: Record<string, unknown> }).extra.root_disk).toBe(disk);

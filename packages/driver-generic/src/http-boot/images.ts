@@ -10,8 +10,8 @@ import { httpUrlOf, publishNodeFile } from './node-files';
 
 /** A kernel and ramdisk to boot, and what to pass the kernel. */
 export interface KernelBootSpec {
-  /** `deploy` for the deploy ramdisk, `boot_ramdisk` for the instance. */
-  readonly label: 'deploy' | 'boot_ramdisk';
+  /** `deploy` or `rescue` for an agent's ramdisk, `boot_ramdisk` for the instance. */
+  readonly label: 'deploy' | 'rescue' | 'boot_ramdisk';
   readonly kernelUrl: string;
   readonly ramdiskUrl: string;
   readonly append: string;

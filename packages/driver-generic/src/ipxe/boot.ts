@@ -15,7 +15,12 @@ import {
 } from '../http-boot/images';
 import { httpUrlOf, removeNodeFiles } from '../http-boot/node-files';
 import { requireFields } from '../missing';
-import { pxeMacsOf, validateNetworkBoot } from '../network-boot';
+import {
+  agentRamdiskOf,
+  pxeMacsOf,
+  validateNetworkBoot,
+  validateRescueBoot,
+} from '../network-boot';
 import { kernelArguments } from '../pxe/config-files';
 import { pxeOptions } from '../pxe/options';
 import {
@@ -60,11 +65,12 @@ export class IpxeBoot extends BootInterface {
     ramdiskParams: Record<string, string>,
   ): Promise<void> {
     this.validate(task);
-    const { driverInfo } = task.node;
+    const ramdisk = agentRamdiskOf(task);
+    if (ramdisk.mode === 'rescue') validateRescueBoot(task);
     await this.prepare(task, {
-      label: 'deploy',
-      kernelUrl: text(driverInfo.deploy_kernel),
-      ramdiskUrl: text(driverInfo.deploy_ramdisk),
+      label: ramdisk.mode,
+      kernelUrl: text(ramdisk.kernel),
+      ramdiskUrl: text(ramdisk.ramdisk),
       append: kernelArguments(this.env.config.get(pxeOptions).pxe_append_params, ramdiskParams),
       verifyRamdisk: false,
     });
@@ -73,6 +79,10 @@ export class IpxeBoot extends BootInterface {
 
   override async cleanUpRamdisk(task: TaskContext): Promise<void> {
     await this.cleanUp(task);
+  }
+
+  validateRescue(task: TaskContext): void {
+    validateRescueBoot(task);
   }
 
   async prepareInstance(task: TaskContext): Promise<void> {

@@ -1,6 +1,11 @@
 import { BootInterface, type PropertyTable, type TaskContext } from '@galvanic/driver-sdk';
 import { requireFields } from '../missing';
-import { pxeMacsOf, validateNetworkBoot } from '../network-boot';
+import {
+  agentRamdiskOf,
+  pxeMacsOf,
+  validateNetworkBoot,
+  validateRescueBoot,
+} from '../network-boot';
 import {
   kernelArguments,
   removePxeConfigs,
@@ -44,17 +49,22 @@ export class PxeBoot extends BootInterface {
     ramdiskParams: Record<string, string>,
   ): Promise<void> {
     this.validate(task);
-    const { driverInfo } = task.node;
+    const ramdisk = agentRamdiskOf(task);
+    if (ramdisk.mode === 'rescue') validateRescueBoot(task);
     await this.write(task, {
-      label: 'deploy',
-      kernel: text(driverInfo.deploy_kernel),
-      ramdisk: text(driverInfo.deploy_ramdisk),
+      label: ramdisk.mode,
+      kernel: text(ramdisk.kernel),
+      ramdisk: text(ramdisk.ramdisk),
       append: kernelArguments(this.options.pxe_append_params, ramdiskParams),
     });
   }
 
   override async cleanUpRamdisk(task: TaskContext): Promise<void> {
     await removePxeConfigs(this.options.tftp_root, pxeMacsOf(task));
+  }
+
+  validateRescue(task: TaskContext): void {
+    validateRescueBoot(task);
   }
 
   async prepareInstance(task: TaskContext): Promise<void> {

@@ -30,6 +30,7 @@ export function registerProvisionHandler(
     allocations,
     templates,
     inspectionRules,
+    config.conductor.rescue_password_hash_algorithm,
   );
   rpc.register(provisionMethod, async (args, ctx) => {
     await provisioning.start(args, ctx);

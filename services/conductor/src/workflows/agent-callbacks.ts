@@ -14,12 +14,13 @@ import {
 } from '@galvanic/driver-sdk';
 import { InvalidParameterValue, InvalidState, NodeNotFound } from '@galvanic/errors';
 import { MASK } from '@galvanic/logging';
-import { CLEAN_WAIT, DEPLOY_WAIT, INSPECT_WAIT } from '@galvanic/node-states';
+import { CLEAN_WAIT, DEPLOY_WAIT, INSPECT_WAIT, RESCUE_WAIT } from '@galvanic/node-states';
 import { resumeSteps } from '../nodes/steps';
 import { lockFence, type NodeTask } from '../nodes/task';
 import { endCleaning } from './cleaning';
 import { endDeploy } from './deployments';
 import { finishInspection } from './inspection';
+import { finishRescueOnHeartbeat } from './rescue';
 
 /** Ironic's agent_version when an agent does not say (the last release before it did). */
 const UNVERSIONED_AGENT = '3.0.0';
@@ -74,10 +75,12 @@ export async function acceptHeartbeat(task: NodeTask, heartbeat: HeartbeatArgs):
 /**
  * What a heartbeat moves on, after it was answered: in `wait call-back` and `clean wait` the
  * interface of the waiting step tells whether it is done (sending the agent its next command if
- * needed), and the remaining steps run when it is. Other states only record the heartbeat.
+ * needed), and the remaining steps run when it is; in `rescue wait` the rescue is finalized.
+ * Other states only record the heartbeat.
  */
 export async function continueAfterHeartbeat(task: NodeTask): Promise<void> {
   const state = task.provisionState;
+  if (state === RESCUE_WAIT) return finishRescueOnHeartbeat(task);
   if (state !== DEPLOY_WAIT && state !== CLEAN_WAIT) return;
   const kind = state === DEPLOY_WAIT ? 'deploy' : 'clean';
   const current = (kind === 'deploy' ? task.node.deploy_step : task.node.clean_step) as {

@@ -18,6 +18,7 @@ import {
   DEPLOYING,
   DEPLOY_WAIT,
   INSPECTING,
+  RESCUE_FAILED,
   RESCUING,
   SERVICING,
   UNRESCUING,
@@ -36,7 +37,8 @@ import {
   validateDeploy,
 } from './deployments';
 import { inspectHardware } from './inspection';
-import { rescueNode, unrescueNode } from './rescue';
+import { abortRescue, prepareRescue, rescueNode, unrescueNode } from './rescue';
+import type { RescueHashAlgorithm } from '../rescue/sha-crypt';
 import { serviceNode } from './servicing';
 import { verifyNode } from './verification';
 
@@ -59,6 +61,8 @@ export class ProvisioningWorkflows {
     private readonly templates: DeployTemplateStore,
     /** The rules applied to what inspection finds. */
     private readonly inspectionRules: InspectionRuleStore,
+    /** `[conductor] rescue_password_hash_algorithm`. */
+    private readonly rescueHashAlgorithm: RescueHashAlgorithm,
   ) {}
 
   async start(request: ProvisionArgs, call: CallOrigin): Promise<void> {
@@ -75,6 +79,9 @@ export class ProvisioningWorkflows {
           automatedClean: this.automatedCleanOf(task),
         });
         if (transition.next === DEPLOYING) await validateDeploy(task, this.drivers, this.templates);
+        if (transition.next === RESCUING) {
+          await prepareRescue(task, request.rescue_password, this.rescueHashAlgorithm);
+        }
         return transition;
       },
       (task) => this.runWorkflowOf(task, request),
@@ -118,6 +125,9 @@ export class ProvisioningWorkflows {
         return rescueNode(task);
       case UNRESCUING:
         return unrescueNode(task);
+      case RESCUE_FAILED:
+        if (request.target === 'abort') return abortRescue(task);
+        return;
       case DEPLOY_FAILED:
         if (request.target === 'abort') return abortDeployment(task);
         return;

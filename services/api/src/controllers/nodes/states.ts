@@ -128,6 +128,8 @@ export function checkProvisionRequest(
     checkConfigDrive(req, body.configdrive);
     request.configdrive = body.configdrive;
   }
+  const rescuePassword = checkRescuePassword(action, body.rescue_password);
+  if (rescuePassword !== undefined) request.rescue_password = rescuePassword;
   let cleanSteps = body.clean_steps;
   let serviceSteps = body.service_steps;
   let disableRamdisk = body.disable_ramdisk;
@@ -179,6 +181,25 @@ export function checkProvisionRequest(
     );
   }
   return request;
+}
+
+/**
+ * Ironic's `rescue_password` rule: a non-empty string is required with `rescue` and refused with
+ * any other target.
+ */
+function checkRescuePassword(action: string, value: unknown): string | undefined {
+  if (value !== undefined && value !== null && action !== 'rescue') {
+    throw new BadRequest(
+      '"rescue_password" is only valid when setting target provision state to rescue',
+    );
+  }
+  if (action !== 'rescue') return undefined;
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new BadRequest(
+      'A non-empty "rescue_password" is required when setting target provision state to rescue',
+    );
+  }
+  return value;
 }
 
 /**
