@@ -5,6 +5,7 @@
  * `udhcpc`) with the boot file configured for that client's MAC.
  */
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
@@ -57,6 +58,15 @@ function namespacesUnavailable(): string | undefined {
     );
     return reason;
   }
+}
+
+/** A UDP port nothing listens on just now. */
+async function freeUdpPort(): Promise<number> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
+  const { port } = socket.address();
+  await new Promise<void>((resolve) => socket.close(() => resolve()));
+  return port;
 }
 
 /** A running dnsmasq and everything it logged so far. */
@@ -178,10 +188,16 @@ describe.skipIf(dnsmasqMissing())('a real dnsmasq reading the provider files', (
 
   it('accepts the configuration, reads the entries at start, and picks up new ones and SIGHUP', async () => {
     const config = join(fixture.root, 'dnsmasq.conf');
-    // Loopback only: dnsmasq reads the directories whether or not a DHCP client ever comes.
+    // Loopback only, and not on port 67, which a DHCP server of the host's may hold: dnsmasq
+    // reads the directories whether or not a DHCP client ever comes.
+    const port = await freeUdpPort();
     await writeFile(
       config,
-      dnsmasqConfig(fixture, ['interface=lo', 'dhcp-range=127.0.0.100,127.0.0.150,255.0.0.0']),
+      dnsmasqConfig(fixture, [
+        'interface=lo',
+        'dhcp-range=127.0.0.100,127.0.0.150,255.0.0.0',
+        `dhcp-alternate-port=${port},${port + 1}`,
+      ]),
     );
     const checked = await run(DNSMASQ, ['--test', `--conf-file=${config}`]);
     expect(`${checked.stdout}${checked.stderr}`).toContain('syntax check OK');
