@@ -38,4 +38,10 @@ export {
   NoVendor,
 } from './no-interfaces';
 export { NoopManagement, NoopNetwork, NoopStorage } from './noop-interfaces';
-export { buildBootIso, renderIsolinuxConfig, type BootIsoSpec } from './iso/boot-iso';
+export {
+  buildBootIso,
+  renderIsolinuxConfig,
+  renderGrubConfig,
+  EFI_BOOT_IMAGE,
+  type BootIsoSpec,
+} from './iso/boot-iso';

@@ -155,7 +155,7 @@ describe('http boot files', () => {
       expect((await readdir(root)).sort()).toEqual(['boot.ipxe', 'master_images', 'pxelinux.cfg']);
     });
 
-    it('with dhcp_provider dnsmasq writes a host entry per MAC and the node boot options, and removes them', async () => {
+    it('with dhcp_provider dnsmasq writes a host entry per MAC and the node boot options; clean-up ignores the MAC', async () => {
       const task = makeTask({
         interfaces: { management: recordingManagement([]) },
         node: {
@@ -180,7 +180,10 @@ describe('http boot files', () => {
         'nofb ipa-api-url=http://192.0.2.1:6385 initrd=ramdisk',
       );
       await boot('dnsmasq').cleanUpRamdisk(task);
-      expect(await readdir(join(root, 'hosts'))).toEqual([]);
+      expect(await readdir(join(root, 'hosts'))).toEqual(['52:54:00:aa:bb:01']);
+      expect(await readFile(join(root, 'hosts', '52:54:00:aa:bb:01'), 'utf8')).toBe(
+        '52:54:00:aa:bb:01,ignore\n',
+      );
       expect(await readdir(join(root, 'opts'))).toEqual([]);
     });
   });

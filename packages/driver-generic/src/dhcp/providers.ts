@@ -3,7 +3,9 @@
  * Galvanic does not manage. `dnsmasq` writes, for a dnsmasq started with `--dhcp-hostsdir` and
  * `--dhcp-optsdir` (it rereads both on change), one host entry per MAC tagging the machine with
  * its node, and the node's boot options: plain PXE firmware chainloads iPXE over TFTP, iPXE gets
- * the `boot.ipxe` URL.
+ * the `boot.ipxe` URL. dnsmasq keeps what it read from a file that is later deleted, so clean-up
+ * rewrites each MAC's entry to `ignore` (as Ironic does) instead of removing it: the machine is
+ * then no longer answered, until a later prepare writes its entry again.
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -37,6 +39,11 @@ export function renderHostEntry(mac: string, nodeUuid: string): string {
   return `${mac.toLowerCase()},set:${nodeUuid},set:ironic\n`;
 }
 
+/** The entry clean-up leaves: dnsmasq answers no DHCP request from this MAC. */
+export function renderIgnoredHostEntry(mac: string): string {
+  return `${mac.toLowerCase()},ignore\n`;
+}
+
 export function renderNodeOptions(nodeUuid: string, bootScriptUrl: string): string {
   return [
     `tag:${nodeUuid},tag:!ipxe,option:bootfile-name,undionly.kpxe`,
@@ -58,10 +65,11 @@ function dnsmasq(env: DriverEnvironment): DhcpProvider {
     },
     async clean(nodeUuid, macs) {
       const { dhcp_hostsdir: hosts, dhcp_optsdir: opts } = dirs();
-      await Promise.all([
-        rm(join(opts, nodeUuid), { force: true }),
-        ...macs.map((mac) => rm(join(hosts, hostEntryName(mac)), { force: true })),
-      ]);
+      // Untagged, the machine's requests no longer match the removed options either.
+      await Promise.all(
+        macs.map((mac) => writeWhole(join(hosts, hostEntryName(mac)), renderIgnoredHostEntry(mac))),
+      );
+      await rm(join(opts, nodeUuid), { force: true });
     },
   };
 }

@@ -3,7 +3,7 @@
  * written whole (a machine fetching never sees half a file), all removed at clean-up.
  */
 import { copyFile, link, mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 export function nodeDirectory(httpRoot: string, nodeUuid: string): string {
   return join(httpRoot, nodeUuid);
@@ -14,10 +14,13 @@ export function httpUrlOf(base: string, ...parts: string[]): string {
   return [base.replace(/\/+$/, ''), ...parts.map(encodeURIComponent)].join('/');
 }
 
-/** Writes `content` to `path` by renaming a complete temporary file over it. */
+/**
+ * Writes `content` to `path` by renaming a complete temporary file over it. The temporary name
+ * starts with a dot: dnsmasq, watching its hosts and options directories, skips dotfiles.
+ */
 export async function writeWhole(path: string, content: string | Buffer): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const temporary = `${path}.tmp-${process.pid}-${Date.now()}`;
+  const temporary = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Date.now()}`);
   await writeFile(temporary, content, { mode: 0o644 });
   await rename(temporary, path);
 }
