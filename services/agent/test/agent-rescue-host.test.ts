@@ -19,8 +19,10 @@ const run = promisify(execFile);
 const MINOR = 84;
 const MAC = '52:54:00:0a:9e:38';
 const PASSWORD = 'Rescue-me-0f-7c';
-/** Short enough that the test of a rescue ramdisk that never calls stays bounded. */
-// Long enough for the abort test to abort (through the CLI, on a loaded machine) before it fires.
+/**
+ * Short enough that the test of a rescue ramdisk that never calls stays bounded, long enough for
+ * the abort test to abort (through the CLI, on a loaded machine) before it fires.
+ */
 const RESCUE_CALLBACK_TIMEOUT = 12;
 
 /** What OpenSSL's crypt(3) makes of a password with the salt of a SHA-256 crypt hash. */
