@@ -1,6 +1,6 @@
 import winston from 'winston';
 import { currentLogContext } from './context';
-import { redactSecrets } from './redact';
+import { isSecretKey, MASK, redactSecrets } from './redact';
 
 /** The logging surface Galvanic's packages depend on; a winston logger satisfies it. */
 export interface Logger {
@@ -31,8 +31,9 @@ const addContext = winston.format((info) => {
 const redact = winston.format((info) => {
   for (const key of Object.keys(info)) {
     if (key === 'level' || key === 'message') continue;
-    const redacted = redactSecrets({ [key]: info[key] }) as Record<string, unknown>;
-    info[key] = redacted[key];
+    const value = info[key];
+    if (value === null || value === undefined) continue;
+    info[key] = isSecretKey(key) ? MASK : redactSecrets(value);
   }
   return info;
 });
