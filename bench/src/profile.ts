@@ -60,6 +60,11 @@ await runBatch(kind === 'detail' ? 1000 : kind === 'power' ? POWER_NODES : 500, 
 if (kind === 'power') {
   // Warm-up rounds, not measured.
   for (let i = 0; i < 4; i += 1) await powerAll(client, uuids, i % 2 ? 'power off' : 'power on');
+  const { body } = await client.request('GET', `/v1/nodes?fields=conductor&limit=${POWER_NODES}`);
+  const byConductor = new Map<string, number>();
+  for (const { conductor } of (JSON.parse(body) as { nodes: { conductor: string }[] }).nodes)
+    byConductor.set(conductor, (byConductor.get(conductor) ?? 0) + 1);
+  process.stdout.write(`power nodes by conductor: ${JSON.stringify([...byConductor])}\n`);
 }
 const services = [...cluster.processes, ...(floorServer ? [floorServer] : [])].filter(
   (child) => !/cli\.ts/.test(String(child.child.spawnargs.join(' '))),
