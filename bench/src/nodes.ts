@@ -247,7 +247,7 @@ export async function nodeBenchmarks(): Promise<Record<string, unknown>> {
 }
 
 /** Sends every power request at once, then polls until every node reports the target state. */
-async function powerAll(client: Client, uuids: readonly string[], target: string) {
+export async function powerAll(client: Client, uuids: readonly string[], target: string) {
   const started = performance.now();
   const statuses = await Promise.all(
     uuids.map(
@@ -255,8 +255,11 @@ async function powerAll(client: Client, uuids: readonly string[], target: string
         (await client.request('PUT', `/v1/nodes/${uuid}/states/power`, { target })).status,
     ),
   );
+  const accepted = performance.now();
   const pending = new Set(uuids);
+  let polls = 0;
   while (pending.size > 0) {
+    polls += 1;
     // The power nodes are the first page sorted by id: one page holds exactly them.
     const { body } = await client.request(
       'GET',
@@ -272,6 +275,8 @@ async function powerAll(client: Client, uuids: readonly string[], target: string
   return {
     nodes: uuids.length,
     accepted: statuses.filter((s) => s === 202).length,
+    seconds_until_all_accepted: Number(((accepted - started) / 1000).toFixed(3)),
+    polls,
     seconds_until_all_reported: Number(((performance.now() - started) / 1000).toFixed(3)),
   };
 }

@@ -2,8 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import pg from 'pg';
 import { startService, startSplitMode } from '@galvanic/testing';
 import { httpClient } from './http-client';
+import { powerAll } from './nodes';
 import { measure, runBatch } from './stats';
 
 /**
@@ -12,6 +14,9 @@ import { measure, runBatch } from './stats';
  * files by self time. Workloads: get, detail, create, delete, passthru, power.
  */
 const workload = process.argv[2] ?? 'get';
+/** The `power` workload: rounds of powering these many nodes on (then off) until all report it. */
+const POWER_NODES = 100;
+const POWER_ROUNDS = Number(process.env.POWER_ROUNDS ?? 10);
 const kind = workload.replace(/^floor-/, '');
 const seconds = Number(process.env.PROFILE_SECONDS ?? 5);
 const folder = join(process.cwd(), 'bench/profile', workload);
@@ -51,7 +56,16 @@ const create = async () => {
   if (status !== 201) throw new Error(`create answered ${status}`);
   uuids.push((JSON.parse(body) as { uuid: string }).uuid);
 };
-await runBatch(kind === 'detail' ? 1000 : 500, 16, create);
+await runBatch(kind === 'detail' ? 1000 : kind === 'power' ? POWER_NODES : 500, 16, create);
+if (kind === 'power') {
+  // Warm-up rounds, not measured.
+  for (let i = 0; i < 4; i += 1) await powerAll(client, uuids, i % 2 ? 'power off' : 'power on');
+  const { body } = await client.request('GET', `/v1/nodes?fields=conductor&limit=${POWER_NODES}`);
+  const byConductor = new Map<string, number>();
+  for (const { conductor } of (JSON.parse(body) as { nodes: { conductor: string }[] }).nodes)
+    byConductor.set(conductor, (byConductor.get(conductor) ?? 0) + 1);
+  process.stdout.write(`power nodes by conductor: ${JSON.stringify([...byConductor])}\n`);
+}
 const services = [...cluster.processes, ...(floorServer ? [floorServer] : [])].filter(
   (child) => !/cli\.ts/.test(String(child.child.spawnargs.join(' '))),
 );
@@ -71,12 +85,43 @@ const signalAll = () => {
 let next = 0;
 const pick = () => uuids[next++ % uuids.length]!;
 const duration = seconds * 1000;
+const lastCpuMs = new Map<number, number>();
+/** utime + stime of a process; a process that has gone keeps its last reading. */
 const cpuMs = (pid: number): number => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    lastCpuMs.set(pid, ((Number(fields[11]) + Number(fields[12])) * 1000) / 100);
+  } catch {
+    // gone
+  }
+  return lastCpuMs.get(pid) ?? 0;
 };
-const watched = [...services.map((child) => child.child.pid!), ...workerPids];
+// The database backends serving this cluster run on the same cores: their CPU counts too.
+const backendPids = async (): Promise<number[]> => {
+  const client = new pg.Client({ connectionString: cluster.database.url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+    );
+    return rows.map((row) => row.pid);
+  } finally {
+    await client.end();
+  }
+};
+const backends = await backendPids();
+const watched = [...services.map((child) => child.child.pid!), ...workerPids, ...backends];
+// What each process burns with no request at all (timers, heartbeats): subtracted below, as it
+// weighs on a per-request figure in proportion to the workload's wall time.
+const idleStart = watched.map(cpuMs);
+const IDLE_MS = 2000;
+await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
+const idleMsPerSecond = watched.map((pid, i) => ((cpuMs(pid) - idleStart[i]!) * 1000) / IDLE_MS);
+process.stdout.write(
+  `idle CPU ms per second: ${JSON.stringify(watched.map((pid, i) => [pid, idleMsPerSecond[i]]))}\n`,
+);
 const cpuBefore = watched.map(cpuMs);
+const workloadStarted = performance.now();
 signalAll();
 setTimeout(() => {
   const port = new URL(cluster.apiUrl).port;
@@ -113,11 +158,22 @@ const result =
                 const { status } = await client.request('DELETE', `/v1/nodes/${pick()}`);
                 if (status !== 204) throw new Error(`delete answered ${status}`);
               })
-            : undefined;
+            : kind === 'power'
+              ? await powerRounds()
+              : undefined;
 if (!result) throw new Error(`unknown workload ${workload}`);
-const requests = 'requests' in result ? result.requests : result.items;
+const requests =
+  'requests' in result ? result.requests : 'items' in result ? result.items : result.nodes;
+const workloadSeconds = (performance.now() - workloadStarted) / 1000;
+const cpuUsed = watched.map((pid, i) => cpuMs(pid) - cpuBefore[i]!);
+const backendsUsed = cpuUsed.slice(watched.length - backends.length).reduce((a, b) => a + b, 0);
+const newBackends = (await backendPids()).filter((pid) => !backends.includes(pid)).length;
 process.stdout.write(
-  `CPU µs per request: ${JSON.stringify(watched.map((pid, i) => [pid, Math.round((1000 * (cpuMs(pid) - cpuBefore[i]!)) / requests)]))}\n`,
+  `database backends (${backends.length}, ${newBackends} opened since): CPU µs per request ${Math.round((1000 * backendsUsed) / requests)}\n`,
+);
+process.stdout.write(
+  `CPU µs per request: ${JSON.stringify(watched.map((pid, i) => [pid, Math.round((1000 * cpuUsed[i]!) / requests)]))}\n` +
+    `CPU µs per request, idle rate taken out: ${JSON.stringify(watched.map((pid, i) => [pid, Math.round((1000 * (cpuUsed[i]! - idleMsPerSecond[i]! * workloadSeconds)) / requests)]))}\n`,
 );
 signalAll();
 for (
@@ -138,6 +194,23 @@ for (const child of cluster.processes) child.kill('SIGTERM');
 await Promise.all(cluster.processes.map((child) => child.exited()));
 floorServer?.kill();
 await cluster.stop();
+
+/** Alternates power on and off over the nodes; CPU figures are then per node and action. */
+async function powerRounds() {
+  const rounds: Awaited<ReturnType<typeof powerAll>>[] = [];
+  for (let i = 0; i < POWER_ROUNDS; i += 1)
+    rounds.push(await powerAll(client, uuids, i % 2 ? 'power off' : 'power on'));
+  const seconds = rounds.map((r) => r.seconds_until_all_reported).sort((a, b) => a - b);
+  return {
+    nodes: POWER_NODES * POWER_ROUNDS,
+    rounds: rounds.map((r) => [
+      r.seconds_until_all_accepted,
+      r.seconds_until_all_reported,
+      r.polls,
+    ]),
+    median_seconds_until_all_reported: seconds[Math.floor(seconds.length / 2)],
+  };
+}
 
 interface ProfileNode {
   id: number;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { Conflict, DuplicateName, InvalidParameterValue } from '@galvanic/errors';
@@ -320,6 +321,13 @@ export interface UnlockedNode {
   uuid: string;
 }
 
+/**
+ * How many UPDATE shapes (column sets and fence) a store prepares: the ones the conductor's work
+ * repeats fit many times over; arbitrary PATCHes past it are planned each time, so a connection
+ * never keeps an unbounded number of plans.
+ */
+const MAX_PREPARED_UPDATES = 64;
+
 /** Nodes in PostgreSQL, by plain SQL on the hot paths. */
 export class NodeStore {
   private readonly pool: pg.Pool;
@@ -328,6 +336,8 @@ export class NodeStore {
   private readonly statementPrefix: string;
   /** The reservations CTE a list joins when asked to, for a store made `withReservations`. */
   private readonly listReservationsSql: string | undefined;
+  /** UPDATE texts prepared so far, with their statement names. */
+  private readonly updateNames = new Map<string, string>();
 
   constructor(dataSource: DataSource, options: NodeStoreOptions = {}) {
     this.pool = poolOf(dataSource);
@@ -350,6 +360,21 @@ export class NodeStore {
    */
   private async prepared(name: string, text: string, values: unknown[]): Promise<NodeRow[]> {
     return (await this.pool.query<NodeRow>({ name, text, values })).rows;
+  }
+
+  /**
+   * The name an UPDATE's text is prepared under, or undefined past {@link MAX_PREPARED_UPDATES}
+   * shapes. Work under a lock writes the same few column sets over and over, and planning the
+   * fence's lock-table subquery cost PostgreSQL about as much as running the statement. Named by
+   * a digest of the text, so stores sharing a pool never give one name two texts.
+   */
+  private updateStatementName(text: string): string | undefined {
+    let name = this.updateNames.get(text);
+    if (name === undefined && this.updateNames.size < MAX_PREPARED_UPDATES) {
+      name = `node_update_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+      this.updateNames.set(text, name);
+    }
+    return name;
   }
 
   async create(fields: NodeFields & { uuid: string; driver: string }): Promise<NodeRow> {
@@ -503,13 +528,10 @@ export class NodeStore {
     });
     sets.push('updated_at = now()');
     const condition = fence ? ` AND ${fence(binder(params))}` : '';
+    const text = `UPDATE nodes SET ${sets.join(', ')} WHERE id = $1${condition} RETURNING *`;
+    const name = this.updateStatementName(text);
     try {
-      return (
-        await this.rows(
-          `UPDATE nodes SET ${sets.join(', ')} WHERE id = $1${condition} RETURNING *`,
-          params,
-        )
-      )[0];
+      return (name ? await this.prepared(name, text, params) : await this.rows(text, params))[0];
     } catch (error) {
       if (isUniqueViolation(error, 'nodes_name_ci_idx'))
         throw new DuplicateName(String(changes.name));

@@ -63,3 +63,54 @@ describe('NodeStore pagination', () => {
     },
   );
 });
+
+describe('NodeStore updates', () => {
+  let database: TestDatabase;
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    dataSource = createDataSource({ url: database.url, maxPoolSize: 2 });
+    await dataSource.initialize();
+    await migrate(dataSource);
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+
+  it('apply in every shape, past the prepared ones too, from stores sharing a pool', async () => {
+    // Two stores on one pool prepare their statements side by side.
+    const stores = [
+      new NodeStore(dataSource),
+      new NodeStore(dataSource, { withReservations: true }),
+    ];
+    const node = await stores[0]!.create({ uuid: randomUUID(), driver: 'fake-hardware' });
+    const columns = [
+      'description',
+      'owner',
+      'lessee',
+      'conductor_group',
+      'resource_class',
+      'name',
+      'console_interface',
+    ] as const;
+    // Every non-empty subset of seven columns: 127 shapes, more than a store prepares.
+    for (let mask = 1; mask < 1 << columns.length; mask += 1) {
+      const chosen = columns.filter((_, bit) => mask & (1 << bit));
+      const changes = Object.fromEntries(chosen.map((column) => [column, `${column}-${mask}`]));
+      for (const store of stores) {
+        const saved = await store.update(node.id, changes);
+        expect(saved).toMatchObject(changes);
+      }
+    }
+    // The same shape again, with other values, from either store.
+    for (const store of stores) {
+      expect(await store.update(node.id, { description: 'again', owner: null })).toMatchObject({
+        description: 'again',
+        owner: null,
+      });
+    }
+  });
+});

@@ -198,7 +198,7 @@ describe('round trips per API request', () => {
     expect(cost(result)).toEqual(expected(200, 1, 1, 3));
   });
 
-  it('power on: one SELECT and one RPC before the 202', async () => {
+  it('power on: one SELECT and one RPC before the 202; five conductor statements in all', async () => {
     const result = await send('PUT', `/v1/nodes/${uuid}/states/power`, { target: 'power on' });
     expect({ status: result.status, api: result.api.length, rpc: result.rpc }).toEqual({
       status: 202,
@@ -206,11 +206,22 @@ describe('round trips per API request', () => {
       rpc: 1,
     });
     for (let i = 0; i < 200; i += 1) {
-      const node = JSON.parse((await send('GET', `/v1/nodes/${uuid}`)).body) as {
+      // Read without resetting the counts: the conductor's statements after the 202 count too.
+      const response = await fetch(`${api!.url}/v1/nodes/${uuid}?fields=power_state,reservation`, {
+        headers: { 'X-OpenStack-Ironic-API-Version': '1.115' },
+      });
+      const node = (await response.json()) as {
         power_state: string | null;
-        target_power_state: string | null;
+        reservation: string | null;
       };
-      if (node.power_state === 'power on' && node.target_power_state === null) return;
+      if (node.power_state === 'power on' && node.reservation === null) {
+        // Lock, admission, target_power_state; then power_state, unlock.
+        expect({ conductor: counted.conductor.length, statements: counted.conductor }).toEqual({
+          conductor: 5,
+          statements: expect.anything(),
+        });
+        return;
+      }
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
     throw new Error('the node never reported power on');

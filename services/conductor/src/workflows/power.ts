@@ -61,31 +61,35 @@ export async function runPowerAction(
 ): Promise<void> {
   refusePowerOff(task, target);
   const power = task.interfaceOf<PowerInterface>('power');
-  const deadline = AbortSignal.timeout(timeoutSeconds * 1000);
-  const signal = AbortSignal.any([task.context.signal, deadline]);
-  const context = { ...task.context, signal };
-  // A hard reboot is the interface's reboot; every other target, soft reboot included, is a state.
-  const action =
-    target === REBOOT
-      ? power.reboot(context, { timeout: timeoutSeconds })
-      : power.setPowerState(context, target as PowerState, { timeout: timeoutSeconds });
-  await Promise.race([
-    action,
-    new Promise<never>((_, reject) =>
-      signal.addEventListener(
-        'abort',
-        () =>
-          reject(
-            deadline.aborted
-              ? new Error(
-                  `Failed to set node power state to ${target}: timed out after ${timeoutSeconds} seconds.`,
-                )
-              : (signal.reason as Error),
-          ),
-        { once: true },
+  // One controller for the deadline and the task's own end, cleared when the action settles: a
+  // timer and listeners made per action (AbortSignal.timeout, AbortSignal.any) otherwise stayed
+  // behind, each until its deadline, for every action however short.
+  const stop = new AbortController();
+  const timer = setTimeout(
+    () =>
+      stop.abort(
+        new Error(
+          `Failed to set node power state to ${target}: timed out after ${timeoutSeconds} seconds.`,
+        ),
       ),
-    ),
-  ]);
+    timeoutSeconds * 1000,
+  ).unref();
+  const taskSignal = task.context.signal;
+  const onTaskEnd = () => stop.abort(taskSignal.reason);
+  if (taskSignal.aborted) onTaskEnd();
+  else taskSignal.addEventListener('abort', onTaskEnd, { once: true });
+  const context = { ...task.context, signal: stop.signal };
+  try {
+    // A hard reboot is the interface's reboot; every other target, soft reboot included, is a state.
+    const action =
+      target === REBOOT
+        ? power.reboot(context, { timeout: timeoutSeconds })
+        : power.setPowerState(context, target as PowerState, { timeout: timeoutSeconds });
+    await Promise.race([action, rejectOnAbort(stop.signal)]);
+  } finally {
+    clearTimeout(timer);
+    taskSignal.removeEventListener('abort', onTaskEnd);
+  }
   await task.save({
     power_state: stateAfter(target),
     target_power_state: null,
@@ -94,5 +98,13 @@ export async function runPowerAction(
       ...task.context.node.driverInternalInfo,
       last_power_state_change: new Date().toISOString().replace('Z', ''),
     },
+  });
+}
+
+/** Rejects with the signal's reason once it aborts: a driver ignoring its signal is not awaited. */
+function rejectOnAbort(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason as Error);
+    else signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
   });
 }
