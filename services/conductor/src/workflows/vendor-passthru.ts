@@ -52,9 +52,20 @@ function resolveMethod(
   return info;
 }
 
+/**
+ * A vendor interface's node methods, read once per interface instance: its methods come from its
+ * class, and reading the decorators walks the whole prototype chain, which every call paid.
+ */
+const nodeMethodsByVendor = new WeakMap<VendorInterface, Map<string, PassthruMethodInfo>>();
+
 function nodeMethodsOf(vendor: VendorInterface | undefined): Map<string, PassthruMethodInfo> {
-  const methods = vendor ? passthruMethodsOf(vendor) : new Map<string, PassthruMethodInfo>();
-  return new Map([...methods].filter(([, info]) => info.scope === 'node'));
+  if (!vendor) return new Map();
+  let methods = nodeMethodsByVendor.get(vendor);
+  if (!methods) {
+    methods = new Map([...passthruMethodsOf(vendor)].filter(([, info]) => info.scope === 'node'));
+    nodeMethodsByVendor.set(vendor, methods);
+  }
+  return methods;
 }
 
 /** Calls the vendor interface's method `name` with `args`; its value is the method's answer. */
