@@ -40,6 +40,11 @@ const cluster = await startSplitMode({
 const floorServer = workload.startsWith('floor-')
   ? startService('bench/src/bare-api-server.ts', { args: [cluster.database.url, '10'] })
   : undefined;
+// However this script ends, nothing it started outlives it (they would hold database sessions).
+process.on('exit', () => {
+  for (const child of [...cluster.processes, ...(floorServer ? [floorServer] : [])])
+    child.kill('SIGKILL');
+});
 const floorPort = floorServer
   ? /ready (\d+)/.exec(await floorServer.waitFor(/ready \d+/))![1]
   : undefined;
