@@ -507,9 +507,11 @@ export class NodeStore {
     // Reservations come from one read of the lock table joined to the page, never per row.
     const reservations = query.withReservations ? this.listReservationsSql : undefined;
     const sql =
+      // A column, not a join: a join made PostgreSQL sort the whole table before the LIMIT.
       (reservations
-        ? `WITH reservations AS (${reservations}) SELECT n.*, r.host AS reservation FROM nodes n` +
-          ' LEFT JOIN reservations r ON r.node_id = n.id'
+        ? `WITH reservations AS MATERIALIZED (${reservations}) SELECT n.*,` +
+          ' (SELECT r.host FROM reservations r WHERE r.node_id = n.id LIMIT 1) AS reservation' +
+          ' FROM nodes n'
         : 'SELECT n.* FROM nodes n') +
       `${where.length ? ` WHERE ${where.join(' AND ')}` : ''}` +
       ` ORDER BY ${query.sortKey} ${dir}${query.sortKey === 'id' ? '' : `, id ${dir}`} LIMIT $${params.length}`;
