@@ -328,6 +328,11 @@ export interface UnlockedNode {
  */
 const MAX_PREPARED_UPDATES = 64;
 
+/** A select-list column: the ports of node `n` as a task needs them, as JSON (see NodePortRow). */
+const PORTS_JSON_COLUMN = `COALESCE((SELECT json_agg(json_build_object(
+    'uuid', p.uuid, 'address', p.address, 'pxe_enabled', p.pxe_enabled) ORDER BY p.id)
+  FROM ports p WHERE p.node_id = n.id), '[]') AS ports_json`;
+
 /** Nodes in PostgreSQL, by plain SQL on the hot paths. */
 export class NodeStore {
   private readonly pool: pg.Pool;
@@ -556,9 +561,7 @@ export class NodeStore {
   async getWithPorts(id: number): Promise<NodeWithPorts | undefined> {
     const [row] = (await this.prepared(
       'node_with_ports',
-      `SELECT n.*, COALESCE((SELECT json_agg(json_build_object(
-           'uuid', p.uuid, 'address', p.address, 'pxe_enabled', p.pxe_enabled) ORDER BY p.id)
-         FROM ports p WHERE p.node_id = n.id), '[]') AS ports_json
+      `SELECT n.*, ${PORTS_JSON_COLUMN}
        FROM nodes n WHERE n.id = $1`,
       [id],
     )) as (NodeRow & { ports_json?: NodePortRow[] })[];
@@ -583,9 +586,7 @@ export class NodeStore {
          UPDATE nodes SET newest_request_issued_at = GREATEST(newest_request_issued_at, $3::bigint)
          WHERE id = $1 AND ${stillHeldSql('$1', '$2')}
          RETURNING newest_request_issued_at)
-       SELECT n.*, COALESCE((SELECT json_agg(json_build_object(
-           'uuid', p.uuid, 'address', p.address, 'pxe_enabled', p.pxe_enabled) ORDER BY p.id)
-         FROM ports p WHERE p.node_id = n.id), '[]') AS ports_json,
+       SELECT n.*, ${PORTS_JSON_COLUMN},
          (SELECT newest_request_issued_at::text FROM admitted) AS admitted_newest
        FROM nodes n WHERE n.id = $1`,
       [id, fenceToken, Math.trunc(issuedAt)],
@@ -605,9 +606,7 @@ export class NodeStore {
   ): Promise<Map<number, { node: NodeRow; ports: NodePortRow[] }>> {
     const rows = (await this.prepared(
       'nodes_with_ports',
-      `SELECT n.*, COALESCE((SELECT json_agg(json_build_object(
-           'uuid', p.uuid, 'address', p.address, 'pxe_enabled', p.pxe_enabled) ORDER BY p.id)
-         FROM ports p WHERE p.node_id = n.id), '[]') AS ports_json
+      `SELECT n.*, ${PORTS_JSON_COLUMN}
        FROM nodes n WHERE n.id = ANY($1)`,
       [ids],
     )) as (NodeRow & { ports_json?: NodePortRow[] })[];

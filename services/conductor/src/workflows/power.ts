@@ -1,4 +1,4 @@
-import type { PowerInterface, PowerState } from '@galvanic/driver-sdk';
+import { untilAborted, type PowerInterface, type PowerState } from '@galvanic/driver-sdk';
 import { PowerStateFailure } from '@galvanic/errors';
 import {
   targetPowerStateFor,
@@ -85,7 +85,7 @@ export async function runPowerAction(
       target === REBOOT
         ? power.reboot(context, { timeout: timeoutSeconds })
         : power.setPowerState(context, target as PowerState, { timeout: timeoutSeconds });
-    await Promise.race([action, rejectOnAbort(stop.signal)]);
+    await untilAborted(action, stop.signal);
   } finally {
     clearTimeout(timer);
     taskSignal.removeEventListener('abort', onTaskEnd);
@@ -98,13 +98,5 @@ export async function runPowerAction(
       ...task.context.node.driverInternalInfo,
       last_power_state_change: new Date().toISOString().replace('Z', ''),
     },
-  });
-}
-
-/** Rejects with the signal's reason once it aborts: a driver ignoring its signal is not awaited. */
-function rejectOnAbort(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    if (signal.aborted) reject(signal.reason as Error);
-    else signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
   });
 }
