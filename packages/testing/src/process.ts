@@ -9,7 +9,10 @@ export interface ServiceProcess {
   readonly child: ChildProcess;
   /** Everything the process wrote, stdout and stderr interleaved. */
   output(): string;
-  /** Resolves when a line matching `pattern` appears; rejects if the process exits first. */
+  /**
+   * Resolves when a line matching `pattern` appears (within 50 s by default: start-up under a loaded
+   * CI machine); rejects if the process exits first.
+   */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
   /** Resolves with the exit code (or signal) once the process is gone. */
   exited(): Promise<number | string | null>;
@@ -63,7 +66,7 @@ export function watchProcess(child: ChildProcess, entry: string): ServiceProcess
     kill: (signal = 'SIGTERM') => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     },
-    waitFor(pattern, timeoutMs = 20_000) {
+    waitFor(pattern, timeoutMs = 50_000) {
       return new Promise((resolvePromise, reject) => {
         const check = () => {
           const match = pattern.exec(text);

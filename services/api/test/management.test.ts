@@ -129,7 +129,9 @@ describe('inject NMI and boot mode (in-process environment, fake and noop manage
         rel: 'self',
       },
       {
-        href: expect.stringMatching(/[^1]\/nodes\/fake-1\/management\/indicators\/led@system$/),
+        href: expect.stringMatching(
+          /^http:\/\/[^/]+\/nodes\/fake-1\/management\/indicators\/led@system$/,
+        ),
         rel: 'bookmark',
       },
     ]);
