@@ -11,7 +11,7 @@ import {
 } from '@galvanic/runtime';
 import { connectToConductors } from './conductors';
 import { startApi } from './service';
-import { superviseWorkers } from './workers';
+import { HANDED_CONNECTIONS_URL_ENV, superviseWorkers } from './workers';
 
 /** Split mode: the API alone, talking to conductors over RabbitMQ, in `[api] api_workers` processes. */
 runMain('galvanic-api', async () => {
@@ -27,7 +27,15 @@ runMain('galvanic-api', async () => {
   if (!messageKey)
     logger.warn('RPC messages are not authenticated ([rpc] insecure_unauthenticated)');
   if (cluster.isPrimary && config.api.api_workers > 1) {
-    superviseWorkers(config.api.api_workers, logger);
+    await superviseWorkers(
+      {
+        count: config.api.api_workers,
+        host: config.api.host_ip,
+        port: config.api.port,
+        tls: config.api.enable_ssl_api,
+      },
+      logger,
+    );
     return;
   }
   // In before anything starts: a supervisor may signal as soon as the api answers.
@@ -48,7 +56,14 @@ runMain('galvanic-api', async () => {
     dataSource,
     transport.client({ queueWaitMs: config.rpc.conductor_queue_wait * 1000 }),
   );
-  const api = await startApi({ config, logger, dataSource, rpc, directory });
+  const api = await startApi({
+    config,
+    logger,
+    dataSource,
+    rpc,
+    directory,
+    handedConnectionsUrl: cluster.isWorker ? process.env[HANDED_CONNECTIONS_URL_ENV] : undefined,
+  });
   stopStarted = async (signal) => {
     logger.info('api stopping', { signal });
     await api.close();

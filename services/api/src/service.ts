@@ -27,6 +27,7 @@ import type { Logger } from '@galvanic/logging';
 import { readServerTls } from '@galvanic/runtime';
 import { pingMethod, type RpcClient } from '@galvanic/rpc';
 import { createApp } from './app';
+import { serveHandedConnections } from './connection-balancer';
 import type { ReadinessCheck } from './controllers/health';
 import { exportOperationsMetrics } from './operations-metrics';
 
@@ -36,6 +37,11 @@ export interface ApiServiceDependencies {
   dataSource: DataSource;
   rpc: RpcClient;
   directory: ConductorDirectory;
+  /**
+   * An api worker's: the URL its primary accepts connections on. The worker then serves the
+   * connections the primary hands it instead of listening itself.
+   */
+  handedConnectionsUrl?: string;
 }
 
 export interface RunningApi {
@@ -81,6 +87,16 @@ export function noauthExposureWarning(strategy: string, hostIp: string): string 
     `auth_strategy is noauth and the API listens on ${hostIp}, beyond loopback: anyone who can ` +
     'reach it may manage every node. Set [DEFAULT] auth_strategy to http_basic or keystone.'
   );
+}
+
+async function listen(server: Server, hostIp: string, port: number, tls: boolean): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, hostIp, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `${tls ? 'https' : 'http'}://${host}:${address.port}`;
 }
 
 /** Starts the HTTP API on `[api] host_ip`:`[api] port`. */
@@ -147,19 +163,16 @@ export async function startApi(deps: ApiServiceDependencies): Promise<RunningApi
   );
   if (exposure) deps.logger.warn(exposure);
   server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(deps.config.api.port, deps.config.api.host_ip, () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `${tls ? 'https' : 'http'}://${host}:${address.port}`;
+  const handed = deps.handedConnectionsUrl;
+  const url = handed ?? (await listen(server, deps.config.api.host_ip, deps.config.api.port, tls));
+  const stopTakingConnections = handed ? serveHandedConnections(server) : () => {};
   deps.logger.info('api listening', { url });
   return {
     server,
     url,
     close: () =>
       new Promise<void>((resolve) => {
+        stopTakingConnections();
         server.close(() => resolve());
         server.closeAllConnections();
       }),
