@@ -333,6 +333,15 @@ const PORTS_JSON_COLUMN = `COALESCE((SELECT json_agg(json_build_object(
     'uuid', p.uuid, 'address', p.address, 'pxe_enabled', p.pxe_enabled) ORDER BY p.id)
   FROM ports p WHERE p.node_id = n.id), '[]') AS ports_json`;
 
+/** PostgreSQL's refusal of a prepared statement whose columns changed since it was prepared. */
+function isStalePreparedStatement(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    (error as { code?: string }).code === '0A000' &&
+    error.message.includes('cached plan must not change result type')
+  );
+}
+
 /** Nodes in PostgreSQL, by plain SQL on the hot paths. */
 export class NodeStore {
   private readonly pool: pg.Pool;
@@ -364,8 +373,24 @@ export class NodeStore {
    * PostgreSQL does not parse and plan it (with its lock-table subquery) on every call.
    */
   private async prepared(name: string, text: string, values: unknown[]): Promise<NodeRow[]> {
-    return (await this.pool.query<NodeRow>({ name, text, values })).rows;
+    const generation = this.statementGeneration;
+    const named = (g: number) => (g === 0 ? name : `${name}_g${g}`);
+    try {
+      return (await this.pool.query<NodeRow>({ name: named(generation), text, values })).rows;
+    } catch (error) {
+      if (!isStalePreparedStatement(error)) throw error;
+      // A migration changed the table under statements prepared before it: their result type is
+      // fixed, and PostgreSQL refuses them on every connection from now on. Prepare afresh under
+      // new names (the stale ones stay unused until their connections close).
+      if (this.statementGeneration === generation) this.statementGeneration += 1;
+      return (
+        await this.pool.query<NodeRow>({ name: named(this.statementGeneration), text, values })
+      ).rows;
+    }
   }
+
+  /** Bumped when prepared statements went stale; part of every statement's name after that. */
+  private statementGeneration = 0;
 
   /**
    * The name an UPDATE's text is prepared under, or undefined past {@link MAX_PREPARED_UPDATES}
