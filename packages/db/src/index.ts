@@ -19,6 +19,7 @@ export {
   type HeartbeatOutcome,
 } from './conductors';
 export { allMigrations } from './migrations';
+export { RawJson } from './raw-json';
 export {
   NodeStore,
   heldLockFence,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { RAW_JSON_TYPES } from './raw-json';
 import type pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { Conflict, DuplicateName, InvalidParameterValue } from '@galvanic/errors';
@@ -232,6 +233,11 @@ export interface NodeListQuery {
    * for a store made `withReservations`.
    */
   withReservations?: boolean;
+  /**
+   * Give jsonb columns as {@link RawJson} text instead of parsed values: for a page that
+   * is only serialised again.
+   */
+  rawJson?: boolean;
 }
 
 /**
@@ -545,7 +551,9 @@ export class NodeStore {
         : 'SELECT n.* FROM nodes n') +
       `${where.length ? ` WHERE ${where.join(' AND ')}` : ''}` +
       ` ORDER BY ${query.sortKey} ${dir}${query.sortKey === 'id' ? '' : `, id ${dir}`} LIMIT $${params.length}`;
-    return this.rows(sql, params);
+    if (!query.rawJson) return this.rows(sql, params);
+    return (await this.pool.query<NodeRow>({ text: sql, values: params, types: RAW_JSON_TYPES }))
+      .rows;
   }
 
   /**
