@@ -24,17 +24,24 @@ export function isBalancerMessage(message: unknown, kind: BalancerMessage['galva
  *
  * node:cluster's own round robin gives a connection to whichever worker acknowledges first, so a
  * burst of keep-alive connections (a load balancer's pool, a benchmark's clients) piled onto one
- * worker while the other idled: 14 of 16 here. Connections that arrive before any worker is ready
- * wait, paused, instead of being refused.
+ * worker while the other idled: 14 of 16 here. Connections that arrive at start-up wait, paused,
+ * until all `startingWorkers` are ready (or `startupGraceMs` has passed), instead of being refused
+ * or all kept by the first worker up.
  */
 export class ConnectionBalancer {
   private readonly server: Server;
   private readonly openByWorker = new Map<Worker, number>();
   private readonly waiting = new Set<Socket>();
   private turn = 0;
+  private starting = true;
+  private readonly graceTimer: NodeJS.Timeout;
 
-  constructor() {
+  constructor(
+    private readonly startingWorkers: number,
+    startupGraceMs = 30_000,
+  ) {
     this.server = createServer({ pauseOnConnect: true }, (socket) => this.dispatch(socket));
+    this.graceTimer = setTimeout(() => this.started(), startupGraceMs).unref();
   }
 
   listen(port: number, host: string): Promise<AddressInfo> {
@@ -49,6 +56,7 @@ export class ConnectionBalancer {
 
   /** Stops accepting; connections already handed over stay with their workers. */
   close(): void {
+    clearTimeout(this.graceTimer);
     this.server.close();
     for (const socket of this.waiting) socket.destroy();
     this.waiting.clear();
@@ -57,6 +65,12 @@ export class ConnectionBalancer {
   /** The worker can take connections from now on; connections waiting for one go to it. */
   workerReady(worker: Worker): void {
     this.openByWorker.set(worker, 0);
+    if (!this.starting || this.openByWorker.size >= this.startingWorkers) this.started();
+  }
+
+  private started(): void {
+    this.starting = false;
+    clearTimeout(this.graceTimer);
     const waiting = [...this.waiting];
     this.waiting.clear();
     for (const socket of waiting) this.dispatch(socket);
@@ -80,7 +94,7 @@ export class ConnectionBalancer {
   }
 
   private dispatch(socket: Socket): void {
-    const worker = this.leastLoaded();
+    const worker = this.starting ? undefined : this.leastLoaded();
     if (!worker) {
       this.waiting.add(socket);
       socket.once('close', () => this.waiting.delete(socket));

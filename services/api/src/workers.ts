@@ -23,7 +23,7 @@ export const HANDED_CONNECTIONS_URL_ENV = 'GALVANIC_API_HANDED_CONNECTIONS_URL';
  * dies is replaced; SIGTERM and SIGINT stop them all.
  */
 export async function superviseWorkers(options: WorkerSupervision, logger: Logger): Promise<void> {
-  const balancer = new ConnectionBalancer();
+  const balancer = new ConnectionBalancer(options.count);
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
