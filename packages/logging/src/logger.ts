@@ -1,4 +1,5 @@
 import winston from 'winston';
+import { BatchedStdoutTransport } from './batched-stdout';
 import { currentLogContext } from './context';
 import { isSecretKey, MASK, redactSecrets } from './redact';
 
@@ -74,7 +75,7 @@ class LevelGatedLogger implements Logger {
 export function createLogger(options: LoggerOptions): Logger {
   const transport = options.stream
     ? new winston.transports.Stream({ stream: options.stream })
-    : new winston.transports.Console();
+    : new BatchedStdoutTransport();
   const logger = winston.createLogger({
     level: options.level ?? process.env.GALVANIC_LOG_LEVEL ?? 'info',
     defaultMeta: { service: options.service, host: options.host },
