@@ -4,6 +4,7 @@ import { bareAmqpClient } from './bare-amqp-client';
 import { httpClient } from './http-client';
 import {
   compare,
+  compareWithParts,
   measure,
   runBatch,
   type BatchResult,
@@ -63,12 +64,16 @@ async function createNodes(
 }
 
 /** Deletes `uuids` through `client`, 16 at a time, waiting out a node's lock. */
-async function deleteNodes(client: Client, uuids: readonly string[]): Promise<BatchResult> {
+async function deleteNodes(
+  client: Client,
+  uuids: readonly string[],
+  prefix = '',
+): Promise<BatchResult> {
   let deleted = 0;
   return runBatch(uuids.length, 16, async () => {
     const uuid = uuids[deleted++]!;
     for (;;) {
-      const { status } = await client.request('DELETE', `/v1/nodes/${uuid}`);
+      const { status } = await client.request('DELETE', `${prefix}/v1/nodes/${uuid}`);
       if (status === 204) return;
       if (status !== 409) throw new Error(`delete answered ${status}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -79,12 +84,19 @@ async function deleteNodes(client: Client, uuids: readonly string[]): Promise<Ba
 /**
  * The node workloads measured on a real Ironic in the nodes issue, against Galvanic, each beside
  * the floor of its parts measured in the same run: a bare express + pg server on the same table
- * for the HTTP workloads, bare amqplib request/reply for passthru.
+ * for the HTTP workloads, bare amqplib request/reply for passthru. Passthru and delete also get
+ * the floor of every part they cross (bare HTTP and SQL, bare amqplib, a bare conductor taking
+ * the node's advisory lock).
  */
 export async function nodeBenchmarks(): Promise<Record<string, unknown>> {
   const service = await startBenchSplitMode();
+  const conductorQueue = uniqueNamespace('bench-bare-conductor');
+  const bareConductor = startService('bench/src/bare-conductor.ts', {
+    args: [service.database.url, TEST_AMQP_URL, conductorQueue, String(POOL_SIZE)],
+  });
+  await bareConductor.waitFor(/ready/);
   const floorServer = startService('bench/src/bare-api-server.ts', {
-    args: [service.database.url, String(POOL_SIZE)],
+    args: [service.database.url, String(POOL_SIZE), TEST_AMQP_URL, conductorQueue],
   });
   const floorPort = /ready (\d+)/.exec(await floorServer.waitFor(/ready \d+/))![1];
   const amqpQueue = uniqueNamespace('bench-bare');
@@ -101,6 +113,7 @@ export async function nodeBenchmarks(): Promise<Record<string, unknown>> {
     const warmFloor = await createNodes(floor, 'floor-warm', WARMUP_NODES);
     const galvanicNodes = await createNodes(client, 'bench', NODES);
     const floorNodes = await createNodes(floor, 'floor', NODES);
+    const floorRpcNodes = await createNodes(floor, 'floor-rpc', NODES);
     const uuids = galvanicNodes.uuids;
 
     const listPath = `/v1/nodes?limit=${LIST_LIMIT}`;
@@ -137,7 +150,8 @@ export async function nodeBenchmarks(): Promise<Record<string, unknown>> {
 
     let passthruNext = 0;
     const passthruBody = JSON.stringify({ node: 'n', payload: 'x'.repeat(64) });
-    const passthru = compare(
+    let partsNext = 0;
+    const passthru = compareWithParts(
       await measure(
         async () => {
           const uuid = uuids[passthruNext++ % uuids.length]!;
@@ -153,6 +167,19 @@ export async function nodeBenchmarks(): Promise<Record<string, unknown>> {
         DURATION_MS,
       ),
       await measure(() => amqp.call(passthruBody), 16, DURATION_MS),
+      await measure(
+        async () => {
+          const uuid = floorNodes.uuids[partsNext++ % floorNodes.uuids.length]!;
+          const { status } = await floor.request(
+            'POST',
+            `/via-rpc/v1/nodes/${uuid}/vendor_passthru`,
+            { bar: 'meow' },
+          );
+          if (status !== 200) throw new Error(`floor passthru answered ${status}`);
+        },
+        16,
+        DURATION_MS,
+      ),
     );
 
     const contended = uuids[0]!;
@@ -200,12 +227,13 @@ export async function nodeBenchmarks(): Promise<Record<string, unknown>> {
     // The inspected node stays locked for a while; it goes with the database.
     await deleteNodes(client, warmGalvanic.uuids);
     await deleteNodes(floor, warmFloor.uuids);
-    const remove = compare(
+    const remove = compareWithParts(
       await deleteNodes(
         client,
         uuids.filter((uuid) => uuid !== held),
       ),
       await deleteNodes(floor, floorNodes.uuids),
+      await deleteNodes(floor, floorRpcNodes.uuids, '/via-rpc'),
     );
 
     return {
@@ -241,7 +269,8 @@ export async function nodeBenchmarks(): Promise<Record<string, unknown>> {
     await amqp.close();
     amqpServer.kill();
     floorServer.kill();
-    await Promise.all([amqpServer.exited(), floorServer.exited()]);
+    bareConductor.kill();
+    await Promise.all([amqpServer.exited(), floorServer.exited(), bareConductor.exited()]);
     await service.stop();
   }
 }

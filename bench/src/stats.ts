@@ -118,6 +118,25 @@ export interface Compared<T extends { per_second: number; p50_ms: number } = Wor
   p50_ratio: number;
 }
 
+/**
+ * {@link compare}, plus the floor of every part the request crosses (`parts`): for calls a
+ * conductor serves, bare HTTP and SQL on the api side, bare amqplib, and a bare conductor taking
+ * the node's advisory lock.
+ */
+export function compareWithParts<T extends { per_second: number; p50_ms: number }>(
+  galvanic: T,
+  floor: T,
+  parts: T,
+): Compared<T> & { floor_of_parts: T; ratio_to_parts: number; p50_ratio_to_parts: number } {
+  const { ratio, p50_ratio } = compare(galvanic, parts);
+  return {
+    ...compare(galvanic, floor),
+    floor_of_parts: parts,
+    ratio_to_parts: ratio,
+    p50_ratio_to_parts: p50_ratio,
+  };
+}
+
 export function compare<T extends { per_second: number; p50_ms: number }>(
   galvanic: T,
   floor: T,
