@@ -128,7 +128,7 @@ describe.skipIf(!HAVE_QEMU)('the agent deploys a whole-disk image onto a QEMU VM
       database: 'shared',
       env: {
         GALVANIC_API__PORT: String(apiPort),
-        GALVANIC_API__RAMDISK_HEARTBEAT_TIMEOUT: '9',
+        GALVANIC_API__RAMDISK_HEARTBEAT_TIMEOUT: '3',
         GALVANIC_DEPLOY__HTTP_ROOT: httpRoot,
         GALVANIC_DEPLOY__HTTP_URL: `http://${QEMU_HOST_ADDRESS}:${httpPort}`,
         GALVANIC_DEPLOY__HTTP_SERVER_PORT: String(httpPort),
