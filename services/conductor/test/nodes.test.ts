@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baremetal, innerError, sendHttp, startSplitMode, type SplitMode } from '@galvanic/testing';
+import {
+  baremetal,
+  baremetalQuiet,
+  innerError,
+  sendHttp,
+  startSplitMode,
+  type SplitMode,
+} from '@galvanic/testing';
 
 const MAX = { 'X-OpenStack-Ironic-API-Version': '1.82', 'Content-Type': 'application/json' };
 
@@ -138,7 +145,6 @@ describe('nodes in split mode: the api and two conductors', () => {
       'inspection_finished_at',
     )) as Record<string, unknown>;
     expect(inspected.inspection_finished_at).toBeTruthy();
-    // The CLI polls long actions every 10 s, as it does against Ironic.
   }, 120_000);
 
   it('refuses to delete an active node, in Ironic words', async () => {
@@ -238,10 +244,6 @@ describe('nodes in split mode: the api and two conductors', () => {
   });
 
   async function runQuiet(...args: string[]): Promise<void> {
-    const { execFile } = await import('node:child_process');
-    const { promisify } = await import('node:util');
-    await promisify(execFile)('baremetal', args, {
-      env: { ...process.env, OS_AUTH_TYPE: 'none', OS_ENDPOINT: apiUrl },
-    });
+    await baremetalQuiet(apiUrl, ...args);
   }
 });
