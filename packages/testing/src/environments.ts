@@ -1,7 +1,9 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startInProcessStack, type InProcessStack } from '@galvanic/all-in-one';
+// Only the type: the stack (the api, the conductor and every driver) is imported when an
+// environment is created, not by every test file that imports @galvanic/testing.
+import type { InProcessStack } from '@galvanic/all-in-one';
 import { createLogger, silentLogger, type Logger } from '@galvanic/logging';
 import {
   freeLocalPort,
@@ -121,6 +123,7 @@ export async function createInProcess(
       },
       driverSectionsCheckedLater: true,
     });
+    const { startInProcessStack } = await import('@galvanic/all-in-one');
     stack = await startInProcessStack({
       config,
       raw,
