@@ -19,7 +19,6 @@ export {
   type HeartbeatOutcome,
 } from './conductors';
 export { allMigrations } from './migrations';
-export { RawJson } from './raw-json';
 export {
   NodeStore,
   heldLockFence,

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { RAW_JSON_TYPES } from './raw-json';
 import type pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { Conflict, DuplicateName, InvalidParameterValue } from '@galvanic/errors';
@@ -233,11 +232,6 @@ export interface NodeListQuery {
    * for a store made `withReservations`.
    */
   withReservations?: boolean;
-  /**
-   * Give jsonb columns as {@link RawJson} text instead of parsed values: for a page that
-   * is only serialised again.
-   */
-  rawJson?: boolean;
 }
 
 /**
@@ -551,9 +545,7 @@ export class NodeStore {
         : 'SELECT n.* FROM nodes n') +
       `${where.length ? ` WHERE ${where.join(' AND ')}` : ''}` +
       ` ORDER BY ${query.sortKey} ${dir}${query.sortKey === 'id' ? '' : `, id ${dir}`} LIMIT $${params.length}`;
-    if (!query.rawJson) return this.rows(sql, params);
-    return (await this.pool.query<NodeRow>({ text: sql, values: params, types: RAW_JSON_TYPES }))
-      .rows;
+    return this.rows(sql, params);
   }
 
   /**

@@ -1,3 +1,3 @@
 export { createLogger, silentLogger, type Logger, type LoggerOptions } from './logger';
 export { runWithLogContext, currentLogContext, type LogContext } from './context';
-export { redactSecrets, isSecretKey, mayNameSecret, MASK } from './redact';
+export { redactSecrets, isSecretKey, MASK } from './redact';

@@ -9,15 +9,6 @@ export function isSecretKey(key: string): boolean {
 }
 
 /**
- * Whether JSON text (as PostgreSQL writes json: secret words never escaped) could hold a key
- * {@link isSecretKey} matches. False means the whole text was looked at and names no secret at
- * any depth, so it may be shown as it is.
- */
-export function mayNameSecret(jsonText: string): boolean {
-  return SECRET_KEY.test(jsonText);
-}
-
-/**
  * `value` with every field whose name looks secret replaced by the mask. Never changes `value`:
  * what holds a secret is copied, and what holds none is returned as it is (rendering a thousand
  * nodes masks their maps on every list, and nearly none of them hold a secret).

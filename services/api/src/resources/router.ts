@@ -17,7 +17,6 @@ import {
 } from './query';
 import { fieldRedactor } from './policy';
 import { renderResource, type ComputedField } from './render';
-import { serializeResources } from './serialize';
 import { uuidArgument } from './rules';
 import { checkSchema } from './schema';
 
@@ -31,11 +30,6 @@ export interface StoreListQuery<Row, Filters> {
   sortDir: 'asc' | 'desc';
   /** The fields the page will show, for a store that reads some of them along with the rows. */
   fields: readonly string[];
-  /**
-   * The page is only serialised: the store may give JSON columns as `RawJson` (`@galvanic/db`)
-   * instead of parsed values.
-   */
-  rawJson?: boolean;
 }
 
 /** What the generic handlers read from a resource's storage. */
@@ -158,20 +152,6 @@ export class ResourceHandlers<
     );
   }
 
-  /** {@link render} straight to JSON text, for pages (see serializeResources). */
-  private async serialize(req: Request, rows: readonly Row[], fields: readonly string[]) {
-    const base = baseUrl(req, this.options.publicEndpoint);
-    const context = (await this.hooks.context?.(req, rows, fields)) as Context;
-    const redact = this.resource.policy ? fieldRedactor(req, this.resource.policy) : undefined;
-    return serializeResources(
-      this.resource,
-      rows,
-      fields,
-      { base, context, redact },
-      this.hooks.computed,
-    );
-  }
-
   private required<K extends 'create' | 'patch' | 'remove'>(
     name: K,
   ): NonNullable<ResourceHooks<Row, Filters, Context, CreateValues, PatchValues>[K]> {
@@ -213,21 +193,20 @@ export class ResourceHandlers<
         sortKey: query.sortKey,
         sortDir: query.sortDir,
         fields,
-        rawJson: true,
       });
-      const key = JSON.stringify(this.resource.itemsKey ?? this.resource.collection);
-      let body = `{${key}:${await this.serialize(req, rows, fields)}`;
+      const body: Record<string, unknown> = {
+        [this.resource.itemsKey ?? this.resource.collection]: await this.render(req, rows, fields),
+      };
       if (rows.length === query.limit && rows.length > 0) {
         const path = collectionPath(req);
-        const next = nextLink(
+        body.next = nextLink(
           baseUrl(req, this.options.publicEndpoint),
           detailPath ? `${path}/detail` : path,
           req,
           rows.at(-1)!.uuid,
         );
-        body += `,"next":${JSON.stringify(next)}`;
       }
-      res.type('json').send(`${body}}`);
+      res.json(body);
     };
   }
 

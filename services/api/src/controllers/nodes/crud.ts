@@ -130,7 +130,6 @@ export function nodeHandlers(
         getByUuid: (uuid) => deps.nodes.getByUuid(uuid),
         list: ({ fields, ...query }) =>
           deps.nodes.list({
-            // rawJson comes through: list pages are only serialised.
             ...query,
             sortKey: query.sortKey as NodeSortKey,
             withReservations: fields.includes('reservation'),
