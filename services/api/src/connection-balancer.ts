@@ -135,7 +135,10 @@ export class ConnectionBalancer {
  * function that stops taking connections.
  */
 export function serveHandedConnections(server: Server): () => void {
-  const send = (message: BalancerMessage) => process.send?.(message);
+  // A worker whose primary has gone (it is stopping) has no channel left to tell.
+  const send = (message: BalancerMessage) => {
+    if (process.connected) process.send?.(message);
+  };
   const onMessage = (message: unknown, socket: unknown) => {
     if (!isBalancerMessage(message, HANDED_CONNECTION) || !isSocket(socket)) return;
     socket.once('close', () => send({ galvanic: CONNECTION_CLOSED }));
