@@ -6,6 +6,7 @@ import {
   compare,
   compareWithParts,
   measure,
+  measureInTurns,
   runBatch,
   type BatchResult,
   type Compared,
@@ -119,24 +120,24 @@ export async function nodeBenchmarks(): Promise<Record<string, unknown>> {
     const listPath = `/v1/nodes?limit=${LIST_LIMIT}`;
     const detailPath = `/v1/nodes/detail?limit=${LIST_LIMIT}`;
     const list = await measure(() => client.expect('GET', listPath, 200), 1, DURATION_MS);
-    const listDetail = compare(
-      await measure(() => client.expect('GET', detailPath, 200), 1, DURATION_MS),
-      await measure(() => floor.expect('GET', detailPath, 200), 1, DURATION_MS),
+    // Each comparison takes turns with its floors (measureInTurns): drift hits both alike.
+    const [detailGalvanic, detailFloor] = await measureInTurns(
+      [() => client.expect('GET', detailPath, 200), () => floor.expect('GET', detailPath, 200)],
+      1,
+      DURATION_MS,
     );
+    const listDetail = compare(detailGalvanic!, detailFloor!);
     let next = 0;
     let floorNext = 0;
-    const getOne = compare(
-      await measure(
+    const [getGalvanic, getFloor] = await measureInTurns(
+      [
         () => client.expect('GET', `/v1/nodes/${uuids[next++ % uuids.length]}`, 200),
-        16,
-        DURATION_MS,
-      ),
-      await measure(
         () => floor.expect('GET', `/v1/nodes/${uuids[floorNext++ % uuids.length]}`, 200),
-        16,
-        DURATION_MS,
-      ),
+      ],
+      16,
+      DURATION_MS,
     );
+    const getOne = compare(getGalvanic!, getFloor!);
 
     const firstPage = await client.request('GET', `/v1/nodes?fields=uuid&limit=${POWER_NODES}`);
     const powerNodes = (JSON.parse(firstPage.body) as { nodes: { uuid: string }[] }).nodes.map(
@@ -151,8 +152,8 @@ export async function nodeBenchmarks(): Promise<Record<string, unknown>> {
     let passthruNext = 0;
     const passthruBody = JSON.stringify({ node: 'n', payload: 'x'.repeat(64) });
     let partsNext = 0;
-    const passthru = compareWithParts(
-      await measure(
+    const [passthruGalvanic, passthruFloor, passthruParts] = await measureInTurns(
+      [
         async () => {
           const uuid = uuids[passthruNext++ % uuids.length]!;
           const { status, body } = await client.request(
@@ -163,11 +164,7 @@ export async function nodeBenchmarks(): Promise<Record<string, unknown>> {
           if (status !== 200 || body !== 'true')
             throw new Error(`passthru answered ${status} ${body}`);
         },
-        16,
-        DURATION_MS,
-      ),
-      await measure(() => amqp.call(passthruBody), 16, DURATION_MS),
-      await measure(
+        () => amqp.call(passthruBody),
         async () => {
           const uuid = floorNodes.uuids[partsNext++ % floorNodes.uuids.length]!;
           const { status } = await floor.request(
@@ -177,10 +174,11 @@ export async function nodeBenchmarks(): Promise<Record<string, unknown>> {
           );
           if (status !== 200) throw new Error(`floor passthru answered ${status}`);
         },
-        16,
-        DURATION_MS,
-      ),
+      ],
+      16,
+      DURATION_MS,
     );
+    const passthru = compareWithParts(passthruGalvanic!, passthruFloor!, passthruParts!);
 
     const contended = uuids[0]!;
     const outcomes = { accepted: 0, locked: 0, other: 0 };

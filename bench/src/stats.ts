@@ -27,40 +27,69 @@ export async function measure(
   durationMs: number,
   warmupMs = 300,
 ): Promise<WorkloadResult> {
-  const warmupEnd = Date.now() + warmupMs;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (Date.now() < warmupEnd) await call().catch(() => undefined);
-    }),
-  );
-  const latencies: number[] = [];
-  let errors = 0;
-  const started = performance.now();
-  const end = started + durationMs;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < end) {
-        const t0 = performance.now();
-        try {
-          await call();
-          latencies.push(performance.now() - t0);
-        } catch {
-          errors += 1;
-        }
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  return {
-    requests: latencies.length,
-    seconds: round(seconds, 2),
-    per_second: Math.round(latencies.length / seconds),
-    p50_ms: round(percentile(latencies, 0.5)),
-    p95_ms: round(percentile(latencies, 0.95)),
-    p99_ms: round(percentile(latencies, 0.99)),
-    errors,
-  };
+  const [result] = await measureInTurns([call], concurrency, durationMs, 1, warmupMs);
+  return result!;
+}
+
+/**
+ * {@link measure} for several workloads compared with each other: each runs in `turns` slices of
+ * `durationMs / turns`, taking turns (in reverse order every other round), so a drift of the
+ * machine's speed during the run (another process, a checkpoint, the CPU's clock) weighs on all
+ * of them alike rather than on whichever ran last. Results are in the order of `calls`.
+ */
+export async function measureInTurns(
+  calls: readonly (() => Promise<unknown>)[],
+  concurrency: number,
+  durationMs: number,
+  turns = 3,
+  warmupMs = 300,
+): Promise<WorkloadResult[]> {
+  const samples = calls.map(() => ({ latencies: [] as number[], errors: 0, ms: 0 }));
+  for (const call of calls) {
+    const warmupEnd = Date.now() + warmupMs;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (Date.now() < warmupEnd) await call().catch(() => undefined);
+      }),
+    );
+  }
+  const sliceMs = durationMs / turns;
+  for (let turn = 0; turn < turns; turn += 1) {
+    const order = calls.map((_, i) => i);
+    if (turn % 2 === 1) order.reverse();
+    for (const i of order) {
+      const call = calls[i]!;
+      const sample = samples[i]!;
+      const started = performance.now();
+      const end = started + sliceMs;
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (performance.now() < end) {
+            const t0 = performance.now();
+            try {
+              await call();
+              sample.latencies.push(performance.now() - t0);
+            } catch {
+              sample.errors += 1;
+            }
+          }
+        }),
+      );
+      sample.ms += performance.now() - started;
+    }
+  }
+  return samples.map(({ latencies, errors, ms }) => {
+    latencies.sort((a, b) => a - b);
+    return {
+      requests: latencies.length,
+      seconds: round(ms / 1000, 2),
+      per_second: Math.round((latencies.length * 1000) / ms),
+      p50_ms: round(percentile(latencies, 0.5)),
+      p95_ms: round(percentile(latencies, 0.95)),
+      p99_ms: round(percentile(latencies, 0.99)),
+      errors,
+    };
+  });
 }
 
 /** A fixed amount of work done by `concurrency` workers: how long it took and its rate. */
