@@ -8,6 +8,16 @@ import { BadRequest } from '@galvanic/errors';
  */
 export const MAX_JSON_DEPTH = 100;
 
+/**
+ * A request value as an error message shows it: a string as it is, anything else as JSON.
+ * String() cannot be used on what a client sent: it throws on a parsed object whose `toString`
+ * key is data (`{"toString": "x"}`), which made a 500 of a bad request.
+ */
+export function shownValue(value: unknown): string {
+  if (typeof value === 'string') return value;
+  return JSON.stringify(value) ?? String(value);
+}
+
 /** A key JSON.parse keeps as data, but that plain assignment would turn into a prototype change. */
 const PROTOTYPE_KEY = '__proto__';
 

@@ -17,7 +17,9 @@ export function normalizeMac(text: string): string | undefined {
 
 /** `addresses` of a lookup: a comma-separated list; ones that are not MACs are ignored, as Ironic does. */
 export function lookupAddresses(value: unknown): string[] {
-  const items = Array.isArray(value) ? value.map(String) : String(value ?? '').split(',');
+  // Only strings can be MACs: anything else a query string parses into is ignored, never String()ed.
+  const text = (item: unknown) => (typeof item === 'string' ? item : '');
+  const items = Array.isArray(value) ? value.map(text) : text(value).split(',');
   return items.flatMap((item) => {
     const mac = item.trim() === '' ? undefined : normalizeMac(item);
     return mac ? [mac] : [];

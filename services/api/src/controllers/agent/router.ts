@@ -27,6 +27,7 @@ import type { NodeOwners } from '../nodes/owner';
 import type { NodeViews } from '../nodes/view';
 import { checkHeartbeatBody, lookupAddresses, normalizeMac } from './checks';
 import { AGENT_ENDPOINTS, LOOKUP_ALLOWED_STATES } from './endpoints';
+import { shownValue } from '../../http/json-shape';
 
 export interface AgentApiOptions {
   /** `[api] restrict_lookup`. */
@@ -92,7 +93,7 @@ export function agentRouter(deps: AgentApiDependencies): Router {
       const addresses = lookupAddresses(req.query.addresses);
       const nodeUuid = req.query.node_uuid;
       if (nodeUuid !== undefined && (typeof nodeUuid !== 'string' || !isUuid(nodeUuid))) {
-        throw new InvalidParameterValue(`Expected a UUID but received ${String(nodeUuid)}.`);
+        throw new InvalidParameterValue(`Expected a UUID but received ${shownValue(nodeUuid)}.`);
       }
       if (addresses.length === 0 && !nodeUuid) throw new IncompleteLookup();
       const node = nodeUuid
@@ -139,7 +140,7 @@ export function agentRouter(deps: AgentApiDependencies): Router {
       const { inventory, pluginData } = checkInspectionData(req.body);
       const nodeUuid = req.query.node_uuid;
       if (nodeUuid !== undefined && (typeof nodeUuid !== 'string' || !isUuid(nodeUuid))) {
-        throw new InvalidParameterValue(`Expected a UUID but received ${String(nodeUuid)}.`);
+        throw new InvalidParameterValue(`Expected a UUID but received ${shownValue(nodeUuid)}.`);
       }
       const macs = (inventory.interfaces as { mac_address: string }[]).flatMap((nic) => {
         const mac = normalizeMac(nic.mac_address);

@@ -39,6 +39,7 @@ import {
 } from '../../resources/versions';
 import { checkRunbookApproved, stepsOfRunbook } from './runbook-request';
 import { checkConfigDrive } from './configdrive';
+import { shownValue } from '../../http/json-shape';
 
 export function objectBody(req: Request): Record<string, unknown> {
   const body: unknown = req.body;
@@ -60,6 +61,9 @@ export function checkPowerRequest(
     );
   }
   const timeout = (body.timeout ?? undefined) as number | undefined;
+  if (body.target !== undefined && body.target !== null && typeof body.target !== 'string') {
+    throw new InvalidParameterValue(`Expected string for target: ${shownValue(body.target)}`);
+  }
   const checked = checkPowerTarget({
     target: String(body.target),
     nodeIdent: node.uuid,
@@ -91,7 +95,7 @@ export function checkProvisionRequest(
   const body = objectBody(req);
   const target = body.target;
   if (typeof target !== 'string' || !isProvisionTarget(target)) {
-    throw new InvalidStateRequested(String(target), node.uuid, node.provision_state);
+    throw new InvalidStateRequested(shownValue(target), node.uuid, node.provision_state);
   }
   if (target === 'unhold' && req.apiVersion.minor < MINOR_85_UNHOLD_VERB) {
     // Ironic checks the state machine before this gate: outside a hold state `unhold` is refused
@@ -247,7 +251,7 @@ export function checkBootModeRequest(
   const body = objectBody(req);
   if (!isBootMode(body.target)) {
     throw new InvalidParameterValue(
-      `Invalid boot mode ${String(body.target)} requested for node. Allowed boot modes are: bios, uefi`,
+      `Invalid boot mode ${shownValue(body.target)} requested for node. Allowed boot modes are: bios, uefi`,
     );
   }
   if (TRANSIENT_STATES.has(node.provision_state as ProvisionState)) {

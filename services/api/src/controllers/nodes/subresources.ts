@@ -21,6 +21,7 @@ import {
 import { findNode } from './identity';
 import type { NodeOwners } from './owner';
 import { STANDARD_TRAITS } from './standard-traits';
+import { shownValue } from '../../http/json-shape';
 
 export interface NodeSubresourceDependencies {
   nodes: NodeStore;
@@ -86,7 +87,7 @@ function hasBody(req: Request): boolean {
 /** A VIF id is a UUID or a logical name (Ironic's `uuid_or_name`). */
 function checkVifId(name: string, id: unknown): string {
   if (typeof id !== 'string' || !(isUuid(id) || hasLogicalNameCharacters(id))) {
-    throw new InvalidParameterValue(`Expected UUID or name for ${name}: ${String(id)}`);
+    throw new InvalidParameterValue(`Expected UUID or name for ${name}: ${shownValue(id)}`);
   }
   return id;
 }
@@ -115,7 +116,7 @@ export function nodeSubresourcesRouter(deps: NodeSubresourceDependencies): Route
       const reason =
         (body && typeof body === 'object' ? body.reason : undefined) ?? req.query.reason;
       if (reason !== undefined && reason !== null && typeof reason !== 'string')
-        throw new InvalidParameterValue(`Expected string for reason: ${String(reason)}`);
+        throw new InvalidParameterValue(`Expected string for reason: ${shownValue(reason)}`);
       await owners.call(req, found, updateNodeMethod, {
         changes: { maintenance: true, maintenance_reason: reason ?? null },
       });
