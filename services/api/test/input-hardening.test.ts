@@ -336,7 +336,7 @@ describe('api input hardening', () => {
       const node = (path: string) => `/v1/nodes/${nodeUuid}/${path}`;
       expectRefused(
         await api('PUT', node('states/power'), { target: hostile }),
-        'Expected string for target: {"toString":"x"}',
+        "Expected string for target: {'toString': 'x'}",
       );
       expectRefused(
         await api('PUT', node('states/power'), { target: 5 }),
@@ -344,17 +344,17 @@ describe('api input hardening', () => {
       );
       expectRefused(
         await api('PUT', node('states/boot_mode'), { target: hostile }),
-        /^Invalid boot mode \{"toString":"x"\} requested for node/,
+        /^Invalid boot mode \{'toString': 'x'\} requested for node/,
       );
       expectRefused(
         await api('PUT', node('maintenance'), { reason: hostile }),
-        'Expected string for reason: {"toString":"x"}',
+        "Expected string for reason: {'toString': 'x'}",
       );
       const vif = await api('POST', node('vifs'), { id: hostile });
       expect(vif.status, vif.text).toBe(400);
       const provision = await api('PUT', node('states/provision'), { target: hostile });
       expect(provision.status, provision.text).toBe(400);
-      expect(fault(provision)).toContain('{"toString":"x"}');
+      expect(fault(provision)).toContain("{'toString': 'x'}");
       const lookup = await api('GET', '/v1/lookup?addresses[toString]=x&node_uuid[toString]=x');
       expect(lookup.status, lookup.text).toBeLessThan(500);
       expect(cluster.api.output()).not.toMatch(WORKER_DIED);

@@ -204,7 +204,7 @@ export function nodeSubresourcesRouter(deps: NodeSubresourceDependencies): Route
         throw new Invalid('Cannot specify both port_uuid and portgroup_uuid');
       for (const key of ['port_uuid', 'portgroup_uuid'] as const) {
         if (vif[key] !== undefined && typeof vif[key] !== 'string')
-          throw new InvalidParameterValue(`Expected UUID for ${key}: ${String(vif[key])}`);
+          throw new InvalidParameterValue(`Expected UUID for ${key}: ${shownValue(vif[key])}`);
       }
       await owners.call(req, found, vifAttachMethod, {
         vif_info: vif as { id: string; port_uuid?: string; portgroup_uuid?: string },

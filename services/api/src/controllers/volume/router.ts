@@ -21,6 +21,7 @@ import { isUuid } from '../../resources/rules';
 import { MINOR_32_VOLUME } from '../../resources/versions';
 import { findNode } from '../nodes/identity';
 import { VOLUME_CONNECTOR_RESOURCE, VOLUME_TARGET_RESOURCE } from './resource';
+import { shownValue } from '../../http/json-shape';
 
 export interface VolumeDependencies {
   connectors: VolumeConnectorStore;
@@ -108,7 +109,7 @@ function volumeHandlers<Row extends VolumeRow, Fields extends object>(
             if (op.path !== '/node_uuid' || op.op === 'remove') continue;
             if (typeof op.value !== 'string' || !isUuid(op.value)) {
               throw new InvalidParameterValue(
-                `Expected a UUID for node_uuid, but received ${String(op.value)}.`,
+                `Expected a UUID for node_uuid, but received ${shownValue(op.value)}.`,
               );
             }
           }
