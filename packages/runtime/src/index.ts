@@ -14,4 +14,8 @@ export {
   type RunningStatusServer,
 } from './status-server';
 export { freeLocalPort } from './free-port';
-export { startEmbeddedPostgres, type RunningEmbeddedPostgres } from './embedded-postgres';
+export {
+  startEmbeddedPostgres,
+  EmbeddedPostgresStartFailed,
+  type RunningEmbeddedPostgres,
+} from './embedded-postgres';

@@ -9,8 +9,12 @@ import {
   freeLocalPort,
   loadServiceConfig,
   startEmbeddedPostgres,
+  EmbeddedPostgresStartFailed,
   type RunningEmbeddedPostgres,
 } from '@galvanic/runtime';
+
+/** Ports an embedded PostgreSQL tries before a start fails on a taken port. */
+const PORT_ATTEMPTS = 3;
 import { createTestDatabase, type TestDatabase } from './database';
 import { startSplitMode, type SplitMode, type SplitModeOptions } from './split-mode';
 
@@ -64,17 +68,26 @@ async function embeddedDatabase(logger: Logger): Promise<OwnedDatabase> {
   const folder = await mkdtemp(join(tmpdir(), 'galvanic-env-'));
   // Run as root, PostgreSQL runs as its own user, which must be able to reach its data folder.
   await chmod(folder, 0o755);
-  let server: RunningEmbeddedPostgres;
+  let server: RunningEmbeddedPostgres | undefined;
   try {
-    server = await startEmbeddedPostgres(join(folder, 'pgdata'), await freeLocalPort(), logger);
+    // A free port can be taken by another test file before PostgreSQL binds it: try another.
+    for (let attempt = 1; !server; attempt += 1) {
+      try {
+        server = await startEmbeddedPostgres(join(folder, 'pgdata'), await freeLocalPort(), logger);
+      } catch (error) {
+        const taken = error instanceof EmbeddedPostgresStartFailed && error.code === 'EADDRINUSE';
+        if (!taken || attempt >= PORT_ATTEMPTS) throw error;
+      }
+    }
   } catch (error) {
     await rm(folder, { recursive: true, force: true });
     throw error;
   }
+  const running = server;
   return {
-    url: server.url,
+    url: running.url,
     drop: async () => {
-      await server.stop();
+      await running.stop();
       await rm(folder, { recursive: true, force: true });
     },
   };
