@@ -350,6 +350,8 @@ export class NodeStore {
   private readonly statementPrefix: string;
   /** The reservations CTE a list joins when asked to, for a store made `withReservations`. */
   private readonly listReservationsSql: string | undefined;
+  /** Bumped when prepared statements went stale; part of every statement's name after that. */
+  private statementGeneration = 0;
   /** UPDATE texts prepared so far, with their statement names. */
   private readonly updateNames = new Map<string, string>();
 
@@ -374,23 +376,24 @@ export class NodeStore {
    */
   private async prepared(name: string, text: string, values: unknown[]): Promise<NodeRow[]> {
     const generation = this.statementGeneration;
-    const named = (g: number) => (g === 0 ? name : `${name}_g${g}`);
     try {
-      return (await this.pool.query<NodeRow>({ name: named(generation), text, values })).rows;
+      return (await this.pool.query<NodeRow>({ name: this.generationName(name), text, values }))
+        .rows;
     } catch (error) {
       if (!isStalePreparedStatement(error)) throw error;
       // A migration changed the table under statements prepared before it: their result type is
       // fixed, and PostgreSQL refuses them on every connection from now on. Prepare afresh under
       // new names (the stale ones stay unused until their connections close).
       if (this.statementGeneration === generation) this.statementGeneration += 1;
-      return (
-        await this.pool.query<NodeRow>({ name: named(this.statementGeneration), text, values })
-      ).rows;
+      return (await this.pool.query<NodeRow>({ name: this.generationName(name), text, values }))
+        .rows;
     }
   }
 
-  /** Bumped when prepared statements went stale; part of every statement's name after that. */
-  private statementGeneration = 0;
+  /** A statement's name in the current generation of prepared statements. */
+  private generationName(name: string): string {
+    return this.statementGeneration === 0 ? name : `${name}_g${this.statementGeneration}`;
+  }
 
   /**
    * The name an UPDATE's text is prepared under, or undefined past {@link MAX_PREPARED_UPDATES}

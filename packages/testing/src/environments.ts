@@ -12,9 +12,6 @@ import {
   EmbeddedPostgresStartFailed,
   type RunningEmbeddedPostgres,
 } from '@galvanic/runtime';
-
-/** Ports an embedded PostgreSQL tries before a start fails on a taken port. */
-const PORT_ATTEMPTS = 3;
 import { createTestDatabase, type TestDatabase } from './database';
 import { startSplitMode, type SplitMode, type SplitModeOptions } from './split-mode';
 
@@ -64,30 +61,36 @@ interface OwnedDatabase {
   drop(): Promise<void>;
 }
 
+/** Ports an embedded PostgreSQL tries before a start fails on a taken port. */
+const PORT_ATTEMPTS = 3;
+
+/** A free port can be taken by another test file before PostgreSQL binds it: try another. */
+async function startOnAFreePort(dataDir: string, logger: Logger): Promise<RunningEmbeddedPostgres> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startEmbeddedPostgres(dataDir, await freeLocalPort(), logger);
+    } catch (error) {
+      const taken = error instanceof EmbeddedPostgresStartFailed && error.code === 'EADDRINUSE';
+      if (!taken || attempt >= PORT_ATTEMPTS) throw error;
+    }
+  }
+}
+
 async function embeddedDatabase(logger: Logger): Promise<OwnedDatabase> {
   const folder = await mkdtemp(join(tmpdir(), 'galvanic-env-'));
   // Run as root, PostgreSQL runs as its own user, which must be able to reach its data folder.
   await chmod(folder, 0o755);
-  let server: RunningEmbeddedPostgres | undefined;
+  let server: RunningEmbeddedPostgres;
   try {
-    // A free port can be taken by another test file before PostgreSQL binds it: try another.
-    for (let attempt = 1; !server; attempt += 1) {
-      try {
-        server = await startEmbeddedPostgres(join(folder, 'pgdata'), await freeLocalPort(), logger);
-      } catch (error) {
-        const taken = error instanceof EmbeddedPostgresStartFailed && error.code === 'EADDRINUSE';
-        if (!taken || attempt >= PORT_ATTEMPTS) throw error;
-      }
-    }
+    server = await startOnAFreePort(join(folder, 'pgdata'), logger);
   } catch (error) {
     await rm(folder, { recursive: true, force: true });
     throw error;
   }
-  const running = server;
   return {
-    url: running.url,
+    url: server.url,
     drop: async () => {
-      await running.stop();
+      await server.stop();
       await rm(folder, { recursive: true, force: true });
     },
   };

@@ -86,13 +86,6 @@ export class ConnectionBalancer {
     if (open !== undefined && open > 0) this.openByWorker.set(worker, open - 1);
   }
 
-  /** Open connections per worker process id, for logs and tests. */
-  openConnections(): Record<number, number> {
-    const counts: Record<number, number> = {};
-    for (const [worker, open] of this.openByWorker) counts[worker.process.pid ?? -1] = open;
-    return counts;
-  }
-
   private dispatch(socket: Socket): void {
     const worker = this.starting ? undefined : this.leastLoaded();
     if (!worker) {

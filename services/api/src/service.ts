@@ -27,6 +27,7 @@ import type { Logger } from '@galvanic/logging';
 import { readServerTls } from '@galvanic/runtime';
 import { pingMethod, type RpcClient } from '@galvanic/rpc';
 import { createApp } from './app';
+import { serverUrl } from './http/server-url';
 import { serveHandedConnections } from './connection-balancer';
 import type { ReadinessCheck } from './controllers/health';
 import { exportOperationsMetrics } from './operations-metrics';
@@ -94,9 +95,7 @@ async function listen(server: Server, hostIp: string, port: number, tls: boolean
     server.once('error', reject);
     server.listen(port, hostIp, () => resolve());
   });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return `${tls ? 'https' : 'http'}://${host}:${address.port}`;
+  return serverUrl(server.address() as AddressInfo, tls);
 }
 
 /** Starts the HTTP API on `[api] host_ip`:`[api] port`. */

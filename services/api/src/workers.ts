@@ -6,6 +6,7 @@ import {
   isBalancerMessage,
   WORKER_READY,
 } from './connection-balancer';
+import { serverUrl } from './http/server-url';
 
 export interface WorkerSupervision {
   count: number;
@@ -35,9 +36,7 @@ export async function superviseWorkers(options: WorkerSupervision, logger: Logge
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
-  const address = await balancer.listen(options.port, options.host);
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `${options.tls ? 'https' : 'http'}://${host}:${address.port}`;
+  const url = serverUrl(await balancer.listen(options.port, options.host), options.tls);
   const fork = (): Worker => {
     const worker = cluster.fork({ [HANDED_CONNECTIONS_URL_ENV]: url });
     worker.on('message', (message: unknown) => {

@@ -1,6 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
 import { BadRequest } from '@galvanic/errors';
-import { pythonRepr } from '../resources/rules';
 
 /**
  * Deepest nesting a request body may have. Far beyond any node or port document, and far below
@@ -8,15 +7,6 @@ import { pythonRepr } from '../resources/rules';
  * its stack runs out.
  */
 export const MAX_JSON_DEPTH = 100;
-
-/**
- * A request value as Ironic's messages show it (Python's `%s`): a string as it is, anything else
- * as Python writes it. String() cannot be used on what a client sent: it throws on a parsed
- * object whose `toString` key is data (`{"toString": "x"}`), which made a 500 of a bad request.
- */
-export function shownValue(value: unknown): string {
-  return typeof value === 'string' ? value : pythonRepr(value);
-}
 
 /** A key JSON.parse keeps as data, but that plain assignment would turn into a prototype change. */
 const PROTOTYPE_KEY = '__proto__';

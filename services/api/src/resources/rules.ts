@@ -73,3 +73,12 @@ export function pythonRepr(value: unknown): string {
   }
   return String(value);
 }
+
+/**
+ * A request value as Ironic's messages show it (Python's `%s`): a string as it is, anything else
+ * as Python writes it. String() cannot be used on what a client sent: it throws on a parsed
+ * object whose `toString` key is data (`{"toString": "x"}`), which made a 500 of a bad request.
+ */
+export function shownValue(value: unknown): string {
+  return typeof value === 'string' ? value : pythonRepr(value);
+}

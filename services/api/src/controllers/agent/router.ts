@@ -16,7 +16,7 @@ import type { Logger } from '@galvanic/logging';
 import { methodNotAllowed } from '../../http/errors';
 import { atLeast } from '../../http/microversion';
 import { rateLimit, type RateLimitOptions } from '../../http/rate-limit';
-import { isUuid } from '../../resources/rules';
+import { isUuid, shownValue } from '../../resources/rules';
 import {
   MINOR_22_LOOKUP_HEARTBEAT,
   MINOR_62_AGENT_TOKEN,
@@ -27,7 +27,6 @@ import type { NodeOwners } from '../nodes/owner';
 import type { NodeViews } from '../nodes/view';
 import { checkHeartbeatBody, lookupAddresses, normalizeMac } from './checks';
 import { AGENT_ENDPOINTS, LOOKUP_ALLOWED_STATES } from './endpoints';
-import { shownValue } from '../../http/json-shape';
 
 export interface AgentApiOptions {
   /** `[api] restrict_lookup`. */

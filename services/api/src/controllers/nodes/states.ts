@@ -37,9 +37,9 @@ import {
   MINOR_70_CLEAN_DISABLE_RAMDISK,
   MINOR_85_UNHOLD_VERB,
 } from '../../resources/versions';
+import { shownValue } from '../../resources/rules';
 import { checkRunbookApproved, stepsOfRunbook } from './runbook-request';
 import { checkConfigDrive } from './configdrive';
-import { shownValue } from '../../http/json-shape';
 
 export function objectBody(req: Request): Record<string, unknown> {
   const body: unknown = req.body;

@@ -12,7 +12,7 @@ import type { NodeStore } from '@galvanic/db';
 import { Invalid, InvalidParameterValue, NotAcceptable, NotFound } from '@galvanic/errors';
 import { methodNotAllowed } from '../../http/errors';
 import { baseUrl } from '../../http/links';
-import { hasLogicalNameCharacters, isUuid, pythonRepr } from '../../resources/rules';
+import { hasLogicalNameCharacters, isUuid, pythonRepr, shownValue } from '../../resources/rules';
 import {
   MINOR_12_RAID_CONFIG,
   MINOR_28_VIFS_SUBCONTROLLER,
@@ -21,7 +21,6 @@ import {
 import { findNode } from './identity';
 import type { NodeOwners } from './owner';
 import { STANDARD_TRAITS } from './standard-traits';
-import { shownValue } from '../../http/json-shape';
 
 export interface NodeSubresourceDependencies {
   nodes: NodeStore;

@@ -17,11 +17,10 @@ import { methodNotAllowed, notFoundBefore } from '../../http/errors';
 import { baseUrl, resourceLinks } from '../../http/links';
 import type { CompiledResource } from '../../resources/declaration';
 import { ResourceHandlers } from '../../resources/router';
-import { isUuid } from '../../resources/rules';
+import { isUuid, shownValue } from '../../resources/rules';
 import { MINOR_32_VOLUME } from '../../resources/versions';
 import { findNode } from '../nodes/identity';
 import { VOLUME_CONNECTOR_RESOURCE, VOLUME_TARGET_RESOURCE } from './resource';
-import { shownValue } from '../../http/json-shape';
 
 export interface VolumeDependencies {
   connectors: VolumeConnectorStore;
