@@ -28,6 +28,7 @@ export {
   type NodeFields,
   type NodeFilters,
   type NodeListQuery,
+  type NodeVersion,
   type NodeSortKey,
   type SqlFence,
   type NodePortRow,

@@ -220,6 +220,18 @@ export interface NodeFilters {
   project?: string;
 }
 
+/** A node as {@link NodeStore.listVersions} reads it. */
+export type NodeVersion = Pick<
+  NodeRow,
+  'id' | 'uuid' | 'driver' | 'conductor_group' | 'owner' | 'lessee' | 'reservation'
+> & {
+  /** Changes with every write of the node's row. */
+  row_version: string;
+};
+
+const NODE_VERSION_COLUMNS =
+  'n.id, n.uuid, n.driver, n.conductor_group, n.owner, n.lessee, n.xmin::text AS row_version';
+
 export interface NodeListQuery {
   filters: NodeFilters;
   limit: number;
@@ -458,6 +470,30 @@ export class NodeStore {
   }
 
   async list(query: NodeListQuery): Promise<NodeRow[]> {
+    const { sql, params } = this.listSql(query, 'n.*');
+    return this.rows(sql, params);
+  }
+
+  /**
+   * The page {@link list} returns, each node as its version (`xmin`: PostgreSQL gives every
+   * write of a row a new one) with what its `conductor` and `reservation` and their policy are
+   * computed from: a caller that kept a node's rendering for its version needs no more of it.
+   */
+  async listVersions(query: NodeListQuery): Promise<NodeVersion[]> {
+    const { sql, params } = this.listSql(query, NODE_VERSION_COLUMNS);
+    return (await this.pool.query<NodeVersion>(sql, params)).rows;
+  }
+
+  /** Whole nodes by id (absent ids are left out), each with its version as {@link listVersions}. */
+  async getManyVersioned(ids: readonly number[]): Promise<(NodeRow & { row_version: string })[]> {
+    return (await this.prepared(
+      'nodes_versioned_by_id',
+      'SELECT n.*, n.xmin::text AS row_version FROM nodes n WHERE n.id = ANY($1)',
+      [ids],
+    )) as (NodeRow & { row_version: string })[];
+  }
+
+  private listSql(query: NodeListQuery, select: string): { sql: string; params: unknown[] } {
     // The sort key becomes SQL: only the listed ones get that far, whatever the caller's types said.
     if (!NODE_SORT_KEY_SET.has(query.sortKey)) {
       throw new InvalidParameterValue(
@@ -542,13 +578,13 @@ export class NodeStore {
     const sql =
       // A column, not a join: a join made PostgreSQL sort the whole table before the LIMIT.
       (reservations
-        ? `WITH reservations AS MATERIALIZED (${reservations}) SELECT n.*,` +
+        ? `WITH reservations AS MATERIALIZED (${reservations}) SELECT ${select},` +
           ' (SELECT r.host FROM reservations r WHERE r.node_id = n.id LIMIT 1) AS reservation' +
           ' FROM nodes n'
-        : 'SELECT n.* FROM nodes n') +
+        : `SELECT ${select} FROM nodes n`) +
       `${where.length ? ` WHERE ${where.join(' AND ')}` : ''}` +
       ` ORDER BY ${query.sortKey} ${dir}${query.sortKey === 'id' ? '' : `, id ${dir}`} LIMIT $${params.length}`;
-    return this.rows(sql, params);
+    return { sql, params };
   }
 
   /**

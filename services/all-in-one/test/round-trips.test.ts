@@ -177,9 +177,17 @@ describe('round trips per API request', () => {
     );
   });
 
-  it('list nodes: one SELECT, the detailed list with its reservations too', async () => {
-    expect(cost(await send('GET', '/v1/nodes'))).toEqual(expected(200, 1, 0, 0));
-    expect(cost(await send('GET', '/v1/nodes/detail'))).toEqual(expected(200, 1, 0, 0));
+  it('list nodes: the versions, then whole rows only for nodes not rendered before; the detailed list with its reservations too', async () => {
+    for (const path of ['/v1/nodes', '/v1/nodes/detail']) {
+      expect(cost(await send('GET', path))).toEqual(expected(200, 2, 0, 0));
+      expect(cost(await send('GET', path))).toEqual(expected(200, 1, 0, 0));
+    }
+    await send('PATCH', `/v1/nodes/${uuid}`, [
+      { op: 'add', path: '/extra/listed', value: 'again' },
+    ]);
+    const afterWrite = await send('GET', '/v1/nodes/detail');
+    expect(cost(afterWrite)).toEqual(expected(200, 2, 0, 0));
+    expect(afterWrite.api[1]).toMatch(/WHERE n.id = ANY/);
   });
 
   it('update a node: read it, one RPC; the conductor locks, loads and admits it in one statement, writes, unlocks', async () => {

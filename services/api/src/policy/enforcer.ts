@@ -18,6 +18,7 @@ export class PolicyEnforcer {
   private rules = new Map<string, Check>();
   private fileStamp: string | undefined;
   private lastFileCheck = 0;
+  private loads = 0;
 
   constructor(
     private readonly defaults: Readonly<Record<string, string>>,
@@ -50,6 +51,12 @@ export class PolicyEnforcer {
     return overrides;
   }
 
+  /** Changes whenever the rules in force change (a policy file loaded again). */
+  get rulesVersion(): number {
+    this.reloadIfChanged();
+    return this.loads;
+  }
+
   /** Re-reads the policy file when it changed; a broken file keeps the rules in force. */
   private reloadIfChanged(atStart = false): void {
     const path = this.policyFile;
@@ -69,6 +76,7 @@ export class PolicyEnforcer {
     try {
       this.rules = this.compile(this.readOverrides(path));
       this.fileStamp = stamp;
+      this.loads += 1;
       this.logger.info('policy file loaded', { path });
     } catch (error) {
       if (atStart) throw new Error(`policy file ${path}: ${(error as Error).message}`);

@@ -15,8 +15,10 @@ import {
   markerNotFound,
   showFields,
 } from './query';
+import { credentialsOf, policyValues } from '../auth/credentials';
 import { fieldRedactor } from './policy';
 import { renderResource, type ComputedField } from './render';
+import { joinRenderings, type RenderedRowCache, type RowVersion } from './rendered-rows';
 import { uuidArgument } from './rules';
 import { checkSchema } from './schema';
 
@@ -36,6 +38,23 @@ export interface StoreListQuery<Row, Filters> {
 export interface ResourceReader<Row, Filters> {
   getByUuid(uuid: string): Promise<Row | undefined>;
   list(query: StoreListQuery<Row, Filters>): Promise<Row[]>;
+}
+
+/**
+ * A resource whose lists keep each row's rendering by the row's version: the page is read as
+ * versions, and only rows not rendered before in that version are read whole and rendered.
+ */
+export interface VersionedRows<Row, Filters> {
+  /**
+   * The page {@link ResourceReader.list} would return, as versions with the columns the
+   * volatile fields (and their policy) are computed from.
+   */
+  listVersions(query: StoreListQuery<Row, Filters>): Promise<(Partial<Row> & RowVersion)[]>;
+  /** Whole rows by id, each with its version; rows gone meanwhile are left out. */
+  getManyVersioned(ids: readonly number[]): Promise<(Row & RowVersion)[]>;
+  /** Fields computed afresh for every request (such as a live lock holder): never kept. */
+  volatileFields: ReadonlySet<string>;
+  cache: RenderedRowCache;
 }
 
 export interface CreateHooks<Row, Values> {
@@ -81,6 +100,7 @@ export interface ResourceHooks<
   /** What rendering the rows needs besides them (asked once per request). */
   context?(req: Request, rows: readonly Row[], fields: readonly string[]): Promise<Context>;
   computed?: ComputedField<Row, Context>;
+  versioned?: VersionedRows<Row, Filters>;
   create?: CreateHooks<Row, CreateValues>;
   patch?: PatchHooks<Row, PatchValues>;
   /**
@@ -92,6 +112,22 @@ export interface ResourceHooks<
 
 export interface ResourceRouterOptions {
   publicEndpoint: string | undefined;
+}
+
+/**
+ * What a row's rendering depends on besides the row: the microversion, the fields, the link base
+ * and, where policy may hide fields, who is asking.
+ */
+function renderingShape(
+  req: Request,
+  fields: readonly string[],
+  base: string,
+  callerMatters: boolean,
+): string {
+  const caller = callerMatters
+    ? `${req.policy?.rulesVersion ?? 0}:${JSON.stringify(policyValues(credentialsOf(req)))}`
+    : '';
+  return `${req.apiVersion.minor}\n${base}\n${fields.join(',')}\n${caller}`;
 }
 
 /** The path argument naming one resource, as Ironic's `args.uuid` checks it. */
@@ -186,28 +222,101 @@ export class ResourceHandlers<
       }
       const declared = declaredFilters(this.resource, req);
       const filters = await this.hooks.filters(req, declared, parent?.(req));
-      const rows = await this.hooks.store.list({
+      const storeQuery: StoreListQuery<Row, Filters> = {
         filters,
         limit: query.limit,
         marker,
         sortKey: query.sortKey,
         sortDir: query.sortDir,
         fields,
-      });
-      const body: Record<string, unknown> = {
-        [this.resource.itemsKey ?? this.resource.collection]: await this.render(req, rows, fields),
       };
-      if (rows.length === query.limit && rows.length > 0) {
+      const itemsKey = this.resource.itemsKey ?? this.resource.collection;
+      const nextOf = (count: number, lastUuid: string | undefined): string | undefined => {
+        if (count !== query.limit || lastUuid === undefined) return undefined;
         const path = collectionPath(req);
-        body.next = nextLink(
+        return nextLink(
           baseUrl(req, this.options.publicEndpoint),
           detailPath ? `${path}/detail` : path,
           req,
-          rows.at(-1)!.uuid,
+          lastUuid,
         );
+      };
+      if (this.hooks.versioned) {
+        const page = await this.renderVersionedPage(req, this.hooks.versioned, storeQuery);
+        const next = nextOf(page.count, page.lastUuid);
+        res
+          .type('application/json')
+          .send(
+            `{${JSON.stringify(itemsKey)}:[${page.items.join(',')}]` +
+              `${next === undefined ? '' : `,"next":${JSON.stringify(next)}`}}`,
+          );
+        return;
       }
+      const rows = await this.hooks.store.list(storeQuery);
+      const body: Record<string, unknown> = { [itemsKey]: await this.render(req, rows, fields) };
+      const next = nextOf(rows.length, rows.at(-1)?.uuid);
+      if (next !== undefined) body.next = next;
       res.json(body);
     };
+  }
+
+  /**
+   * A page of a resource with {@link VersionedRows}, each row as JSON text: kept renderings for
+   * rows unchanged since, fresh ones (then kept) for the others, volatile fields always fresh.
+   */
+  private async renderVersionedPage(
+    req: Request,
+    versioned: VersionedRows<Row, Filters>,
+    query: StoreListQuery<Row, Filters>,
+  ): Promise<{ items: string[]; count: number; lastUuid: string | undefined }> {
+    const versions = await versioned.listVersions(query);
+    const fresh = query.fields.filter((field) => versioned.volatileFields.has(field));
+    const kept = query.fields.filter((field) => !versioned.volatileFields.has(field));
+    const base = baseUrl(req, this.options.publicEndpoint);
+    const redact = this.resource.policy ? fieldRedactor(req, this.resource.policy) : undefined;
+    const cache = versioned.cache.shape(renderingShape(req, kept, base, redact !== undefined));
+    const renderings = new Map<number, string>();
+    const missing: number[] = [];
+    for (const version of versions) {
+      const json = cache.get(version.id, version.row_version);
+      if (json === undefined) missing.push(version.id);
+      else renderings.set(version.id, json);
+    }
+    if (missing.length > 0) {
+      const rows = await versioned.getManyVersioned(missing);
+      const context = (await this.hooks.context?.(req, rows, kept)) as Context;
+      for (const row of rows) {
+        const json = JSON.stringify(
+          renderResource(this.resource, row, kept, { base, context, redact }, this.hooks.computed),
+        ).slice(0, -1);
+        cache.set(row.id, row.row_version, json);
+        renderings.set(row.id, json);
+      }
+    }
+    // The volatile fields read only the columns listVersions returns.
+    const partial = versions as unknown as Row[];
+    const context =
+      fresh.length > 0 ? ((await this.hooks.context?.(req, partial, fresh)) as Context) : undefined;
+    const items: string[] = [];
+    versions.forEach((version, i) => {
+      const json = renderings.get(version.id);
+      // Deleted between the two reads: left out, as a list a moment later would.
+      if (json === undefined) return;
+      const volatile =
+        fresh.length === 0
+          ? '{}'
+          : JSON.stringify(
+              renderResource(
+                this.resource,
+                partial[i]!,
+                fresh,
+                { base, context: context as Context, redact },
+                this.hooks.computed,
+              ),
+            );
+      items.push(joinRenderings(json, volatile));
+    });
+    return { items, count: versions.length, lastUuid: versions.at(-1)?.uuid };
   }
 
   show(): RequestHandler {

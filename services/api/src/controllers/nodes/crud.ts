@@ -7,6 +7,7 @@ import { ChassisNotFound, Invalid, InvalidParameterValue, NodeNotFound } from '@
 import { singleQueryParam } from '../../http/collection';
 import { methodNotAllowed } from '../../http/errors';
 import type { DeclaredFilters } from '../../resources/query';
+import { RenderedRowCache } from '../../resources/rendered-rows';
 import { ResourceHandlers } from '../../resources/router';
 import { booleanWord, uuidArgument } from '../../resources/rules';
 import * as v from '../../resources/versions';
@@ -115,6 +116,8 @@ async function saveNewNode(
   return row;
 }
 
+const NODE_VOLATILE_FIELDS: ReadonlySet<string> = new Set(['reservation', 'conductor']);
+
 /**
  * The node resource's generic handlers (list, detail, show, create) from its declaration, with
  * the node's own hooks: names as identifiers, chassis filters, reservations and conductors shown,
@@ -139,6 +142,18 @@ export function nodeHandlers(
       filters: (req, declared, parent) => nodeFilters(req, declared, deps.chassis, parent),
       context: (req, rows, fields) => deps.views.context(rows, fields, req.apiVersion.minor),
       computed: nodeComputedField,
+      versioned: {
+        listVersions: ({ fields, ...query }) =>
+          deps.nodes.listVersions({
+            ...query,
+            sortKey: query.sortKey as NodeSortKey,
+            withReservations: fields.includes('reservation'),
+          }),
+        getManyVersioned: (ids) => deps.nodes.getManyVersioned(ids),
+        // Who holds the lock and which conductor the ring names change with no write to the row.
+        volatileFields: NODE_VOLATILE_FIELDS,
+        cache: new RenderedRowCache(),
+      },
       create: {
         check: checkCreate,
         save: (req, values) => saveNewNode(deps, req, values),
