@@ -6,25 +6,25 @@ export interface RowVersion {
   row_version: string;
 }
 
-/** How many characters of renderings a cache keeps by default (one-byte strings: about 64 MB). */
-export const DEFAULT_RENDERED_ROWS_CHARS = 64 * 1024 * 1024;
+/** How many bytes of renderings a cache keeps by default. */
+export const DEFAULT_RENDERED_ROWS_BYTES = 64 * 1024 * 1024;
 
 interface Entry {
   version: string;
-  json: string;
+  json: Buffer;
 }
 
 /**
- * Rows rendered as JSON text, kept per request shape (microversion, fields, link base, caller:
+ * Rows rendered as JSON (UTF-8 bytes, ready to send), kept per request shape (microversion, fields, link base, caller:
  * whatever else the rendering depends on) by row id, with the version of the row each was made
  * from. A row written since has another version and is rendered afresh, so what is kept is never
- * shown stale. Least recently kept renderings go first once `maxChars` is reached.
+ * shown stale. Least recently kept renderings go first once `maxBytes` is reached.
  */
 export class RenderedRowCache {
   private readonly shapes = new Map<string, Map<number, Entry>>();
-  private chars = 0;
+  private bytes = 0;
 
-  constructor(private readonly maxChars = DEFAULT_RENDERED_ROWS_CHARS) {}
+  constructor(private readonly maxBytes = DEFAULT_RENDERED_ROWS_BYTES) {}
 
   /** The renderings kept for one request shape: look each row up by id and version. */
   shape(shape: string): RenderedShape {
@@ -49,15 +49,15 @@ export class RenderedRowCache {
   private set(shape: string, entries: Map<number, Entry>, id: number, entry: Entry): void {
     const previous = entries.get(id);
     if (previous) {
-      this.chars -= previous.json.length;
+      this.bytes -= previous.json.length;
       // Map keeps insertion order: the entry goes last, the first one is the least recent.
       entries.delete(id);
     }
-    if (entry.json.length > this.maxChars) return;
+    if (entry.json.length > this.maxBytes) return;
     entries.set(id, entry);
-    this.chars += entry.json.length;
+    this.bytes += entry.json.length;
     if (!this.shapes.has(shape)) this.shapes.set(shape, entries);
-    while (this.chars > this.maxChars) this.evictOne(entries);
+    while (this.bytes > this.maxBytes) this.evictOne(entries);
   }
 
   /** Drops the oldest rendering of the oldest other shape, or of `current` when it is alone. */
@@ -70,7 +70,7 @@ export class RenderedRowCache {
         continue;
       }
       entries.delete(oldest[0]);
-      this.chars -= oldest[1].json.length;
+      this.bytes -= oldest[1].json.length;
       if (entries.size === 0) this.shapes.delete(shape);
       return;
     }
@@ -79,16 +79,24 @@ export class RenderedRowCache {
 
 /** The renderings of one request shape, by row id and version. */
 export interface RenderedShape {
-  get(id: number, version: string): string | undefined;
-  set(id: number, version: string, json: string): void;
+  get(id: number, version: string): Buffer | undefined;
+  set(id: number, version: string, json: Buffer): void;
 }
 
+const COMMA = Buffer.from(',');
+const CLOSING_BRACE = Buffer.from('}');
+
 /**
- * One object's JSON from two renderings of its parts: `kept` is JSON.stringify of an object with
- * its closing brace cut off (as a cache holds it), `fresh` JSON.stringify of another object.
+ * Appends to `out` one object's JSON made of two renderings of its parts: `kept`, the UTF-8 of
+ * JSON.stringify of an object with its closing brace cut off (as the cache holds it), and
+ * `fresh`, JSON.stringify of another object (undefined for none).
  */
-export function joinRenderings(kept: string, fresh: string): string {
-  if (kept === '{') return fresh;
-  if (fresh === '{}') return `${kept}}`;
-  return `${kept},${fresh.slice(1)}`;
+export function appendJoined(out: Buffer[], kept: Buffer, fresh: string | undefined): void {
+  if (fresh === undefined || fresh === '{}') {
+    out.push(kept, CLOSING_BRACE);
+  } else if (kept.length === 1) {
+    out.push(Buffer.from(fresh));
+  } else {
+    out.push(kept, COMMA, Buffer.from(fresh.slice(1)));
+  }
 }

@@ -18,7 +18,7 @@ import {
 import { credentialsOf, policyValues } from '../auth/credentials';
 import { fieldRedactor } from './policy';
 import { renderResource, type ComputedField } from './render';
-import { joinRenderings, type RenderedRowCache, type RowVersion } from './rendered-rows';
+import { appendJoined, type RenderedRowCache, type RowVersion } from './rendered-rows';
 import { uuidArgument } from './rules';
 import { checkSchema } from './schema';
 
@@ -113,6 +113,8 @@ export interface ResourceHooks<
 export interface ResourceRouterOptions {
   publicEndpoint: string | undefined;
 }
+
+const COMMA = Buffer.from(',');
 
 /**
  * What a row's rendering depends on besides the row: the microversion, the fields, the link base
@@ -244,11 +246,15 @@ export class ResourceHandlers<
       if (this.hooks.versioned) {
         const page = await this.renderVersionedPage(req, this.hooks.versioned, storeQuery);
         const next = nextOf(page.count, page.lastUuid);
+        const end = `]${next === undefined ? '' : `,"next":${JSON.stringify(next)}`}}`;
         res
           .type('application/json')
           .send(
-            `{${JSON.stringify(itemsKey)}:[${page.items.join(',')}]` +
-              `${next === undefined ? '' : `,"next":${JSON.stringify(next)}`}}`,
+            Buffer.concat([
+              Buffer.from(`{${JSON.stringify(itemsKey)}:[`),
+              ...page.items,
+              Buffer.from(end),
+            ]),
           );
         return;
       }
@@ -268,14 +274,14 @@ export class ResourceHandlers<
     req: Request,
     versioned: VersionedRows<Row, Filters>,
     query: StoreListQuery<Row, Filters>,
-  ): Promise<{ items: string[]; count: number; lastUuid: string | undefined }> {
+  ): Promise<{ items: Buffer[]; count: number; lastUuid: string | undefined }> {
     const versions = await versioned.listVersions(query);
     const fresh = query.fields.filter((field) => versioned.volatileFields.has(field));
     const kept = query.fields.filter((field) => !versioned.volatileFields.has(field));
     const base = baseUrl(req, this.options.publicEndpoint);
     const redact = this.resource.policy ? fieldRedactor(req, this.resource.policy) : undefined;
     const cache = versioned.cache.shape(renderingShape(req, kept, base, redact !== undefined));
-    const renderings = new Map<number, string>();
+    const renderings = new Map<number, Buffer>();
     const missing: number[] = [];
     for (const version of versions) {
       const json = cache.get(version.id, version.row_version);
@@ -286,9 +292,17 @@ export class ResourceHandlers<
       const rows = await versioned.getManyVersioned(missing);
       const context = (await this.hooks.context?.(req, rows, kept)) as Context;
       for (const row of rows) {
-        const json = JSON.stringify(
-          renderResource(this.resource, row, kept, { base, context, redact }, this.hooks.computed),
-        ).slice(0, -1);
+        const json = Buffer.from(
+          JSON.stringify(
+            renderResource(
+              this.resource,
+              row,
+              kept,
+              { base, context, redact },
+              this.hooks.computed,
+            ),
+          ).slice(0, -1),
+        );
         cache.set(row.id, row.row_version, json);
         renderings.set(row.id, json);
       }
@@ -297,25 +311,24 @@ export class ResourceHandlers<
     const partial = versions as unknown as Row[];
     const context =
       fresh.length > 0 ? ((await this.hooks.context?.(req, partial, fresh)) as Context) : undefined;
-    const items: string[] = [];
-    versions.forEach((version, i) => {
-      const json = renderings.get(version.id);
+    // The page's JSON as byte pieces, commas included: sent with one concatenation.
+    const items: Buffer[] = [];
+    const shown = { base, context: context as Context, redact };
+    for (let i = 0; i < versions.length; i += 1) {
+      const json = renderings.get(versions[i]!.id);
       // Deleted between the two reads: left out, as a list a moment later would.
-      if (json === undefined) return;
-      const volatile =
+      if (json === undefined) continue;
+      if (items.length > 0) items.push(COMMA);
+      appendJoined(
+        items,
+        json,
         fresh.length === 0
-          ? '{}'
+          ? undefined
           : JSON.stringify(
-              renderResource(
-                this.resource,
-                partial[i]!,
-                fresh,
-                { base, context: context as Context, redact },
-                this.hooks.computed,
-              ),
-            );
-      items.push(joinRenderings(json, volatile));
-    });
+              renderResource(this.resource, partial[i]!, fresh, shown, this.hooks.computed),
+            ),
+      );
+    }
     return { items, count: versions.length, lastUuid: versions.at(-1)?.uuid };
   }
 
