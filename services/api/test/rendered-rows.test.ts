@@ -25,18 +25,34 @@ describe('RenderedRowCache', () => {
     const current = cache.shape('current');
     current.set(1, 'v', bytes('c'.repeat(10)));
     current.set(2, 'v', bytes('d'.repeat(10)));
-    expect(old.get(1, 'v')).toBeUndefined();
-    expect(text(old.get(2, 'v'))).toBe('b'.repeat(10));
+    expect(cache.shape('old').get(1, 'v')).toBeUndefined();
+    expect(text(cache.shape('old').get(2, 'v'))).toBe('b'.repeat(10));
     current.set(3, 'v', bytes('e'.repeat(15)));
     // Alone now: its own oldest goes.
-    expect(old.get(2, 'v')).toBeUndefined();
-    expect(current.get(1, 'v')).toBeUndefined();
-    expect(text(current.get(2, 'v'))).toBe('d'.repeat(10));
-    expect(text(current.get(3, 'v'))).toBe('e'.repeat(15));
+    expect(cache.shape('old').get(2, 'v')).toBeUndefined();
+    expect(cache.shape('current').get(1, 'v')).toBeUndefined();
+    expect(text(cache.shape('current').get(2, 'v'))).toBe('d'.repeat(10));
+    expect(text(cache.shape('current').get(3, 'v'))).toBe('e'.repeat(15));
     expect(cache.size).toBe(2);
     // More than the whole budget is never kept.
     current.set(4, 'v', bytes('f'.repeat(31)));
-    expect(current.get(4, 'v')).toBeUndefined();
+    expect(cache.shape('current').get(4, 'v')).toBeUndefined();
+  });
+
+  it('counts what two requests of a new shape keep at once, and can drop all of it', () => {
+    const cache = new RenderedRowCache(20);
+    const first = cache.shape('new');
+    const second = cache.shape('new');
+    first.set(1, 'v', bytes('a'.repeat(10)));
+    second.set(2, 'v', bytes('b'.repeat(10)));
+    expect(cache.size).toBe(2);
+    expect(text(cache.shape('new').get(2, 'v'))).toBe('b'.repeat(10));
+    const other = cache.shape('other');
+    other.set(1, 'v', bytes('c'.repeat(10)));
+    other.set(2, 'v', bytes('d'.repeat(10)));
+    expect(cache.shape('new').get(1, 'v')).toBeUndefined();
+    expect(cache.shape('new').get(2, 'v')).toBeUndefined();
+    expect(cache.size).toBe(2);
   });
 
   it('registers no shape that never kept a rendering', () => {

@@ -15,10 +15,11 @@ interface Entry {
 }
 
 /**
- * Rows rendered as JSON (UTF-8 bytes, ready to send), kept per request shape (microversion, fields, link base, caller:
- * whatever else the rendering depends on) by row id, with the version of the row each was made
- * from. A row written since has another version and is rendered afresh, so what is kept is never
- * shown stale. Least recently kept renderings go first once `maxBytes` is reached.
+ * Rows rendered as JSON (UTF-8 bytes, ready to send), kept per request shape (microversion,
+ * fields, link base, caller: whatever else the rendering depends on) by row id, with the version
+ * of the row each was made from. A row written since has another version and is rendered afresh,
+ * so what is kept is never shown stale. Least recently kept renderings go first once `maxBytes`
+ * is reached.
  */
 export class RenderedRowCache {
   private readonly shapes = new Map<string, Map<number, Entry>>();
@@ -26,16 +27,18 @@ export class RenderedRowCache {
 
   constructor(private readonly maxBytes = DEFAULT_RENDERED_ROWS_BYTES) {}
 
-  /** The renderings kept for one request shape: look each row up by id and version. */
+  /**
+   * The renderings kept for one request shape, to look rows up by id and version and keep new
+   * ones. Lookups see what was kept when the shape was asked for: ask again for later renderings.
+   */
   shape(shape: string): RenderedShape {
-    // Registered on its first rendering: shapes asked once and never kept cost nothing.
-    const kept = this.shapes.get(shape) ?? new Map<number, Entry>();
+    const kept = this.shapes.get(shape);
     return {
       get: (id, version) => {
-        const entry = kept.get(id);
+        const entry = kept?.get(id);
         return entry !== undefined && entry.version === version ? entry.json : undefined;
       },
-      set: (id, version, json) => this.set(shape, kept, id, { version, json }),
+      set: (id, version, json) => this.set(shape, id, { version, json }),
     };
   }
 
@@ -46,22 +49,34 @@ export class RenderedRowCache {
     return size;
   }
 
-  private set(shape: string, entries: Map<number, Entry>, id: number, entry: Entry): void {
+  private set(shape: string, id: number, entry: Entry): void {
+    // Looked up on every write: a shape's map may have been dropped and made anew meanwhile (two
+    // requests of a new shape at once), and a map no longer registered would hold bytes that
+    // eviction never finds.
+    let entries = this.shapes.get(shape);
+    if (!entries) {
+      entries = new Map();
+      this.shapes.set(shape, entries);
+    }
     const previous = entries.get(id);
     if (previous) {
       this.bytes -= previous.json.length;
       // Map keeps insertion order: the entry goes last, the first one is the least recent.
       entries.delete(id);
     }
-    if (entry.json.length > this.maxBytes) return;
-    entries.set(id, entry);
-    this.bytes += entry.json.length;
-    if (!this.shapes.has(shape)) this.shapes.set(shape, entries);
-    while (this.bytes > this.maxBytes) this.evictOne(entries);
+    if (entry.json.length <= this.maxBytes) {
+      entries.set(id, entry);
+      this.bytes += entry.json.length;
+    }
+    while (this.bytes > this.maxBytes && this.evictOne(entries));
+    if (entries.size === 0) this.shapes.delete(shape);
   }
 
-  /** Drops the oldest rendering of the oldest other shape, or of `current` when it is alone. */
-  private evictOne(current: Map<number, Entry>): void {
+  /**
+   * Drops the oldest rendering of the oldest other shape, or of `current` when it is alone;
+   * false when nothing is left to drop.
+   */
+  private evictOne(current: Map<number, Entry>): boolean {
     for (const [shape, entries] of this.shapes) {
       if (entries === current && this.shapes.size > 1) continue;
       const [oldest] = entries;
@@ -72,8 +87,9 @@ export class RenderedRowCache {
       entries.delete(oldest[0]);
       this.bytes -= oldest[1].json.length;
       if (entries.size === 0) this.shapes.delete(shape);
-      return;
+      return true;
     }
+    return false;
   }
 }
 
