@@ -229,8 +229,16 @@ export type NodeVersion = Pick<
   row_version: string;
 };
 
-const NODE_VERSION_COLUMNS =
-  'n.id, n.uuid, n.driver, n.conductor_group, n.owner, n.lessee, n.xmin::text AS row_version';
+/**
+ * A node row's version: `xmin`, the transaction that wrote this version of the row, and the
+ * row's `updated_at` (every write through the API sets it), so that a database restored from a
+ * backup, which hands out transaction ids again, cannot give an older rendering's version to a
+ * newer row.
+ */
+const ROW_VERSION_SQL =
+  "n.xmin::text || '/' || coalesce((extract(epoch FROM n.updated_at) * 1000000)::bigint::text, '')";
+
+const NODE_VERSION_COLUMNS = `n.id, n.uuid, n.driver, n.conductor_group, n.owner, n.lessee, ${ROW_VERSION_SQL} AS row_version`;
 
 export interface NodeListQuery {
   filters: NodeFilters;
@@ -475,8 +483,8 @@ export class NodeStore {
   }
 
   /**
-   * The page {@link list} returns, each node as its version (`xmin`: PostgreSQL gives every
-   * write of a row a new one) with what its `conductor` and `reservation` and their policy are
+   * The page {@link list} returns, each node as its version (new for every write of the row,
+   * see ROW_VERSION_SQL) with what its `conductor` and `reservation` and their policy are
    * computed from: a caller that kept a node's rendering for its version needs no more of it.
    */
   async listVersions(query: NodeListQuery): Promise<NodeVersion[]> {
@@ -488,7 +496,7 @@ export class NodeStore {
   async getManyVersioned(ids: readonly number[]): Promise<(NodeRow & { row_version: string })[]> {
     return (await this.prepared(
       'nodes_versioned_by_id',
-      'SELECT n.*, n.xmin::text AS row_version FROM nodes n WHERE n.id = ANY($1)',
+      `SELECT n.*, ${ROW_VERSION_SQL} AS row_version FROM nodes n WHERE n.id = ANY($1)`,
       [ids],
     )) as (NodeRow & { row_version: string })[];
   }

@@ -2,7 +2,7 @@
 export interface RowVersion {
   id: number;
   uuid: string;
-  /** Differs for every write of the row (PostgreSQL's `xmin`). */
+  /** Differs for every write of the row (for nodes: PostgreSQL's `xmin` and `updated_at`). */
   row_version: string;
 }
 
