@@ -1,5 +1,6 @@
 import type { Worker } from 'node:cluster';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { listenAt } from './http/server-url';
 
 /** IPC messages between the api's primary process and its workers. */
 export const HANDED_CONNECTION = 'galvanic:api-connection';
@@ -45,13 +46,7 @@ export class ConnectionBalancer {
   }
 
   listen(port: number, host: string): Promise<AddressInfo> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, host, () => {
-        this.server.off('error', reject);
-        resolve(this.server.address() as AddressInfo);
-      });
-    });
+    return listenAt(this.server, port, host);
   }
 
   /** Stops accepting; connections already handed over stay with their workers. */

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { isIP, type AddressInfo } from 'node:net';
+import { isIP } from 'node:net';
 import type { DataSource } from 'typeorm';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { ConductorDirectory } from '@galvanic/cluster';
@@ -27,7 +27,7 @@ import type { Logger } from '@galvanic/logging';
 import { readServerTls } from '@galvanic/runtime';
 import { pingMethod, type RpcClient } from '@galvanic/rpc';
 import { createApp } from './app';
-import { serverUrl } from './http/server-url';
+import { listenAt, serverUrl } from './http/server-url';
 import { serveHandedConnections } from './connection-balancer';
 import type { ReadinessCheck } from './controllers/health';
 import { exportOperationsMetrics } from './operations-metrics';
@@ -88,14 +88,6 @@ export function noauthExposureWarning(strategy: string, hostIp: string): string 
     `auth_strategy is noauth and the API listens on ${hostIp}, beyond loopback: anyone who can ` +
     'reach it may manage every node. Set [DEFAULT] auth_strategy to http_basic or keystone.'
   );
-}
-
-async function listen(server: Server, hostIp: string, port: number, tls: boolean): Promise<string> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, hostIp, () => resolve());
-  });
-  return serverUrl(server.address() as AddressInfo, tls);
 }
 
 /** Starts the HTTP API on `[api] host_ip`:`[api] port`. */
@@ -163,7 +155,8 @@ export async function startApi(deps: ApiServiceDependencies): Promise<RunningApi
   if (exposure) deps.logger.warn(exposure);
   server.keepAliveTimeout = 65_000;
   const handed = deps.handedConnectionsUrl;
-  const url = handed ?? (await listen(server, deps.config.api.host_ip, deps.config.api.port, tls));
+  const url =
+    handed ?? serverUrl(await listenAt(server, deps.config.api.port, deps.config.api.host_ip), tls);
   const stopTakingConnections = handed ? serveHandedConnections(server) : () => {};
   deps.logger.info('api listening', { url });
   return {

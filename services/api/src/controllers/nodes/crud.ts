@@ -2,13 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { ConductorDirectory } from '@galvanic/cluster';
 import { destroyNodeMethod, updateNodeMethod, type NodeUpdate } from '@galvanic/conductor-api';
-import type { ChassisStore, NodeFilters, NodeRow, NodeSortKey, NodeStore } from '@galvanic/db';
+import type {
+  ChassisStore,
+  NodeFilters,
+  NodeListQuery,
+  NodeRow,
+  NodeSortKey,
+  NodeStore,
+} from '@galvanic/db';
 import { ChassisNotFound, Invalid, InvalidParameterValue, NodeNotFound } from '@galvanic/errors';
 import { singleQueryParam } from '../../http/collection';
 import { methodNotAllowed } from '../../http/errors';
 import type { DeclaredFilters } from '../../resources/query';
 import { RenderedRowCache } from '../../resources/rendered-rows';
-import { ResourceHandlers } from '../../resources/router';
+import { ResourceHandlers, type StoreListQuery } from '../../resources/router';
 import { booleanWord, uuidArgument } from '../../resources/rules';
 import * as v from '../../resources/versions';
 import { findNode, isValidNodeName } from './identity';
@@ -118,6 +125,15 @@ async function saveNewNode(
 
 const NODE_VOLATILE_FIELDS: ReadonlySet<string> = new Set(['reservation', 'conductor']);
 
+/** A page request as the node store takes it: reservations read along when they are shown. */
+function nodeListQuery({ fields, ...query }: StoreListQuery<NodeRow, NodeFilters>): NodeListQuery {
+  return {
+    ...query,
+    sortKey: query.sortKey as NodeSortKey,
+    withReservations: fields.includes('reservation'),
+  };
+}
+
 /**
  * The node resource's generic handlers (list, detail, show, create) from its declaration, with
  * the node's own hooks: names as identifiers, chassis filters, reservations and conductors shown,
@@ -131,24 +147,14 @@ export function nodeHandlers(
     {
       store: {
         getByUuid: (uuid) => deps.nodes.getByUuid(uuid),
-        list: ({ fields, ...query }) =>
-          deps.nodes.list({
-            ...query,
-            sortKey: query.sortKey as NodeSortKey,
-            withReservations: fields.includes('reservation'),
-          }),
+        list: (query) => deps.nodes.list(nodeListQuery(query)),
       },
       find: (req, ident) => findNode(req, deps.nodes, ident, true),
       filters: (req, declared, parent) => nodeFilters(req, declared, deps.chassis, parent),
       context: (req, rows, fields) => deps.views.context(rows, fields, req.apiVersion.minor),
       computed: nodeComputedField,
       versioned: {
-        listVersions: ({ fields, ...query }) =>
-          deps.nodes.listVersions({
-            ...query,
-            sortKey: query.sortKey as NodeSortKey,
-            withReservations: fields.includes('reservation'),
-          }),
+        listVersions: (query) => deps.nodes.listVersions(nodeListQuery(query)),
         getManyVersioned: (ids) => deps.nodes.getManyVersioned(ids),
         // Who holds the lock and which conductor the ring names change with no write to the row.
         volatileFields: NODE_VOLATILE_FIELDS,
